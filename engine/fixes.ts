@@ -1,0 +1,94 @@
+// One flag per fix from the bug catalog (engine-model sections 10.5 and 10.7). Each flag is
+// read in exactly one place in the engine; a profile is a named set of flags.
+
+export interface Fixes {
+  /** #296: an open-sweep roll-forward that loses the publish race converges or defers. */
+  readonly fix296: boolean;
+  /** #297: optimize retries Lance conflicts and publishes by monotonic fast-forward. */
+  readonly fix297: boolean;
+  /** Re-opens #298: the edge @card scan reads the pinned (stale) base, not live HEAD. */
+  readonly regress298: boolean;
+  /** #361: recovery skips a listed sidecar that vanished before it was read. */
+  readonly fix361: boolean;
+  /** RFC-022: every handle of one root in a process shares one write-queue manager. */
+  readonly sharedQueues: boolean;
+  /** RFC-022: the served handle no longer spawns a detached ensureIndices after a schema apply. */
+  readonly noDetachedEnsureIndices: boolean;
+  /** RFC-013 s7.1 / RFC-022: a shared head row in every publish, validation redone under it. */
+  readonly readSetToken: boolean;
+  /** Design A: a write probes the manifest instead of trusting the warm snapshot. */
+  readonly probeOnWrite: boolean;
+  /** Design A: versions between pin and HEAD that are only compaction fast-forward the pin. */
+  readonly opClassPrecondition: boolean;
+  /** Deletes are staged under the sidecar instead of committed inline. */
+  readonly stagedDeletes: boolean;
+  /** No index builds on the write path (prepare_updates_for_commit builds none). */
+  readonly noWritePathIndexBuild: boolean;
+}
+
+export type FixName = keyof Fixes;
+
+export const FIX_NAMES: readonly FixName[] = [
+  "fix296",
+  "fix297",
+  "regress298",
+  "fix361",
+  "sharedQueues",
+  "noDetachedEnsureIndices",
+  "readSetToken",
+  "probeOnWrite",
+  "opClassPrecondition",
+  "stagedDeletes",
+  "noWritePathIndexBuild",
+];
+
+/** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
+const SEED: Fixes = {
+  fix296: false,
+  fix297: true,
+  regress298: false,
+  fix361: false,
+  sharedQueues: false,
+  noDetachedEnsureIndices: false,
+  readSetToken: false,
+  probeOnWrite: false,
+  opClassPrecondition: false,
+  stagedDeletes: false,
+  noWritePathIndexBuild: false,
+};
+
+export const PROFILES = {
+  seed: SEED,
+  "regress-298": { ...SEED, regress298: true },
+  "regress-297": { ...SEED, fix297: false },
+  fixed: {
+    fix296: true,
+    fix297: true,
+    regress298: false,
+    fix361: true,
+    sharedQueues: true,
+    noDetachedEnsureIndices: true,
+    readSetToken: true,
+    probeOnWrite: true,
+    opClassPrecondition: true,
+    stagedDeletes: true,
+    noWritePathIndexBuild: true,
+  },
+} as const satisfies Record<string, Fixes>;
+
+export type ProfileName = keyof typeof PROFILES;
+
+export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
+
+export function isProfileName(s: string): s is ProfileName {
+  return Object.hasOwn(PROFILES, s);
+}
+
+export function isFixName(s: string): s is FixName {
+  return (FIX_NAMES as readonly string[]).includes(s);
+}
+
+/** A profile with flags toggled on top (`--fix name=on|off` on the command line). */
+export function withOverrides(base: Fixes, overrides: Partial<Fixes>): Fixes {
+  return { ...base, ...overrides };
+}

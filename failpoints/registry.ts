@@ -1,0 +1,129 @@
+// The failpoint registry of one universe. Upstream's fail-rs registry is process-global, so
+// its failpoint tests must run #[serial]; here each universe owns its registry, and many
+// universes can run in one process at once.
+import type { FailpointName } from "./catalog.ts";
+
+/** What an armed failpoint does when an actor reaches it. */
+export type FailpointAction =
+  /** Nothing: the hit is only a scheduling point. */
+  | { readonly kind: "off" }
+  /** Fail the hit with an injected error: every hit, or `times` hits after `skip` passes. */
+  | { readonly kind: "error"; readonly times?: number; readonly skip?: number }
+  /** The first arrival waits until `release`; later arrivals pass through. */
+  | { readonly kind: "park" }
+  /** The hitting actor's process dies here (after `skip` passes). */
+  | { readonly kind: "crash"; readonly skip?: number }
+  /** Count the hit and pass. */
+  | { readonly kind: "probe" };
+
+/** How one hit was resolved; the trace records it. */
+export type HitDecision = "pass" | "error" | "park" | "crash";
+
+/** What the engine sees of a hit: go on, or fail with an injected error. */
+export type HitOutcome = "pass" | "error";
+
+/** The world's side of a hit. The simulator implements it; failpoints never import it. */
+export interface FailpointHost {
+  /**
+   * Makes the hit a scheduling point for the hitting actor and traces it. For "park" the actor
+   * is not runnable until `released()` holds; for "crash" its process dies at this point and
+   * the returned promise never settles.
+   */
+  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean): Promise<void>;
+}
+
+interface ParkState {
+  reached: boolean;
+  released: boolean;
+}
+
+export class FailpointRegistry {
+  private readonly actions = new Map<FailpointName, FailpointAction>();
+  private readonly hitCounts = new Map<FailpointName, number>();
+  /** Hits seen since the action was armed; `skip` and `times` count against this. */
+  private readonly armedHits = new Map<FailpointName, number>();
+  private readonly parks = new Map<FailpointName, ParkState>();
+
+  constructor(private readonly host: FailpointHost) {}
+
+  /** Arms `name` with `action`, replacing what was there and resetting its park state. */
+  set(name: FailpointName, action: FailpointAction): void {
+    this.actions.set(name, action);
+    this.armedHits.set(name, 0);
+    if (action.kind === "park") this.parks.set(name, { reached: false, released: false });
+    else this.parks.delete(name);
+  }
+
+  /** Disarms `name`. A parked actor stays parked until `release`. */
+  clear(name: FailpointName): void {
+    this.actions.delete(name);
+  }
+
+  action(name: FailpointName): FailpointAction {
+    return this.actions.get(name) ?? OFF;
+  }
+
+  /** True once an actor has arrived at the parked failpoint `name`. */
+  reached(name: FailpointName): boolean {
+    return this.parks.get(name)?.reached ?? false;
+  }
+
+  /** Lets the parked actor at `name` go on (and any later arrival pass). */
+  release(name: FailpointName): void {
+    const park = this.parks.get(name);
+    if (park) park.released = true;
+    else this.parks.set(name, { reached: false, released: true });
+  }
+
+  /** How many times `name` was hit in this universe, armed or not. */
+  hits(name: FailpointName): number {
+    return this.hitCounts.get(name) ?? 0;
+  }
+
+  /** Every name hit in this universe, in order of first hit. */
+  hitNames(): FailpointName[] {
+    return [...this.hitCounts.keys()];
+  }
+
+  /**
+   * An actor reached `name`. Resolves once the actor is scheduled again, with "error" when the
+   * armed action injects a failure; never resolves when the action crashes the process.
+   */
+  async hit(name: FailpointName): Promise<HitOutcome> {
+    this.hitCounts.set(name, (this.hitCounts.get(name) ?? 0) + 1);
+    const decision = this.decide(name);
+    const park = this.parks.get(name);
+    const released = park ? () => park.released : ALWAYS;
+    await this.host.failpointHit(name, decision, released);
+    return decision === "error" ? "error" : "pass";
+  }
+
+  private decide(name: FailpointName): HitDecision {
+    const action = this.actions.get(name);
+    if (!action) return "pass";
+    const seen = this.armedHits.get(name) ?? 0;
+    this.armedHits.set(name, seen + 1);
+    switch (action.kind) {
+      case "off":
+      case "probe":
+        return "pass";
+      case "error": {
+        const skip = action.skip ?? 0;
+        if (seen < skip) return "pass";
+        if (action.times !== undefined && seen >= skip + action.times) return "pass";
+        return "error";
+      }
+      case "crash":
+        return seen < (action.skip ?? 0) ? "pass" : "crash";
+      case "park": {
+        const park = this.parks.get(name)!;
+        if (park.reached || park.released) return "pass";
+        park.reached = true;
+        return "park";
+      }
+    }
+  }
+}
+
+const OFF: FailpointAction = { kind: "off" };
+const ALWAYS = () => true;

@@ -1,0 +1,377 @@
+// The scheduler: actors are plain async functions; a scheduling point is an `await` on the
+// scheduler. It grants one waiting actor at a time and then waits until that actor reaches its
+// next point or finishes (exact quiescence). Only the granted actor ever runs, so whoever makes
+// a scheduling point is `current`.
+//
+// An actor that neither reaches a point nor finishes within ESCAPE_TURNS microtask turns has
+// awaited something the world does not own (a timer, real I/O); the universe stops with an
+// escape naming the actor and its last step instead of hanging.
+import type { FailpointName } from "../failpoints/catalog.ts";
+import type { FailpointHost, HitDecision } from "../failpoints/registry.ts";
+import type { VirtualClock } from "./clock.ts";
+import { NO_FOOTPRINT, type StepInfo } from "./step.ts";
+import type { ActorView, StepDecision, StepOption, Strategy } from "./strategy.ts";
+import { decode } from "./tape.ts";
+import { describeError, type Trace } from "./trace.ts";
+
+/** Microtask turns a granted actor may take between two scheduling points. */
+export const ESCAPE_TURNS = 20_000;
+
+/** A promise that never settles: what a crashed actor waits on forever. */
+const NEVER: Promise<never> = new Promise<never>(() => {});
+
+export class Process {
+  alive = true;
+  /** In-memory state shared by the handles of this process (dropped on crash). */
+  readonly local = new Map<string, unknown>();
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    /** Whether the search may crash this process as a scheduler choice. */
+    readonly crashable: boolean,
+  ) {}
+}
+
+export type ActorStatus = "waiting" | "running" | "done" | "failed" | "dead";
+
+export type ActorOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+interface Pending {
+  readonly step: StepInfo;
+  readonly resume: () => void;
+  /** Runnable only while this holds (locks, parked failpoints, the director's waits). */
+  readonly ready: (() => boolean) | null;
+  /** Runnable only from this virtual time on (sleeps). */
+  readonly wakeAt: number | null;
+}
+
+export class Actor implements ActorView {
+  status: ActorStatus = "waiting";
+  pending: Pending | null = null;
+  lastStep = "start";
+  steps = 0;
+  outcome: ActorOutcome | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly proc: Process,
+    /** A director runs whenever it can, ahead of any choice: scripted scenarios use one. */
+    readonly director: boolean,
+  ) {}
+
+  get procId(): number {
+    return this.proc.id;
+  }
+
+  /** Finished, failed or crashed: it will never run again. */
+  get ended(): boolean {
+    return this.status === "done" || this.status === "failed" || this.status === "dead";
+  }
+}
+
+export type SchedulerOutcome =
+  /** Every actor finished or died. */
+  | { readonly kind: "quiescent" }
+  /** Nobody can run, yet some actors wait: on a lock, a parked failpoint or a condition. */
+  | { readonly kind: "deadlock"; readonly blocked: readonly { actor: string; step: string }[] }
+  /** An actor awaited something outside the world. */
+  | { readonly kind: "escape"; readonly actor: string; readonly lastStep: string }
+  /** The step budget ran out (a livelock, or a scenario that never ends). */
+  | { readonly kind: "step-limit"; readonly steps: number };
+
+export interface SchedulerOptions {
+  readonly clock: VirtualClock;
+  readonly trace: Trace;
+  readonly strategy: Strategy;
+  /** How many crashes the search may choose; scripted crashes and failpoint crashes are extra. */
+  readonly crashBudget?: number;
+  readonly maxSteps?: number;
+}
+
+export class Scheduler implements FailpointHost {
+  readonly actors: Actor[] = [];
+  readonly processes: Process[] = [];
+  /** Every choice made, in order: the tape that replays this run. */
+  readonly tape: number[] = [];
+  current: Actor | null = null;
+  stepCount = 0;
+  crashesChosen = 0;
+
+  private readonly clock: VirtualClock;
+  private readonly trace: Trace;
+  private readonly strategy: Strategy;
+  private readonly crashBudget: number;
+  private readonly maxSteps: number;
+  private lastRun: Actor | null = null;
+  private signal = false;
+  private externalWait: Promise<unknown> | null = null;
+  private escaped: { actor: string; lastStep: string } | null = null;
+  private closed = false;
+
+  constructor(options: SchedulerOptions) {
+    this.clock = options.clock;
+    this.trace = options.trace;
+    this.strategy = options.strategy;
+    this.crashBudget = options.crashBudget ?? 0;
+    this.maxSteps = options.maxSteps ?? 200_000;
+  }
+
+  newProcess(name: string, crashable = false): Process {
+    const p = new Process(this.processes.length + 1, name, crashable);
+    this.processes.push(p);
+    this.trace.emit({ e: "process", proc: name, crashable });
+    return p;
+  }
+
+  /** Adds an actor; it starts when first granted. */
+  spawn(proc: Process, name: string, fn: () => Promise<unknown>, options: { director?: boolean } = {}): Actor {
+    const a = new Actor(this.actors.length + 1, this.uniqueName(name), proc, options.director ?? false);
+    this.actors.push(a);
+    this.trace.emit({ e: "spawn", actor: a.name, proc: proc.name });
+    if (!proc.alive) {
+      a.status = "dead";
+      return a;
+    }
+    a.pending = { step: START, resume: () => this.start(a, fn), ready: null, wakeAt: null };
+    return a;
+  }
+
+  /** A scheduling point for the current actor, before `step` takes effect. */
+  point(step: StepInfo): Promise<void> {
+    return this.suspend(this.requireCurrent(step.label), step, null, null);
+  }
+
+  /** A scheduling point at which the current actor waits until `ready()` holds. */
+  waitUntil(step: StepInfo, ready: () => boolean): Promise<void> {
+    return this.suspend(this.requireCurrent(step.label), step, ready, null);
+  }
+
+  /** A scheduling point at which the current actor sleeps `ms` of virtual time. */
+  sleep(ms: number): Promise<void> {
+    const at = this.clock.now() + ms;
+    return this.suspend(this.requireCurrent("sleep"), { label: `sleep ${ms}ms`, footprint: NO_FOOTPRINT }, null, at);
+  }
+
+  /**
+   * The current actor awaits real I/O on the scheduler's behalf (the Lance backend). The
+   * scheduler waits for it instead of counting it as an escape; one call runs at a time.
+   */
+  external<T>(work: Promise<T>): Promise<T> {
+    this.requireCurrent("external call");
+    this.externalWait = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    return work;
+  }
+
+  /** FailpointHost: a failpoint hit is a scheduling point, traced with its decision. */
+  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean): Promise<void> {
+    const a = this.requireCurrent(`failpoint ${name}`);
+    this.trace.emit({ e: "failpoint", actor: a.name, name, decision });
+    if (decision === "crash") {
+      this.crash(a.proc, `failpoint ${name}`);
+      return NEVER;
+    }
+    const step: StepInfo = { label: `failpoint ${name}`, footprint: NO_FOOTPRINT };
+    return this.suspend(a, step, decision === "park" ? released : null, null);
+  }
+
+  /**
+   * Kills `proc`: its actors stay where they wait and never resume (no `finally` of theirs
+   * runs), and its in-memory state is dropped. Durable storage keeps what was committed.
+   */
+  crash(proc: Process, cause: string): void {
+    if (!proc.alive) return;
+    proc.alive = false;
+    proc.local.clear();
+    const killed: string[] = [];
+    for (const a of this.actors) {
+      if (a.proc !== proc || a.ended) continue;
+      a.status = "dead";
+      a.pending = null;
+      killed.push(a.name);
+      if (this.current === a) this.signal = true;
+    }
+    this.trace.emit({ e: "crash", proc: proc.name, cause, killed });
+  }
+
+  /** A choice the scenario makes: a value in [0, n), recorded on the tape when n > 1. */
+  chooseData(label: string, n: number): number {
+    if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`choice over ${n} options: ${label}`);
+    if (n === 1) return 0;
+    const ordinal = this.tape.length;
+    const v = decode(this.strategy.chooseData({ ordinal, label, n }), n);
+    this.tape.push(v);
+    this.trace.emit({ e: "choose", label, n, v });
+    return v;
+  }
+
+  /** Runs until nothing can run. */
+  async run(): Promise<SchedulerOutcome> {
+    for (;;) {
+      if (this.escaped) return { kind: "escape", ...this.escaped };
+      if (this.stepCount >= this.maxSteps) return this.stop({ kind: "step-limit", steps: this.stepCount });
+      const runnable = this.runnable();
+      if (runnable.length === 0) {
+        const wake = this.nextWake();
+        if (wake !== null) {
+          this.clock.advanceTo(wake);
+          continue;
+        }
+        const blocked = this.actors
+          .filter((a) => a.status === "waiting")
+          .map((a) => ({ actor: a.name, step: a.pending?.step.label ?? a.lastStep }));
+        return this.stop(blocked.length ? { kind: "deadlock", blocked } : { kind: "quiescent" });
+      }
+      const next = this.decide(runnable);
+      if (next) await this.grant(next);
+    }
+  }
+
+  private stop(outcome: SchedulerOutcome): SchedulerOutcome {
+    this.closed = true;
+    return outcome;
+  }
+
+  /** Picks the next actor, or crashes a process (and returns null). */
+  private decide(runnable: Actor[]): Actor | null {
+    const director = runnable.find((a) => a.director);
+    if (director) return director;
+    const options = this.options(runnable);
+    if (options.length === 1) return runnable[0]!;
+    const ordinal = this.tape.length;
+    const d: StepDecision = { ordinal, stepCount: this.stepCount, options };
+    const i = decode(this.strategy.chooseStep(d), options.length);
+    this.tape.push(i);
+    const chosen = options[i]!;
+    if (chosen.kind === "grant") return runnable.find((a) => a.id === chosen.actor.id)!;
+    this.crashesChosen++;
+    this.crash(this.processes[chosen.procId - 1]!, "scheduler choice");
+    return null;
+  }
+
+  private options(runnable: Actor[]): StepOption[] {
+    const ordered = runnable.slice().sort((a, b) => a.id - b.id);
+    const last = this.lastRun;
+    if (last && ordered.includes(last)) {
+      ordered.splice(ordered.indexOf(last), 1);
+      ordered.unshift(last);
+    }
+    const options: StepOption[] = ordered.map((a) => ({ kind: "grant", actor: a, step: a.pending!.step }));
+    if (this.crashesChosen < this.crashBudget) {
+      for (const p of this.processes) {
+        if (!p.alive || !p.crashable) continue;
+        if (this.actors.some((a) => a.proc === p && !a.ended && !a.director)) {
+          options.push({ kind: "crash", procId: p.id, procName: p.name });
+        }
+      }
+    }
+    return options;
+  }
+
+  private runnable(): Actor[] {
+    const now = this.clock.now();
+    const out: Actor[] = [];
+    for (const a of this.actors) {
+      const p = a.pending;
+      if (a.status !== "waiting" || !p) continue;
+      if (p.wakeAt !== null && p.wakeAt > now) continue;
+      if (p.ready && !p.ready()) continue;
+      out.push(a);
+    }
+    return out;
+  }
+
+  private nextWake(): number | null {
+    let best: number | null = null;
+    for (const a of this.actors) {
+      const w = a.status === "waiting" ? a.pending?.wakeAt : null;
+      if (w != null && (a.pending!.ready === null || a.pending!.ready())) best = best === null ? w : Math.min(best, w);
+    }
+    return best;
+  }
+
+  private async grant(a: Actor): Promise<void> {
+    const p = a.pending!;
+    a.pending = null;
+    a.status = "running";
+    a.lastStep = p.step.label;
+    a.steps++;
+    this.stepCount++;
+    this.current = a;
+    this.lastRun = a;
+    this.signal = false;
+    this.clock.advance(1);
+    this.trace.emit({ e: "grant", n: this.stepCount, actor: a.name, step: p.step.label });
+    p.resume();
+    let turns = 0;
+    while (!this.signal) {
+      if (this.externalWait) {
+        const w = this.externalWait;
+        this.externalWait = null;
+        await w;
+        turns = 0;
+        continue;
+      }
+      if (++turns > ESCAPE_TURNS) {
+        this.escaped = { actor: a.name, lastStep: a.lastStep };
+        this.trace.emit({ e: "escape", actor: a.name, lastStep: a.lastStep });
+        this.closed = true;
+        break;
+      }
+      await undefined;
+    }
+    this.current = null;
+  }
+
+  private suspend(a: Actor, step: StepInfo, ready: (() => boolean) | null, wakeAt: number | null): Promise<void> {
+    if (this.closed || !a.proc.alive) return NEVER;
+    if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
+    return new Promise<void>((resume) => {
+      a.pending = { step, resume, ready, wakeAt };
+      a.status = "waiting";
+      this.signal = true;
+    });
+  }
+
+  private start(a: Actor, fn: () => Promise<unknown>): void {
+    let run: Promise<unknown>;
+    try {
+      run = fn();
+    } catch (e) {
+      run = Promise.reject(e);
+    }
+    run.then(
+      (value) => this.finish(a, { ok: true, value }),
+      (error) => this.finish(a, { ok: false, error }),
+    );
+  }
+
+  private finish(a: Actor, outcome: ActorOutcome): void {
+    if (a.status === "dead" || this.closed) return;
+    a.status = outcome.ok ? "done" : "failed";
+    a.outcome = outcome;
+    this.trace.emit(
+      outcome.ok ? { e: "finish", actor: a.name } : { e: "fail", actor: a.name, error: describeError(outcome.error) },
+    );
+    if (this.current === a) this.signal = true;
+  }
+
+  private requireCurrent(what: string): Actor {
+    const a = this.current;
+    if (!a) throw new Error(`scheduling point outside any actor: ${what}`);
+    return a;
+  }
+
+  private uniqueName(name: string): string {
+    if (!this.actors.some((a) => a.name === name)) return name;
+    let i = 2;
+    while (this.actors.some((a) => a.name === `${name}#${i}`)) i++;
+    return `${name}#${i}`;
+  }
+}
+
+const START: StepInfo = { label: "start", footprint: NO_FOOTPRINT };

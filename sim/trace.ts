@@ -1,0 +1,72 @@
+// The trace: one canonical JSON line per event (a step granted, a storage call and its
+// result, a failpoint hit, a spawn, a finish, a crash, a choice, the verdict). The trace hash
+// is the SHA-256 of those lines, each ending in a newline. Same triple, same hash.
+import { createHash } from "node:crypto";
+
+export type TraceEvent = { readonly e: string } & Record<string, unknown>;
+
+/** JSON with object keys sorted at every depth; `undefined` fields are dropped. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    if (value === undefined) return "null";
+    if (typeof value === "bigint") return JSON.stringify(value.toString());
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const keys = Object.keys(value).sort();
+  const parts: string[] = [];
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    parts.push(`${JSON.stringify(k)}:${canonicalJson(v)}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+export class Trace {
+  private readonly lines: string[] = [];
+  private hashed: string | null = null;
+
+  emit(event: TraceEvent): void {
+    this.lines.push(canonicalJson(event));
+    this.hashed = null;
+  }
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  /** The lines so far (for `--trace` files and timelines). */
+  jsonl(): readonly string[] {
+    return this.lines;
+  }
+
+  events(): TraceEvent[] {
+    return this.lines.map((l) => JSON.parse(l) as TraceEvent);
+  }
+
+  /** SHA-256 hex of every line, newline-terminated. */
+  hash(): string {
+    if (this.hashed === null) {
+      const h = createHash("sha256");
+      for (const line of this.lines) h.update(line + "\n");
+      this.hashed = h.digest("hex");
+    }
+    return this.hashed;
+  }
+}
+
+/** An error as the trace records it: its name, kind (when typed) and message. */
+export function describeError(e: unknown): Record<string, unknown> {
+  if (e instanceof Error) {
+    const kind = (e as { kind?: unknown }).kind;
+    const details = (e as { details?: unknown }).details;
+    return {
+      name: e.name,
+      ...(typeof kind === "string" ? { kind } : {}),
+      ...(details !== undefined ? { details } : {}),
+      message: e.message,
+    };
+  }
+  return { name: "thrown", message: String(e) };
+}
