@@ -47,7 +47,7 @@ export class ScheduledStorage implements Storage {
   readonly objects: ObjectStore;
 
   constructor(
-    private readonly inner: Storage,
+    inner: Storage,
     private readonly sched: Scheduler,
     private readonly trace: Trace,
     /** Real I/O: the scheduler awaits it rather than counting microtask turns. */

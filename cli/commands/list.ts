@@ -1,0 +1,18 @@
+import { SCENARIOS } from "../../scenarios/registry.ts";
+
+/** `omnisim list`: one line per scenario: name, bug, red profile, description. */
+export function listCommand(options: { json?: boolean }): number {
+  if (options.json) {
+    for (const s of SCENARIOS) {
+      console.log(JSON.stringify({ name: s.name, bug: s.bug, redProfile: s.redProfile, scripted: !!s.scripted, summary: s.summary }));
+    }
+    return 0;
+  }
+  const w = Math.max(...SCENARIOS.map((s) => s.name.length));
+  const bw = Math.max(...SCENARIOS.map((s) => s.bug.length));
+  const pw = Math.max(...SCENARIOS.map((s) => (s.redProfile ?? "never").length));
+  for (const s of SCENARIOS) {
+    console.log(`${s.name.padEnd(w)}  ${s.bug.padEnd(bw)}  red on ${(s.redProfile ?? "never").padEnd(pw)}  ${s.summary}`);
+  }
+  return 0;
+}

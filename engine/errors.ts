@@ -1,0 +1,135 @@
+// The engine's one error type: a kind, structured details and the seed's message. A scenario
+// asserts "open failed with ExpectedVersionMismatch{node:Person, 5, 7}" by kind and details,
+// never by parsing text.
+import type { TableKey, Version } from "./storage/types.ts";
+
+/** Upstream's top-level `OmniError` variants, as far as the write path raises them. */
+export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance";
+
+/** Upstream's manifest error kinds (HTTP 409 for Conflict). */
+export type ManifestErrorKind = "Conflict" | "Internal" | "NotFound";
+
+export interface ErrorDetailsByKind {
+  /** The publisher's pre-check, or a strict write's version check, found the table moved. */
+  ExpectedVersionMismatch: { tableKey: TableKey; expected: Version; actual: Version };
+  /** Row-level CAS lost on `__manifest` (retried by the publisher). */
+  RowLevelCasContention: { attempt: number };
+  /** The publisher ran out of retries. */
+  PublishExhausted: { attempts: number };
+  /** A duplicate `(table, version)` row, a re-registration at another path, a duplicate tombstone. */
+  ConcurrentModification: { tableKey: TableKey | null; reason: string };
+  TableNotFound: { tableKey: TableKey };
+  /** Lance HEAD is ahead of the manifest pin and this write cannot cover it. */
+  DriftAhead: { tableKey: TableKey; head: Version; pinned: Version; sidecarRequiresRollback: boolean };
+  /** Lance HEAD is behind the manifest pin: state no writer can produce. */
+  HeadBehindManifest: { tableKey: TableKey; head: Version; pinned: Version };
+  /** Recovery refuses to act on a sidecar whose tables violate an invariant. */
+  RecoveryInvariantViolation: { operationId: string; tableKey: TableKey; head: Version; pinned: Version };
+  /** A failpoint armed with "error". */
+  InjectedFailure: { failpoint: string };
+  /** `@card` bound exceeded (or under min) for one source. */
+  CardinalityViolation: { edge: string; source: string; count: number; min: number; max: number | null };
+  /** An edge endpoint that does not exist. */
+  MissingEndpoint: { edge: string; role: "src" | "dst"; nodeType: string; id: string };
+  /** Property types, required properties, enum values, intra-batch uniqueness. */
+  InvalidRow: { table: string; reason: string };
+  /** The query mixes inserts/updates with deletes (D2). */
+  MixedDestructiveConstructive: Record<string, never>;
+  /** The three schema-contract files disagree or are missing. */
+  SchemaContractInvalid: { reason: string };
+  /** Schema apply is already in progress (the lock branch exists). */
+  SchemaApplyLocked: { branch: string };
+  /** Schema apply found the manifest moved under it. */
+  SchemaApplyLeaseLost: { baseVersion: Version; currentVersion: Version };
+  /** The schema change cannot be applied. */
+  UnsupportedSchemaChange: { reason: string };
+  /** Optimize (or repair) refuses while a sidecar exists. */
+  RecoveryRequired: { sidecars: number };
+  /** A sidecar that is corrupt or newer than this engine understands. */
+  SidecarSchema: { key: string; reason: string };
+  /** A storage call failed (e.g. GET of a listed sidecar that vanished). */
+  StorageFailure: { storageKind: string; key: string | null };
+  /** A Lance commit conflict surfaced to the caller. */
+  LanceCommitConflict: { tableKey: TableKey | null; retryable: boolean };
+  /** The read set a write validated against changed before its effect (readSetToken). */
+  ReadSetChanged: { attempts: number };
+  /** The handle is read-only. */
+  ReadOnly: Record<string, never>;
+}
+
+export type OmniErrorKind = keyof ErrorDetailsByKind;
+
+const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
+  ExpectedVersionMismatch: "Manifest",
+  RowLevelCasContention: "Manifest",
+  PublishExhausted: "Manifest",
+  ConcurrentModification: "Manifest",
+  TableNotFound: "Manifest",
+  DriftAhead: "Manifest",
+  HeadBehindManifest: "Manifest",
+  RecoveryInvariantViolation: "Manifest",
+  InjectedFailure: "Manifest",
+  CardinalityViolation: "Validation",
+  MissingEndpoint: "Validation",
+  InvalidRow: "Validation",
+  MixedDestructiveConstructive: "Validation",
+  SchemaContractInvalid: "Schema",
+  SchemaApplyLocked: "Manifest",
+  SchemaApplyLeaseLost: "Manifest",
+  UnsupportedSchemaChange: "Schema",
+  RecoveryRequired: "Recovery",
+  SidecarSchema: "Recovery",
+  StorageFailure: "Storage",
+  LanceCommitConflict: "Lance",
+  ReadSetChanged: "Manifest",
+  ReadOnly: "Validation",
+};
+
+/** Manifest errors upstream raises as `Internal` rather than `Conflict`. */
+const INTERNAL: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>([
+  "HeadBehindManifest",
+  "RecoveryInvariantViolation",
+  "InjectedFailure",
+]);
+
+export class OmniError<K extends OmniErrorKind = OmniErrorKind> extends Error {
+  override readonly name = "OmniError";
+  readonly family: ErrorFamily;
+
+  constructor(
+    readonly kind: K,
+    readonly details: ErrorDetailsByKind[K],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.family = FAMILY[kind];
+  }
+
+  /** For manifest errors: upstream's `ManifestErrorKind`. */
+  get manifestKind(): ManifestErrorKind | null {
+    if (this.family !== "Manifest") return null;
+    if (this.kind === "TableNotFound") return "NotFound";
+    return INTERNAL.has(this.kind) ? "Internal" : "Conflict";
+  }
+
+  is<T extends OmniErrorKind>(kind: T): this is OmniError<T> {
+    return (this.kind as OmniErrorKind) === kind;
+  }
+}
+
+export function isOmniError<K extends OmniErrorKind>(e: unknown, kind?: K): e is OmniError<K> {
+  return e instanceof OmniError && (kind === undefined || e.kind === kind);
+}
+
+export function expectedVersionMismatch(tableKey: TableKey, expected: Version, actual: Version): OmniError<"ExpectedVersionMismatch"> {
+  return new OmniError(
+    "ExpectedVersionMismatch",
+    { tableKey, expected, actual },
+    `stale view of '${tableKey}': expected manifest table version ${expected} but current is ${actual} — refresh and retry`,
+  );
+}
+
+export function injectedFailure(failpoint: string): OmniError<"InjectedFailure"> {
+  return new OmniError("InjectedFailure", { failpoint }, `injected failpoint triggered: ${failpoint}`);
+}

@@ -1,0 +1,102 @@
+// Runs one universe: a world, a director that sets it up and judges it, the scheduler to the
+// end, and a verdict. The same (spec, fixes, seed, strategy) always gives the same trace hash.
+import { isOmniError } from "../engine/errors.ts";
+import type { Fixes } from "../engine/fixes.ts";
+import { isStorageError } from "../engine/storage/errors.ts";
+import type { SeedTree } from "./seed.ts";
+import type { Strategy } from "./strategy.ts";
+import { RandomStrategy } from "./strategies/random.ts";
+import { VirtualStore } from "./store/virtual-store.ts";
+import type { Trace } from "./trace.ts";
+import { type Backend, type Violation, World } from "./world.ts";
+
+/** What the simulator needs of a scenario form. */
+export interface UniverseSpec {
+  readonly name: string;
+  /** Crashes the search may choose as scheduler steps. */
+  readonly crashBudget?: number;
+  readonly maxSteps?: number;
+  /**
+   * The director: sets the world up, spawns actors, waits for them, runs the oracles. It runs
+   * whenever it can, ahead of any choice, so everything it scripts happens exactly.
+   */
+  direct(world: World): Promise<void>;
+}
+
+export type StrategyFactory = (seeds: SeedTree) => Strategy;
+export type BackendFactory = (seeds: SeedTree) => Backend;
+
+export const randomStrategy: StrategyFactory = (seeds) => new RandomStrategy(seeds.prng());
+
+export const virtualBackend: BackendFactory = () => ({
+  storage: new VirtualStore(),
+  external: false,
+  root: "mem://graph",
+});
+
+export interface UniverseOptions {
+  readonly spec: UniverseSpec;
+  readonly seed: number;
+  readonly fixes: Fixes;
+  readonly strategy?: StrategyFactory;
+  readonly backend?: BackendFactory;
+}
+
+export interface UniverseResult {
+  readonly seed: number;
+  readonly verdict: "pass" | "fail";
+  readonly violations: readonly Violation[];
+  readonly traceHash: string;
+  /** The tape that replays this universe. */
+  readonly tape: readonly number[];
+  readonly steps: number;
+  readonly trace: Trace;
+  readonly failpointsHit: readonly string[];
+  readonly world: World;
+}
+
+export async function runUniverse(options: UniverseOptions): Promise<UniverseResult> {
+  const { spec } = options;
+  const world = new World({
+    seed: options.seed,
+    fixes: options.fixes,
+    strategy: options.strategy ?? randomStrategy,
+    backend: options.backend ?? virtualBackend,
+    ...(spec.crashBudget !== undefined ? { crashBudget: spec.crashBudget } : {}),
+    ...(spec.maxSteps !== undefined ? { maxSteps: spec.maxSteps } : {}),
+  });
+  const director = world.process("director");
+  world.sched.spawn(director, "director", () => spec.direct(world), { director: true });
+  await world.run();
+  reportHarnessErrors(world);
+  const verdict = world.violations.length === 0 ? "pass" : "fail";
+  world.trace.emit({ e: "verdict", verdict, violations: world.violations.map((v) => v.kind) });
+  return {
+    seed: options.seed,
+    verdict,
+    violations: world.violations,
+    traceHash: world.trace.hash(),
+    tape: world.sched.tape,
+    steps: world.sched.stepCount,
+    trace: world.trace,
+    failpointsHit: world.failpoints.hitNames(),
+    world,
+  };
+}
+
+/**
+ * An actor that died of anything but an engine or storage error hit a bug in the model or the
+ * scenario (a TypeError, a failed script assertion). That is never a pass.
+ */
+function reportHarnessErrors(world: World): void {
+  for (const a of world.sched.actors) {
+    if (a.status !== "failed" || !a.outcome || a.outcome.ok) continue;
+    const e = a.outcome.error;
+    if (isOmniError(e) || isStorageError(e)) continue;
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    world.violation("harness-error", `actor ${a.name} threw ${message}`, {
+      actor: a.name,
+      ...(e instanceof Error && e.stack ? { stack: e.stack.split("\n").slice(0, 6).join("\n") } : {}),
+    });
+  }
+}

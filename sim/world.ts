@@ -1,0 +1,170 @@
+// A universe: one seeded world with its clock, ids, failpoint registry, scheduler, trace and
+// storage. Scenarios build their actors on it; nothing is shared between two worlds, so many
+// can run interleaved in one process.
+import type { Env, WorldPort } from "../engine/env.ts";
+import type { Fixes } from "../engine/fixes.ts";
+import type { Storage } from "../engine/storage/types.ts";
+import { FailpointRegistry } from "../failpoints/registry.ts";
+import { VirtualClock } from "./clock.ts";
+import { SeededIds } from "./ids.ts";
+import { ScheduledStorage } from "./scheduled-storage.ts";
+import { type Actor, type Process, Scheduler, type SchedulerOutcome } from "./scheduler.ts";
+import { SeedTree } from "./seed.ts";
+import type { Strategy } from "./strategy.ts";
+import { Trace } from "./trace.ts";
+
+/** A storage backend as the world needs it: the raw store, and whether its I/O is real. */
+export interface Backend {
+  readonly storage: Storage;
+  /** Real I/O (Lance): the scheduler awaits each call instead of counting microtask turns. */
+  readonly external: boolean;
+  /** The graph root handed to the engine. */
+  readonly root: string;
+}
+
+/** Something an oracle or the harness found wrong. */
+export interface Violation {
+  /** A stable name: `open-failed`, `card-exceeded`, `lost-update`, `deadlock`, ... */
+  readonly kind: string;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly fixes: Fixes;
+  readonly strategy: (seeds: SeedTree) => Strategy;
+  readonly backend: (seeds: SeedTree) => Backend;
+  readonly crashBudget?: number;
+  readonly maxSteps?: number;
+}
+
+export class World {
+  readonly seeds: SeedTree;
+  readonly clock = new VirtualClock();
+  readonly ids: SeededIds;
+  readonly trace = new Trace();
+  readonly sched: Scheduler;
+  readonly failpoints: FailpointRegistry;
+  readonly fixes: Fixes;
+  readonly backend: Backend;
+  /** The storage actors see: every call a scheduling point and a trace event. */
+  readonly storage: Storage;
+  readonly violations: Violation[] = [];
+
+  constructor(readonly options: WorldOptions) {
+    this.seeds = SeedTree.root(options.seed);
+    this.ids = new SeededIds(this.seeds.child("ids").prng(), this.clock);
+    this.fixes = options.fixes;
+    this.sched = new Scheduler({
+      clock: this.clock,
+      trace: this.trace,
+      strategy: options.strategy(this.seeds.child("strategy")),
+      crashBudget: options.crashBudget ?? 0,
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    });
+    this.failpoints = new FailpointRegistry(this.sched);
+    this.backend = options.backend(this.seeds.child("backend"));
+    this.storage = new ScheduledStorage(this.backend.storage, this.sched, this.trace, this.backend.external);
+  }
+
+  /** A new process. `crashable`: the search may crash it as a scheduler choice. */
+  process(name: string, options: { crashable?: boolean } = {}): Process {
+    return this.sched.newProcess(name, options.crashable ?? false);
+  }
+
+  /** The engine's environment inside `proc`. */
+  env(proc: Process, fixes: Fixes = this.fixes): Env {
+    const sched = this.sched;
+    const world: WorldPort = {
+      waitUntil: (reason, ready) => sched.waitUntil({ label: `wait ${reason}` }, ready),
+      spawn: (name, task) => {
+        sched.spawn(proc, name, task);
+      },
+      processLocal: <T>(key: string, init: () => T): T => {
+        if (!proc.local.has(key)) proc.local.set(key, init());
+        return proc.local.get(key) as T;
+      },
+    };
+    return {
+      root: this.backend.root,
+      clock: this.clock,
+      ids: this.ids,
+      storage: this.storage,
+      failpoints: this.failpoints,
+      world,
+      fixes,
+    };
+  }
+
+  /** Adds an actor to `proc`; it starts when the scheduler first grants it. */
+  spawn(proc: Process, name: string, fn: () => Promise<unknown>): Actor {
+    return this.sched.spawn(proc, name, fn);
+  }
+
+  /** A choice of the scenario's (an operation, a knob, a fault), on the tape. */
+  choose(label: string, n: number): number {
+    return this.sched.chooseData(label, n);
+  }
+
+  /** A yes/no choice; 0 (the simplest) is no. */
+  chance(label: string): boolean {
+    return this.choose(label, 2) === 1;
+  }
+
+  // Director-only helpers: a director actor runs whenever it can, so these waits script the
+  // interleaving exactly.
+
+  /** Waits until `cond` holds; other actors run meanwhile. */
+  until(label: string, cond: () => boolean): Promise<void> {
+    return this.sched.waitUntil({ label: `until ${label}` }, cond);
+  }
+
+  /** Waits until every actor given has finished, failed or died. */
+  join(...actors: Actor[]): Promise<void> {
+    return this.until(`join ${actors.map((a) => a.name).join(",")}`, () => actors.every((a) => a.ended));
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.sched.sleep(ms);
+  }
+
+  /** A scripted crash: `proc` dies where its actors wait. */
+  crash(proc: Process): void {
+    this.sched.crash(proc, "script");
+  }
+
+  /** Records a violation; the universe's verdict is "fail" if there is any. */
+  violation(kind: string, message: string, details?: Record<string, unknown>): void {
+    const v: Violation = details ? { kind, message, details } : { kind, message };
+    this.violations.push(v);
+    this.trace.emit({ e: "violation", kind, message, ...(details ? { details } : {}) });
+  }
+
+  /** Runs the scheduler to the end and turns how it ended into violations. */
+  async run(): Promise<SchedulerOutcome> {
+    const outcome = await this.sched.run();
+    switch (outcome.kind) {
+      case "quiescent":
+        break;
+      case "deadlock":
+        this.violation(
+          "deadlock",
+          `no actor can run: ${outcome.blocked.map((b) => `${b.actor} at ${b.step}`).join("; ")}`,
+          { blocked: outcome.blocked },
+        );
+        break;
+      case "escape":
+        this.violation(
+          "escape",
+          `actor ${outcome.actor} awaited something outside the world after "${outcome.lastStep}"`,
+          { actor: outcome.actor, lastStep: outcome.lastStep },
+        );
+        break;
+      case "step-limit":
+        this.violation("step-limit", `the universe did not end within ${outcome.steps} steps`);
+        break;
+    }
+    return outcome;
+  }
+}
