@@ -1,0 +1,146 @@
+// The virtual Lance datasets: immutable versions per ref, typed transactions, rebase over
+// compatible concurrent commits, Restore that always wins, and cleanup of old versions.
+// Every method applies its effect before its first (and only) implicit await, so each call is
+// atomic at the moment the scheduler lets it run.
+import { Map as ImmutableMap } from "immutable";
+import { StorageError } from "../../engine/storage/errors.ts";
+import {
+  version,
+  type Branch,
+  type CommitResult,
+  type DatasetPath,
+  type DatasetSnapshot,
+  type DatasetStore,
+  type LanceOp,
+  type TxnDelta,
+  type Version,
+  type VersionInfo,
+} from "../../engine/storage/types.ts";
+import { checkRebase, footprintOf } from "./conflicts.ts";
+import {
+  applyDelta,
+  EMPTY_CONTENT,
+  fragmentIds,
+  restoredContent,
+  snapshotOf,
+  type DatasetContent,
+  type FragmentId,
+} from "./dataset-content.ts";
+import { chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
+import type { VersionChain } from "./version-chain.ts";
+
+/** One committed dataset version. */
+export interface DatasetVersion {
+  readonly version: Version;
+  readonly op: LanceOp;
+  readonly readVersion: Version;
+  readonly content: DatasetContent;
+  /** Existing fragments this commit rewrote or removed: what later conflict checks compare. */
+  readonly touched: ReadonlySet<FragmentId>;
+}
+
+export type DatasetsState = ImmutableMap<DatasetPath, Refs<DatasetVersion>>;
+
+export const NO_DATASETS: DatasetsState = ImmutableMap();
+
+/** Create is built on nothing: Lance records read version 0 for it. */
+const NOTHING_READ = version(0);
+
+export class VirtualDatasets implements DatasetStore {
+  constructor(private current: DatasetsState) {}
+
+  /** The durable state right now: a persistent value, so taking it is O(1). */
+  get state(): DatasetsState {
+    return this.current;
+  }
+
+  async create(path: DatasetPath): Promise<Version> {
+    if (this.current.has(path)) throw new StorageError("AlreadyExists", `Dataset already exists: ${path}`);
+    const first: DatasetVersion = Object.freeze({
+      version: version(1),
+      op: "Create",
+      readVersion: NOTHING_READ,
+      content: EMPTY_CONTENT,
+      touched: new Set<FragmentId>(),
+    });
+    this.current = this.current.set(path, refsStartingWith(first));
+    return first.version;
+  }
+
+  async exists(path: DatasetPath): Promise<boolean> {
+    return this.current.has(path);
+  }
+
+  async latestVersion(path: DatasetPath, branch: Branch): Promise<Version> {
+    return this.chain(path, branch).head.version;
+  }
+
+  async checkout(path: DatasetPath, branch: Branch, at: Version): Promise<DatasetSnapshot> {
+    return snapshotOf(entryAt(this.chain(path, branch), branch, at).content, at);
+  }
+
+  async commit(path: DatasetPath, branch: Branch, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
+    const chain = this.chain(path, branch);
+    const intervening = versionsSince(chain, branch, readVersion);
+    // A rebase applies the delta to HEAD's content; the version records what it touched there.
+    const outcome = applyDelta(chain.head.content, delta);
+    if (intervening.length > 0) {
+      const read = entryAt(chain, branch, readVersion).content;
+      checkRebase(footprintOf(delta.op, outcome.touched, fragmentIds(read)), intervening);
+    }
+    const committed = this.append(path, branch, chain, {
+      op: delta.op,
+      readVersion,
+      content: outcome.content,
+      touched: outcome.touched,
+    });
+    return { version: committed, rowsAffected: outcome.rowsAffected };
+  }
+
+  async restore(path: DatasetPath, branch: Branch, at: Version): Promise<Version> {
+    const chain = this.chain(path, branch);
+    const target = entryAt(chain, branch, at);
+    const head = chain.head.content;
+    // Restore is checked against nothing: it wins, and what came between is orphaned.
+    return this.append(path, branch, chain, {
+      op: "Restore",
+      readVersion: at,
+      content: restoredContent(target.content, head),
+      touched: fragmentIds(head),
+    });
+  }
+
+  async versions(path: DatasetPath, branch: Branch): Promise<VersionInfo[]> {
+    return this.chain(path, branch)
+      .toArray()
+      .map(({ version: v, op, readVersion }) => ({ version: v, op, readVersion }));
+  }
+
+  async cleanup(path: DatasetPath, branch: Branch): Promise<number> {
+    const chain = this.chain(path, branch);
+    const refs = this.refs(path);
+    this.current = this.current.set(path, withChain(refs, branch, chain.headOnly()));
+    return chain.size - 1;
+  }
+
+  private refs(path: DatasetPath): Refs<DatasetVersion> {
+    const refs = this.current.get(path);
+    if (refs === undefined) throw new StorageError("NotFound", `Dataset at path ${path} was not found`);
+    return refs;
+  }
+
+  private chain(path: DatasetPath, branch: Branch): VersionChain<DatasetVersion> {
+    return chainOf(this.refs(path), branch, `dataset ${path}`);
+  }
+
+  private append(
+    path: DatasetPath,
+    branch: Branch,
+    chain: VersionChain<DatasetVersion>,
+    entry: Omit<DatasetVersion, "version">,
+  ): Version {
+    const next: DatasetVersion = Object.freeze({ version: chain.nextVersion, ...entry });
+    this.current = this.current.set(path, withChain(this.refs(path), branch, chain.append(next)));
+    return next.version;
+  }
+}

@@ -1,0 +1,127 @@
+// The virtual `__manifest` dataset: versions holding every visible row keyed by objectId, a
+// merge-insert with row-level compare-and-swap on objectId (Lance's unenforced primary key),
+// and branches that fork from a branch's HEAD and keep its numbering.
+import { Map as ImmutableMap } from "immutable";
+import { StorageError } from "../../engine/storage/errors.ts";
+import {
+  version,
+  type Branch,
+  type ManifestRow,
+  type ManifestSnapshot,
+  type ManifestStore,
+  type Version,
+} from "../../engine/storage/types.ts";
+import { branchLabel, chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
+
+/** One committed manifest version. */
+export interface ManifestVersion {
+  readonly version: Version;
+  /** Every row visible at this version. Persistent, so a commit copies only what it changes. */
+  readonly rows: ImmutableMap<string, ManifestRow>;
+  /** The objectIds this commit wrote: what the row-level CAS of later commits checks. */
+  readonly touched: ReadonlySet<string>;
+}
+
+/** Null until `create`. */
+export type ManifestState = Refs<ManifestVersion> | null;
+
+export const NO_MANIFEST: ManifestState = null;
+
+const OWNER = "dataset __manifest";
+
+export class VirtualManifest implements ManifestStore {
+  constructor(private current: ManifestState) {}
+
+  /** The durable state right now: a persistent value, so taking it is O(1). */
+  get state(): ManifestState {
+    return this.current;
+  }
+
+  async create(): Promise<Version> {
+    if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
+    const first: ManifestVersion = Object.freeze({ version: version(1), rows: ImmutableMap<string, ManifestRow>(), touched: new Set<string>() });
+    this.current = refsStartingWith(first);
+    return first.version;
+  }
+
+  async exists(): Promise<boolean> {
+    return this.current !== null;
+  }
+
+  async latestVersion(branch: Branch): Promise<Version> {
+    return chainOf(this.refs(), branch, OWNER).head.version;
+  }
+
+  async load(branch: Branch, at?: Version): Promise<ManifestSnapshot> {
+    const chain = chainOf(this.refs(), branch, OWNER);
+    const entry = at === undefined ? chain.head : entryAt(chain, branch, at);
+    const rows = [...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow);
+    return { branch, version: entry.version, rows };
+  }
+
+  async merge(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Promise<Version> {
+    const refs = this.refs();
+    const chain = chainOf(refs, branch, OWNER);
+    const intervening = versionsSince(chain, branch, readVersion);
+    const incoming = uniqueByObjectId(rows);
+    for (const later of intervening) {
+      for (const objectId of incoming.keys()) {
+        if (later.touched.has(objectId)) {
+          throw new StorageError(
+            "TooMuchWriteContention",
+            `Too much write contention: row ${objectId} was written by concurrent version ${later.version} ` +
+              `of ${branchLabel(branch)} after read version ${readVersion}`,
+          );
+        }
+      }
+    }
+    // No shared objectId: rebase onto HEAD. A matched objectId is replaced whole (UpdateAll).
+    const merged = chain.head.rows.withMutations((all) => {
+      for (const [objectId, row] of incoming) all.set(objectId, row);
+    });
+    const next: ManifestVersion = Object.freeze({
+      version: chain.nextVersion,
+      rows: merged,
+      touched: new Set(incoming.keys()),
+    });
+    this.current = withChain(refs, branch, chain.append(next));
+    return next.version;
+  }
+
+  async createBranch(name: string, from: Branch): Promise<void> {
+    const refs = this.refs();
+    const parent = chainOf(refs, from, OWNER);
+    if (name === "main" || refs.branches.has(name)) {
+      throw new StorageError("AlreadyExists", `Ref conflict error: branch ${name} already exists`);
+    }
+    // Sharing the parent's chain forks at its HEAD: same history, same numbering from there on.
+    this.current = withChain(refs, name, parent);
+  }
+
+  async deleteBranch(name: string): Promise<void> {
+    const refs = this.refs();
+    if (!refs.branches.has(name)) throw new StorageError("NotFound", `Branch ${name} not found in ${OWNER}`);
+    this.current = { ...refs, branches: refs.branches.delete(name) };
+  }
+
+  async listBranches(): Promise<string[]> {
+    return [...this.refs().branches.keys()].sort();
+  }
+
+  private refs(): Refs<ManifestVersion> {
+    if (this.current === null) throw new StorageError("NotFound", "Dataset at path __manifest was not found");
+    return this.current;
+  }
+}
+
+/** Frozen copies keyed by objectId; two rows for one objectId make the merge ambiguous, as in Lance. */
+function uniqueByObjectId(rows: readonly ManifestRow[]): ReadonlyMap<string, ManifestRow> {
+  const byId = new Map<string, ManifestRow>();
+  for (const row of rows) {
+    if (byId.has(row.objectId)) {
+      throw new StorageError("InvalidInput", `Invalid input, merge has more than one source row with objectId ${row.objectId}`);
+    }
+    byId.set(row.objectId, Object.freeze({ ...row }));
+  }
+  return byId;
+}
