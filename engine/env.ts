@@ -24,6 +24,11 @@ export interface FailpointPort {
 /** What the engine may ask of the world it runs in, beyond storage. */
 export interface WorldPort {
   /**
+   * A scheduling point with no storage effect: a step of the engine's own that another actor
+   * may run before (the publisher's pre-check and row build are such steps).
+   */
+  point(label: string): Promise<void>;
+  /**
    * A scheduling point at which the calling actor waits until `ready()` holds. In-memory
    * locks (the write queues) wait here, so the world always knows who is blocked on what.
    */

@@ -10,6 +10,7 @@ import { SeededIds } from "./ids.ts";
 import { ScheduledStorage } from "./scheduled-storage.ts";
 import { type Actor, type Process, Scheduler, type SchedulerOutcome } from "./scheduler.ts";
 import { SeedTree } from "./seed.ts";
+import { NO_FOOTPRINT } from "./step.ts";
 import type { Strategy } from "./strategy.ts";
 import { Trace } from "./trace.ts";
 
@@ -77,6 +78,7 @@ export class World {
   env(proc: Process, fixes: Fixes = this.fixes): Env {
     const sched = this.sched;
     const world: WorldPort = {
+      point: (label) => sched.point({ label, footprint: NO_FOOTPRINT }),
       waitUntil: (reason, ready) => sched.waitUntil({ label: `wait ${reason}` }, ready),
       spawn: (name, task) => {
         sched.spawn(proc, name, task);
