@@ -1,0 +1,87 @@
+// A handle's coordinator: its warm snapshot of one branch, and the only door through which the
+// handle publishes. The warm snapshot moves only on the handle's own publishes, `refresh`,
+// read probes and heals; writes do not probe it (the seed's stale write base).
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Branch, Version } from "../storage/types.ts";
+import { Mutex, type Release } from "../sync/mutex.ts";
+import type { ExpectedVersions, ManifestChange } from "./changes.ts";
+import { appendGraphCommit } from "./commit-graph.ts";
+import { publish, type PublishOptions } from "./publisher.ts";
+import { Snapshot } from "./snapshot.ts";
+
+export class Coordinator {
+  /** Upstream's `RwLock<GraphCoordinator>`: publishes and refreshes of one handle serialize. */
+  private readonly lock: Mutex;
+
+  private constructor(
+    private readonly env: Env,
+    readonly branch: Branch,
+    private current: Snapshot,
+    handleId: string,
+  ) {
+    this.lock = new Mutex(`coordinator ${handleId}`);
+  }
+
+  static async open(env: Env, branch: Branch, handleId: string): Promise<Coordinator> {
+    return new Coordinator(env, branch, await readSnapshot(env, branch), handleId);
+  }
+
+  /** The warm snapshot: no storage I/O. */
+  get snapshot(): Snapshot {
+    return this.current;
+  }
+
+  async locked<T>(fn: () => Promise<T>): Promise<T> {
+    const release: Release = await this.lock.acquire(this.env);
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  /** Re-reads the manifest (caller holds the lock, or does not care). */
+  async refreshUnlocked(): Promise<Snapshot> {
+    this.current = await readSnapshot(this.env, this.branch);
+    return this.current;
+  }
+
+  async refresh(): Promise<Snapshot> {
+    return this.locked(() => this.refreshUnlocked());
+  }
+
+  /** The read path's probe: one cheap version read; a refresh only when the manifest moved. */
+  async probe(): Promise<boolean> {
+    const latest = await this.env.storage.manifest.latestVersion(this.branch);
+    if (latest === this.current.version) return false;
+    await this.refresh();
+    return true;
+  }
+
+  /**
+   * Publish with the publisher's expected-version fence (null: none), then the graph commit.
+   * Under the coordinator lock, as `commit_updates_with_actor_with_expected`.
+   */
+  async commit(
+    changes: readonly ManifestChange[],
+    expected: ExpectedVersions | null,
+    actor: string | null,
+    options: PublishOptions = {},
+  ): Promise<Version> {
+    return this.locked(async () => {
+      const v = await publish(this.env, this.branch, changes, expected, options);
+      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));
+      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
+      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);
+      await appendGraphCommit(this.env, this.branch, v, actor);
+      return v;
+    });
+  }
+}
+
+/** A fresh, lock-free manifest read of `branch` (`fresh_snapshot_for_branch_unchecked`). */
+export async function readSnapshot(env: Env, branch: Branch): Promise<Snapshot> {
+  return Snapshot.fromManifest(await env.storage.manifest.load(branch));
+}

@@ -1,0 +1,114 @@
+// `GraphNamespacePublisher::publish`: four separately scheduled steps (load the state, check
+// the expected versions, build the rows, merge-insert them with row-level CAS) in a loop with
+// a retry budget of 5. The pre-check and the commit are NOT atomic: that gap is where the
+// open-sweep race (B1) and the @card races (B2', B2'') live.
+import type { Env } from "../env.ts";
+import { expectedVersionMismatch, OmniError } from "../errors.ts";
+import { isStorageError } from "../storage/errors.ts";
+import type { Branch, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
+import type { ExpectedVersions, ManifestChange } from "./changes.ts";
+import { tombstoneObjectId, versionObjectId } from "./layout.ts";
+import { latestVisiblePerTable } from "./snapshot.ts";
+
+export const PUBLISHER_RETRY_BUDGET = 5;
+
+export interface PublishOptions {
+  /** Extra rows written with the same merge (the shared head row of `readSetToken`). */
+  readonly extraRows?: (state: ManifestSnapshot) => readonly ManifestRow[];
+}
+
+/** Publishes `changes` on `branch`; returns the new manifest version (the loaded one if empty). */
+export async function publish(
+  env: Env,
+  branch: Branch,
+  changes: readonly ManifestChange[],
+  expected: ExpectedVersions | null,
+  options: PublishOptions = {},
+): Promise<Version> {
+  for (let attempt = 0; attempt <= PUBLISHER_RETRY_BUDGET; attempt++) {
+    const state = await env.storage.manifest.load(branch);
+    await env.world.point("publisher.check_expected_table_versions");
+    if (expected) checkExpected(latestVisiblePerTable(state.rows), expected);
+    if (changes.length === 0) return state.version;
+    await env.world.point("publisher.build_pending_rows");
+    const rows = [...buildPendingRows(changes, state.rows), ...(options.extraRows?.(state) ?? [])];
+    try {
+      return await env.storage.manifest.merge(branch, state.version, rows);
+    } catch (e) {
+      if (isStorageError(e, "TooMuchWriteContention")) continue;
+      throw e;
+    }
+  }
+  throw new OmniError(
+    "PublishExhausted",
+    { attempts: PUBLISHER_RETRY_BUDGET + 1 },
+    `manifest publish exhausted ${PUBLISHER_RETRY_BUDGET} retries under row-level CAS contention`,
+  );
+}
+
+function checkExpected(latest: ReadonlyMap<TableKey, Version>, expected: ExpectedVersions): void {
+  for (const [tableKey, e] of expected) {
+    const actual = latest.get(tableKey) ?? (0 as Version);
+    if (actual !== e) throw expectedVersionMismatch(tableKey, e, actual);
+  }
+}
+
+function concurrentModification(tableKey: TableKey | null, reason: string): OmniError {
+  return new OmniError("ConcurrentModification", { tableKey, reason }, `concurrent modification: ${reason}`);
+}
+
+/** `build_pending_rows`: the rows to merge, or the conflict that forbids them. */
+export function buildPendingRows(changes: readonly ManifestChange[], existing: readonly ManifestRow[]): ManifestRow[] {
+  const known = new Map<TableKey, string>();
+  const versions = new Map<string, ManifestRow>();
+  const tombstones = new Set<string>();
+  for (const r of existing) {
+    if (!r.tableKey) continue;
+    if (r.objectType === "table" && r.location) known.set(r.tableKey, r.location);
+    else if (r.objectType === "table_version") versions.set(r.objectId, r);
+    else if (r.objectType === "table_tombstone") tombstones.add(r.objectId);
+  }
+  const rows: ManifestRow[] = [];
+  for (const c of changes) {
+    if (c.kind !== "register") continue;
+    const at = known.get(c.tableKey);
+    if (at !== undefined && at !== c.path) {
+      throw concurrentModification(c.tableKey, `table ${c.tableKey} already exists with different path ${at}`);
+    }
+    known.set(c.tableKey, c.path);
+    rows.push({ objectId: c.tableKey, objectType: "table", tableKey: c.tableKey, location: c.path });
+  }
+  const requested = new Set<string>();
+  for (const c of changes) {
+    if (c.kind === "update") {
+      if (!known.has(c.tableKey)) {
+        throw new OmniError("TableNotFound", { tableKey: c.tableKey }, `table ${c.tableKey} not found`);
+      }
+      const id = versionObjectId(c.tableKey, c.version);
+      const prior = versions.get(id);
+      const ownerHandoff = prior !== undefined && prior.rowCount === c.rowCount && (prior.tableBranch ?? null) !== c.branch;
+      if (requested.has(id) || (prior !== undefined && !ownerHandoff)) {
+        throw concurrentModification(c.tableKey, `table version ${c.version} already exists for ${c.tableKey}`);
+      }
+      requested.add(id);
+      rows.push({
+        objectId: id,
+        objectType: "table_version",
+        tableKey: c.tableKey,
+        tableVersion: c.version,
+        tableBranch: c.branch,
+        rowCount: c.rowCount,
+      });
+    } else if (c.kind === "tombstone") {
+      if (!known.has(c.tableKey)) {
+        throw new OmniError("TableNotFound", { tableKey: c.tableKey }, `table ${c.tableKey} not found`);
+      }
+      const id = tombstoneObjectId(c.tableKey, c.version);
+      if (tombstones.has(id)) {
+        throw concurrentModification(c.tableKey, `table tombstone ${c.version} already exists for ${c.tableKey}`);
+      }
+      rows.push({ objectId: id, objectType: "table_tombstone", tableKey: c.tableKey, tableVersion: c.version });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,91 @@
+// A manifest snapshot: what readers see. For each table the newest version row, unless a
+// tombstone at or above it hides the table (`read_manifest_state`).
+import type { Branch, DatasetPath, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
+
+export interface TableEntry {
+  readonly tableKey: TableKey;
+  readonly path: DatasetPath;
+  readonly version: Version;
+  readonly branch: Branch;
+  readonly rowCount: number;
+}
+
+export class Snapshot {
+  constructor(
+    /** The manifest version this snapshot was read at. */
+    readonly version: Version,
+    readonly branch: Branch,
+    private readonly entries: ReadonlyMap<TableKey, TableEntry>,
+  ) {}
+
+  entry(tableKey: TableKey): TableEntry | undefined {
+    return this.entries.get(tableKey);
+  }
+
+  /** The published version of `tableKey`, or 0 when it has no entry. */
+  pinned(tableKey: TableKey): Version {
+    return this.entries.get(tableKey)?.version ?? (0 as Version);
+  }
+
+  /** Entries sorted by table key. */
+  tables(): TableEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.tableKey < b.tableKey ? -1 : a.tableKey > b.tableKey ? 1 : 0));
+  }
+
+  static fromManifest(m: ManifestSnapshot): Snapshot {
+    return new Snapshot(m.version, m.branch, entriesOf(m.rows));
+  }
+}
+
+function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
+  const locations = new Map<TableKey, DatasetPath>();
+  const newest = new Map<TableKey, ManifestRow>();
+  const tombstone = new Map<TableKey, Version>();
+  for (const r of rows) {
+    if (!r.tableKey) continue;
+    if (r.objectType === "table" && r.location) locations.set(r.tableKey, r.location);
+    else if (r.objectType === "table_version" && r.tableVersion !== undefined) {
+      const cur = newest.get(r.tableKey);
+      if (!cur || cur.tableVersion! < r.tableVersion) newest.set(r.tableKey, r);
+    } else if (r.objectType === "table_tombstone" && r.tableVersion !== undefined) {
+      tombstone.set(r.tableKey, Math.max(tombstone.get(r.tableKey) ?? 0, r.tableVersion) as Version);
+    }
+  }
+  const out = new Map<TableKey, TableEntry>();
+  for (const [tableKey, row] of newest) {
+    const t = tombstone.get(tableKey);
+    if (t !== undefined && t >= row.tableVersion!) continue;
+    const path = locations.get(tableKey);
+    if (!path) continue;
+    out.set(tableKey, {
+      tableKey,
+      path,
+      version: row.tableVersion!,
+      branch: row.tableBranch ?? null,
+      rowCount: row.rowCount ?? 0,
+    });
+  }
+  return out;
+}
+
+/**
+ * The publisher's view (`latest_visible_per_table`): the newest version per table not covered
+ * by a tombstone; a table that only has a tombstone reports the tombstone's version.
+ */
+export function latestVisiblePerTable(rows: readonly ManifestRow[]): Map<TableKey, Version> {
+  const tombstones = new Map<TableKey, Version>();
+  for (const r of rows) {
+    if (r.objectType === "table_tombstone" && r.tableKey && r.tableVersion !== undefined) {
+      tombstones.set(r.tableKey, Math.max(tombstones.get(r.tableKey) ?? 0, r.tableVersion) as Version);
+    }
+  }
+  const latest = new Map<TableKey, Version>();
+  for (const r of rows) {
+    if (r.objectType !== "table_version" || !r.tableKey || r.tableVersion === undefined) continue;
+    const t = tombstones.get(r.tableKey);
+    if (t !== undefined && t >= r.tableVersion) continue;
+    latest.set(r.tableKey, Math.max(latest.get(r.tableKey) ?? 0, r.tableVersion) as Version);
+  }
+  for (const [k, t] of tombstones) if (!latest.has(k)) latest.set(k, t);
+  return latest;
+}

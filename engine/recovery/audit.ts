@@ -1,0 +1,46 @@
+// The recovery audit (`_graph_commit_recoveries`): one row per recovery action, after a graph
+// commit by the recovery actor. Two writes, not atomic: a crash between them leaves a commit
+// without an audit row, and the retry appends again.
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { maybeFail } from "../failpoint.ts";
+import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
+import { GRAPH_COMMIT_RECOVERIES } from "../manifest/layout.ts";
+import type { TableKey, Version } from "../storage/types.ts";
+import type { RecoverySidecar } from "./sidecar.ts";
+
+export type RecoveryKind = "RolledForward" | "RolledBack" | "OrphanedBranchDiscarded";
+
+export interface TableOutcome {
+  readonly table_key: TableKey;
+  readonly from_version: Version;
+  readonly to_version: Version;
+}
+
+/** `record_audit`: failpoint, graph commit, audit row. */
+export async function recordAudit(
+  env: Env,
+  sidecar: RecoverySidecar,
+  manifestVersion: Version,
+  kind: RecoveryKind,
+  outcomes: readonly TableOutcome[],
+): Promise<void> {
+  await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
+  const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
+  const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
+  await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
+    op: "Append",
+    rows: [
+      {
+        id: env.ids.ulid(),
+        graph_commit_id: graphCommitId,
+        recovery_kind: kind,
+        recovery_for_actor: sidecar.actor_id,
+        operation_id: sidecar.operation_id,
+        sidecar_writer_kind: sidecar.writer_kind,
+        per_table_outcomes_json: JSON.stringify(outcomes),
+        created_at: env.clock.now(),
+      },
+    ],
+  });
+}

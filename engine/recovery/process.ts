@@ -1,0 +1,188 @@
+// `process_sidecar`: classify every pinned table against a snapshot, decide, and roll the
+// sidecar forward (publish what its writer committed), back (Restore to the pins) or defer.
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { isOmniError, OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { ManifestChange } from "../manifest/changes.ts";
+import { pathFromUri, sidecarKey } from "../manifest/layout.ts";
+import { publish } from "../manifest/publisher.ts";
+import { readSnapshot } from "../manifest/coordinator.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
+import { recordAudit, type TableOutcome } from "./audit.ts";
+import { classifyTable, decide, type TableClassification } from "./classify.ts";
+import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
+
+/** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
+export type RecoveryMode = "Full" | "RollForwardOnly";
+
+interface ClassifiedTable {
+  readonly pin: SidecarTablePin;
+  readonly path: DatasetPath;
+  readonly classification: TableClassification;
+  readonly pinned: Version;
+  /** Lance HEAD at classification time: what a roll-forward publishes. */
+  readonly head: Version;
+}
+
+/** What happened to one sidecar. */
+export type SidecarOutcome = "RolledForward" | "RolledBack" | "AuditRecovered" | "Converged" | "Deferred";
+
+export async function processSidecar(
+  env: Env,
+  snapshot: Snapshot,
+  sidecar: RecoverySidecar,
+  mode: RecoveryMode,
+  schemaStagingPromoted: boolean,
+): Promise<SidecarOutcome> {
+  const states: ClassifiedTable[] = [];
+  for (const pin of sidecar.tables) {
+    const path = pathFromUri(env.root, pin.table_path);
+    const head = await env.storage.datasets.latestVersion(path, pin.table_branch ?? null);
+    const pinned = snapshot.pinned(pin.table_key);
+    states.push({ pin, path, classification: classifyTable(pin, head, pinned, sidecar.writer_kind), pinned, head });
+  }
+  switch (decide(states.map((s) => s.classification))) {
+    case "Abort": {
+      if (mode === "RollForwardOnly") return "Deferred";
+      const bad = states.find((s) => s.classification === "InvariantViolation")!;
+      throw new OmniError(
+        "RecoveryInvariantViolation",
+        { operationId: sidecar.operation_id, tableKey: bad.pin.table_key, head: bad.head, pinned: bad.pinned },
+        `recovery sidecar '${sidecar.operation_id}' has invariant violation; refusing to act — operator review required (classifications: ${states
+          .map((s) => s.classification)
+          .join(", ")})`,
+      );
+    }
+    case "RollBack": {
+      const allNoMovement = states.every((s) => s.classification === "NoMovement");
+      const anyPinAdvanced = states.some((s) => s.pinned > s.pin.expected_version);
+      if (allNoMovement && anyPinAdvanced) {
+        // A previous roll-forward published, but its audit or delete failed.
+        const outcomes = states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
+        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+        await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+        return "AuditRecovered";
+      }
+      if (mode === "RollForwardOnly") return "Deferred";
+      await rollBack(env, snapshot, sidecar, states);
+      return "RolledBack";
+    }
+    case "RollForward": {
+      if (sidecar.writer_kind === "SchemaApply" && !schemaStagingPromoted) {
+        if (mode === "RollForwardOnly") return "Deferred";
+        await rollBack(env, snapshot, sidecar, states);
+        return "RolledBack";
+      }
+      // The classify -> publish window of #296: another actor may publish meanwhile.
+      await maybeFail(env, FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH);
+      let published: { version: Version; versions: Map<TableKey, Version> };
+      try {
+        published = await rollForwardAll(env, snapshot, sidecar, states);
+      } catch (e) {
+        // #296: a lost race is convergence, not a conflict. At the seed it fails the caller.
+        if (env.fixes.fix296 && isOmniError(e, "ExpectedVersionMismatch")) return convergeOrDefer(env, sidecar, states);
+        throw e;
+      }
+      const outcomes: TableOutcome[] = sidecar.tables.map((pin) =>
+        outcome(pin.table_key, pin.expected_version, published.versions.get(pin.table_key) ?? pin.post_commit_pin),
+      );
+      for (const reg of sidecar.additional_registrations) {
+        outcomes.push(outcome(reg.table_key, 0 as Version, published.versions.get(reg.table_key) ?? (0 as Version)));
+      }
+      await recordAudit(env, sidecar, published.version, "RolledForward", outcomes);
+      await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+      return "RolledForward";
+    }
+  }
+}
+
+function outcome(table_key: TableKey, from_version: Version, to_version: Version): TableOutcome {
+  return { table_key, from_version, to_version };
+}
+
+/** One `Update` change for `path` at `at` (or HEAD), with its row count. */
+async function tableUpdate(env: Env, tableKey: TableKey, path: DatasetPath, branch: Branch, at?: Version): Promise<ManifestChange & { kind: "update" }> {
+  const version = at ?? (await env.storage.datasets.latestVersion(path, branch));
+  const content = await env.storage.datasets.checkout(path, branch, version);
+  return { kind: "update", tableKey, version, branch, rowCount: content.rows.length };
+}
+
+/** `roll_forward_all`: one publish of every pin at its observed HEAD, plus registrations and tombstones. */
+async function rollForwardAll(
+  env: Env,
+  snapshot: Snapshot,
+  sidecar: RecoverySidecar,
+  states: readonly ClassifiedTable[],
+): Promise<{ version: Version; versions: Map<TableKey, Version> }> {
+  const changes: ManifestChange[] = [];
+  const expected = new Map<TableKey, Version>();
+  const versions = new Map<TableKey, Version>();
+  for (const s of states) {
+    changes.push(await tableUpdate(env, s.pin.table_key, s.path, s.pin.table_branch ?? null, s.head));
+    expected.set(s.pin.table_key, s.pin.expected_version);
+    versions.set(s.pin.table_key, s.head);
+  }
+  for (const reg of sidecar.additional_registrations) {
+    const existing = snapshot.entry(reg.table_key);
+    if (existing) {
+      versions.set(reg.table_key, existing.version);
+      continue;
+    }
+    const path = reg.table_path as DatasetPath;
+    const update = await tableUpdate(env, reg.table_key, path, reg.table_branch);
+    changes.push({ kind: "register", tableKey: reg.table_key, path }, update);
+    expected.set(reg.table_key, 0 as Version);
+    versions.set(reg.table_key, update.version);
+  }
+  for (const t of sidecar.tombstones) {
+    if (!snapshot.entry(t.table_key)) continue;
+    changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });
+    expected.set(t.table_key, Math.max(0, t.tombstone_version - 1) as Version);
+  }
+  const version = await publish(env, sidecar.branch, changes, expected);
+  return { version, versions };
+}
+
+/** `roll_back_sidecar`: Restore each drifted table to its pin, publish the restored HEADs, audit. */
+async function rollBack(env: Env, snapshot: Snapshot, sidecar: RecoverySidecar, states: readonly ClassifiedTable[]): Promise<void> {
+  const changes: ManifestChange[] = [];
+  const expected = new Map<TableKey, Version>();
+  const outcomes: TableOutcome[] = [];
+  for (const s of states) {
+    if (s.classification === "NoMovement") continue;
+    const branch = s.pin.table_branch ?? null;
+    await env.storage.datasets.restore(s.path, branch, s.pinned);
+    changes.push(await tableUpdate(env, s.pin.table_key, s.path, branch));
+    expected.set(s.pin.table_key, s.pinned);
+    outcomes.push(outcome(s.pin.table_key, s.head, s.pinned));
+  }
+  const version = changes.length === 0 ? snapshot.version : await publish(env, sidecar.branch, changes, expected);
+  await recordAudit(env, sidecar, version, "RolledBack", outcomes);
+  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+}
+
+/**
+ * #296's `converge_or_defer_roll_forward`: re-read the manifest. If it already reflects the
+ * sidecar's intent, finish the bookkeeping only if the sidecar still exists (whoever advanced
+ * it audited it); otherwise defer. Never fail the open.
+ */
+async function convergeOrDefer(env: Env, sidecar: RecoverySidecar, states: readonly ClassifiedTable[]): Promise<SidecarOutcome> {
+  const fresh = await readSnapshot(env, sidecar.branch);
+  const satisfied =
+    states.every((s) => fresh.pinned(s.pin.table_key) >= s.head) &&
+    sidecar.additional_registrations.every((r) => fresh.entry(r.table_key) !== undefined) &&
+    sidecar.tombstones.every((t) => fresh.entry(t.table_key) === undefined);
+  if (!satisfied) return "Deferred";
+  if (!(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) return "Converged";
+  const outcomes: TableOutcome[] = sidecar.tables.map((pin) =>
+    outcome(pin.table_key, pin.expected_version, fresh.entry(pin.table_key)?.version ?? pin.post_commit_pin),
+  );
+  for (const reg of sidecar.additional_registrations) {
+    outcomes.push(outcome(reg.table_key, 0 as Version, fresh.entry(reg.table_key)?.version ?? (0 as Version)));
+  }
+  await recordAudit(env, sidecar, fresh.version, "RolledForward", outcomes);
+  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  return "Converged";
+}

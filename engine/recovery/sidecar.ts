@@ -1,0 +1,178 @@
+// Recovery sidecars (`__recovery/{ulid}.json`, seed schema version 2): a writer's intent,
+// written before its first dataset commit (Phase A) and deleted after its publish (Phase D).
+// The JSON shape is upstream's, field for field.
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import { RECOVERY_DIR, sidecarKey } from "../manifest/layout.ts";
+import { isStorageError } from "../storage/errors.ts";
+import type { Branch, TableKey, Version } from "../storage/types.ts";
+
+export const SIDECAR_SCHEMA_VERSION = 2;
+
+export type SidecarKind = "Mutation" | "Load" | "SchemaApply" | "BranchMerge" | "EnsureIndices" | "Optimize";
+
+const KINDS: readonly SidecarKind[] = ["Mutation", "Load", "SchemaApply", "BranchMerge", "EnsureIndices", "Optimize"];
+
+export interface SidecarTablePin {
+  readonly table_key: TableKey;
+  /** The full dataset URI. */
+  readonly table_path: string;
+  /** The manifest pin when the writer started: its CAS expectation. */
+  readonly expected_version: Version;
+  /** The HEAD the writer's commit should produce (a lower bound for multi-commit writers). */
+  readonly post_commit_pin: Version;
+  readonly confirmed_version?: Version;
+  readonly table_branch?: Branch;
+}
+
+export interface SidecarRegistration {
+  readonly table_key: TableKey;
+  /** Relative to the root. */
+  readonly table_path: string;
+  readonly table_branch: Branch;
+}
+
+export interface SidecarTombstone {
+  readonly table_key: TableKey;
+  readonly tombstone_version: Version;
+}
+
+/** Who wrote the sidecar and until when it is live (the `ownerLease` fix; absent at the seed). */
+export interface SidecarOwner {
+  readonly process: string;
+  readonly lease_until_ms: number;
+}
+
+export interface RecoverySidecar {
+  readonly schema_version: number;
+  readonly operation_id: string;
+  /** Unix microseconds, as a string. */
+  readonly started_at: string;
+  readonly branch: Branch;
+  readonly actor_id: string | null;
+  readonly writer_kind: SidecarKind;
+  readonly tables: readonly SidecarTablePin[];
+  readonly merge_source_commit_id?: string;
+  readonly additional_registrations: readonly SidecarRegistration[];
+  readonly tombstones: readonly SidecarTombstone[];
+  readonly owner?: SidecarOwner;
+}
+
+export interface NewSidecar {
+  readonly kind: SidecarKind;
+  readonly branch: Branch;
+  readonly actorId: string | null;
+  readonly tables: readonly SidecarTablePin[];
+  readonly registrations?: readonly SidecarRegistration[];
+  readonly tombstones?: readonly SidecarTombstone[];
+  readonly owner?: SidecarOwner;
+}
+
+/** `new_sidecar`: a fresh operation id and start time. */
+export function newSidecar(env: Env, s: NewSidecar): RecoverySidecar {
+  return {
+    schema_version: SIDECAR_SCHEMA_VERSION,
+    operation_id: env.ids.ulid(),
+    started_at: String(env.clock.now() * 1000),
+    branch: s.branch,
+    actor_id: s.actorId,
+    writer_kind: s.kind,
+    tables: s.tables,
+    additional_registrations: s.registrations ?? [],
+    tombstones: s.tombstones ?? [],
+    ...(s.owner ? { owner: s.owner } : {}),
+  };
+}
+
+/** Phase A: failpoint `recovery.sidecar_write`, then one atomic put. */
+export async function writeSidecar(env: Env, sidecar: RecoverySidecar): Promise<void> {
+  await maybeFail(env, FP.RECOVERY_SIDECAR_WRITE);
+  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
+}
+
+/** Phase D: failpoint `recovery.sidecar_delete`, then the delete. */
+export async function deleteSidecar(env: Env, operationId: string): Promise<void> {
+  await maybeFail(env, FP.RECOVERY_SIDECAR_DELETE);
+  await env.storage.objects.delete(sidecarKey(operationId));
+}
+
+/** Phase D as writers run it: best effort; a failure is left for the next heal or open. */
+export async function deleteSidecarBestEffort(env: Env, operationId: string): Promise<void> {
+  try {
+    await deleteSidecar(env, operationId);
+  } catch (e) {
+    if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
+  }
+}
+
+/** `recovery.sidecar_list`, one LIST, then one GET per listed sidecar (separate steps: B5). */
+export async function listSidecars(env: Env): Promise<RecoverySidecar[]> {
+  await maybeFail(env, FP.RECOVERY_SIDECAR_LIST);
+  const keys = (await env.storage.objects.list(RECOVERY_DIR)).filter((k) => k.endsWith(".json")).sort();
+  if (keys.length === 0) return [];
+  // The LIST -> GET window (#361); named upstream only later, hit here on every profile so a
+  // script can park in it.
+  await maybeFail(env, FP.RECOVERY_POST_SIDECAR_LIST_PRE_READ);
+  const out: RecoverySidecar[] = [];
+  for (const key of keys) {
+    let body: string;
+    try {
+      body = await env.storage.objects.get(key);
+    } catch (e) {
+      // #361: a listed sidecar that vanished before the GET was completed and deleted by its
+      // live writer. At the seed that NotFound fails the caller.
+      if (isStorageError(e, "NotFound")) {
+        if (env.fixes.fix361) continue;
+        throw new OmniError("StorageFailure", { storageKind: "NotFound", key }, `failed to read recovery sidecar ${key}: not found`, {
+          cause: e,
+        });
+      }
+      throw e;
+    }
+    out.push(parseSidecar(key, body));
+  }
+  return out;
+}
+
+/** Refuses a corrupt or too-new sidecar loudly: recovering from a guess is worse than stopping. */
+export function parseSidecar(key: string, body: string): RecoverySidecar {
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (e) {
+    throw sidecarError(key, `not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null) throw sidecarError(key, "not a JSON object");
+  const d = data as Record<string, unknown>;
+  if (typeof d.schema_version !== "number") throw sidecarError(key, "missing schema_version");
+  if (d.schema_version > SIDECAR_SCHEMA_VERSION) {
+    throw sidecarError(key, `schema_version ${d.schema_version} is newer than the supported ${SIDECAR_SCHEMA_VERSION}`);
+  }
+  if (typeof d.operation_id !== "string" || d.operation_id.length === 0) throw sidecarError(key, "missing operation_id");
+  if (!KINDS.includes(d.writer_kind as SidecarKind)) throw sidecarError(key, `unknown writer_kind ${String(d.writer_kind)}`);
+  if (!Array.isArray(d.tables)) throw sidecarError(key, "missing tables");
+  for (const t of d.tables as unknown[]) {
+    const p = t as Record<string, unknown>;
+    if (
+      typeof p?.table_key !== "string" ||
+      typeof p.table_path !== "string" ||
+      typeof p.expected_version !== "number" ||
+      typeof p.post_commit_pin !== "number"
+    ) {
+      throw sidecarError(key, "a table pin lacks table_key, table_path, expected_version or post_commit_pin");
+    }
+  }
+  return {
+    ...(d as unknown as RecoverySidecar),
+    branch: (d.branch as Branch | undefined) ?? null,
+    actor_id: (d.actor_id as string | null | undefined) ?? null,
+    additional_registrations: (d.additional_registrations as SidecarRegistration[] | undefined) ?? [],
+    tombstones: (d.tombstones as SidecarTombstone[] | undefined) ?? [],
+  };
+}
+
+function sidecarError(key: string, reason: string): OmniError<"SidecarSchema"> {
+  return new OmniError("SidecarSchema", { key, reason }, `recovery sidecar at '${key}' refused: ${reason}`);
+}

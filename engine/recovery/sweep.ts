@@ -1,0 +1,122 @@
+// The two recovery entry points (engine-model section 4.4): the open-time sweep, which takes no
+// queues and may restore, and the in-process heal, which takes each sidecar's queues, re-checks
+// that the sidecar still exists, and only rolls forward.
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { maybeFail } from "../failpoint.ts";
+import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
+import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
+import { GRAPH_COMMIT_RECOVERIES, sidecarKey } from "../manifest/layout.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "../schema-state/recover.ts";
+import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
+import { processSidecar, type SidecarOutcome } from "./process.ts";
+import { listSidecars, type RecoverySidecar } from "./sidecar.ts";
+
+/** Decides whether a recovery pass must leave a sidecar alone (the ownerLease fix plugs in here). */
+export type SidecarFilter = (sidecar: RecoverySidecar) => boolean;
+
+/**
+ * `recover_manifest_drift(Full)`, from `open`: every sidecar, each against a fresh snapshot of
+ * its branch. No queues: "it runs before the handle is published", yet other handles and
+ * processes may be live, so it can race them (B1, B6, B10).
+ */
+export async function recoverManifestDrift(
+  env: Env,
+  coordinator: Coordinator,
+  schemaRecovery: SchemaStateRecovery,
+  skip: SidecarFilter = () => false,
+): Promise<SidecarOutcome[]> {
+  const sidecars = await listSidecars(env);
+  const outcomes: SidecarOutcome[] = [];
+  if (sidecars.length === 0) return outcomes;
+  for (const sidecar of sidecars) {
+    if (skip(sidecar)) {
+      outcomes.push("Deferred");
+      continue;
+    }
+    const snapshot = await snapshotForSidecar(env, coordinator, sidecar);
+    if (!snapshot) {
+      await discardOrphanedBranchSidecar(env, coordinator, sidecar);
+      continue;
+    }
+    outcomes.push(await processSidecar(env, snapshot, sidecar, "Full", promotedForSchemaApply(schemaRecovery)));
+  }
+  await coordinator.refreshUnlocked();
+  return outcomes;
+}
+
+/**
+ * `heal_pending_sidecars_roll_forward`, at the start of every write and in `refresh`. Returns
+ * whether any sidecar was processed.
+ */
+export async function healPendingSidecars(
+  env: Env,
+  coordinator: Coordinator,
+  queues: WriteQueueManager,
+  skip: SidecarFilter = () => false,
+): Promise<boolean> {
+  const sidecars = await listSidecars(env);
+  if (sidecars.length === 0) return false;
+  let processed = false;
+  for (const sidecar of sidecars) {
+    if (skip(sidecar)) continue;
+    const keys: QueueKey[] = sidecar.tables.map((p) => ({ key: p.table_key, branch: p.table_branch ?? null }));
+    const isSchemaApply = sidecar.writer_kind === "SchemaApply";
+    if (isSchemaApply) keys.push(SCHEMA_APPLY_SERIAL_KEY);
+    const release = await queues.acquireMany(env, keys);
+    try {
+      // The writer we waited for may have finished and deleted its sidecar.
+      if (!(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) continue;
+      let promoted = false;
+      if (isSchemaApply) {
+        const snap = await coordinator.refresh();
+        promoted = promotedForSchemaApply(await recoverSchemaStateFiles(env, snap));
+      }
+      const snapshot = sidecar.branch === null ? await coordinator.refresh() : await snapshotForSidecar(env, coordinator, sidecar);
+      if (!snapshot) {
+        await discardOrphanedBranchSidecar(env, coordinator, sidecar);
+        processed = true;
+        continue;
+      }
+      const outcome = await processSidecar(env, snapshot, sidecar, "RollForwardOnly", promoted);
+      if (outcome !== "Deferred") processed = true;
+    } finally {
+      release();
+    }
+  }
+  await coordinator.refresh();
+  return processed;
+}
+
+/** A fresh snapshot of the sidecar's branch, or null when that branch no longer exists. */
+async function snapshotForSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<Snapshot | null> {
+  if (sidecar.branch === null) return coordinator.refreshUnlocked();
+  const branches = await env.storage.manifest.listBranches();
+  if (!branches.includes(sidecar.branch)) return null;
+  return readSnapshot(env, sidecar.branch);
+}
+
+/** A sidecar whose branch was deleted pins unreachable drift: audit and delete it. */
+async function discardOrphanedBranchSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<void> {
+  const main = await coordinator.refreshUnlocked();
+  const graphCommitId = await appendGraphCommit(env, null, main.version, RECOVERY_ACTOR);
+  await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);
+  const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
+  await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
+    op: "Append",
+    rows: [
+      {
+        id: env.ids.ulid(),
+        graph_commit_id: graphCommitId,
+        recovery_kind: "OrphanedBranchDiscarded",
+        recovery_for_actor: sidecar.actor_id,
+        operation_id: sidecar.operation_id,
+        sidecar_writer_kind: sidecar.writer_kind,
+        per_table_outcomes_json: "[]",
+        created_at: env.clock.now(),
+      },
+    ],
+  });
+  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+}

@@ -1,0 +1,77 @@
+// Reading and writing the three schema-contract files (`db/schema_state.rs`).
+import type { Env } from "../env.ts";
+import { OmniError } from "../errors.ts";
+import type { Catalog } from "../schema/catalog.ts";
+import {
+  renderSchemaContract,
+  SCHEMA_CONTRACT_FILES,
+  SCHEMA_IR_FILE,
+  SCHEMA_SOURCE_FILE,
+  SCHEMA_STATE_FILE,
+  type SchemaContractTexts,
+  stagingName,
+  validateSchemaContract,
+} from "../schema/contract.ts";
+
+/**
+ * `ensure_schema_state_valid`: two existence checks and three reads, and the three files must
+ * agree. Runs once per write (the seed's "schema once").
+ */
+export async function validateSchemaState(env: Env): Promise<Catalog> {
+  const o = env.storage.objects;
+  const [irExists, stateExists] = [await o.exists(SCHEMA_IR_FILE), await o.exists(SCHEMA_STATE_FILE)];
+  if (!irExists || !stateExists) {
+    throw contractError(`schema contract files are missing (${!irExists ? SCHEMA_IR_FILE : SCHEMA_STATE_FILE})`);
+  }
+  const texts: SchemaContractTexts = {
+    source: await o.get(SCHEMA_SOURCE_FILE),
+    irJson: await o.get(SCHEMA_IR_FILE),
+    stateJson: await o.get(SCHEMA_STATE_FILE),
+  };
+  const check = validateSchemaContract(texts);
+  if (!check.ok) throw contractError(check.error.message);
+  return check.catalog;
+}
+
+function contractError(reason: string): OmniError<"SchemaContractInvalid"> {
+  return new OmniError("SchemaContractInvalid", { reason }, reason);
+}
+
+/** Writes the three files for `source` under their final names (init). */
+export async function writeSchemaContract(env: Env, source: string): Promise<Catalog> {
+  const rendered = renderSchemaContract(source);
+  await env.storage.objects.put(SCHEMA_SOURCE_FILE, rendered.source);
+  await env.storage.objects.put(SCHEMA_IR_FILE, rendered.irJson);
+  await env.storage.objects.put(SCHEMA_STATE_FILE, rendered.stateJson);
+  return rendered.catalog;
+}
+
+/** Writes the three files for `source` under their `.staging` names (schema apply, step 9). */
+export async function writeSchemaContractStaging(env: Env, source: string): Promise<void> {
+  const rendered = renderSchemaContract(source);
+  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);
+  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
+  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
+}
+
+/** `complete_staging_rename`: every staging file still present is renamed over its final name. */
+export async function promoteStaging(env: Env): Promise<void> {
+  for (const file of SCHEMA_CONTRACT_FILES) {
+    const staged = stagingName(file);
+    if (await env.storage.objects.exists(staged)) await env.storage.objects.rename(staged, file);
+  }
+}
+
+/** `cleanup_staging_files`. */
+export async function deleteStaging(env: Env): Promise<void> {
+  for (const file of SCHEMA_CONTRACT_FILES) await env.storage.objects.delete(stagingName(file));
+}
+
+/** Which staging files exist (three existence checks). */
+export async function stagingPresent(env: Env): Promise<Record<"source" | "ir" | "state", boolean>> {
+  return {
+    source: await env.storage.objects.exists(stagingName(SCHEMA_SOURCE_FILE)),
+    ir: await env.storage.objects.exists(stagingName(SCHEMA_IR_FILE)),
+    state: await env.storage.objects.exists(stagingName(SCHEMA_STATE_FILE)),
+  };
+}
