@@ -52,7 +52,7 @@ export interface ErrorDetailsByKind {
   /** A Lance commit conflict surfaced to the caller. */
   LanceCommitConflict: { tableKey: TableKey | null; retryable: boolean };
   /** The read set a write validated against changed before its effect (readSetToken). */
-  ReadSetChanged: { attempts: number };
+  ReadSetChanged: { attempts: number; beforeEffect: boolean };
   /** The handle is read-only. */
   ReadOnly: Record<string, never>;
 }

@@ -8,13 +8,18 @@ import { isStorageError } from "../storage/errors.ts";
 import type { Branch, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
 import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
-import { latestVisiblePerTable } from "./snapshot.ts";
+import { graphHeadObjectId, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
 
 export interface PublishOptions {
   /** Extra rows written with the same merge (the shared head row of `readSetToken`). */
   readonly extraRows?: (state: ManifestSnapshot) => readonly ManifestRow[];
+  /**
+   * `readSetToken`: the head token the writer validated against. Checked with the expected
+   * versions, and made atomic with the commit by the row-level CAS on the head row.
+   */
+  readonly expectedHeadToken?: string | null;
 }
 
 /** Publishes `changes` on `branch`; returns the new manifest version (the loaded one if empty). */
@@ -29,6 +34,7 @@ export async function publish(
     const state = await env.storage.manifest.load(branch);
     await env.world.point("publisher.check_expected_table_versions");
     if (expected) checkExpected(latestVisiblePerTable(state.rows), expected);
+    if (options.expectedHeadToken !== undefined) checkHeadToken(state, options.expectedHeadToken);
     if (changes.length === 0) return state.version;
     await env.world.point("publisher.build_pending_rows");
     const rows = [...buildPendingRows(changes, state.rows), ...(options.extraRows?.(state) ?? [])];
@@ -50,6 +56,13 @@ function checkExpected(latest: ReadonlyMap<TableKey, Version>, expected: Expecte
   for (const [tableKey, e] of expected) {
     const actual = latest.get(tableKey) ?? (0 as Version);
     if (actual !== e) throw expectedVersionMismatch(tableKey, e, actual);
+  }
+}
+
+function checkHeadToken(state: ManifestSnapshot, token: string | null): void {
+  const current = state.rows.find((r) => r.objectId === graphHeadObjectId(state.branch))?.metadata ?? null;
+  if (current !== token) {
+    throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: false }, "the graph head moved since this write validated its read set");
   }
 }
 

@@ -16,6 +16,8 @@ export class Snapshot {
     readonly version: Version,
     readonly branch: Branch,
     private readonly entries: ReadonlyMap<TableKey, TableEntry>,
+    /** The branch's shared head row token (`readSetToken`); null before any token publish. */
+    readonly headToken: string | null = null,
   ) {}
 
   entry(tableKey: TableKey): TableEntry | undefined {
@@ -33,8 +35,14 @@ export class Snapshot {
   }
 
   static fromManifest(m: ManifestSnapshot): Snapshot {
-    return new Snapshot(m.version, m.branch, entriesOf(m.rows));
+    const head = m.rows.find((r) => r.objectId === graphHeadObjectId(m.branch));
+    return new Snapshot(m.version, m.branch, entriesOf(m.rows), head?.metadata ?? null);
   }
+}
+
+/** The shared head row every same-branch publish touches under `readSetToken`. */
+export function graphHeadObjectId(branch: Branch): string {
+  return `graph_head:${branch ?? "main"}`;
 }
 
 function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {

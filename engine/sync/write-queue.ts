@@ -15,6 +15,11 @@ export interface QueueKey {
 /** The key schema apply holds around its whole sidecar lifecycle (`schema_apply_serial_queue_key`). */
 export const SCHEMA_APPLY_SERIAL_KEY: QueueKey = { key: "__schema_apply__", branch: null };
 
+/** RFC-022's branch gate: one key every writer of a branch holds from revalidation to publish. */
+export function branchGateKey(branch: Branch): QueueKey {
+  return { key: "__branch_gate__", branch };
+}
+
 function queueId(k: QueueKey): string {
   return `${k.key}@${k.branch ?? "main"}`;
 }

@@ -1,0 +1,26 @@
+// Shared pieces of every handle operation: the read-write check, the heal at the head of every
+// write, and reloading the catalog when a heal changed the schema.
+import { OmniError } from "../errors.ts";
+import { healPendingSidecars } from "../recovery/sweep.ts";
+import { compileSchema } from "../schema/catalog-builder.ts";
+import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
+import { validateSchemaState } from "../schema-state/contract-files.ts";
+import type { Handle } from "./handle.ts";
+
+export function requireReadWrite(h: Handle, operation: string): void {
+  if (h.mode !== "ReadWrite") throw new OmniError("ReadOnly", {}, `${operation} needs a read-write handle`);
+}
+
+/** `heal_pending_recovery_sidecars`: one LIST when nothing is pending. */
+export async function healHandle(h: Handle): Promise<void> {
+  if (await healPendingSidecars(h.env, h.coordinator, h.queues)) await reloadSchemaIfSourceChanged(h);
+}
+
+/** `reload_schema_if_source_changed`. */
+export async function reloadSchemaIfSourceChanged(h: Handle): Promise<void> {
+  const source = await h.env.storage.objects.get(SCHEMA_SOURCE_FILE);
+  if (source === h.schemaSource) return;
+  compileSchema(source);
+  h.catalog = await validateSchemaState(h.env);
+  h.schemaSource = source;
+}

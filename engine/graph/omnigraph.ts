@@ -1,0 +1,43 @@
+// The engine's public face: one open handle of one graph. Every method is a sequence of
+// storage calls and failpoints, so under the simulator each is interleavable at every step.
+import type { Env } from "../env.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import type { TypeKind } from "../schema/catalog.ts";
+import type { Row } from "../storage/types.ts";
+import type { MutationOp, MutationResult } from "../write/ops.ts";
+import { mutate } from "../write/mutate.ts";
+import type { Handle } from "./handle.ts";
+import { initGraph, openGraph, type OpenOptions } from "./open.ts";
+import { readTable } from "./read.ts";
+import { refreshHandle } from "./refresh.ts";
+
+export class Omnigraph {
+  private constructor(readonly handle: Handle) {}
+
+  /** Creates a new graph with `schemaSource` and returns a read-write handle on it. */
+  static async init(env: Env, schemaSource: string, options: OpenOptions = {}): Promise<Omnigraph> {
+    return new Omnigraph(await initGraph(env, schemaSource, options));
+  }
+
+  /** Opens the graph; read-write opens run the recovery sweep first. */
+  static async open(env: Env, options: OpenOptions = {}): Promise<Omnigraph> {
+    return new Omnigraph(await openGraph(env, options));
+  }
+
+  /** The warm snapshot (no I/O). */
+  get snapshot(): Snapshot {
+    return this.handle.coordinator.snapshot;
+  }
+
+  refresh(): Promise<void> {
+    return refreshHandle(this.handle);
+  }
+
+  read(kind: TypeKind, type: string): Promise<Row[]> {
+    return readTable(this.handle, kind, type);
+  }
+
+  mutate(ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
+    return mutate(this.handle, ops, actor);
+  }
+}

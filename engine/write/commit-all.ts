@@ -1,0 +1,171 @@
+// `stage_all` + `StagedMutation::commit_all` (engine-model section 3.1 step 9): under the
+// write queues, a fresh manifest re-read, the strict check, the drift guard and the non-strict
+// rebase; then the sidecar (Phase A); then the dataset commits (Phase B). The caller publishes
+// (Phase C) while still holding the queues, then deletes the sidecar (Phase D).
+import { OmniError, expectedVersionMismatch } from "../errors.ts";
+import type { Handle } from "../graph/handle.ts";
+import { datasetUri } from "../manifest/layout.ts";
+import { readSnapshot } from "../manifest/coordinator.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
+import type { Release } from "../sync/mutex.ts";
+import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
+import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
+import { isStrict } from "./ops.ts";
+import type { MutationStaging, PendingTable } from "./staging.ts";
+import type { WriteTxn } from "./txn.ts";
+import { requireHead } from "./open-table.ts";
+
+/** One table's staged transaction: built on `readVersion`, committed in Phase B. */
+interface StagedTable {
+  readonly tableKey: TableKey;
+  readonly path: DatasetPath;
+  expected: Version;
+  readonly readVersion: Version;
+  readonly delta: TxnDelta;
+}
+
+export interface TableUpdate {
+  readonly tableKey: TableKey;
+  readonly version: Version;
+  readonly rowCount: number;
+}
+
+export interface CommittedMutation {
+  readonly updates: TableUpdate[];
+  readonly expected: Map<TableKey, Version>;
+  readonly sidecarId: string | null;
+  /** The fresh snapshot the commit was validated against (its head token for the publish). */
+  readonly validatedAt: Snapshot;
+  /** Frees the queues; the caller holds them across the publish. */
+  readonly release: Release;
+}
+
+function deltaOf(t: PendingTable): TxnDelta {
+  switch (t.mode) {
+    case "Append":
+      return { op: "Append", rows: t.rows };
+    case "Overwrite":
+      return { op: "Overwrite", rows: t.rows };
+    case "Merge": {
+      // Dedupe by id, last wins (merge-insert needs unique source keys).
+      const byId = new Map<string, Row>();
+      for (const r of t.rows) byId.set(r.id, r);
+      return { op: "Merge", rows: [...byId.values()] };
+    }
+    case "Delete":
+      return { op: "Delete", where: { anyOf: t.deletes } };
+  }
+}
+
+/** `stage_all`: reopen each pending table (strict kinds must still be at their pin). */
+async function stageAll(h: Handle, staging: MutationStaging): Promise<StagedTable[]> {
+  const staged: StagedTable[] = [];
+  for (const [tableKey, table] of staging.pending) {
+    const path = staging.paths.get(tableKey)!;
+    const expected = staging.expected.get(tableKey)!;
+    const kind = staging.opKinds.get(tableKey)!;
+    const head = isStrict(kind) ? await requireHead(h.env, tableKey, path, expected) : await h.env.storage.datasets.latestVersion(path, null);
+    if (table.rows.length === 0 && table.deletes.length === 0) continue;
+    staged.push({ tableKey, path, expected, readVersion: head, delta: deltaOf(table) });
+  }
+  return staged;
+}
+
+export async function commitAll(
+  h: Handle,
+  txn: WriteTxn,
+  staging: MutationStaging,
+  kind: SidecarKind,
+  actor: string | null,
+  token: string | null,
+): Promise<CommittedMutation> {
+  const env = h.env;
+  const staged = await stageAll(h, staging);
+  const keys: QueueKey[] = [...staged.map((s) => s.tableKey), ...staging.inline.keys()].map((key) => ({ key, branch: txn.branch }));
+  if (env.fixes.readSetToken) keys.push(branchGateKey(txn.branch));
+  const release = await h.queues.acquireMany(env, keys);
+  try {
+    const fresh = await readSnapshot(env, txn.branch);
+    // readSetToken: the read set is revalidated under the queues, before any effect.
+    if (env.fixes.readSetToken && fresh.headToken !== token) {
+      throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, "the graph head moved since this write validated its read set");
+    }
+    const expected = new Map(staging.expected);
+    for (const s of staged) {
+      const current = fresh.entry(s.tableKey)?.version;
+      if (current === undefined) {
+        throw new OmniError("TableNotFound", { tableKey: s.tableKey }, `table '${s.tableKey}' missing from manifest at commit time`);
+      }
+      if (isStrict(staging.opKinds.get(s.tableKey)!) && s.expected !== current) throw expectedVersionMismatch(s.tableKey, s.expected, current);
+      await driftGuard(h, s.tableKey, s.path, current);
+      s.expected = current;
+      expected.set(s.tableKey, current);
+    }
+    const pins: SidecarTablePin[] = staged.map((s) => ({
+      table_key: s.tableKey,
+      table_path: datasetUri(env.root, s.path),
+      expected_version: s.expected,
+      post_commit_pin: (s.expected + 1) as Version,
+    }));
+    for (const [tableKey, commit] of staging.inline) {
+      pins.push({
+        table_key: tableKey,
+        table_path: datasetUri(env.root, staging.paths.get(tableKey)!),
+        expected_version: staging.expected.get(tableKey)!,
+        post_commit_pin: commit.version,
+      });
+    }
+    let sidecarId: string | null = null;
+    if (pins.length > 0) {
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins });
+      await writeSidecar(env, sidecar);
+      sidecarId = sidecar.operation_id;
+    }
+    // Inline deletes moved HEAD before the sidecar existed; only now may they be rejected.
+    for (const tableKey of staging.inline.keys()) {
+      const current = fresh.pinned(tableKey);
+      const e = staging.expected.get(tableKey)!;
+      if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
+      expected.set(tableKey, current);
+    }
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    for (const s of staged) {
+      const r = await env.storage.datasets.commit(s.path, null, s.readVersion, s.delta);
+      const content = await env.storage.datasets.checkout(s.path, null, r.version);
+      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+    }
+    return { updates, expected, sidecarId, validatedAt: fresh, release };
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
+
+/**
+ * The drift guard: Lance HEAD must equal the fresh manifest pin. Ahead means an uncovered or
+ * deferred commit sits on the table, and this write must not fold it in.
+ */
+async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, current: Version): Promise<void> {
+  const env = h.env;
+  const head = await env.storage.datasets.latestVersion(path, null);
+  if (head < current) {
+    throw new OmniError(
+      "HeadBehindManifest",
+      { tableKey, head, pinned: current },
+      `table '${tableKey}' Lance HEAD version ${head} is behind manifest version ${current}`,
+    );
+  }
+  if (head > current) {
+    const sidecars = await listSidecars(env);
+    const covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === null));
+    const advice = covered
+      ? "a pending recovery sidecar requires rollback — reopen the graph read-write (e.g. restart the server) to recover"
+      : "run `omnigraph repair` before writing";
+    throw new OmniError(
+      "DriftAhead",
+      { tableKey, head, pinned: current, sidecarRequiresRollback: covered },
+      `table '${tableKey}' has Lance HEAD version ${head} ahead of manifest version ${current}; ${advice}`,
+    );
+  }
+}

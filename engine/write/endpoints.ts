@@ -1,0 +1,31 @@
+// Referential integrity on the write path (`ensure_node_id_exists`): an edge's endpoint must
+// exist in the pending batch or in the node table as the handle's warm snapshot pins it. The
+// warm read re-validates the schema contract, as `snapshot_for_branch` does.
+import { OmniError } from "../errors.ts";
+import type { Handle } from "../graph/handle.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import { tableKeyFor } from "../schema/catalog.ts";
+import { validateSchemaState } from "../schema-state/contract-files.ts";
+import type { MutationStaging } from "./staging.ts";
+
+export async function ensureNodeIdExists(
+  h: Handle,
+  staging: MutationStaging,
+  edge: string,
+  role: "src" | "dst",
+  nodeType: string,
+  id: string,
+): Promise<void> {
+  const tableKey = tableKeyFor("node", nodeType);
+  if (staging.pendingRows(tableKey).some((r) => r.id === id)) return;
+  await validateSchemaState(h.env);
+  if (await nodeExistsIn(h, h.coordinator.snapshot, nodeType, id)) return;
+  throw new OmniError("MissingEndpoint", { edge, role, nodeType, id }, `edge ${edge}: ${role} ${nodeType} '${id}' does not exist`);
+}
+
+export async function nodeExistsIn(h: Handle, snapshot: Snapshot, nodeType: string, id: string): Promise<boolean> {
+  const entry = snapshot.entry(tableKeyFor("node", nodeType));
+  if (!entry) return false;
+  const content = await h.env.storage.datasets.checkout(entry.path, null, entry.version);
+  return content.rows.some((r) => r.id === id);
+}

@@ -1,0 +1,212 @@
+// `execute_named_mutation`: each operation of one query, in order, against one write txn.
+// Inserts and updates accumulate pending rows; deletes commit inline at the seed (or are
+// staged under `stagedDeletes`).
+import { FP } from "../../failpoints/catalog.ts";
+import { OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Handle } from "../graph/handle.ts";
+import { type EdgeType, type NodeType, tableKeyFor, type TableType } from "../schema/catalog.ts";
+import { isDefaultCardinality } from "../schema/property-types.ts";
+import { validateRow } from "../schema/row-validation.ts";
+import type { Row, RowPredicate, Scalar, TableKey } from "../storage/types.ts";
+import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
+import { deleteWhere } from "./delete-where.ts";
+import { ensureNodeIdExists } from "./endpoints.ts";
+import { openTableForMutation, requireHead } from "./open-table.ts";
+import { matches, type MutationOp, type MutationResult, type Where } from "./ops.ts";
+import type { MutationStaging } from "./staging.ts";
+import type { WriteTxn } from "./txn.ts";
+
+const NONE: MutationResult = { affectedNodes: 0, affectedEdges: 0 };
+
+export function nodeType(h: Handle, name: string): NodeType {
+  const t = h.catalog.nodes.get(name);
+  if (!t) throw new OmniError("InvalidRow", { table: `node:${name}`, reason: "unknown node type" }, `unknown node type '${name}'`);
+  return t;
+}
+
+export function edgeType(h: Handle, name: string): EdgeType {
+  const t = h.catalog.edges.get(name);
+  if (!t) throw new OmniError("InvalidRow", { table: `edge:${name}`, reason: "unknown edge type" }, `unknown edge type '${name}'`);
+  return t;
+}
+
+/** Upstream's value, enum and required-property checks. */
+export function checkRow(type: TableType, row: Row): void {
+  const violations = validateRow(type, row);
+  if (violations.length > 0) {
+    const tableKey = tableKeyFor(type.kind, type.name);
+    throw new OmniError("InvalidRow", { table: tableKey, reason: violations[0]!.message }, `invalid row for ${tableKey}: ${violations[0]!.message}`);
+  }
+}
+
+/** `enforce_unique_constraints_intra_batch`: @unique values may not repeat within the batch. */
+function checkUniqueInBatch(type: NodeType, rows: readonly Row[]): void {
+  for (const cols of type.uniques) {
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const key = JSON.stringify(cols.map((c) => r[c] ?? null));
+      if (seen.has(key)) {
+        throw new OmniError("InvalidRow", { table: `node:${type.name}`, reason: `duplicate @unique(${cols.join(", ")})` }, `duplicate @unique(${cols.join(", ")}) value ${key} in one batch`);
+      }
+      seen.add(key);
+    }
+  }
+}
+
+export function isDestructive(op: MutationOp): boolean {
+  return op.kind === "deleteNode" || op.kind === "deleteEdge";
+}
+
+/** D2: one query is insert/update-only or delete-only. */
+export function enforceNoMixedDestructiveConstructive(ops: readonly MutationOp[]): void {
+  if (ops.some(isDestructive) && ops.some((o) => !isDestructive(o))) {
+    throw new OmniError("MixedDestructiveConstructive", {}, "a mutation cannot mix inserts or updates with deletes");
+  }
+}
+
+export async function executeOp(h: Handle, txn: WriteTxn, staging: MutationStaging, op: MutationOp): Promise<MutationResult> {
+  switch (op.kind) {
+    case "insertNode":
+      return insertNode(h, txn, staging, op.type, op.props);
+    case "insertEdge":
+      return insertEdge(h, txn, staging, op.type, op.from, op.to, op.props ?? {});
+    case "updateNode":
+      return updateNode(h, txn, staging, op.type, op.where, op.set);
+    case "deleteNode":
+      return deleteNode(h, txn, staging, op.type, op.where);
+    case "deleteEdge":
+      return deleteEdge(h, txn, staging, op.type, op.where);
+  }
+}
+
+async function insertNode(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, props: Readonly<Record<string, Scalar>>): Promise<MutationResult> {
+  const t = nodeType(h, type);
+  const id = t.key !== null ? String(props[t.key] ?? "") : h.env.ids.ulid();
+  const row: Row = { id, ...props };
+  checkRow(t, row);
+  const tableKey = tableKeyFor("node", type);
+  await openTableForMutation(h, txn, staging, tableKey, t.key !== null ? "Merge" : "Insert");
+  checkUniqueInBatch(t, [...staging.pendingRows(tableKey), row]);
+  staging.appendRows(tableKey, t.key !== null ? "Merge" : "Append", [row]);
+  return { affectedNodes: 1, affectedEdges: 0 };
+}
+
+async function insertEdge(
+  h: Handle,
+  txn: WriteTxn,
+  staging: MutationStaging,
+  type: string,
+  from: string,
+  to: string,
+  props: Readonly<Record<string, Scalar>>,
+): Promise<MutationResult> {
+  const t = edgeType(h, type);
+  const row: Row = { id: h.env.ids.ulid(), src: from, dst: to, ...props };
+  checkRow(t, row);
+  const tableKey = tableKeyFor("edge", type);
+  const opened = await openTableForMutation(h, txn, staging, tableKey, "Insert");
+  await ensureNodeIdExists(h, staging, type, "src", t.from, from);
+  await ensureNodeIdExists(h, staging, type, "dst", t.to, to);
+  staging.appendRows(tableKey, "Append", [row]);
+  if (!isDefaultCardinality(t.cardinality)) {
+    // #298: the scan must read live HEAD; `regress298` reads the pinned (stale) base instead.
+    const at = h.env.fixes.regress298 ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);
+    const committed = await h.env.storage.datasets.checkout(opened.path, null, at);
+    enforceCardinality(t, countSourcesPerEdge(committed.rows, staging.pendingRows(tableKey)));
+  }
+  return { affectedNodes: 0, affectedEdges: 1 };
+}
+
+/** Rows at `at` with this mutation's pending rows shadowing them by id. */
+async function rowsWithPending(h: Handle, staging: MutationStaging, tableKey: TableKey, path: Parameters<typeof h.env.storage.datasets.checkout>[0], at: Parameters<typeof h.env.storage.datasets.checkout>[2]): Promise<Row[]> {
+  const content = await h.env.storage.datasets.checkout(path, null, at);
+  const byId = new Map<string, Row>();
+  for (const r of content.rows) byId.set(r.id, r);
+  for (const r of staging.pendingRows(tableKey)) byId.set(r.id, r);
+  return [...byId.values()];
+}
+
+async function updateNode(
+  h: Handle,
+  txn: WriteTxn,
+  staging: MutationStaging,
+  type: string,
+  where: Where,
+  set: Readonly<Record<string, Scalar>>,
+): Promise<MutationResult> {
+  const t = nodeType(h, type);
+  if (t.key !== null && t.key in set) {
+    throw new OmniError("InvalidRow", { table: `node:${type}`, reason: `cannot update @key property '${t.key}'` }, `cannot update @key property '${t.key}' — delete and re-insert instead`);
+  }
+  const tableKey = tableKeyFor("node", type);
+  const opened = await openTableForMutation(h, txn, staging, tableKey, "Update");
+  const matched = (await rowsWithPending(h, staging, tableKey, opened.path, opened.readAt)).filter((r) => matches(r, where));
+  if (matched.length === 0) return NONE;
+  const updated = matched.map((r) => ({ ...r, ...set }) as Row);
+  for (const r of updated) checkRow(t, r);
+  checkUniqueInBatch(t, updated);
+  staging.appendRows(tableKey, "Merge", updated);
+  return { affectedNodes: updated.length, affectedEdges: 0 };
+}
+
+async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, where: Where): Promise<MutationResult> {
+  nodeType(h, type);
+  const env = h.env;
+  const tableKey = tableKeyFor("node", type);
+  const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
+  const content = await env.storage.datasets.checkout(opened.path, null, opened.readAt);
+  const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
+  if (ids.length === 0) return NONE;
+  const primary: RowPredicate = { anyOf: [{ column: "id", in: ids }] };
+  await maybeFail(env, FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE);
+  if (env.fixes.stagedDeletes) {
+    staging.stageDelete(tableKey, primary.anyOf[0]!);
+  } else {
+    const head = await requireHead(env, tableKey, opened.path, opened.readAt);
+    const done = await deleteWhere(env, opened.path, head, primary);
+    staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
+  }
+  let affectedEdges = 0;
+  for (const edge of h.catalog.edges.values()) {
+    const clauses: RowPredicate["anyOf"][number][] = [];
+    if (edge.from === type) clauses.push({ column: "src", in: ids });
+    if (edge.to === type) clauses.push({ column: "dst", in: ids });
+    if (clauses.length === 0) continue;
+    affectedEdges += await deleteFrom(h, txn, staging, tableKeyFor("edge", edge.name), { anyOf: clauses });
+  }
+  return { affectedNodes: ids.length, affectedEdges };
+}
+
+async function deleteEdge(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, where: Where): Promise<MutationResult> {
+  edgeType(h, type);
+  const tableKey = tableKeyFor("edge", type);
+  const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
+  const content = await h.env.storage.datasets.checkout(opened.path, null, opened.readAt);
+  const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
+  if (ids.length === 0) return NONE;
+  const deleted = await deleteFrom(h, txn, staging, tableKey, { anyOf: [{ column: "id", in: ids }] }, opened);
+  return { affectedNodes: 0, affectedEdges: deleted };
+}
+
+/** One table's delete: inline at the seed (only recorded when rows went), staged with the fix. */
+async function deleteFrom(
+  h: Handle,
+  txn: WriteTxn,
+  staging: MutationStaging,
+  tableKey: TableKey,
+  where: RowPredicate,
+  opened?: Awaited<ReturnType<typeof openTableForMutation>>,
+): Promise<number> {
+  const env = h.env;
+  const table = opened ?? (await openTableForMutation(h, txn, staging, tableKey, "Delete"));
+  if (env.fixes.stagedDeletes) {
+    const content = await env.storage.datasets.checkout(table.path, null, table.readAt);
+    const count = content.rows.filter((r) => where.anyOf.some((c) => c.in.includes((r[c.column] ?? null) as Scalar))).length;
+    if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);
+    return count;
+  }
+  const done = await deleteWhere(env, table.path, table.readAt, where);
+  if (done.deletedRows > 0) staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
+  return done.deletedRows;
+}

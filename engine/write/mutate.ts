@@ -1,0 +1,84 @@
+// `mutate_as`: heal first, pin a write txn, execute the query's operations, commit the staged
+// tables under the queues (sidecar first), publish, delete the sidecar.
+import { FP } from "../../failpoints/catalog.ts";
+import { isOmniError, OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Handle } from "../graph/handle.ts";
+import { healHandle, requireReadWrite } from "../graph/heal.ts";
+import { deleteSidecarBestEffort, type SidecarKind } from "../recovery/sidecar.ts";
+import { commitAll } from "./commit-all.ts";
+import { enforceNoMixedDestructiveConstructive, executeOp } from "./execute.ts";
+import type { MutationOp, MutationResult } from "./ops.ts";
+import { publishUpdates } from "./publish.ts";
+import { MutationStaging } from "./staging.ts";
+import { openWriteTxn, type WriteTxn } from "./txn.ts";
+
+/** Attempts of one write when its read set keeps changing under it (`readSetToken`). */
+export const READ_SET_ATTEMPTS = 4;
+
+export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
+  requireReadWrite(h, "mutate");
+  await healHandle(h);
+  enforceNoMixedDestructiveConstructive(ops);
+  return withReadSetRetry(h, async (txn, staging) => {
+    let affectedNodes = 0;
+    let affectedEdges = 0;
+    for (const op of ops) {
+      const r = await executeOp(h, txn, staging, op);
+      affectedNodes += r.affectedNodes;
+      affectedEdges += r.affectedEdges;
+    }
+    return { result: { affectedNodes, affectedEdges }, kind: "Mutation" as const, actor };
+  });
+}
+
+/** What one attempt of a write prepared. */
+export interface Prepared<T> {
+  readonly result: T;
+  readonly kind: SidecarKind;
+  readonly actor: string | null;
+}
+
+/**
+ * Prepare (validate and stage) on a fresh txn, then commit and publish. Under `readSetToken`
+ * a read set that changed before the effect means the validation is void: refresh and
+ * prepare again, a bounded number of times.
+ */
+export async function withReadSetRetry<T>(h: Handle, prepare: (txn: WriteTxn, staging: MutationStaging) => Promise<Prepared<T>>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const txn = await openWriteTxn(h);
+    const token = h.env.fixes.readSetToken ? txn.base.headToken : null;
+    const staging = new MutationStaging();
+    const prepared = await prepare(txn, staging);
+    if (staging.isEmpty) return prepared.result;
+    try {
+      await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor, token);
+      return prepared.result;
+    } catch (e) {
+      if (!isOmniError(e, "ReadSetChanged") || !e.details.beforeEffect) throw e;
+      if (attempt >= READ_SET_ATTEMPTS) {
+        throw new OmniError("ReadSetChanged", { attempts: attempt, beforeEffect: true }, `the read set kept changing; gave up after ${attempt} attempts`);
+      }
+      await h.coordinator.refresh();
+    }
+  }
+}
+
+/** Phases A-D of one prepared write. */
+async function commitAndPublish(
+  h: Handle,
+  txn: WriteTxn,
+  staging: MutationStaging,
+  kind: SidecarKind,
+  actor: string | null,
+  token: string | null,
+): Promise<void> {
+  const committed = await commitAll(h, txn, staging, kind, actor, token);
+  try {
+    await maybeFail(h.env, FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER);
+    await publishUpdates(h, txn.branch, committed.updates, committed.expected, actor, committed.validatedAt.headToken);
+    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
+  } finally {
+    committed.release();
+  }
+}

@@ -1,0 +1,75 @@
+// `commit_updates_on_branch_with_expected`: the schema-apply lock check, the index builds of
+// `prepare_updates_for_commit` (extra CreateIndex commits after the sidecar's pin, the source
+// of B9), then the publish through the coordinator.
+import { FP } from "../../failpoints/catalog.ts";
+import type { Env } from "../env.ts";
+import { OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Handle } from "../graph/handle.ts";
+import type { ManifestChange } from "../manifest/changes.ts";
+import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import type { PublishOptions } from "../manifest/publisher.ts";
+import { graphHeadObjectId } from "../manifest/snapshot.ts";
+import type { Catalog } from "../schema/catalog.ts";
+import { requiredIndices } from "../schema/indices.ts";
+import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
+import type { TableUpdate } from "./commit-all.ts";
+
+/** `ensure_schema_apply_not_locked`: a live list of manifest branches. */
+export async function ensureSchemaApplyNotLocked(env: Env, operation: string): Promise<void> {
+  const branches = await env.storage.manifest.listBranches();
+  if (branches.includes(SCHEMA_APPLY_LOCK_BRANCH)) {
+    throw new OmniError(
+      "SchemaApplyLocked",
+      { branch: SCHEMA_APPLY_LOCK_BRANCH },
+      `${operation} is blocked: schema apply is in progress (branch ${SCHEMA_APPLY_LOCK_BRANCH} exists)`,
+    );
+  }
+}
+
+/**
+ * `build_indices_on_dataset`: one CreateIndex commit per missing index. Returns the new HEAD.
+ * Each BTree build passes the `ensure_indices.post_stage_pre_commit_btree` failpoint.
+ */
+export async function buildMissingIndices(env: Env, catalog: Catalog, tableKey: TableKey, path: DatasetPath, at: Version): Promise<Version> {
+  const content = await env.storage.datasets.checkout(path, null, at);
+  let head = at;
+  for (const spec of requiredIndices(catalog, tableKey)) {
+    if (content.indices.includes(spec.name)) continue;
+    if (spec.kind === "btree") await maybeFail(env, FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE);
+    head = (await env.storage.datasets.commit(path, null, head, { op: "CreateIndex", index: spec.name })).version;
+  }
+  return head;
+}
+
+/** The shared head row of a publish, when `readSetToken` is on. */
+export function headRowOptions(env: Env, branch: Branch, validatedToken: string | null): PublishOptions {
+  if (!env.fixes.readSetToken) return {};
+  const token = env.ids.ulid();
+  return {
+    expectedHeadToken: validatedToken,
+    extraRows: () => [{ objectId: graphHeadObjectId(branch), objectType: "graph_head", tableKey: null, metadata: token }],
+  };
+}
+
+export async function publishUpdates(
+  h: Handle,
+  branch: Branch,
+  updates: readonly TableUpdate[],
+  expected: ReadonlyMap<TableKey, Version>,
+  actor: string | null,
+  validatedToken: string | null,
+): Promise<Version> {
+  const env = h.env;
+  await ensureSchemaApplyNotLocked(env, "write commit");
+  const changes: ManifestChange[] = [];
+  for (const u of updates) {
+    let version = u.version;
+    if (u.rowCount > 0 && !env.fixes.noWritePathIndexBuild) {
+      const path = h.coordinator.snapshot.entry(u.tableKey)?.path;
+      if (path) version = await buildMissingIndices(env, h.catalog, u.tableKey, path, u.version);
+    }
+    changes.push({ kind: "update", tableKey: u.tableKey, version, branch: null, rowCount: u.rowCount });
+  }
+  return h.coordinator.commit(changes, expected, actor, headRowOptions(env, branch, validatedToken));
+}

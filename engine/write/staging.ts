@@ -1,0 +1,70 @@
+// `MutationStaging`: what one mutation or load has accumulated before its commit. Inserts and
+// updates are pending rows; deletes are committed inline at the seed (recorded here), or
+// staged as pending predicates under `stagedDeletes`.
+import type { DatasetPath, Row, RowPredicate, TableKey, Version } from "../storage/types.ts";
+import { type OpKind, stricter } from "./ops.ts";
+
+export type PendingMode = "Append" | "Merge" | "Overwrite" | "Delete";
+
+export interface PendingTable {
+  readonly mode: PendingMode;
+  readonly rows: Row[];
+  /** Delete clauses, OR-ed (staged deletes only). */
+  readonly deletes: RowPredicate["anyOf"][number][];
+}
+
+export interface InlineCommit {
+  readonly version: Version;
+  readonly rowCount: number;
+}
+
+export class MutationStaging {
+  readonly pending = new Map<TableKey, PendingTable>();
+  readonly paths = new Map<TableKey, DatasetPath>();
+  /** The publisher's fence: the pin each table had when first touched. */
+  readonly expected = new Map<TableKey, Version>();
+  readonly opKinds = new Map<TableKey, OpKind>();
+  readonly inline = new Map<TableKey, InlineCommit>();
+
+  /** First touch fixes the expected version; the op kind only gets stricter. */
+  ensurePath(tableKey: TableKey, path: DatasetPath, expected: Version, kind: OpKind): void {
+    if (!this.paths.has(tableKey)) {
+      this.paths.set(tableKey, path);
+      this.expected.set(tableKey, expected);
+    }
+    const prior = this.opKinds.get(tableKey);
+    this.opKinds.set(tableKey, prior ? stricter(prior, kind) : kind);
+  }
+
+  private table(tableKey: TableKey, mode: PendingMode): PendingTable {
+    let t = this.pending.get(tableKey);
+    if (!t) {
+      t = { mode, rows: [], deletes: [] };
+      this.pending.set(tableKey, t);
+    } else if (t.mode !== mode) {
+      // Upstream's accumulator refuses a second mode for one table in one query.
+      throw new Error(`table ${tableKey} staged both ${t.mode} and ${mode} in one mutation`);
+    }
+    return t;
+  }
+
+  appendRows(tableKey: TableKey, mode: Exclude<PendingMode, "Delete">, rows: readonly Row[]): void {
+    this.table(tableKey, mode).rows.push(...rows);
+  }
+
+  stageDelete(tableKey: TableKey, clause: RowPredicate["anyOf"][number]): void {
+    this.table(tableKey, "Delete").deletes.push(clause);
+  }
+
+  pendingRows(tableKey: TableKey): readonly Row[] {
+    return this.pending.get(tableKey)?.rows ?? [];
+  }
+
+  recordInline(tableKey: TableKey, commit: InlineCommit): void {
+    this.inline.set(tableKey, commit);
+  }
+
+  get isEmpty(): boolean {
+    return this.pending.size === 0 && this.inline.size === 0;
+  }
+}

@@ -1,0 +1,26 @@
+// `open_write_txn`: the schema contract is validated once per write, and the base snapshot is
+// pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
+// handle writes from a stale base.
+import type { Handle } from "../graph/handle.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
+import { validateSchemaState } from "../schema-state/contract-files.ts";
+import type { Branch } from "../storage/types.ts";
+
+export interface WriteTxn {
+  readonly branch: Branch;
+  /** What validation reads and non-strict writes expect. */
+  readonly base: Snapshot;
+  /**
+   * What strict writes expect: the view the caller last observed. Equal to `base` unless
+   * `probeOnWrite` refreshed the base, in which case an advance since then must be judged
+   * (by `opClassPrecondition`) rather than silently absorbed.
+   */
+  readonly strictBase: Snapshot;
+}
+
+export async function openWriteTxn(h: Handle): Promise<WriteTxn> {
+  await validateSchemaState(h.env);
+  const observed = h.coordinator.snapshot;
+  if (h.env.fixes.probeOnWrite) await h.coordinator.probe();
+  return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };
+}
