@@ -4,6 +4,10 @@ import type { Env } from "../env.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { TypeKind } from "../schema/catalog.ts";
 import type { Row } from "../storage/types.ts";
+import { ensureIndices, type EnsureIndicesResult } from "../maintenance/ensure-indices.ts";
+import { optimize, type TableOptimizeStats } from "../maintenance/optimize.ts";
+import { applySchema, type SchemaApplyOptions, type SchemaApplyResult } from "../schema-apply/apply.ts";
+import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
 import type { MutationOp, MutationResult } from "../write/ops.ts";
 import { mutate } from "../write/mutate.ts";
 import type { Handle } from "./handle.ts";
@@ -39,5 +43,21 @@ export class Omnigraph {
 
   mutate(ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
     return mutate(this.handle, ops, actor);
+  }
+
+  load(spec: LoadSpec, actor: string | null = null): Promise<LoadResult> {
+    return load(this.handle, spec, actor);
+  }
+
+  applySchema(source: string, options: SchemaApplyOptions = {}): Promise<SchemaApplyResult> {
+    return applySchema(this.handle, source, options);
+  }
+
+  ensureIndices(): Promise<EnsureIndicesResult> {
+    return ensureIndices(this.handle);
+  }
+
+  optimize(): Promise<TableOptimizeStats[]> {
+    return optimize(this.handle);
   }
 }

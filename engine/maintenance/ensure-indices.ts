@@ -1,0 +1,72 @@
+// `ensure_indices_for_branch`: build every missing index. Tables that need work are pinned in
+// an EnsureIndices sidecar (Loose: any number of commits rolls forward), then each table's
+// index commits land, then one publish with NO expected map, then the sidecar goes. In the
+// server flake this ran detached after a schema apply and raced a fresh handle's open (B1).
+import { FP } from "../../failpoints/catalog.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Handle } from "../graph/handle.ts";
+import type { ManifestChange } from "../manifest/changes.ts";
+import { datasetUri } from "../manifest/layout.ts";
+import { deleteSidecarBestEffort, newSidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
+import { catalogTableKeys } from "../schema/catalog.ts";
+import { requiredIndices } from "../schema/indices.ts";
+import { validateSchemaState } from "../schema-state/contract-files.ts";
+import type { Version } from "../storage/types.ts";
+import { buildMissingIndices } from "../write/publish.ts";
+import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
+
+export interface EnsureIndicesResult {
+  readonly tablesIndexed: number;
+  readonly manifestVersion: Version | null;
+}
+
+export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
+  const env = h.env;
+  await validateSchemaState(env);
+  await ensureSchemaApplyIdle(h, "ensure_indices");
+  await validateSchemaState(env);
+  const snapshot = h.coordinator.snapshot;
+  const tables = catalogTableKeys(h.catalog).flatMap((tableKey) => {
+    const entry = snapshot.entry(tableKey);
+    return entry ? [entry] : [];
+  });
+  const pins: SidecarTablePin[] = [];
+  for (const entry of tables) {
+    // `needs_index_work_*`: a table with rows that misses a required index.
+    const head = await env.storage.datasets.latestVersion(entry.path, null);
+    const content = await env.storage.datasets.checkout(entry.path, null, head);
+    const missing = requiredIndices(h.catalog, entry.tableKey).some((s) => !content.indices.includes(s.name));
+    if (content.rows.length > 0 && missing) {
+      pins.push({
+        table_key: entry.tableKey,
+        table_path: datasetUri(env.root, entry.path),
+        expected_version: entry.version,
+        post_commit_pin: (entry.version + 1) as Version,
+      });
+    }
+  }
+  const release = await h.queues.acquireMany(env, pins.map((p) => ({ key: p.table_key, branch: null })));
+  try {
+    let sidecarId: string | null = null;
+    if (pins.length > 0) {
+      const sidecar = newSidecar(env, { kind: "EnsureIndices", branch: null, actorId: null, tables: pins });
+      await writeSidecar(env, sidecar);
+      sidecarId = sidecar.operation_id;
+    }
+    const changes: ManifestChange[] = [];
+    for (const entry of tables) {
+      const head = await env.storage.datasets.latestVersion(entry.path, null);
+      const content = await env.storage.datasets.checkout(entry.path, null, head);
+      const version = content.rows.length > 0 ? await buildMissingIndices(env, h.catalog, entry.tableKey, entry.path, head) : head;
+      if (version !== entry.version) {
+        changes.push({ kind: "update", tableKey: entry.tableKey, version, branch: null, rowCount: content.rows.length });
+      }
+    }
+    await maybeFail(env, FP.ENSURE_INDICES_POST_PHASE_B_PRE_MANIFEST_COMMIT);
+    const manifestVersion = changes.length > 0 ? await h.coordinator.commit(changes, null, null) : null;
+    if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
+    return { tablesIndexed: changes.length, manifestVersion };
+  } finally {
+    release();
+  }
+}

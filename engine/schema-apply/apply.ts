@@ -1,0 +1,192 @@
+// Schema apply (engine-model section 5): under the lock branch, one SchemaApply sidecar, one
+// dataset commit per rewritten table (added tables created, renamed ones written whole at their
+// new path), the three staging files, ONE publish with no expected map, the renames that
+// promote the staging files, the sidecar delete, hard-drop version cleanup, the lock release
+// and, on the server's handle at the seed, a detached `ensureIndices`.
+import { FP } from "../../failpoints/catalog.ts";
+import { OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import type { Handle } from "../graph/handle.ts";
+import { healHandle, requireReadWrite } from "../graph/heal.ts";
+import { ensureIndices } from "../maintenance/ensure-indices.ts";
+import type { ManifestChange } from "../manifest/changes.ts";
+import { datasetUri, SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import { deleteSidecarBestEffort, newSidecar, type SidecarRegistration, type SidecarTablePin, type SidecarTombstone, writeSidecar } from "../recovery/sidecar.ts";
+import { bucketSchemaSteps, UnsupportedSchemaChangeError } from "../schema/buckets.ts";
+import { lookupTable, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
+import { compileSchema } from "../schema/catalog-builder.ts";
+import { SchemaParseError } from "../schema/errors.ts";
+import { planSchemaApply } from "../schema/plan.ts";
+import { projectRows } from "../schema/project.ts";
+import type { SchemaStep } from "../schema/steps.ts";
+import { promoteStaging, validateSchemaState, writeSchemaContractStaging } from "../schema-state/contract-files.ts";
+import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
+import type { TableKey, Version } from "../storage/types.ts";
+import { requireHead } from "../write/open-table.ts";
+
+export interface SchemaApplyOptions {
+  /** Turns every soft drop into a hard one (old versions are cleaned up after the publish). */
+  readonly allowDataLoss?: boolean;
+}
+
+export interface SchemaApplyResult {
+  readonly applied: boolean;
+  readonly manifestVersion: Version;
+  readonly steps: readonly SchemaStep[];
+}
+
+export async function applySchema(h: Handle, source: string, options: SchemaApplyOptions = {}): Promise<SchemaApplyResult> {
+  requireReadWrite(h, "schema apply");
+  await healHandle(h);
+  await acquireLock(h);
+  let result: SchemaApplyResult;
+  try {
+    result = await applyWithLock(h, source, options);
+  } finally {
+    await releaseLock(h);
+  }
+  // The seed's server handler spawned `ensure_indices()` after every apply (RFC-022 removed it).
+  if (result.applied && h.served && !h.env.fixes.noDetachedEnsureIndices) {
+    h.env.world.spawn("ensure_indices (detached)", () => ensureIndices(h));
+  }
+  return result;
+}
+
+async function acquireLock(h: Handle): Promise<void> {
+  const env = h.env;
+  await validateSchemaState(env);
+  await h.coordinator.refresh();
+  if ((await env.storage.manifest.listBranches()).includes(SCHEMA_APPLY_LOCK_BRANCH)) {
+    throw new OmniError("SchemaApplyLocked", { branch: SCHEMA_APPLY_LOCK_BRANCH }, "schema apply is already in progress");
+  }
+  await env.storage.manifest.createBranch(SCHEMA_APPLY_LOCK_BRANCH, null);
+  await maybeFail(env, FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE);
+  await h.coordinator.refresh();
+  const blocking = (await env.storage.manifest.listBranches()).filter((b) => b !== SCHEMA_APPLY_LOCK_BRANCH);
+  if (blocking.length > 0) {
+    await releaseLock(h);
+    throw new OmniError("SchemaApplyLocked", { branch: blocking[0]! }, `schema apply requires a graph with only main; found non-main branches: ${blocking.join(", ")}`);
+  }
+}
+
+async function releaseLock(h: Handle): Promise<void> {
+  await h.env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
+  await h.coordinator.refresh();
+}
+
+function compileDesired(source: string): Catalog {
+  try {
+    return compileSchema(source);
+  } catch (e) {
+    if (e instanceof SchemaParseError) throw new OmniError("UnsupportedSchemaChange", { reason: e.message }, `desired schema does not compile: ${e.message}`);
+    throw e;
+  }
+}
+
+async function applyWithLock(h: Handle, source: string, options: SchemaApplyOptions): Promise<SchemaApplyResult> {
+  const env = h.env;
+  const desired = compileDesired(source);
+  const steps = planSchemaApply(h.catalog, desired, { allowDataLoss: options.allowDataLoss ?? false });
+  const snapshot = h.coordinator.snapshot;
+  if (steps.length === 0) return { applied: false, manifestVersion: snapshot.version, steps };
+  let buckets;
+  try {
+    buckets = bucketSchemaSteps(steps);
+  } catch (e) {
+    if (e instanceof UnsupportedSchemaChangeError) throw new OmniError("UnsupportedSchemaChange", { reason: e.message }, e.message);
+    throw e;
+  }
+  const entryOf = (tableKey: TableKey) => {
+    const entry = snapshot.entry(tableKey);
+    if (!entry) throw new OmniError("TableNotFound", { tableKey }, `missing table '${tableKey}' for schema apply`);
+    return entry;
+  };
+  const pins: SidecarTablePin[] = buckets.rewrittenTables.flatMap((tableKey) => {
+    const entry = snapshot.entry(tableKey);
+    return entry
+      ? [{ table_key: tableKey, table_path: datasetUri(env.root, entry.path), expected_version: entry.version, post_commit_pin: (entry.version + 1) as Version }]
+      : [];
+  });
+  const registrations: SidecarRegistration[] = [...buckets.addedTables, ...buckets.renamedTables.keys()].map((tableKey) => ({
+    table_key: tableKey,
+    table_path: tablePathForTableKey(tableKey),
+    table_branch: null,
+  }));
+  const tombstones: SidecarTombstone[] = [...buckets.renamedTables.values(), ...buckets.droppedTables].map((tableKey) => ({
+    table_key: tableKey,
+    tombstone_version: (entryOf(tableKey).version + 1) as Version,
+  }));
+  const writesSidecar = pins.length + registrations.length + tombstones.length > 0;
+  const keys: QueueKey[] = pins.map((p) => ({ key: p.table_key, branch: null }));
+  if (writesSidecar) keys.push(SCHEMA_APPLY_SERIAL_KEY);
+  const release = await h.queues.acquireMany(env, keys);
+  try {
+    let sidecarId: string | null = null;
+    if (writesSidecar) {
+      const sidecar = newSidecar(env, { kind: "SchemaApply", branch: null, actorId: null, tables: pins, registrations, tombstones });
+      await writeSidecar(env, sidecar);
+      sidecarId = sidecar.operation_id;
+    }
+    const changes: ManifestChange[] = [];
+    const addUpdate = async (tableKey: TableKey, path: ReturnType<typeof tablePathForTableKey>, version: Version) => {
+      const rowCount = (await env.storage.datasets.checkout(path, null, version)).rows.length;
+      changes.push({ kind: "update", tableKey, version, branch: null, rowCount });
+    };
+    for (const tableKey of buckets.addedTables) {
+      const path = tablePathForTableKey(tableKey);
+      changes.push({ kind: "register", tableKey, path });
+      await addUpdate(tableKey, path, await env.storage.datasets.create(path));
+    }
+    for (const [target, sourceKey] of buckets.renamedTables) {
+      const entry = entryOf(sourceKey);
+      await requireHead(env, sourceKey, entry.path, entry.version);
+      const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
+      const path = tablePathForTableKey(target);
+      const created = await env.storage.datasets.create(path);
+      const projected = projectRows(rows, lookupTable(desired, target)!, buckets.propertyRenames.get(target));
+      const v = (await env.storage.datasets.commit(path, null, created, { op: "Overwrite", rows: projected })).version;
+      changes.push({ kind: "register", tableKey: target, path });
+      await addUpdate(target, path, v);
+    }
+    for (const tableKey of buckets.rewrittenTables) {
+      const entry = entryOf(tableKey);
+      await requireHead(env, tableKey, entry.path, entry.version);
+      const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
+      const projected = projectRows(rows, lookupTable(desired, tableKey)!, buckets.propertyRenames.get(tableKey));
+      const head = await env.storage.datasets.latestVersion(entry.path, null);
+      const v = (await env.storage.datasets.commit(entry.path, null, head, { op: "Overwrite", rows: projected })).version;
+      await addUpdate(tableKey, entry.path, v);
+    }
+    for (const t of tombstones) changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });
+    const current = await h.coordinator.refresh();
+    if (current.version !== snapshot.version) {
+      throw new OmniError(
+        "SchemaApplyLeaseLost",
+        { baseVersion: snapshot.version, currentVersion: current.version },
+        `schema apply lost its write lease: main advanced from v${snapshot.version} to v${current.version} while schema apply was in progress`,
+      );
+    }
+    await maybeFail(env, FP.SCHEMA_APPLY_BEFORE_STAGING_WRITE);
+    await writeSchemaContractStaging(env, source);
+    await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
+    const manifestVersion = await h.coordinator.commit(changes, null, null);
+    await maybeFail(env, FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT);
+    await promoteStaging(env);
+    h.catalog = desired;
+    h.schemaSource = source;
+    await h.coordinator.refresh();
+    if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
+    for (const tableKey of buckets.hardCleanupTargets) {
+      const entry = snapshot.entry(tableKey);
+      if (!entry) continue;
+      try {
+        await env.storage.datasets.cleanup(entry.path, null);
+      } catch (e) {
+        if (!(e instanceof OmniError) && !(e instanceof Error && e.name === "StorageError")) throw e;
+      }
+    }
+    return { applied: true, manifestVersion, steps };
+  } finally {
+    release();
+  }
+}
