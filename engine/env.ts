@@ -33,6 +33,8 @@ export interface WorldPort {
    * locks (the write queues) wait here, so the world always knows who is blocked on what.
    */
   waitUntil(reason: string, ready: () => boolean): Promise<void>;
+  /** Waits `ms` of the world's time (a lease poll); other actors run meanwhile. */
+  sleep(ms: number): Promise<void>;
   /** Starts a detached task in the calling process, as the server's `tokio::spawn` did. */
   spawn(name: string, task: () => Promise<unknown>): void;
   /** State shared by every handle of the calling process; it dies with the process. */

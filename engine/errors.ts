@@ -19,8 +19,11 @@ export interface ErrorDetailsByKind {
   /** A duplicate `(table, version)` row, a re-registration at another path, a duplicate tombstone. */
   ConcurrentModification: { tableKey: TableKey | null; reason: string };
   TableNotFound: { tableKey: TableKey };
-  /** Lance HEAD is ahead of the manifest pin and this write cannot cover it. */
-  DriftAhead: { tableKey: TableKey; head: Version; pinned: Version; sidecarRequiresRollback: boolean };
+  /**
+   * Lance HEAD is ahead of the manifest pin and this write cannot cover it. Whether a pending
+   * sidecar covers the drift; null when listing the sidecars failed and nobody can tell.
+   */
+  DriftAhead: { tableKey: TableKey; head: Version; pinned: Version; sidecarRequiresRollback: boolean | null };
   /** Lance HEAD is behind the manifest pin: state no writer can produce. */
   HeadBehindManifest: { tableKey: TableKey; head: Version; pinned: Version };
   /** Recovery refuses to act on a sidecar whose tables violate an invariant. */
@@ -53,6 +56,8 @@ export interface ErrorDetailsByKind {
   LanceCommitConflict: { tableKey: TableKey | null; retryable: boolean };
   /** The read set a write validated against changed before its effect (readSetToken). */
   ReadSetChanged: { attempts: number; beforeEffect: boolean };
+  /** A committer's branch lease expired or was taken over before its publish (`ownerLease`). */
+  LeaseLost: { resource: string };
   /** The handle is read-only. */
   ReadOnly: Record<string, never>;
 }
@@ -83,6 +88,7 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   LanceCommitConflict: "Lance",
   ReadSetChanged: "Manifest",
   ReadOnly: "Validation",
+  LeaseLost: "Manifest",
 };
 
 /** Manifest errors upstream raises as `Internal` rather than `Conflict`. */

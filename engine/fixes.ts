@@ -24,6 +24,20 @@ export interface Fixes {
   readonly stagedDeletes: boolean;
   /** No index builds on the write path (prepare_updates_for_commit builds none). */
   readonly noWritePathIndexBuild: boolean;
+  /**
+   * Cross-process exclusion (the planned writer-epoch fence): a writer holds a lease on its
+   * branch, a row of `__manifest` taken by compare-and-swap and judged in virtual time, from
+   * its revalidation to its sidecar delete; the lease is recorded in its sidecar. Recovery
+   * takes the same lease, so it never acts on a live writer's sidecar, and a crashed owner's
+   * intent is recovered once its lease expires.
+   */
+  readonly ownerLease: boolean;
+  /**
+   * Found by omnisim: a crash between a recovery's audit append and its sidecar delete makes
+   * the next recovery audit the same operation again. With the fix, recovery appends an
+   * operation's audit row only if none exists yet (read under the branch lease).
+   */
+  readonly auditOnce: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -40,6 +54,8 @@ export const FIX_NAMES: readonly FixName[] = [
   "opClassPrecondition",
   "stagedDeletes",
   "noWritePathIndexBuild",
+  "ownerLease",
+  "auditOnce",
 ];
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -55,6 +71,8 @@ const SEED: Fixes = {
   opClassPrecondition: false,
   stagedDeletes: false,
   noWritePathIndexBuild: false,
+  ownerLease: false,
+  auditOnce: false,
 };
 
 export const PROFILES = {
@@ -73,6 +91,8 @@ export const PROFILES = {
     opClassPrecondition: true,
     stagedDeletes: true,
     noWritePathIndexBuild: true,
+    ownerLease: true,
+    auditOnce: true,
   },
 } as const satisfies Record<string, Fixes>;
 

@@ -2,8 +2,7 @@
 // counter object. Without a shared lock one increment can be lost; the `sharedQueues` fix (on
 // in `fixed`) makes both writers take one world-owned lock, and the bug cannot happen.
 import type { Env } from "../engine/env.ts";
-import type { World } from "../sim/world.ts";
-import type { Scenario } from "./types.ts";
+import type { Scenario, ScenarioContext } from "./types.ts";
 
 const COUNTER = "demo/counter";
 
@@ -22,7 +21,7 @@ async function increment(env: Env, locked: boolean): Promise<void> {
   if (locked) lock.held = false;
 }
 
-async function direct(world: World): Promise<void> {
+async function direct({ world }: ScenarioContext): Promise<void> {
   const proc = world.process("app");
   const env = world.env(proc);
   await world.storage.objects.put(COUNTER, "0");

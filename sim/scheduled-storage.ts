@@ -106,13 +106,13 @@ export class ScheduledStorage implements Storage {
         this.call("manifest.createBranch", { name, from }, { reads: [mf(from)], writes: [mf(name), "mf:branches"] }, () => m.createBranch(name, from), () => null),
       deleteBranch: (name) =>
         this.call("manifest.deleteBranch", { name }, writes(mf(name), "mf:branches"), () => m.deleteBranch(name), () => null),
-      listBranches: () => this.call("manifest.listBranches", {}, reads("mf:branches"), () => m.listBranches(), (b) => b),
+      listBranches: () => this.call("manifest.listBranches", {}, reads("mf:branches"), () => m.listBranches(), (b) => [...b]),
     };
     this.objects = {
       put: (key, body) => this.call("objects.put", { key }, writes(`obj:${key}`), () => o.put(key, body), () => null),
       get: (key) => this.call("objects.get", { key }, reads(`obj:${key}`), () => o.get(key), (body) => ({ bytes: body.length })),
       exists: (key) => this.call("objects.exists", { key }, reads(`obj:${key}`), () => o.exists(key), (b) => b),
-      list: (prefix) => this.call("objects.list", { prefix }, reads(`dir:${prefix}`), () => o.list(prefix), (keys) => keys),
+      list: (prefix) => this.call("objects.list", { prefix }, reads(`dir:${prefix}`), () => o.list(prefix), (keys) => [...keys]),
       delete: (key) => this.call("objects.delete", { key }, writes(`obj:${key}`), () => o.delete(key), () => null),
       rename: (from, to) =>
         this.call("objects.rename", { from, to }, writes(`obj:${from}`, `obj:${to}`), () => o.rename(from, to), () => null),

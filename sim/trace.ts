@@ -24,35 +24,35 @@ export function canonicalJson(value: unknown): string {
 }
 
 export class Trace {
-  private readonly lines: string[] = [];
-  private hashed: string | null = null;
+  private readonly list: TraceEvent[] = [];
+  private lines: string[] | null = null;
 
+  /** Events are kept as objects; their canonical lines are made once, when first needed. */
   emit(event: TraceEvent): void {
-    this.lines.push(canonicalJson(event));
-    this.hashed = null;
+    this.list.push(event);
+    this.lines = null;
   }
 
   get length(): number {
-    return this.lines.length;
+    return this.list.length;
   }
 
-  /** The lines so far (for `--trace` files and timelines). */
+  /** The events so far, in order (oracles read these; do not mutate them). */
+  events(): readonly TraceEvent[] {
+    return this.list;
+  }
+
+  /** The canonical lines (for `--trace` files). */
   jsonl(): readonly string[] {
+    this.lines ??= this.list.map(canonicalJson);
     return this.lines;
   }
 
-  events(): TraceEvent[] {
-    return this.lines.map((l) => JSON.parse(l) as TraceEvent);
-  }
-
-  /** SHA-256 hex of every line, newline-terminated. */
+  /** SHA-256 hex of every canonical line, newline-terminated. */
   hash(): string {
-    if (this.hashed === null) {
-      const h = createHash("sha256");
-      for (const line of this.lines) h.update(line + "\n");
-      this.hashed = h.digest("hex");
-    }
-    return this.hashed;
+    const h = createHash("sha256");
+    for (const line of this.jsonl()) h.update(line + "\n");
+    return h.digest("hex");
   }
 }
 

@@ -21,6 +21,8 @@ export interface UniverseSpec {
    * whenever it can, ahead of any choice, so everything it scripts happens exactly.
    */
   direct(world: World): Promise<void>;
+  /** Oracles over the finished universe (raw storage and the trace; no scheduling). */
+  judge?(world: World): Promise<void>;
 }
 
 export type StrategyFactory = (seeds: SeedTree) => Strategy;
@@ -68,6 +70,7 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
   const director = world.process("director");
   world.sched.spawn(director, "director", () => spec.direct(world), { director: true });
   await world.run();
+  await spec.judge?.(world);
   reportHarnessErrors(world);
   const verdict = world.violations.length === 0 ? "pass" : "fail";
   world.trace.emit({ e: "verdict", verdict, violations: world.violations.map((v) => v.kind) });

@@ -80,6 +80,7 @@ export class World {
     const world: WorldPort = {
       point: (label) => sched.point({ label, footprint: NO_FOOTPRINT }),
       waitUntil: (reason, ready) => sched.waitUntil({ label: `wait ${reason}` }, ready),
+      sleep: (ms) => sched.sleep(ms),
       spawn: (name, task) => {
         sched.spawn(proc, name, task);
       },

@@ -1,7 +1,9 @@
 // Shared pieces of every handle operation: the read-write check, the heal at the head of every
 // write, and reloading the catalog when a heal changed the schema.
 import { OmniError } from "../errors.ts";
+import { leaseGuardsCommits } from "../lease/policy.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
+import { bumpingPublishOptions } from "../write/commit-section.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
 import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
@@ -13,7 +15,9 @@ export function requireReadWrite(h: Handle, operation: string): void {
 
 /** `heal_pending_recovery_sidecars`: one LIST when nothing is pending. */
 export async function healHandle(h: Handle): Promise<void> {
-  if (await healPendingSidecars(h.env, h.coordinator, h.queues)) await reloadSchemaIfSourceChanged(h);
+  // Under a lease, committers recover inside their commit section instead.
+  if (leaseGuardsCommits(h.env)) return;
+  if (await healPendingSidecars(h.env, h.coordinator, h.queues, bumpingPublishOptions(h.env, null))) await reloadSchemaIfSourceChanged(h);
 }
 
 /** `reload_schema_if_source_changed`. */

@@ -14,6 +14,9 @@ import { renderSchemaContract, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
 import { WriteQueueManager } from "../sync/write-queue.ts";
+import { leaseGuardsCommits } from "../lease/policy.ts";
+import { bumpingPublishOptions } from "../write/commit-section.ts";
+import { recoverIfLeaseFree } from "./lease-recovery.ts";
 import type { Version } from "../storage/types.ts";
 import type { Handle, OpenMode } from "./handle.ts";
 
@@ -53,8 +56,14 @@ export async function openGraph(env: Env, options: OpenOptions = {}): Promise<Ha
   const name = options.name ?? "graph";
   const coordinator = await Coordinator.open(env, null, name);
   if (mode === "ReadWrite") {
-    const schemaRecovery = await recoverSchemaStateFiles(env, coordinator.snapshot);
-    await recoverManifestDrift(env, coordinator, schemaRecovery);
+    if (leaseGuardsCommits(env)) {
+      await recoverIfLeaseFree(env, coordinator, name);
+    } else {
+      const schemaRecovery = await recoverSchemaStateFiles(env, coordinator.snapshot);
+      // With root-shared queues the sweep waits for in-process writers (RFC-022).
+      const queues = env.fixes.sharedQueues ? WriteQueueManager.forHandle(env, name) : undefined;
+      await recoverManifestDrift(env, coordinator, schemaRecovery, bumpingPublishOptions(env, null), queues);
+    }
   }
   const source = await env.storage.objects.get(SCHEMA_SOURCE_FILE);
   return handleFor(env, { ...options, mode }, coordinator, source);

@@ -5,10 +5,18 @@ import { listSidecars } from "../recovery/sidecar.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
 import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
 import { SCHEMA_APPLY_SERIAL_KEY } from "../sync/write-queue.ts";
+import { leaseGuardsCommits } from "../lease/policy.ts";
+import { bumpingPublishOptions } from "../write/commit-section.ts";
 import type { Handle } from "./handle.ts";
+import { recoverIfLeaseFree } from "./lease-recovery.ts";
 import { reloadSchemaIfSourceChanged } from "./heal.ts";
 
 export async function refreshHandle(h: Handle): Promise<void> {
+  if (leaseGuardsCommits(h.env)) {
+    if (await recoverIfLeaseFree(h.env, h.coordinator, h.id)) await reloadSchemaIfSourceChanged(h);
+    await h.coordinator.refresh();
+    return;
+  }
   const release = await h.queues.acquireMany(h.env, [SCHEMA_APPLY_SERIAL_KEY]);
   try {
     if ((await listSidecars(h.env)).length === 0) {
@@ -18,6 +26,6 @@ export async function refreshHandle(h: Handle): Promise<void> {
   } finally {
     release();
   }
-  await healPendingSidecars(h.env, h.coordinator, h.queues);
+  await healPendingSidecars(h.env, h.coordinator, h.queues, bumpingPublishOptions(h.env, null));
   await reloadSchemaIfSourceChanged(h);
 }

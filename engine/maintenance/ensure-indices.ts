@@ -12,6 +12,7 @@ import { catalogTableKeys } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Version } from "../storage/types.ts";
+import { enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
 import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 
@@ -45,11 +46,11 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
       });
     }
   }
-  const release = await h.queues.acquireMany(env, pins.map((p) => ({ key: p.table_key, branch: null })));
+  const section = await enterCommitSection(h, null, pins.map((p) => ({ key: p.table_key, branch: null })));
   try {
     let sidecarId: string | null = null;
     if (pins.length > 0) {
-      const sidecar = newSidecar(env, { kind: "EnsureIndices", branch: null, actorId: null, tables: pins });
+      const sidecar = newSidecar(env, { kind: "EnsureIndices", branch: null, actorId: null, tables: pins, ...sidecarOwner(env, section) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }
@@ -63,10 +64,10 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
       }
     }
     await maybeFail(env, FP.ENSURE_INDICES_POST_PHASE_B_PRE_MANIFEST_COMMIT);
-    const manifestVersion = changes.length > 0 ? await h.coordinator.commit(changes, null, null) : null;
+    const manifestVersion = changes.length > 0 ? await h.coordinator.commit(changes, null, null, maintenancePublishOptions(h, section)) : null;
     if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
     return { tablesIndexed: changes.length, manifestVersion };
   } finally {
-    release();
+    await section.exit();
   }
 }

@@ -19,6 +19,7 @@ import { requiredIndices } from "../schema/indices.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import { isRetryableLanceConflict } from "../storage/errors.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
+import { type CommitSection, enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
 import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 
@@ -81,11 +82,12 @@ function behind(tableKey: TableKey, head: Version, pinned: Version): OmniError {
 const skipped = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: true });
 const unchanged = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: false });
 
-async function writeOptimizeSidecar(h: Handle, tableKey: TableKey, path: DatasetPath, expected: Version): Promise<string> {
+async function writeOptimizeSidecar(h: Handle, section: CommitSection, tableKey: TableKey, path: DatasetPath, expected: Version): Promise<string> {
   const sidecar = newSidecar(h.env, {
     kind: "Optimize",
     branch: null,
     actorId: null,
+    ...sidecarOwner(h.env, section),
     tables: [{ table_key: tableKey, table_path: datasetUri(h.env.root, path), expected_version: expected, post_commit_pin: (expected + 1) as Version }],
   });
   await writeSidecar(h.env, sidecar);
@@ -104,14 +106,14 @@ function lanceConflict(tableKey: TableKey, e: unknown): OmniError {
 /** The pre-#297 shape (upstream `2d22481c`): one attempt and an equality publish. */
 async function optimizeTableBefore297(h: Handle, tableKey: TableKey, path: DatasetPath): Promise<TableOptimizeStats> {
   const env = h.env;
-  const release = await h.queues.acquireMany(env, [{ key: tableKey, branch: null }]);
+  const section = await enterCommitSection(h, null, [{ key: tableKey, branch: null }]);
   try {
     const p = await plan(h, tableKey, path);
     const expected = await freshPin(env, tableKey);
     if (p.head < expected) throw behind(tableKey, p.head, expected);
     if (p.head > expected) return skipped(tableKey);
     if (!p.willCompact && !p.needsIndex) return unchanged(tableKey);
-    const sidecarId = await writeOptimizeSidecar(h, tableKey, path, expected);
+    const sidecarId = await writeOptimizeSidecar(h, section, tableKey, path, expected);
     await maybeFail(env, FP.OPTIMIZE_BEFORE_COMPACT);
     let head = p.head;
     if (p.willCompact) {
@@ -126,18 +128,18 @@ async function optimizeTableBefore297(h: Handle, tableKey: TableKey, path: Datas
     head = await buildMissingIndices(env, h.catalog, tableKey, path, head);
     await maybeFail(env, FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
     const rowCount = (await env.storage.datasets.checkout(path, null, head)).rows.length;
-    await h.coordinator.commit([{ kind: "update", tableKey, version: head, branch: null, rowCount }], new Map([[tableKey, expected]]), null);
+    await h.coordinator.commit([{ kind: "update", tableKey, version: head, branch: null, rowCount }], new Map([[tableKey, expected]]), null, maintenancePublishOptions(h, section));
     await deleteSidecarBestEffort(env, sidecarId);
     return { tableKey, committed: true, skippedForDrift: false };
   } finally {
-    release();
+    await section.exit();
   }
 }
 
 /** With #297 (upstream `b5a898b9`, `56d004e0`, `e9d16a2c`). */
 async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPath): Promise<TableOptimizeStats> {
   const env = h.env;
-  const release = await h.queues.acquireMany(env, [{ key: tableKey, branch: null }]);
+  const section = await enterCommitSection(h, null, [{ key: tableKey, branch: null }]);
   let sidecarId: string | null = null;
   try {
     let headAdvanced = false;
@@ -158,7 +160,7 @@ async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPa
         if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
         return unchanged(tableKey);
       }
-      sidecarId ??= await writeOptimizeSidecar(h, tableKey, path, expected);
+      sidecarId ??= await writeOptimizeSidecar(h, section, tableKey, path, expected);
       await maybeFail(env, FP.OPTIMIZE_BEFORE_COMPACT);
       let at = p.head;
       if (p.willCompact) {
@@ -182,16 +184,16 @@ async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPa
       head = after;
     }
     await maybeFail(env, FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
-    await publishMonotonic(h, tableKey, path, head);
+    await publishMonotonic(h, section, tableKey, path, head);
     if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
     return { tableKey, committed: true, skippedForDrift: false };
   } finally {
-    release();
+    await section.exit();
   }
 }
 
 /** The monotonic fast-forward: publish `target` only while the pin is below it. */
-async function publishMonotonic(h: Handle, tableKey: TableKey, path: DatasetPath, target: Version): Promise<void> {
+async function publishMonotonic(h: Handle, section: CommitSection, tableKey: TableKey, path: DatasetPath, target: Version): Promise<void> {
   const env = h.env;
   const rowCount = (await env.storage.datasets.checkout(path, null, target)).rows.length;
   let lastConflict: unknown = null;
@@ -199,7 +201,7 @@ async function publishMonotonic(h: Handle, tableKey: TableKey, path: DatasetPath
     const current = await freshPin(env, tableKey);
     if (current >= target) return;
     try {
-      await h.coordinator.commit([{ kind: "update", tableKey, version: target, branch: null, rowCount }], new Map([[tableKey, current]]), null);
+      await h.coordinator.commit([{ kind: "update", tableKey, version: target, branch: null, rowCount }], new Map([[tableKey, current]]), null, maintenancePublishOptions(h, section));
       return;
     } catch (e) {
       if (!(e instanceof OmniError) || e.manifestKind !== "Conflict") throw e;

@@ -26,6 +26,7 @@ export async function recordAudit(
   outcomes: readonly TableOutcome[],
 ): Promise<void> {
   await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
+  if (env.fixes.auditOnce && (await alreadyAudited(env, sidecar.operation_id, kind))) return;
   const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
@@ -43,4 +44,11 @@ export async function recordAudit(
       },
     ],
   });
+}
+
+/** Whether `operationId` already has an audit row of `kind` (the retry after a Phase D fault). */
+async function alreadyAudited(env: Env, operationId: string, kind: RecoveryKind): Promise<boolean> {
+  const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
+  const rows = (await env.storage.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows;
+  return rows.some((r) => r.operation_id === operationId && r.recovery_kind === kind);
 }

@@ -6,7 +6,7 @@ import { isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { pathFromUri, sidecarKey } from "../manifest/layout.ts";
-import { publish } from "../manifest/publisher.ts";
+import { publish, type PublishOptions } from "../manifest/publisher.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
@@ -35,6 +35,7 @@ export async function processSidecar(
   sidecar: RecoverySidecar,
   mode: RecoveryMode,
   schemaStagingPromoted: boolean,
+  publishOptions: PublishOptions = {},
 ): Promise<SidecarOutcome> {
   const states: ClassifiedTable[] = [];
   for (const pin of sidecar.tables) {
@@ -66,20 +67,20 @@ export async function processSidecar(
         return "AuditRecovered";
       }
       if (mode === "RollForwardOnly") return "Deferred";
-      await rollBack(env, snapshot, sidecar, states);
+      await rollBack(env, snapshot, sidecar, states, publishOptions);
       return "RolledBack";
     }
     case "RollForward": {
       if (sidecar.writer_kind === "SchemaApply" && !schemaStagingPromoted) {
         if (mode === "RollForwardOnly") return "Deferred";
-        await rollBack(env, snapshot, sidecar, states);
+        await rollBack(env, snapshot, sidecar, states, publishOptions);
         return "RolledBack";
       }
       // The classify -> publish window of #296: another actor may publish meanwhile.
       await maybeFail(env, FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH);
       let published: { version: Version; versions: Map<TableKey, Version> };
       try {
-        published = await rollForwardAll(env, snapshot, sidecar, states);
+        published = await rollForwardAll(env, snapshot, sidecar, states, publishOptions);
       } catch (e) {
         // #296: a lost race is convergence, not a conflict. At the seed it fails the caller.
         if (env.fixes.fix296 && isOmniError(e, "ExpectedVersionMismatch")) return convergeOrDefer(env, sidecar, states);
@@ -115,6 +116,7 @@ async function rollForwardAll(
   snapshot: Snapshot,
   sidecar: RecoverySidecar,
   states: readonly ClassifiedTable[],
+  publishOptions: PublishOptions,
 ): Promise<{ version: Version; versions: Map<TableKey, Version> }> {
   const changes: ManifestChange[] = [];
   const expected = new Map<TableKey, Version>();
@@ -141,12 +143,18 @@ async function rollForwardAll(
     changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });
     expected.set(t.table_key, Math.max(0, t.tombstone_version - 1) as Version);
   }
-  const version = await publish(env, sidecar.branch, changes, expected);
+  const version = await publish(env, sidecar.branch, changes, expected, publishOptions);
   return { version, versions };
 }
 
 /** `roll_back_sidecar`: Restore each drifted table to its pin, publish the restored HEADs, audit. */
-async function rollBack(env: Env, snapshot: Snapshot, sidecar: RecoverySidecar, states: readonly ClassifiedTable[]): Promise<void> {
+async function rollBack(
+  env: Env,
+  snapshot: Snapshot,
+  sidecar: RecoverySidecar,
+  states: readonly ClassifiedTable[],
+  publishOptions: PublishOptions,
+): Promise<void> {
   const changes: ManifestChange[] = [];
   const expected = new Map<TableKey, Version>();
   const outcomes: TableOutcome[] = [];
@@ -158,7 +166,7 @@ async function rollBack(env: Env, snapshot: Snapshot, sidecar: RecoverySidecar, 
     expected.set(s.pin.table_key, s.pinned);
     outcomes.push(outcome(s.pin.table_key, s.head, s.pinned));
   }
-  const version = changes.length === 0 ? snapshot.version : await publish(env, sidecar.branch, changes, expected);
+  const version = changes.length === 0 ? snapshot.version : await publish(env, sidecar.branch, changes, expected, publishOptions);
   await recordAudit(env, sidecar, version, "RolledBack", outcomes);
   await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
 }

@@ -7,14 +7,12 @@ import { maybeFail } from "../failpoint.ts";
 import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
 import { GRAPH_COMMIT_RECOVERIES, sidecarKey } from "../manifest/layout.ts";
+import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "../schema-state/recover.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
 import { processSidecar, type SidecarOutcome } from "./process.ts";
 import { listSidecars, type RecoverySidecar } from "./sidecar.ts";
-
-/** Decides whether a recovery pass must leave a sidecar alone (the ownerLease fix plugs in here). */
-export type SidecarFilter = (sidecar: RecoverySidecar) => boolean;
 
 /**
  * `recover_manifest_drift(Full)`, from `open`: every sidecar, each against a fresh snapshot of
@@ -25,22 +23,26 @@ export async function recoverManifestDrift(
   env: Env,
   coordinator: Coordinator,
   schemaRecovery: SchemaStateRecovery,
-  skip: SidecarFilter = () => false,
+  publishOptions: PublishOptions = {},
+  /** With root-shared queues: wait for each sidecar's in-process writer, then re-check it. */
+  queues?: WriteQueueManager,
 ): Promise<SidecarOutcome[]> {
   const sidecars = await listSidecars(env);
   const outcomes: SidecarOutcome[] = [];
   if (sidecars.length === 0) return outcomes;
   for (const sidecar of sidecars) {
-    if (skip(sidecar)) {
-      outcomes.push("Deferred");
-      continue;
+    const release = queues ? await queues.acquireMany(env, queueKeysOf(sidecar)) : null;
+    try {
+      if (release && !(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) continue;
+      const snapshot = await snapshotForSidecar(env, coordinator, sidecar);
+      if (!snapshot) {
+        await discardOrphanedBranchSidecar(env, coordinator, sidecar);
+        continue;
+      }
+      outcomes.push(await processSidecar(env, snapshot, sidecar, "Full", promotedForSchemaApply(schemaRecovery), publishOptions));
+    } finally {
+      release?.();
     }
-    const snapshot = await snapshotForSidecar(env, coordinator, sidecar);
-    if (!snapshot) {
-      await discardOrphanedBranchSidecar(env, coordinator, sidecar);
-      continue;
-    }
-    outcomes.push(await processSidecar(env, snapshot, sidecar, "Full", promotedForSchemaApply(schemaRecovery)));
   }
   await coordinator.refreshUnlocked();
   return outcomes;
@@ -54,17 +56,14 @@ export async function healPendingSidecars(
   env: Env,
   coordinator: Coordinator,
   queues: WriteQueueManager,
-  skip: SidecarFilter = () => false,
+  publishOptions: PublishOptions = {},
 ): Promise<boolean> {
   const sidecars = await listSidecars(env);
   if (sidecars.length === 0) return false;
   let processed = false;
   for (const sidecar of sidecars) {
-    if (skip(sidecar)) continue;
-    const keys: QueueKey[] = sidecar.tables.map((p) => ({ key: p.table_key, branch: p.table_branch ?? null }));
     const isSchemaApply = sidecar.writer_kind === "SchemaApply";
-    if (isSchemaApply) keys.push(SCHEMA_APPLY_SERIAL_KEY);
-    const release = await queues.acquireMany(env, keys);
+    const release = await queues.acquireMany(env, queueKeysOf(sidecar));
     try {
       // The writer we waited for may have finished and deleted its sidecar.
       if (!(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) continue;
@@ -79,7 +78,7 @@ export async function healPendingSidecars(
         processed = true;
         continue;
       }
-      const outcome = await processSidecar(env, snapshot, sidecar, "RollForwardOnly", promoted);
+      const outcome = await processSidecar(env, snapshot, sidecar, "RollForwardOnly", promoted, publishOptions);
       if (outcome !== "Deferred") processed = true;
     } finally {
       release();
@@ -87,6 +86,13 @@ export async function healPendingSidecars(
   }
   await coordinator.refresh();
   return processed;
+}
+
+/** The queues a sidecar's writer held: its pins' tables, plus the serial key for schema apply. */
+function queueKeysOf(sidecar: RecoverySidecar): QueueKey[] {
+  const keys: QueueKey[] = sidecar.tables.map((p) => ({ key: p.table_key, branch: p.table_branch ?? null }));
+  if (sidecar.writer_kind === "SchemaApply") keys.push(SCHEMA_APPLY_SERIAL_KEY);
+  return keys;
 }
 
 /** A fresh snapshot of the sidecar's branch, or null when that branch no longer exists. */

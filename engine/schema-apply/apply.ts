@@ -22,6 +22,8 @@ import type { SchemaStep } from "../schema/steps.ts";
 import { promoteStaging, validateSchemaState, writeSchemaContractStaging } from "../schema-state/contract-files.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
 import type { TableKey, Version } from "../storage/types.ts";
+import { leaseGuardsCommits } from "../lease/policy.ts";
+import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../write/commit-section.ts";
 import { requireHead } from "../write/open-table.ts";
 
 export interface SchemaApplyOptions {
@@ -38,12 +40,19 @@ export interface SchemaApplyResult {
 export async function applySchema(h: Handle, source: string, options: SchemaApplyOptions = {}): Promise<SchemaApplyResult> {
   requireReadWrite(h, "schema apply");
   await healHandle(h);
-  await acquireLock(h);
+  // Under a lease, the lock branch is taken inside the section, so a lease holder that finds a
+  // lock knows its apply died. With queues, upstream takes them after planning (below).
+  const outer = leaseGuardsCommits(h.env) ? await enterCommitSection(h, null, []) : null;
   let result: SchemaApplyResult;
   try {
-    result = await applyWithLock(h, source, options);
+    await acquireLock(h);
+    try {
+      result = await applyWithLock(h, source, options, outer);
+    } finally {
+      await releaseLock(h);
+    }
   } finally {
-    await releaseLock(h);
+    await outer?.exit();
   }
   // The seed's server handler spawned `ensure_indices()` after every apply (RFC-022 removed it).
   if (result.applied && h.served && !h.env.fixes.noDetachedEnsureIndices) {
@@ -60,7 +69,14 @@ async function acquireLock(h: Handle): Promise<void> {
     throw new OmniError("SchemaApplyLocked", { branch: SCHEMA_APPLY_LOCK_BRANCH }, "schema apply is already in progress");
   }
   await env.storage.manifest.createBranch(SCHEMA_APPLY_LOCK_BRANCH, null);
-  await maybeFail(env, FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE);
+  try {
+    await maybeFail(env, FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE);
+  } catch (e) {
+    // `branch_create` rolls the manifest branch back when the step after it fails, so the
+    // branch never half-exists (a leftover lock branch would block every later write).
+    await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
+    throw e;
+  }
   await h.coordinator.refresh();
   const blocking = (await env.storage.manifest.listBranches()).filter((b) => b !== SCHEMA_APPLY_LOCK_BRANCH);
   if (blocking.length > 0) {
@@ -83,7 +99,7 @@ function compileDesired(source: string): Catalog {
   }
 }
 
-async function applyWithLock(h: Handle, source: string, options: SchemaApplyOptions): Promise<SchemaApplyResult> {
+async function applyWithLock(h: Handle, source: string, options: SchemaApplyOptions, outer: CommitSection | null): Promise<SchemaApplyResult> {
   const env = h.env;
   const desired = compileDesired(source);
   const steps = planSchemaApply(h.catalog, desired, { allowDataLoss: options.allowDataLoss ?? false });
@@ -119,11 +135,11 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
   const writesSidecar = pins.length + registrations.length + tombstones.length > 0;
   const keys: QueueKey[] = pins.map((p) => ({ key: p.table_key, branch: null }));
   if (writesSidecar) keys.push(SCHEMA_APPLY_SERIAL_KEY);
-  const release = await h.queues.acquireMany(env, keys);
+  const section = outer ?? (await enterCommitSection(h, null, keys));
   try {
     let sidecarId: string | null = null;
     if (writesSidecar) {
-      const sidecar = newSidecar(env, { kind: "SchemaApply", branch: null, actorId: null, tables: pins, registrations, tombstones });
+      const sidecar = newSidecar(env, { kind: "SchemaApply", branch: null, actorId: null, tables: pins, registrations, tombstones, ...sidecarOwner(env, section) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }
@@ -169,7 +185,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
     await maybeFail(env, FP.SCHEMA_APPLY_BEFORE_STAGING_WRITE);
     await writeSchemaContractStaging(env, source);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
-    const manifestVersion = await h.coordinator.commit(changes, null, null);
+    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT);
     await promoteStaging(env);
     h.catalog = desired;
@@ -187,6 +203,6 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
     }
     return { applied: true, manifestVersion, steps };
   } finally {
-    release();
+    if (!outer) await section.exit();
   }
 }

@@ -109,7 +109,7 @@ export interface DatasetStore {
 }
 
 /** Kinds of `__manifest` rows. */
-export type ManifestRowType = "table" | "table_version" | "table_tombstone" | "graph_head";
+export type ManifestRowType = "table" | "table_version" | "table_tombstone" | "graph_head" | "lease";
 
 /** One `__manifest` row, identified by `objectId` (the unenforced primary key). */
 export interface ManifestRow {

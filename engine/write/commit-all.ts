@@ -8,13 +8,14 @@ import { datasetUri } from "../manifest/layout.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
-import type { Release } from "../sync/mutex.ts";
-import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
+import type { QueueKey } from "../sync/write-queue.ts";
+import { type CommitSection, enterCommitSection, sidecarOwner } from "./commit-section.ts";
 import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
 import { requireHead } from "./open-table.ts";
+import { isStorageError } from "../storage/errors.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
 interface StagedTable {
@@ -37,8 +38,8 @@ export interface CommittedMutation {
   readonly sidecarId: string | null;
   /** The fresh snapshot the commit was validated against (its head token for the publish). */
   readonly validatedAt: Snapshot;
-  /** Frees the queues; the caller holds them across the publish. */
-  readonly release: Release;
+  /** The commit section; the caller holds it across the publish and the sidecar delete. */
+  readonly section: CommitSection;
 }
 
 function deltaOf(t: PendingTable): TxnDelta {
@@ -81,11 +82,12 @@ export async function commitAll(
   token: string | null,
 ): Promise<CommittedMutation> {
   const env = h.env;
-  const staged = await stageAll(h, staging);
+  let staged = await stageAll(h, staging);
   const keys: QueueKey[] = [...staged.map((s) => s.tableKey), ...staging.inline.keys()].map((key) => ({ key, branch: txn.branch }));
-  if (env.fixes.readSetToken) keys.push(branchGateKey(txn.branch));
-  const release = await h.queues.acquireMany(env, keys);
+  const section = await enterCommitSection(h, txn.branch, keys);
   try {
+    // Recovery inside the section may have moved a table's HEAD: stage on the new one.
+    if (section.recovered) staged = await stageAll(h, staging);
     const fresh = await readSnapshot(env, txn.branch);
     // readSetToken: the read set is revalidated under the queues, before any effect.
     if (env.fixes.readSetToken && fresh.headToken !== token) {
@@ -118,7 +120,7 @@ export async function commitAll(
     }
     let sidecarId: string | null = null;
     if (pins.length > 0) {
-      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins });
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }
@@ -135,9 +137,9 @@ export async function commitAll(
       const content = await env.storage.datasets.checkout(s.path, null, r.version);
       updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
     }
-    return { updates, expected, sidecarId, validatedAt: fresh, release };
+    return { updates, expected, sidecarId, validatedAt: fresh, section };
   } catch (e) {
-    release();
+    await section.exit();
     throw e;
   }
 }
@@ -157,11 +159,24 @@ async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, curr
     );
   }
   if (head > current) {
-    const sidecars = await listSidecars(env);
-    const covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === null));
-    const advice = covered
-      ? "a pending recovery sidecar requires rollback — reopen the graph read-write (e.g. restart the server) to recover"
-      : "run `omnigraph repair` before writing";
+    // A listing failure must not mask the conflict, nor pick a drift class confidently: the
+    // advice then names both recovery paths and the cause (`sidecarRequiresRollback: null`).
+    let covered: boolean | null;
+    let cause = "";
+    try {
+      const sidecars = await listSidecars(env);
+      covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === null));
+    } catch (e) {
+      if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
+      covered = null;
+      cause = (e as Error).message;
+    }
+    const advice =
+      covered === null
+        ? `could not classify the drift (sidecar listing failed: ${cause}); run \`omnigraph repair\`, or reopen the graph read-write if repair reports a pending recovery sidecar`
+        : covered
+          ? "a pending recovery sidecar requires rollback — reopen the graph read-write (e.g. restart the server) to recover"
+          : "run `omnigraph repair` before writing";
     throw new OmniError(
       "DriftAhead",
       { tableKey, head, pinned: current, sidecarRequiresRollback: covered },

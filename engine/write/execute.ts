@@ -159,11 +159,13 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
   if (ids.length === 0) return NONE;
   const primary: RowPredicate = { anyOf: [{ column: "id", in: ids }] };
+  // `reopen_for_mutation` runs before the failpoint: a writer that lands while the delete is
+  // parked there is not seen until the inline delete rebases over it.
+  const head = env.fixes.stagedDeletes ? opened.readAt : await requireHead(env, tableKey, opened.path, opened.readAt);
   await maybeFail(env, FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE);
   if (env.fixes.stagedDeletes) {
     staging.stageDelete(tableKey, primary.anyOf[0]!);
   } else {
-    const head = await requireHead(env, tableKey, opened.path, opened.readAt);
     const done = await deleteWhere(env, opened.path, head, primary);
     staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   }

@@ -7,6 +7,7 @@ import type { Handle } from "../graph/handle.ts";
 import { healHandle, requireReadWrite } from "../graph/heal.ts";
 import { deleteSidecarBestEffort, type SidecarKind } from "../recovery/sidecar.ts";
 import { commitAll } from "./commit-all.ts";
+import { logicalPublishOptions } from "./commit-section.ts";
 import { enforceNoMixedDestructiveConstructive, executeOp } from "./execute.ts";
 import type { MutationOp, MutationResult } from "./ops.ts";
 import { publishUpdates } from "./publish.ts";
@@ -76,9 +77,10 @@ async function commitAndPublish(
   const committed = await commitAll(h, txn, staging, kind, actor, token);
   try {
     await maybeFail(h.env, FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER);
-    await publishUpdates(h, txn.branch, committed.updates, committed.expected, actor, committed.validatedAt.headToken);
+    const options = logicalPublishOptions(h, committed.section, committed.validatedAt.headToken);
+    await publishUpdates(h, committed.updates, committed.expected, actor, options);
     if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
   } finally {
-    committed.release();
+    await committed.section.exit();
   }
 }

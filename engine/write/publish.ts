@@ -9,10 +9,9 @@ import type { Handle } from "../graph/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
-import { graphHeadObjectId } from "../manifest/snapshot.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
-import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
+import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import type { TableUpdate } from "./commit-all.ts";
 
 /** `ensure_schema_apply_not_locked`: a live list of manifest branches. */
@@ -42,23 +41,12 @@ export async function buildMissingIndices(env: Env, catalog: Catalog, tableKey: 
   return head;
 }
 
-/** The shared head row of a publish, when `readSetToken` is on. */
-export function headRowOptions(env: Env, branch: Branch, validatedToken: string | null): PublishOptions {
-  if (!env.fixes.readSetToken) return {};
-  const token = env.ids.ulid();
-  return {
-    expectedHeadToken: validatedToken,
-    extraRows: () => [{ objectId: graphHeadObjectId(branch), objectType: "graph_head", tableKey: null, metadata: token }],
-  };
-}
-
 export async function publishUpdates(
   h: Handle,
-  branch: Branch,
   updates: readonly TableUpdate[],
   expected: ReadonlyMap<TableKey, Version>,
   actor: string | null,
-  validatedToken: string | null,
+  options: PublishOptions,
 ): Promise<Version> {
   const env = h.env;
   await ensureSchemaApplyNotLocked(env, "write commit");
@@ -71,5 +59,5 @@ export async function publishUpdates(
     }
     changes.push({ kind: "update", tableKey: u.tableKey, version, branch: null, rowCount: u.rowCount });
   }
-  return h.coordinator.commit(changes, expected, actor, headRowOptions(env, branch, validatedToken));
+  return h.coordinator.commit(changes, expected, actor, options);
 }

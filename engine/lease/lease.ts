@@ -1,0 +1,100 @@
+// Leases on `__manifest` (the `ownerLease` fix). A lease is one manifest row, taken and given
+// back by merge-insert with row-level compare-and-swap, so two processes can never both hold
+// it. It carries its owner and an expiry judged on the clock: a crashed owner's lease runs out,
+// and whoever takes it next may recover that owner's intent. Upstream planned this as the
+// writer-epoch fence across processes (RFC-013 section 6.5); the seed has nothing like it.
+import type { Env } from "../env.ts";
+import { OmniError } from "../errors.ts";
+import { isStorageError } from "../storage/errors.ts";
+import type { ManifestRow, ManifestSnapshot } from "../storage/types.ts";
+
+/** How long a lease lasts without renewal. Far longer than any operation's own steps. */
+export const LEASE_TTL_MS = 30_000;
+/** How often a waiting writer looks again. */
+export const LEASE_POLL_MS = 25;
+
+export interface Lease {
+  readonly resource: string;
+  readonly owner: string;
+}
+
+interface LeaseState {
+  readonly owner: string | null;
+  readonly untilMs: number;
+}
+
+export function leaseObjectId(resource: string): string {
+  return `lease:${resource}`;
+}
+
+/** The branch lease every committer of `branch` holds. */
+export function branchLeaseResource(branch: string | null): string {
+  return `branch:${branch ?? "main"}`;
+}
+
+export function leaseRow(resource: string, state: LeaseState): ManifestRow {
+  return { objectId: leaseObjectId(resource), objectType: "lease", tableKey: null, metadata: JSON.stringify(state) };
+}
+
+function stateIn(rows: readonly ManifestRow[], resource: string): LeaseState {
+  const row = rows.find((r) => r.objectId === leaseObjectId(resource));
+  if (!row?.metadata) return { owner: null, untilMs: 0 };
+  return JSON.parse(row.metadata) as LeaseState;
+}
+
+/** Who holds `resource` at `nowMs`, if anyone (an expired lease is held by no one). */
+export function liveHolder(snapshot: ManifestSnapshot, resource: string, nowMs: number): string | null {
+  const s = stateIn(snapshot.rows, resource);
+  return s.owner !== null && s.untilMs > nowMs ? s.owner : null;
+}
+
+/** One attempt: the lease if it was free (or expired, or already ours), else null. */
+export async function tryAcquireLease(env: Env, resource: string, owner: string): Promise<Lease | null> {
+  for (;;) {
+    const state = await env.storage.manifest.load(null);
+    const holder = liveHolder(state, resource, env.clock.now());
+    if (holder !== null && holder !== owner) return null;
+    try {
+      await env.storage.manifest.merge(null, state.version, [leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]);
+      return { resource, owner };
+    } catch (e) {
+      // Someone merged the lease row since we read it: look again.
+      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+    }
+  }
+}
+
+/** Waits (polling on the world's clock) until the lease is ours. */
+export async function acquireLease(env: Env, resource: string, owner: string): Promise<Lease> {
+  for (;;) {
+    const lease = await tryAcquireLease(env, resource, owner);
+    if (lease) return lease;
+    await env.world.sleep(LEASE_POLL_MS);
+  }
+}
+
+/** Gives the lease back, if it is still ours. */
+export async function releaseLease(env: Env, lease: Lease): Promise<void> {
+  for (;;) {
+    const state = await env.storage.manifest.load(null);
+    if (stateIn(state.rows, lease.resource).owner !== lease.owner) return;
+    try {
+      await env.storage.manifest.merge(null, state.version, [leaseRow(lease.resource, { owner: null, untilMs: 0 })]);
+      return;
+    } catch (e) {
+      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+    }
+  }
+}
+
+/**
+ * The publisher's fence: the lease must still be ours when we publish, and re-asserting it in
+ * the same merge makes a takeover between the check and the commit a CAS conflict.
+ */
+export function fenceRow(env: Env, state: ManifestSnapshot, lease: Lease): ManifestRow {
+  const holder = liveHolder(state, lease.resource, env.clock.now());
+  if (holder !== lease.owner) {
+    throw new OmniError("LeaseLost", { resource: lease.resource }, `lease on ${lease.resource} expired or was taken over before the publish`);
+  }
+  return leaseRow(lease.resource, { owner: lease.owner, untilMs: env.clock.now() + LEASE_TTL_MS });
+}

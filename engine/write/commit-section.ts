@@ -1,0 +1,114 @@
+// The commit critical section every committer enters before its sidecar and leaves after
+// deleting it. At the seed: the per-table write queues of its handle (plus the branch gate
+// under `readSetToken`). Under `ownerLease`: the branch lease instead, held across processes;
+// holding it, the committer first recovers whatever dead committers left behind (it may restore,
+// as nobody else can be committing), and clears a schema-apply lock whose apply died.
+import type { Env } from "../env.ts";
+import type { Handle } from "../graph/handle.ts";
+import type { Coordinator } from "../manifest/coordinator.ts";
+import { reloadSchemaIfSourceChanged } from "../graph/heal.ts";
+import { acquireLease, branchLeaseResource, type Lease, LEASE_TTL_MS, releaseLease } from "../lease/lease.ts";
+import type { SidecarOwner } from "../recovery/sidecar.ts";
+import { leaseGuardsCommits } from "../lease/policy.ts";
+import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import type { PublishOptions } from "../manifest/publisher.ts";
+import { graphHeadObjectId } from "../manifest/snapshot.ts";
+import { recoverManifestDrift } from "../recovery/sweep.ts";
+import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
+import type { Branch } from "../storage/types.ts";
+import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
+import { fenceRow } from "../lease/lease.ts";
+import type { ManifestRow } from "../storage/types.ts";
+
+export interface CommitSection {
+  readonly branch: Branch;
+  /** The branch lease, under `ownerLease`. */
+  readonly lease: Lease | null;
+  /** Whether entering recovered a dead committer's work (durable state moved). */
+  readonly recovered: boolean;
+  exit(): Promise<void>;
+}
+
+/** The sidecar's record of its owner's lease (absent without one). */
+export function sidecarOwner(env: Handle["env"], section: CommitSection): { owner?: SidecarOwner } {
+  return section.lease ? { owner: { process: section.lease.owner, lease_until_ms: env.clock.now() + LEASE_TTL_MS } } : {};
+}
+
+/** A lease owner id: unique per acquisition, naming the handle for readers of the trace. */
+export function leaseOwner(h: Handle): string {
+  return `${h.id}/${h.env.ids.ulid()}`;
+}
+
+export async function enterCommitSection(h: Handle, branch: Branch, keys: readonly QueueKey[]): Promise<CommitSection> {
+  const env = h.env;
+  if (leaseGuardsCommits(env)) {
+    const lease = await acquireLease(env, branchLeaseResource(branch), leaseOwner(h));
+    let recovered: boolean;
+    try {
+      recovered = await recoverUnderLease(env, h.coordinator, lease);
+      if (recovered) await reloadSchemaIfSourceChanged(h);
+    } catch (e) {
+      await releaseLease(env, lease);
+      throw e;
+    }
+    return { branch, lease, recovered, exit: () => releaseLease(env, lease) };
+  }
+  const all = env.fixes.readSetToken ? [...keys, branchGateKey(branch)] : keys;
+  const release = await h.queues.acquireMany(env, all);
+  return {
+    branch,
+    lease: null,
+    recovered: false,
+    exit: async () => release(),
+  };
+}
+
+/**
+ * Holding the branch lease, every sidecar on disk belongs to a dead or expired committer:
+ * recover them all (restoring if need be). Returns whether durable state moved.
+ */
+export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease): Promise<boolean> {
+  const schema = await recoverSchemaStateFiles(env, await coordinator.refresh());
+  const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease));
+  const recovered = outcomes.length > 0 || schema.kind !== "Noop";
+  if ((await env.storage.manifest.listBranches()).includes(SCHEMA_APPLY_LOCK_BRANCH)) {
+    await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
+  }
+  return recovered;
+}
+
+/** A fresh head token row (`readSetToken`): logical publishes invalidate every validation. */
+function headRow(env: Env, branch: Branch): ManifestRow {
+  return { objectId: graphHeadObjectId(branch), objectType: "graph_head", tableKey: null, metadata: env.ids.ulid() };
+}
+
+/**
+ * What a logical publish adds to its merge: the new head token (with the check that the token
+ * it validated against is still current) and, under a lease, the lease fence.
+ */
+export function logicalPublishOptions(h: Handle, section: CommitSection, validatedToken: string | null): PublishOptions {
+  const env = h.env;
+  const token = env.fixes.readSetToken;
+  if (!token && !section.lease) return {};
+  return {
+    ...(token ? { expectedHeadToken: validatedToken } : {}),
+    extraRows: (state) => [...(section.lease ? [fenceRow(env, state, section.lease)] : []), ...(token ? [headRow(env, section.branch)] : [])],
+  };
+}
+
+/**
+ * Publishes that change logical content without a validated read set (recovery, schema apply)
+ * still move the head token, so every concurrent validation is voided.
+ */
+export function bumpingPublishOptions(env: Env, lease: Lease | null): PublishOptions {
+  if (!env.fixes.readSetToken && !lease) return {};
+  return {
+    extraRows: (state) => [...(lease ? [fenceRow(env, state, lease)] : []), ...(env.fixes.readSetToken ? [headRow(env, state.branch)] : [])],
+  };
+}
+
+/** Maintenance publishes keep the head token (content-preserving) but are fenced. */
+export function maintenancePublishOptions(h: Handle, section: CommitSection): PublishOptions {
+  const lease = section.lease;
+  return lease ? { extraRows: (state) => [fenceRow(h.env, state, lease)] } : {};
+}

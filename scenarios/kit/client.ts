@@ -1,0 +1,59 @@
+// A handle as scenarios drive it: every call is a recorded operation in the history, with the
+// effect the harness expects of it. Engine errors end the operation (the oracles judge them);
+// anything else is a harness error and fails the universe.
+import type { Env } from "../../engine/env.ts";
+import { Omnigraph } from "../../engine/graph/omnigraph.ts";
+import type { SchemaApplyOptions } from "../../engine/schema-apply/apply.ts";
+import type { LoadSpec } from "../../engine/write/load.ts";
+import type { MutationOp } from "../../engine/write/ops.ts";
+import { type Expectation, NO_EFFECT } from "../../sim/oracles/history.ts";
+import type { Process } from "../../sim/scheduler.ts";
+import type { ScenarioContext } from "../types.ts";
+import { loadEffect, mutationEffect } from "./effects.ts";
+
+export class Client {
+  private constructor(
+    private readonly ctx: ScenarioContext,
+    readonly name: string,
+    readonly graph: Omnigraph,
+  ) {}
+
+  /** Opens a handle named `name` in `proc` (a recorded `open`); undefined if the open failed. */
+  static async open(ctx: ScenarioContext, proc: Process, name: string, options: { served?: boolean; expect?: Expectation } = {}): Promise<Client | undefined> {
+    const env: Env = ctx.world.env(proc);
+    const g = await ctx.history.attempt(`open ${name}`, "open", NO_EFFECT, options.expect ?? {}, () =>
+      Omnigraph.open(env, { name, served: options.served ?? false }),
+    );
+    return g && new Client(ctx, name, g);
+  }
+
+  /** Creates the graph (a recorded operation); the handle it returns is the client. */
+  static async init(ctx: ScenarioContext, proc: Process, schema: string, name = "init"): Promise<Client> {
+    const g = await ctx.history.run(`init ${name}`, "open", NO_EFFECT, {}, () => Omnigraph.init(ctx.world.env(proc), schema, { name }));
+    return new Client(ctx, name, g);
+  }
+
+  mutate(label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops));
+  }
+
+  load(label: string, spec: LoadSpec, expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec));
+  }
+
+  optimize(expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: optimize`, "optimize", NO_EFFECT, expect, () => this.graph.optimize());
+  }
+
+  ensureIndices(expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: ensureIndices`, "ensureIndices", NO_EFFECT, expect, () => this.graph.ensureIndices());
+  }
+
+  applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options));
+  }
+
+  refresh(expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh());
+  }
+}

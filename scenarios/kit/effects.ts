@@ -1,0 +1,54 @@
+// The logical effect of a request, as the harness reads it off the request itself.
+import { tableKeyFor } from "../../engine/schema/catalog.ts";
+import type { LoadSpec } from "../../engine/write/load.ts";
+import type { MutationOp } from "../../engine/write/ops.ts";
+import type { Effect, RowRef } from "../../sim/oracles/history.ts";
+
+function idOf(where: readonly { column: string; equals: unknown }[]): string | null {
+  const c = where.find((w) => w.column === "id");
+  return c && typeof c.equals === "string" ? c.equals : null;
+}
+
+/** Keyed node inserts are named by id, edges by their `tag` (when they carry one). */
+export function mutationEffect(ops: readonly MutationOp[]): Effect {
+  const inserts: RowRef[] = [];
+  const deletes: RowRef[] = [];
+  const updates: { row: RowRef; set: Record<string, never> }[] = [];
+  for (const op of ops) {
+    switch (op.kind) {
+      case "insertNode":
+        if (typeof op.props.name === "string") inserts.push({ table: tableKeyFor("node", op.type), column: "id", value: op.props.name });
+        break;
+      case "insertEdge":
+        if (typeof op.props?.tag === "string") inserts.push({ table: tableKeyFor("edge", op.type), column: "tag", value: op.props.tag });
+        break;
+      case "updateNode": {
+        const id = idOf(op.where);
+        if (id) updates.push({ row: { table: tableKeyFor("node", op.type), column: "id", value: id }, set: op.set as Record<string, never> });
+        break;
+      }
+      case "deleteNode": {
+        const id = idOf(op.where);
+        if (id) deletes.push({ table: tableKeyFor("node", op.type), column: "id", value: id });
+        break;
+      }
+      case "deleteEdge": {
+        const tag = op.where.find((w) => w.column === "tag")?.equals;
+        if (typeof tag === "string") deletes.push({ table: tableKeyFor("edge", op.type), column: "tag", value: tag });
+        break;
+      }
+    }
+  }
+  return { inserts, deletes, updates };
+}
+
+export function loadEffect(spec: LoadSpec): Effect {
+  const inserts: RowRef[] = [];
+  for (const [type, rows] of Object.entries(spec.nodes ?? {})) {
+    for (const r of rows) if (typeof r.name === "string") inserts.push({ table: tableKeyFor("node", type), column: "id", value: r.name });
+  }
+  for (const [type, rows] of Object.entries(spec.edges ?? {})) {
+    for (const r of rows) if (typeof r.props?.tag === "string") inserts.push({ table: tableKeyFor("edge", type), column: "tag", value: r.props.tag });
+  }
+  return { inserts, deletes: [], updates: [] };
+}

@@ -1,0 +1,31 @@
+// The schemas scenarios run on.
+
+/** Upstream's CARDINALITY_SCHEMA (validators.rs), plus a many-to-many edge. */
+export const CARD_SCHEMA = `
+node Person { name: String @key  age: I32? }
+node Company { name: String @key }
+edge WorksAt: Person -> Company @card(0..1)
+edge Knows: Person -> Person
+`;
+
+/** The server test's schema: a @key String (so an FTS index) and a droppable property. */
+export const SERVER_SCHEMA = `
+node Person { name: String @key  age: I32? }
+node Company { name: String @key }
+edge WorksAt: Person -> Company @card(0..1)
+`;
+
+/** SERVER_SCHEMA after `age` is dropped. */
+export const SERVER_SCHEMA_WITHOUT_AGE = `
+node Person { name: String @key }
+node Company { name: String @key }
+edge WorksAt: Person -> Company @card(0..1)
+`;
+
+/** The random workload's schema: edges carry a unique tag so the harness can name them. */
+export const WORKLOAD_SCHEMA = `
+node Person { name: String @key  age: I32? }
+node Company { name: String @key }
+edge WorksAt: Person -> Company @card(0..1) { tag: String }
+edge Knows: Person -> Person { tag: String }
+`;

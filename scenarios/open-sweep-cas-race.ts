@@ -1,0 +1,51 @@
+// B1 (#296): the open-time sweep classifies a sidecar, then loses the roll-forward publish to
+// another open that rolled the same sidecar forward first; before #296 the loser's open fails
+// with ExpectedVersionMismatch. Mirrors upstream
+// `open_sweep_roll_forward_converges_when_manifest_advances_concurrently`.
+import { FP } from "../failpoints/catalog.ts";
+import { Client } from "./kit/client.ts";
+import { PERSON_PROBE } from "./kit/probe.ts";
+import { CARD_SCHEMA } from "./kit/schemas.ts";
+import type { Scenario, ScenarioContext } from "./types.ts";
+
+const ALICE = { kind: "insertNode", type: "Person", props: { name: "Alice" } } as const;
+
+/** A write whose publish fails after its dataset commit: a sidecar to roll forward. */
+async function leaveSidecar(ctx: ScenarioContext, fail: boolean): Promise<void> {
+  const { world } = ctx;
+  await Client.init(ctx, world.process("setup"), CARD_SCHEMA);
+  const writer = (await Client.open(ctx, world.process("writer"), "writer"))!;
+  if (fail) world.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+  await writer.mutate("insert Alice", [ALICE]);
+}
+
+export const openSweepCasRace: Scenario = {
+  name: "open-sweep-cas-race",
+  bug: "B1",
+  summary: "two opens recover one sidecar; the loser's roll-forward publish fails the open (#296)",
+  redProfile: "seed",
+  actors: ["writer", "open-1", "open-2"],
+  oracles: ["operations-end-as-allowed (open-failed)", "audited-once", "liveness"],
+  crashBudget: 1,
+  probe: PERSON_PROBE,
+  async scripted(ctx) {
+    const { world } = ctx;
+    await leaveSidecar(ctx, true);
+    world.failpoints.set(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH, { kind: "park" });
+    const first = world.spawn(world.process("open-1"), "open-1", () => Client.open(ctx, world.sched.current!.proc, "open-1"));
+    await world.until("open-1 parked before its roll-forward publish", () => world.failpoints.reached(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH));
+    const second = world.spawn(world.process("open-2"), "open-2", () => Client.open(ctx, world.sched.current!.proc, "open-2"));
+    await world.join(second);
+    world.failpoints.release(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH);
+    await world.join(first);
+  },
+  async searched(ctx) {
+    const { world } = ctx;
+    await leaveSidecar(ctx, world.chance("the writer's publish fails after its commit"));
+    const opens = ["open-1", "open-2"].map((name) => {
+      const proc = world.process(name, { crashable: true });
+      return world.spawn(proc, name, () => Client.open(ctx, proc, name));
+    });
+    await world.join(...opens);
+  },
+};

@@ -1,0 +1,40 @@
+// A failed (or crashed) operation is invisible or fully applied, never half: in every
+// published snapshot, either all of its rows that no other operation touches show its effect,
+// or none do.
+import type { Violation } from "../world.ts";
+import { describeRef, findRow, type JudgeContext, sameRef, valuesMatch } from "./context.ts";
+import type { OpRecord, RowRef } from "./history.ts";
+
+function exclusive(ctx: JudgeContext, op: OpRecord, ref: RowRef): boolean {
+  return !ctx.history.ops.some(
+    (o) =>
+      o !== op &&
+      (o.effect.inserts.some((r) => sameRef(r, ref)) ||
+        o.effect.deletes.some((r) => sameRef(r, ref)) ||
+        o.effect.updates.some((u) => sameRef(u.row, ref))),
+  );
+}
+
+export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
+  const out: Violation[] = [];
+  for (const op of ctx.history.ops) {
+    if (op.status === "ok") continue;
+    const inserts = op.effect.inserts.filter((r) => exclusive(ctx, op, r));
+    const updates = op.effect.updates.filter((u) => exclusive(ctx, op, u.row));
+    if (inserts.length + updates.length < 2) continue;
+    for (const s of ctx.snapshots) {
+      if (s.at < op.start) continue;
+      const applied = [...inserts.map((r) => !!findRow(s, r)), ...updates.map((u) => !!findRow(s, u.row) && valuesMatch(findRow(s, u.row)!, u.set))];
+      if (applied.some(Boolean) && !applied.every(Boolean)) {
+        const shown = inserts.filter((r) => findRow(s, r)).map(describeRef);
+        out.push({
+          kind: "partial-effect",
+          message: `${op.label} ${op.status === "err" ? `failed (${op.errorKind})` : "never finished"}, yet manifest v${s.version} shows part of it: ${shown.join(", ") || "some updates"}`,
+          details: { op: op.label, version: s.version },
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+// What every oracle gets to look at once a universe has run.
+import type { Catalog } from "../../engine/schema/catalog.ts";
+import type { Row, Scalar, Storage } from "../../engine/storage/types.ts";
+import type { TraceEvent } from "../trace.ts";
+import type { Violation } from "../world.ts";
+import type { History, RowRef } from "./history.ts";
+import type { PublishedSnapshot } from "./published.ts";
+
+export interface JudgeContext {
+  readonly events: readonly TraceEvent[];
+  readonly history: History;
+  readonly snapshots: readonly PublishedSnapshot[];
+  /** The accepted schema at the end of the run. */
+  readonly catalog: Catalog;
+  readonly raw: Storage;
+}
+
+export type Oracle = (ctx: JudgeContext) => Violation[] | Promise<Violation[]>;
+
+export function findRow(snapshot: PublishedSnapshot, ref: RowRef): Row | undefined {
+  return snapshot.tables.get(ref.table)?.find((r) => (r[ref.column] ?? null) === ref.value);
+}
+
+export function sameRef(a: RowRef, b: RowRef): boolean {
+  return a.table === b.table && a.column === b.column && a.value === b.value;
+}
+
+export function describeRef(ref: RowRef): string {
+  return `${ref.table}[${ref.column}=${String(ref.value)}]`;
+}
+
+export function valuesMatch(row: Row, set: Readonly<Record<string, Scalar>>): boolean {
+  return Object.entries(set).every(([k, v]) => (row[k] ?? null) === v);
+}

@@ -1,0 +1,54 @@
+// Acknowledged writes stay visible: from the first snapshot published after an operation was
+// acknowledged, its inserted rows are present and its updated values hold, unless another
+// operation touches the same row.
+import type { Violation } from "../world.ts";
+import { describeRef, findRow, type JudgeContext, sameRef, valuesMatch } from "./context.ts";
+import type { OpRecord, RowRef } from "./history.ts";
+
+function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
+  return ctx.history.ops.some(
+    (o) =>
+      o !== op &&
+      (o.effect.deletes.some((d) => sameRef(d, ref)) ||
+        o.effect.inserts.some((i) => sameRef(i, ref)) ||
+        (includeUpdates && o.effect.updates.some((u) => sameRef(u.row, ref)))),
+  );
+}
+
+export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
+  const out: Violation[] = [];
+  for (const op of ctx.history.ops) {
+    if (op.status !== "ok" || op.end === null) continue;
+    const later = ctx.snapshots.filter((s) => s.at > op.end!);
+    // The newest snapshot published before the ack must hold the write too.
+    const atAck = [...ctx.snapshots].reverse().find((s) => s.at < op.end!);
+    const judged = atAck ? [atAck, ...later] : later;
+    for (const ref of op.effect.inserts) {
+      if (touchedByOthers(ctx, op, ref, false)) continue;
+      const missing = judged.find((s) => !findRow(s, ref));
+      if (missing) {
+        out.push({
+          kind: "acked-write-lost",
+          message: `${op.label} was acknowledged, but manifest v${missing.version} does not show ${describeRef(ref)}`,
+          details: { op: op.label, version: missing.version },
+        });
+        break;
+      }
+    }
+    for (const u of op.effect.updates) {
+      if (touchedByOthers(ctx, op, u.row, true)) continue;
+      const stale = judged.find((s) => {
+        const row = findRow(s, u.row);
+        return !row || !valuesMatch(row, u.set);
+      });
+      if (stale) {
+        out.push({
+          kind: "acked-write-lost",
+          message: `${op.label} was acknowledged, but manifest v${stale.version} does not show its update of ${describeRef(u.row)}`,
+          details: { op: op.label, version: stale.version },
+        });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+// The harness's own record of what each actor asked for and what it was told. Oracles judge
+// the durable state against this record, never against the engine's own testimony.
+import type { OmniErrorKind } from "../../engine/errors.ts";
+import { isOmniError } from "../../engine/errors.ts";
+import type { Scalar, TableKey } from "../../engine/storage/types.ts";
+import type { Actor } from "../scheduler.ts";
+import type { World } from "../world.ts";
+
+/** A row the harness can recognise by one column's value (a @key, or a unique tag). */
+export interface RowRef {
+  readonly table: TableKey;
+  readonly column: string;
+  readonly value: Scalar;
+}
+
+/** The logical effect an operation intends, as the harness computes it from the request. */
+export interface Effect {
+  readonly inserts: readonly RowRef[];
+  readonly deletes: readonly RowRef[];
+  readonly updates: readonly { readonly row: RowRef; readonly set: Readonly<Record<string, Scalar>> }[];
+}
+
+export const NO_EFFECT: Effect = { inserts: [], deletes: [], updates: [] };
+
+export type OpKind = "mutate" | "load" | "open" | "schemaApply" | "optimize" | "ensureIndices" | "refresh" | "read";
+
+/** What a scenario demands of one operation beyond the default policy. */
+export interface Expectation {
+  /** Error kinds this operation may legitimately end with (added to the defaults of its kind). */
+  readonly allow?: readonly OmniErrorKind[];
+  /** It must succeed; otherwise a violation of this kind. */
+  readonly mustSucceed?: { readonly violation: string; readonly why: string };
+  /** It must fail with this error kind; otherwise a violation of this kind. */
+  readonly mustFail?: { readonly kind: OmniErrorKind; readonly violation: string; readonly why: string };
+}
+
+export type OpStatus = "pending" | "ok" | "err";
+
+export interface OpRecord {
+  readonly id: number;
+  readonly label: string;
+  readonly kind: OpKind;
+  readonly actor: Actor;
+  readonly effect: Effect;
+  readonly expect: Expectation;
+  /** Trace length when the operation started and ended. */
+  readonly start: number;
+  end: number | null;
+  status: OpStatus;
+  errorKind: string | null;
+  errorMessage: string | null;
+}
+
+export class History {
+  readonly ops: OpRecord[] = [];
+
+  constructor(private readonly world: World) {}
+
+  /** Runs `fn` as one recorded operation of the current actor; rethrows what it throws. */
+  async run<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>): Promise<T> {
+    const actor = this.world.sched.current;
+    if (!actor) throw new Error(`history.run(${label}) outside any actor`);
+    const rec: OpRecord = {
+      id: this.ops.length + 1,
+      label,
+      kind,
+      actor,
+      effect,
+      expect,
+      start: this.world.trace.length,
+      end: null,
+      status: "pending",
+      errorKind: null,
+      errorMessage: null,
+    };
+    this.ops.push(rec);
+    try {
+      const value = await fn();
+      rec.status = "ok";
+      return value;
+    } catch (e) {
+      rec.status = "err";
+      rec.errorKind = isOmniError(e) ? e.kind : e instanceof Error ? e.name : "thrown";
+      rec.errorMessage = e instanceof Error ? e.message : String(e);
+      throw e;
+    } finally {
+      rec.end = this.world.trace.length;
+      this.world.trace.emit({ e: "op", id: rec.id, label, actor: actor.name, status: rec.status, ...(rec.errorKind ? { error: rec.errorKind } : {}) });
+    }
+  }
+
+  /** As `run`, but an engine error ends the operation quietly (the oracles judge it). */
+  async attempt<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.run(label, kind, effect, expect, fn);
+    } catch (e) {
+      if (isOmniError(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** Operations whose actor died before they ended. */
+  crashed(op: OpRecord): boolean {
+    return op.status === "pending" && op.actor.status === "dead";
+  }
+}

@@ -1,0 +1,39 @@
+// Runs the oracles over a finished universe and records what they find.
+import { compileSchema } from "../../engine/schema/catalog-builder.ts";
+import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
+import type { World } from "../world.ts";
+import { auditedOnce } from "./audit.ts";
+import { failedOpsAllOrNothing } from "./atomicity.ts";
+import { cardinalityAndIntegrity } from "./card-ri.ts";
+import type { JudgeContext, Oracle } from "./context.ts";
+import { ackedWritesVisible } from "./durability.ts";
+import type { History } from "./history.ts";
+import { operationsEndAsAllowed } from "./op-policy.ts";
+import { publishedSnapshots } from "./published.ts";
+import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
+
+/** Every standard oracle, by the name scenarios list. */
+export const ORACLES: Readonly<Record<string, Oracle>> = {
+  "card-and-integrity": cardinalityAndIntegrity,
+  "acked-writes-visible": ackedWritesVisible,
+  "failed-ops-all-or-nothing": failedOpsAllOrNothing,
+  "audited-once": auditedOnce,
+  "live-sidecars-untouched": liveSidecarsUntouched,
+  "operations-end-as-allowed": operationsEndAsAllowed,
+};
+
+export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
+  const raw = world.backend.storage;
+  if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) return;
+  const events = world.trace.events();
+  const ctx: JudgeContext = {
+    events,
+    history,
+    snapshots: await publishedSnapshots(raw, events),
+    catalog: compileSchema(await raw.objects.get(SCHEMA_SOURCE_FILE)),
+    raw,
+  };
+  for (const name of Object.keys(oracles).sort()) {
+    for (const v of await oracles[name]!(ctx)) world.violation(v.kind, v.message, v.details ? { ...v.details } : undefined);
+  }
+}

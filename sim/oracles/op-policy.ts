@@ -1,0 +1,55 @@
+// Every operation ends the way its kind allows: errors outside the allowed set are bugs (a
+// spurious storage error, a wedged write, a failed open), and a scenario's must-succeed and
+// must-fail demands hold.
+import type { OmniErrorKind } from "../../engine/errors.ts";
+import type { Violation } from "../world.ts";
+import type { JudgeContext } from "./context.ts";
+import type { OpKind, OpRecord } from "./history.ts";
+
+/** Errors an operation of each kind may end with on any correct engine. */
+const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
+  mutate: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged"],
+  load: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged"],
+  open: ["InjectedFailure"],
+  schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "InjectedFailure"],
+  optimize: ["RecoveryRequired", "SchemaApplyLocked", "InjectedFailure"],
+  ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
+  refresh: ["InjectedFailure"],
+  read: ["InjectedFailure"],
+};
+
+/** The violation an unexpected error stands for. */
+function classify(op: OpRecord): string {
+  switch (op.errorKind) {
+    case "DriftAhead":
+      return "wedged-write";
+    case "StorageFailure":
+      return "spurious-storage-failure";
+    default:
+      return op.kind === "open" ? "open-failed" : op.kind === "optimize" || op.kind === "ensureIndices" ? "maintenance-failed" : "unexpected-error";
+  }
+}
+
+export function operationsEndAsAllowed(ctx: JudgeContext): Violation[] {
+  const out: Violation[] = [];
+  for (const op of ctx.history.ops) {
+    const e = op.expect;
+    if (e.mustSucceed && op.status === "err") {
+      out.push({ kind: e.mustSucceed.violation, message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage} (${e.mustSucceed.why})`, details: { op: op.label } });
+      continue;
+    }
+    if (e.mustFail && op.status === "ok") {
+      out.push({ kind: e.mustFail.violation, message: `${op.label} succeeded, but ${e.mustFail.why}`, details: { op: op.label } });
+      continue;
+    }
+    if (e.mustFail && op.status === "err" && op.errorKind !== e.mustFail.kind) {
+      out.push({ kind: e.mustFail.violation, message: `${op.label} failed with ${op.errorKind}, not ${e.mustFail.kind} (${e.mustFail.why})`, details: { op: op.label } });
+      continue;
+    }
+    if (op.status !== "err" || e.mustFail) continue;
+    const allowed = [...ALLOWED[op.kind], ...(e.allow ?? [])];
+    if (allowed.includes(op.errorKind as OmniErrorKind)) continue;
+    out.push({ kind: classify(op), message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage}`, details: { op: op.label, error: op.errorKind } });
+  }
+  return out;
+}
