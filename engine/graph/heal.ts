@@ -1,6 +1,6 @@
-// Shared pieces of every handle operation: the read-write check, the heal at the head of every
-// write, and reloading the catalog when a heal changed the schema.
-import { OmniError } from "../errors.ts";
+// Shared pieces of every handle operation: the heal at the head of every write, and reloading
+// the catalog when a heal changed the schema. A read-only handle (upstream `OpenMode::ReadOnly`)
+// differs only in skipping the open's recovery sweep: its writes run, and heal, like any other.
 import { leaseGuardsCommits } from "../lease/policy.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
 import { bumpingPublishOptions } from "../write/commit-section.ts";
@@ -8,10 +8,6 @@ import { compileSchema } from "../schema/catalog-builder.ts";
 import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Handle } from "./handle.ts";
-
-export function requireReadWrite(h: Handle, operation: string): void {
-  if (h.mode !== "ReadWrite") throw new OmniError("ReadOnly", {}, `${operation} needs a read-write handle`);
-}
 
 /** `heal_pending_recovery_sidecars`: one LIST when nothing is pending. */
 export async function healHandle(h: Handle): Promise<void> {

@@ -7,7 +7,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
-import { healHandle, requireReadWrite } from "../graph/heal.ts";
+import { healHandle } from "../graph/heal.ts";
 import { ensureIndices } from "../maintenance/ensure-indices.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { datasetUri, SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
@@ -38,7 +38,6 @@ export interface SchemaApplyResult {
 }
 
 export async function applySchema(h: Handle, source: string, options: SchemaApplyOptions = {}): Promise<SchemaApplyResult> {
-  requireReadWrite(h, "schema apply");
   await healHandle(h);
   // Under a lease, the lock branch is taken inside the section, so a lease holder that finds a
   // lock knows its apply died. With queues, upstream takes them after planning (below).

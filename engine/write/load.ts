@@ -3,7 +3,7 @@
 // handle's load can exceed @card (B2''), the loader twin of #298.
 import { OmniError } from "../errors.ts";
 import type { Handle } from "../graph/handle.ts";
-import { healHandle, requireReadWrite } from "../graph/heal.ts";
+import { healHandle } from "../graph/heal.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
@@ -32,7 +32,6 @@ export interface LoadResult {
 const OP_KIND: Record<LoadMode, OpKind> = { Append: "Insert", Merge: "Merge", Overwrite: "SchemaRewrite" };
 
 export async function load(h: Handle, spec: LoadSpec, actor: string | null = null): Promise<LoadResult> {
-  requireReadWrite(h, "load");
   await healHandle(h);
   return withReadSetRetry(h, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
 }

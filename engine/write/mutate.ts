@@ -4,7 +4,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import { isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
-import { healHandle, requireReadWrite } from "../graph/heal.ts";
+import { healHandle } from "../graph/heal.ts";
 import { deleteSidecarBestEffort, type SidecarKind } from "../recovery/sidecar.ts";
 import { commitAll } from "./commit-all.ts";
 import { logicalPublishOptions } from "./commit-section.ts";
@@ -18,7 +18,6 @@ import { openWriteTxn, type WriteTxn } from "./txn.ts";
 export const READ_SET_ATTEMPTS = 4;
 
 export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
-  requireReadWrite(h, "mutate");
   await healHandle(h);
   enforceNoMixedDestructiveConstructive(ops);
   return withReadSetRetry(h, async (txn, staging) => {

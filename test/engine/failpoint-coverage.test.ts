@@ -1,0 +1,69 @@
+// Every catalog failpoint the engine references (an `FP.NAME` in engine/**/*.ts) must be
+// reached by an engine test: a failpoint on a path no test exercises is a boundary nobody can
+// script. A compact tour of universes walks every such path and collects the names hit.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { FP, type FailpointName } from "../../failpoints/catalog.ts";
+import { PROFILES } from "../../engine/fixes.ts";
+import { byId } from "../../engine/write/ops.ts";
+import type { World } from "../../sim/world.ts";
+import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
+import { initAndLoad, leaveFinalizeResidual } from "./scripts.ts";
+import { auditRows, person, PERSON, plantSidecar, sidecarKeys, startProcess } from "./support.ts";
+
+const ENGINE_DIR = join(import.meta.dirname, "../../engine");
+
+function engineSources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return engineSources(path);
+    return e.name.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Catalog names used as `FP.NAME` anywhere under engine/. */
+function referencedFailpoints(): Map<FailpointName, string> {
+  const out = new Map<FailpointName, string>();
+  for (const file of engineSources(ENGINE_DIR)) {
+    for (const m of readFileSync(file, "utf8").matchAll(/\bFP\.([A-Z0-9_]+)\b/g)) {
+      const constant = m[1]! as keyof typeof FP;
+      expect(FP, `${file} references FP.${constant}, which the catalog lacks`).toHaveProperty(constant);
+      out.set(FP[constant], `FP.${constant}`);
+    }
+  }
+  return out;
+}
+
+/** Writes, deletes, loads, schema apply, ensureIndices and optimize on the happy path. */
+async function writeTour(w: World): Promise<void> {
+  const g = await initAndLoad(w);
+  await g.mutate([person("Eve", 22)]);
+  await g.mutate([{ kind: "deleteNode", type: "Person", where: byId("Eve") }]);
+  await g.applySchema(CARDINALITY_SCHEMA.replace("  age: I32?", ""), { allowDataLoss: true });
+  await g.ensureIndices();
+  for (const name of ["p1", "p2"]) await g.mutate([person(name)]);
+  await g.optimize();
+}
+
+/** A residual rolled forward, and a sidecar whose branch is gone. */
+async function recoveryTour(w: World): Promise<void> {
+  const g = await startProcess(w, "init").init();
+  await leaveFinalizeResidual(w, g);
+  await plantSidecar(w, { operationId: "01H0000000000000000000GONE", kind: "Mutation", tableKey: PERSON, expected: 1, post: 2, branch: "gone" });
+  await startProcess(w, "reopen").open();
+  expect(await sidecarKeys(w)).toEqual([]);
+  expect((await auditRows(w)).map((r) => r.recovery_kind).sort()).toEqual(["OrphanedBranchDiscarded", "RolledForward"]);
+}
+
+test("every failpoint the engine references is reached by the tour", async () => {
+  const referenced = referencedFailpoints();
+  expect(referenced.size).toBeGreaterThan(20);
+  const hit = new Set<string>();
+  for (const tour of [writeTour, recoveryTour]) {
+    const result = await inWorld(tour, { fixes: PROFILES.seed });
+    for (const name of result.failpointsHit) hit.add(name);
+  }
+  const missed = [...referenced].filter(([name]) => !hit.has(name)).map(([, constant]) => constant);
+  expect(missed, "referenced by engine/ but never reached").toEqual([]);
+});
