@@ -38,6 +38,14 @@ export interface Fixes {
    * operation's audit row only if none exists yet (read under the branch lease).
    */
   readonly auditOnce: boolean;
+  /**
+   * Found by omnisim: the three staging files are separate writes, and a crash between them
+   * leaves a partial set. At the seed, recovery with a SchemaApply sidecar present promotes
+   * whatever staging file exists, so `_schema.pg` and the IR disagree and every open fails.
+   * With the fix a partial set that still has `_schema.pg.staging` (the apply had not published)
+   * is discarded, and the apply rolls back.
+   */
+  readonly completeStagingPromotion: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -56,6 +64,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "noWritePathIndexBuild",
   "ownerLease",
   "auditOnce",
+  "completeStagingPromotion",
 ];
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -73,6 +82,7 @@ const SEED: Fixes = {
   noWritePathIndexBuild: false,
   ownerLease: false,
   auditOnce: false,
+  completeStagingPromotion: false,
 };
 
 export const PROFILES = {
@@ -93,6 +103,7 @@ export const PROFILES = {
     noWritePathIndexBuild: true,
     ownerLease: true,
     auditOnce: true,
+    completeStagingPromotion: true,
   },
 } as const satisfies Record<string, Fixes>;
 

@@ -1,9 +1,38 @@
 // Every scenario, in the order `omnisim list` shows them.
+import { cardConcurrentInsert } from "./card-concurrent-insert.ts";
+import { cardLoaderStale } from "./card-loader-stale.ts";
+import { cardStaleHandle } from "./card-stale-handle.ts";
 import { demoLostUpdate } from "./demo-lost-update.ts";
+import { indexBuildBreaksPin } from "./index-build-breaks-pin.ts";
+import { inlineDeleteCrash } from "./inline-delete-crash.ts";
+import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
 import { openSweepCasRace } from "./open-sweep-cas-race.ts";
+import { optimizeVsWrite } from "./optimize-vs-write.ts";
+import { schemaApplyReopen } from "./schema-apply-reopen.ts";
+import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
+import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
+import { strictWriteAfterInsert } from "./strict-write-after-insert.ts";
+import { strictWriteAfterOptimize } from "./strict-write-after-optimize.ts";
+import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
 import type { Scenario } from "./types.ts";
 
-export const SCENARIOS: readonly Scenario[] = [openSweepCasRace, demoLostUpdate];
+export const SCENARIOS: readonly Scenario[] = [
+  openSweepCasRace,
+  schemaApplyReopen,
+  cardStaleHandle,
+  cardConcurrentInsert,
+  cardLoaderStale,
+  optimizeVsWrite,
+  strictWriteAfterOptimize,
+  strictWriteAfterInsert,
+  sidecarListGetRace,
+  sweepDiscardsLiveSidecar,
+  loserSidecarWedge,
+  inlineDeleteCrash,
+  indexBuildBreaksPin,
+  schemaStagingPromotion,
+  demoLostUpdate,
+];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -37,7 +37,7 @@ export type ActorStatus = "waiting" | "running" | "done" | "failed" | "dead";
 
 export type ActorOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-interface Pending {
+export interface Pending {
   readonly step: StepInfo;
   readonly resume: () => void;
   /** Runnable only while this holds (locks, parked failpoints, the director's waits). */

@@ -132,6 +132,24 @@ export class World {
     return this.sched.sleep(ms);
   }
 
+  /**
+   * Waits until `leader` has taken a seed-chosen number of steps (0..maxSteps) or ended: a
+   * search knob for how late a second actor starts, so a follower can meet the leader deep
+   * into its operation (a random walk alone almost never starves one actor that long).
+   */
+  async stagger(label: string, leader: Actor, maxSteps: number): Promise<void> {
+    const k = this.choose(label, maxSteps + 1);
+    await this.until(`${label}: ${leader.name} took ${k} steps`, () => leader.steps >= k || leader.ended);
+  }
+
+  /** Whether `actor` waits on something not yet true (a lock, a lease poll, a park), or ended. */
+  isBlocked(actor: Actor): boolean {
+    if (actor.ended) return true;
+    const p = actor.pending;
+    if (!p) return false;
+    return (p.wakeAt !== null && p.wakeAt > this.clock.now()) || (p.ready !== null && !p.ready());
+  }
+
   /** A scripted crash: `proc` dies where its actors wait. */
   crash(proc: Process): void {
     this.sched.crash(proc, "script");

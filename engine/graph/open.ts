@@ -1,5 +1,6 @@
 // Creating a graph (`Omnigraph::init`) and opening one (`Omnigraph::open`). A read-write open
 // runs the schema-staging recovery and the recovery sweep first, taking no queues.
+import { ensureSchemaState } from "./schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
@@ -11,7 +12,6 @@ import { publish } from "../manifest/publisher.ts";
 import { recoverManifestDrift } from "../recovery/sweep.ts";
 import { catalogTableKeys, tablePathForTableKey } from "../schema/catalog.ts";
 import { renderSchemaContract, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
-import { validateSchemaState } from "../schema-state/contract-files.ts";
 import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
 import { WriteQueueManager } from "../sync/write-queue.ts";
 import { leaseGuardsCommits } from "../lease/policy.ts";
@@ -77,7 +77,7 @@ async function handleFor(env: Env, options: OpenOptions, coordinator: Coordinato
     mode: options.mode ?? "ReadWrite",
     coordinator,
     queues: WriteQueueManager.forHandle(env, name),
-    catalog: await validateSchemaState(env),
+    catalog: await ensureSchemaState(env, coordinator, name),
     schemaSource: source,
     served: options.served ?? false,
   };

@@ -2,6 +2,7 @@
 // an EnsureIndices sidecar (Loose: any number of commits rolls forward), then each table's
 // index commits land, then one publish with NO expected map, then the sidecar goes. In the
 // server flake this ran detached after a schema apply and raced a fresh handle's open (B1).
+import { ensureSchemaState } from "../graph/schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
@@ -10,7 +11,6 @@ import { datasetUri } from "../manifest/layout.ts";
 import { deleteSidecarBestEffort, newSidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import { catalogTableKeys } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
-import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Version } from "../storage/types.ts";
 import { enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
@@ -23,9 +23,9 @@ export interface EnsureIndicesResult {
 
 export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   const env = h.env;
-  await validateSchemaState(env);
+  await ensureSchemaState(env, h.coordinator, h.id);
   await ensureSchemaApplyIdle(h, "ensure_indices");
-  await validateSchemaState(env);
+  await ensureSchemaState(env, h.coordinator, h.id);
   const snapshot = h.coordinator.snapshot;
   const tables = catalogTableKeys(h.catalog).flatMap((tableKey) => {
     const entry = snapshot.entry(tableKey);

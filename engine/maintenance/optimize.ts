@@ -6,6 +6,7 @@
 // - with #297: an outer loop that reopens and re-plans on retryable Lance conflicts, a
 //   `head_advanced` guard so its own commits are not mistaken for drift, and a monotonic
 //   fast-forward publish that only moves the pin up.
+import { ensureSchemaState } from "../graph/schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { isOmniError, OmniError } from "../errors.ts";
@@ -35,7 +36,7 @@ export interface TableOptimizeStats {
 
 export async function optimize(h: Handle): Promise<TableOptimizeStats[]> {
   const env = h.env;
-  await validateSchemaState(env);
+  await ensureSchemaState(env, h.coordinator, h.id);
   await ensureSchemaApplyIdle(h, "optimize");
   const pending = await listSidecars(env);
   if (pending.length > 0) {

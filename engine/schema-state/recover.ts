@@ -43,6 +43,12 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
   if (!present.source && !present.ir && !present.state) return { kind: "Noop" };
   const sidecars = await listSidecars(env);
   if (sidecars.some((s) => s.writer_kind === "SchemaApply")) {
+    // `_schema.pg.staging` is written first and renamed first: with it present, a missing IR or
+    // state file means the apply died writing its staging set, before its publish.
+    if (env.fixes.completeStagingPromotion && present.source && !(present.ir && present.state)) {
+      await deleteStaging(env);
+      return { kind: "CleanedStaging" };
+    }
     await promoteStaging(env);
     return { kind: "CompletedStagingRename", schemaApplySidecar: true };
   }

@@ -14,7 +14,7 @@ import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/t
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
-import { requireHead } from "./open-table.ts";
+import { ensureExpectedVersion } from "./open-table.ts";
 import { isStorageError } from "../storage/errors.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
@@ -66,9 +66,10 @@ async function stageAll(h: Handle, staging: MutationStaging): Promise<StagedTabl
     const path = staging.paths.get(tableKey)!;
     const expected = staging.expected.get(tableKey)!;
     const kind = staging.opKinds.get(tableKey)!;
-    const head = isStrict(kind) ? await requireHead(h.env, tableKey, path, expected) : await h.env.storage.datasets.latestVersion(path, null);
+    const head = await h.env.storage.datasets.latestVersion(path, null);
+    const strictExpected = isStrict(kind) ? await ensureExpectedVersion(h.env, tableKey, path, head, expected) : expected;
     if (table.rows.length === 0 && table.deletes.length === 0) continue;
-    staged.push({ tableKey, path, expected, readVersion: head, delta: deltaOf(table) });
+    staged.push({ tableKey, path, expected: strictExpected, readVersion: head, delta: deltaOf(table) });
   }
   return staged;
 }
@@ -99,7 +100,7 @@ export async function commitAll(
       if (current === undefined) {
         throw new OmniError("TableNotFound", { tableKey: s.tableKey }, `table '${s.tableKey}' missing from manifest at commit time`);
       }
-      if (isStrict(staging.opKinds.get(s.tableKey)!) && s.expected !== current) throw expectedVersionMismatch(s.tableKey, s.expected, current);
+      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, current, s.expected);
       await driftGuard(h, s.tableKey, s.path, current);
       s.expected = current;
       expected.set(s.tableKey, current);

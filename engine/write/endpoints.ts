@@ -1,11 +1,11 @@
 // Referential integrity on the write path (`ensure_node_id_exists`): an edge's endpoint must
 // exist in the pending batch or in the node table as the handle's warm snapshot pins it. The
 // warm read re-validates the schema contract, as `snapshot_for_branch` does.
+import { ensureSchemaState } from "../graph/schema-guard.ts";
 import { OmniError } from "../errors.ts";
 import type { Handle } from "../graph/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
-import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { MutationStaging } from "./staging.ts";
 
 export async function ensureNodeIdExists(
@@ -18,7 +18,7 @@ export async function ensureNodeIdExists(
 ): Promise<void> {
   const tableKey = tableKeyFor("node", nodeType);
   if (staging.pendingRows(tableKey).some((r) => r.id === id)) return;
-  await validateSchemaState(h.env);
+  await ensureSchemaState(h.env, h.coordinator, h.id);
   if (await nodeExistsIn(h, h.coordinator.snapshot, nodeType, id)) return;
   throw new OmniError("MissingEndpoint", { edge, role, nodeType, id }, `edge ${edge}: ${role} ${nodeType} '${id}' does not exist`);
 }

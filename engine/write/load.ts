@@ -1,12 +1,12 @@
 // `load_as`: bulk rows for several tables in one write. Its referential-integrity and @card
 // checks read the handle's warm snapshot (`snapshot_for_branch`), not live HEAD: a stale
 // handle's load can exceed @card (B2''), the loader twin of #298.
+import { ensureSchemaState } from "../graph/schema-guard.ts";
 import { OmniError } from "../errors.ts";
 import type { Handle } from "../graph/handle.ts";
 import { healHandle } from "../graph/heal.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
-import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Row, Scalar } from "../storage/types.ts";
 import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
 import { checkRow, edgeType, nodeType } from "./execute.ts";
@@ -73,7 +73,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     const t = edgeType(h, type);
     if (isDefaultCardinality(t.cardinality)) continue;
     // `validate_edge_cardinality_with_pending_loader` reads the warm snapshot's version.
-    await validateSchemaState(h.env);
+    await ensureSchemaState(h.env, h.coordinator, h.id);
     const tableKey = tableKeyFor("edge", type);
     const entry = h.coordinator.snapshot.entry(tableKey);
     const committed = entry ? (await h.env.storage.datasets.checkout(entry.path, null, entry.version)).rows : [];
@@ -87,7 +87,7 @@ async function nodeIdsWithPending(h: Handle, staging: MutationStaging, type: str
   const tableKey = tableKeyFor("node", type);
   const ids = new Set(staging.pendingRows(tableKey).map((r) => r.id));
   if (staging.pending.get(tableKey)?.mode === "Overwrite") return ids;
-  await validateSchemaState(h.env);
+  await ensureSchemaState(h.env, h.coordinator, h.id);
   const entry = h.coordinator.snapshot.entry(tableKey);
   if (entry) for (const r of (await h.env.storage.datasets.checkout(entry.path, null, entry.version)).rows) ids.add(r.id);
   return ids;

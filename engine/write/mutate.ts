@@ -51,6 +51,9 @@ export async function withReadSetRetry<T>(h: Handle, prepare: (txn: WriteTxn, st
     const staging = new MutationStaging();
     const prepared = await prepare(txn, staging);
     if (staging.isEmpty) return prepared.result;
+    // Validated and staged, no effect yet: the window the read-set fix closes (named upstream
+    // only later; a point on every profile so scripts can park here).
+    await maybeFail(h.env, FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
     try {
       await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor, token);
       return prepared.result;

@@ -57,16 +57,17 @@ export async function requireHead(env: Env, tableKey: TableKey, path: DatasetPat
 const MAINTENANCE: ReadonlySet<LanceOp> = new Set<LanceOp>(["Rewrite", "ReserveFragments", "CreateIndex"]);
 
 /**
- * `ensure_expected_version`: HEAD must equal the pin. With `opClassPrecondition` a HEAD that
- * moved only by maintenance (compaction, index builds) fast-forwards the pin instead; any
- * logical change in between still fails loudly.
+ * The strict guards (`ensure_expected_version` at open, the reopen at staging, the commit-time
+ * check against the manifest): `actual` must equal `expected`. With `opClassPrecondition` a
+ * table that moved only by maintenance (compaction, index builds) fast-forwards the
+ * expectation to `actual` instead; any logical change in between still fails loudly.
  */
-async function ensureExpectedVersion(env: Env, tableKey: TableKey, path: DatasetPath, head: Version, expected: Version): Promise<Version> {
-  if (head === expected) return expected;
-  if (env.fixes.opClassPrecondition && head > expected) {
-    const between = (await env.storage.datasets.versions(path, null)).filter((v) => v.version > expected && v.version <= head);
-    const complete = between.length === head - expected;
-    if (complete && between.every((v) => MAINTENANCE.has(v.op))) return head;
+export async function ensureExpectedVersion(env: Env, tableKey: TableKey, path: DatasetPath, actual: Version, expected: Version): Promise<Version> {
+  if (actual === expected) return expected;
+  if (env.fixes.opClassPrecondition && actual > expected) {
+    const between = (await env.storage.datasets.versions(path, null)).filter((v) => v.version > expected && v.version <= actual);
+    const complete = between.length === actual - expected;
+    if (complete && between.every((v) => MAINTENANCE.has(v.op))) return actual;
   }
-  throw expectedVersionMismatch(tableKey, expected, head);
+  throw expectedVersionMismatch(tableKey, expected, actual);
 }

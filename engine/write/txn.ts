@@ -1,9 +1,9 @@
 // `open_write_txn`: the schema contract is validated once per write, and the base snapshot is
 // pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
 // handle writes from a stale base.
+import { ensureSchemaState } from "../graph/schema-guard.ts";
 import type { Handle } from "../graph/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
-import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Branch } from "../storage/types.ts";
 
 export interface WriteTxn {
@@ -19,7 +19,7 @@ export interface WriteTxn {
 }
 
 export async function openWriteTxn(h: Handle): Promise<WriteTxn> {
-  await validateSchemaState(h.env);
+  await ensureSchemaState(h.env, h.coordinator, h.id);
   const observed = h.coordinator.snapshot;
   if (h.env.fixes.probeOnWrite) await h.coordinator.probe();
   return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };

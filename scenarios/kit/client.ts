@@ -16,6 +16,8 @@ export class Client {
     private readonly ctx: ScenarioContext,
     readonly name: string,
     readonly graph: Omnigraph,
+    /** The process the handle lives in (crash it to crash the handle). */
+    readonly proc: Process,
   ) {}
 
   /** Opens a handle named `name` in `proc` (a recorded `open`); undefined if the open failed. */
@@ -24,13 +26,13 @@ export class Client {
     const g = await ctx.history.attempt(`open ${name}`, "open", NO_EFFECT, options.expect ?? {}, () =>
       Omnigraph.open(env, { name, served: options.served ?? false }),
     );
-    return g && new Client(ctx, name, g);
+    return g && new Client(ctx, name, g, proc);
   }
 
   /** Creates the graph (a recorded operation); the handle it returns is the client. */
   static async init(ctx: ScenarioContext, proc: Process, schema: string, name = "init"): Promise<Client> {
     const g = await ctx.history.run(`init ${name}`, "open", NO_EFFECT, {}, () => Omnigraph.init(ctx.world.env(proc), schema, { name }));
-    return new Client(ctx, name, g);
+    return new Client(ctx, name, g, proc);
   }
 
   mutate(label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
@@ -51,6 +53,11 @@ export class Client {
 
   applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
     return this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options));
+  }
+
+  /** Runs `fn` as a new actor of this handle's process. */
+  spawn(actor: string, fn: (c: Client) => Promise<unknown>) {
+    return this.ctx.world.spawn(this.proc, actor, () => fn(this));
   }
 
   refresh(expect: Expectation = {}): Promise<unknown> {

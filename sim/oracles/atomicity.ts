@@ -23,7 +23,8 @@ export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
     const updates = op.effect.updates.filter((u) => exclusive(ctx, op, u.row));
     if (inserts.length + updates.length < 2) continue;
     for (const s of ctx.snapshots) {
-      if (s.at < op.start) continue;
+      // A table whose pinned version was cleaned up (hard drop) cannot be judged there.
+      if (s.at < op.start || [...inserts, ...updates.map((u) => u.row)].some((r) => !s.tables.has(r.table))) continue;
       const applied = [...inserts.map((r) => !!findRow(s, r)), ...updates.map((u) => !!findRow(s, u.row) && valuesMatch(findRow(s, u.row)!, u.set))];
       if (applied.some(Boolean) && !applied.every(Boolean)) {
         const shown = inserts.filter((r) => findRow(s, r)).map(describeRef);

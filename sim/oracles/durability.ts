@@ -25,7 +25,7 @@ export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
     const judged = atAck ? [atAck, ...later] : later;
     for (const ref of op.effect.inserts) {
       if (touchedByOthers(ctx, op, ref, false)) continue;
-      const missing = judged.find((s) => !findRow(s, ref));
+      const missing = judged.find((s) => s.tables.has(ref.table) && !findRow(s, ref));
       if (missing) {
         out.push({
           kind: "acked-write-lost",
@@ -38,6 +38,7 @@ export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
     for (const u of op.effect.updates) {
       if (touchedByOthers(ctx, op, u.row, true)) continue;
       const stale = judged.find((s) => {
+        if (!s.tables.has(u.row.table)) return false;
         const row = findRow(s, u.row);
         return !row || !valuesMatch(row, u.set);
       });

@@ -9,7 +9,10 @@ export interface PublishedSnapshot {
   readonly version: Version;
   /** Index of the trace event that published it. */
   readonly at: number;
-  /** Rows per table at the table's pin; a table whose pinned version was cleaned up is absent. */
+  /**
+   * Rows per table at the table's pin. A table whose pinned version was cleaned up (a hard
+   * drop) is absent: oracles must not read its absence as "no rows".
+   */
   readonly tables: ReadonlyMap<TableKey, readonly Row[]>;
   readonly snapshot: Snapshot;
 }

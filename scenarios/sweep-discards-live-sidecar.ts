@@ -1,0 +1,49 @@
+// B6: a writer (here optimize) is past Phase A: its sidecar is written, no commit yet. Another
+// process opens the graph; the sweep classifies NoMovement, rolls the sidecar "back" (nothing to
+// restore), audits RolledBack and deletes it. The writer then commits and crashes before its
+// publish: drift no sidecar covers, and a misleading audit row.
+import { FP } from "../failpoints/catalog.ts";
+import { Client } from "./kit/client.ts";
+import { PERSON_PROBE } from "./kit/probe.ts";
+import { CARD_SCHEMA } from "./kit/schemas.ts";
+import { openIn, person, setupGraph } from "./kit/setup.ts";
+import type { Scenario } from "./types.ts";
+
+const SEED = [[person("A1")], [person("A2")]];
+
+export const sweepDiscardsLiveSidecar: Scenario = {
+  name: "sweep-discards-live-sidecar",
+  bug: "B6",
+  summary: "an open's sweep deletes a live optimize's sidecar; the optimize's crash leaves uncovered drift",
+  redProfile: "seed",
+  actors: ["optimizer", "opener"],
+  oracles: ["live-sidecars-untouched", "liveness"],
+  crashBudget: 0,
+  probe: PERSON_PROBE,
+  async scripted(ctx) {
+    const { world } = ctx;
+    await setupGraph(ctx, CARD_SCHEMA, SEED);
+    const o = await openIn(ctx, "optimizer", { crashable: true });
+    world.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "park" });
+    world.failpoints.set(FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT, { kind: "crash" });
+    const opt = o.spawn("optimize", (c) => c.optimize());
+    await world.until("optimize wrote its sidecar and parked", () => world.failpoints.reached(FP.OPTIMIZE_BEFORE_COMPACT));
+    const opener = world.spawn(world.process("opener"), "opener", () => Client.open(ctx, world.sched.current!.proc, "opener"));
+    await world.join(opener);
+    world.failpoints.release(FP.OPTIMIZE_BEFORE_COMPACT);
+    await world.join(opt);
+  },
+  async searched(ctx) {
+    const { world } = ctx;
+    await setupGraph(ctx, CARD_SCHEMA, SEED);
+    const o = await openIn(ctx, "optimizer", { crashable: true });
+    if (world.chance("optimize crashes after compacting, before publishing")) {
+      world.failpoints.set(FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT, { kind: "crash" });
+    }
+    const opt = o.spawn("optimize", (c) => c.optimize());
+    await world.stagger("the opener starts after optimize's k-th step", opt, 80);
+    const proc = world.process("opener", { crashable: true });
+    const opener = world.spawn(proc, "opener", () => Client.open(ctx, proc, "opener"));
+    await world.join(opt, opener);
+  },
+};
