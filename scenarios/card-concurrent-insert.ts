@@ -14,6 +14,7 @@ export const cardConcurrentInsert: Scenario = {
   bug: "B2'",
   summary: "two concurrent edge inserts both pass @card before either commits",
   redProfile: "seed",
+  symptoms: ["card-violated"],
   actors: ["insert-acme", "insert-beta"],
   oracles: ["card-and-integrity"],
   crashBudget: 0,

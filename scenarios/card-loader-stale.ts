@@ -13,6 +13,7 @@ export const cardLoaderStale: Scenario = {
   bug: "B2''",
   summary: "a stale handle's load checks @card against its warm snapshot and admits a second edge",
   redProfile: "seed",
+  symptoms: ["card-violated"],
   actors: ["handle-a", "loader-b"],
   oracles: ["card-and-integrity"],
   crashBudget: 0,

@@ -12,6 +12,7 @@ export const cardStaleHandle: Scenario = {
   bug: "B2",
   summary: "a stale handle's @card scan reads its pinned base and admits a second edge (#298)",
   redProfile: "regress-298",
+  symptoms: ["card-violated"],
   actors: ["handle-a", "handle-b"],
   oracles: ["card-and-integrity"],
   crashBudget: 0,

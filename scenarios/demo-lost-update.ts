@@ -39,6 +39,7 @@ export const demoLostUpdate: Scenario = {
   bug: "demo",
   summary: "two unlocked read-modify-writes of one object lose an update (sharedQueues locks them)",
   redProfile: "seed",
+  symptoms: ["lost-update"],
   actors: ["writer-a", "writer-b"],
   oracles: ["lost-update"],
   searched: direct,

@@ -16,6 +16,7 @@ export const indexBuildBreaksPin: Scenario = {
   bug: "B9",
   summary: "index commits on the write path push HEAD past the sidecar's pin; a failed publish then wedges writes",
   redProfile: "seed",
+  symptoms: ["wedged-write"],
   actors: ["writer"],
   oracles: ["operations-end-as-allowed (wedged-write)"],
   crashBudget: 0,

@@ -18,6 +18,7 @@ export const inlineDeleteCrash: Scenario = {
   bug: "B8",
   summary: "a crash after an inline delete and before its sidecar leaves uncovered drift",
   redProfile: "seed",
+  symptoms: ["drift-after-recovery", "wedged-write"],
   actors: ["deleter"],
   oracles: ["liveness (drift-after-recovery, wedged-write)"],
   crashBudget: 1,

@@ -13,6 +13,7 @@ export const loserSidecarWedge: Scenario = {
   bug: "B7",
   summary: "a writer that loses its publish after committing leaves a sidecar that wedges later writes",
   redProfile: "seed",
+  symptoms: ["wedged-write"],
   actors: ["writer-1", "writer-2", "later-writer"],
   oracles: ["operations-end-as-allowed (wedged-write)"],
   crashBudget: 0,

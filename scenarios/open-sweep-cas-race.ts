@@ -24,6 +24,7 @@ export const openSweepCasRace: Scenario = {
   bug: "B1",
   summary: "two opens recover one sidecar; the loser's roll-forward publish fails the open (#296)",
   redProfile: "seed",
+  symptoms: ["open-failed"],
   actors: ["writer", "open-1", "open-2"],
   oracles: ["operations-end-as-allowed (open-failed)", "audited-once", "liveness"],
   crashBudget: 1,

@@ -16,6 +16,7 @@ export const optimizeVsWrite: Scenario = {
   bug: "B3",
   summary: "optimize fails when a writer on another handle publishes while it compacts (#297)",
   redProfile: "regress-297",
+  symptoms: ["maintenance-failed"],
   actors: ["optimizer", "writer"],
   oracles: ["operations-end-as-allowed (maintenance-failed)"],
   crashBudget: 0,

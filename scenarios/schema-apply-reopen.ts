@@ -29,6 +29,7 @@ export const schemaApplyReopen: Scenario = {
   bug: "B1",
   summary: "the server's detached ensureIndices after a hard drop races a fresh handle's open (#296)",
   redProfile: "seed",
+  symptoms: ["open-failed", "live-sidecar-deleted"],
   actors: ["server apply", "detached ensure_indices", "fresh open"],
   oracles: ["operations-end-as-allowed (open-failed)", "live-sidecars-untouched"],
   crashBudget: 0,

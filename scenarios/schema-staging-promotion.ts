@@ -17,6 +17,7 @@ export const schemaStagingPromotion: Scenario = {
   bug: "B10",
   summary: "an open promotes a live schema apply's staging files and rolls its sidecar forward",
   redProfile: "seed",
+  symptoms: ["live-sidecar-deleted", "unexpected-error"],
   actors: ["applier", "opener"],
   oracles: ["live-sidecars-untouched", "operations-end-as-allowed"],
   crashBudget: 0,

@@ -12,6 +12,7 @@ export const sidecarListGetRace: Scenario = {
   bug: "B5",
   summary: "a heal lists a live writer's sidecar, the writer deletes it, the heal's GET fails (#361)",
   redProfile: "seed",
+  symptoms: ["spurious-storage-failure"],
   actors: ["writer", "follower"],
   oracles: ["operations-end-as-allowed (spurious-storage-failure)"],
   crashBudget: 0,

@@ -10,6 +10,7 @@ export const strictWriteAfterInsert: Scenario = {
   bug: "B4 control",
   summary: "after another handle's insert, a stale strict update must fail loudly (never red)",
   redProfile: null,
+  symptoms: ["stale-write-succeeded"],
   actors: ["served", "external-insert"],
   oracles: ["operations-end-as-allowed (stale-write-succeeded)"],
   crashBudget: 0,

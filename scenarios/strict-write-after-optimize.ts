@@ -9,6 +9,7 @@ export const strictWriteAfterOptimize: Scenario = {
   bug: "B4",
   summary: "a stale handle's strict update fails after a compaction that changed nothing logical",
   redProfile: "seed",
+  symptoms: ["maintenance-failed-logical-write"],
   actors: ["served", "external-optimize"],
   oracles: ["operations-end-as-allowed (maintenance-failed-logical-write)"],
   crashBudget: 0,

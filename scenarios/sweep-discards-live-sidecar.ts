@@ -16,6 +16,7 @@ export const sweepDiscardsLiveSidecar: Scenario = {
   bug: "B6",
   summary: "an open's sweep deletes a live optimize's sidecar; the optimize's crash leaves uncovered drift",
   redProfile: "seed",
+  symptoms: ["live-sidecar-deleted", "drift-after-recovery"],
   actors: ["optimizer", "opener"],
   oracles: ["live-sidecars-untouched", "liveness"],
   crashBudget: 0,

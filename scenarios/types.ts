@@ -23,6 +23,8 @@ export interface Scenario {
   readonly summary: string;
   /** The profile on which the scenario is expected to fail; null for a control that is never red. */
   readonly redProfile: ProfileName | null;
+  /** The violation kinds that are this bug's symptom (others found on the way are other bugs). */
+  readonly symptoms: readonly string[];
   readonly actors: readonly string[];
   /** The oracles that judge it (the standard set runs on every engine scenario). */
   readonly oracles: readonly string[];

@@ -36,6 +36,8 @@ interface Row {
   violations: number;
   firstFailingSeed: number | null;
   firstViolation: string | null;
+  /** Whether the first violation is one of the scenario's declared symptoms. */
+  symptom: boolean;
   elapsedMs: number;
   asExpected: boolean;
 }
@@ -89,6 +91,7 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
       violations: summary.violations,
       firstFailingSeed: first?.seed ?? null,
       firstViolation: first ? first.violations[0]!.kind : null,
+      symptom: first ? cell.scenario.symptoms.includes(first.violations[0]!.kind) : false,
       elapsedMs: Math.round(performance.now() - started),
       asExpected: cell.expectRed === (first !== null),
     });
@@ -109,7 +112,7 @@ function printTable(rows: readonly Row[]): void {
     String(r.universes),
     String(r.violations),
     r.firstFailingSeed === null ? "-" : String(r.firstFailingSeed),
-    r.firstViolation ?? "-",
+    r.firstViolation === null ? "-" : r.symptom ? r.firstViolation : `${r.firstViolation} (another bug)`,
     String(r.elapsedMs),
     r.asExpected ? "ok" : "UNEXPECTED",
   ]);
