@@ -59,6 +59,11 @@ export class FailpointRegistry {
     this.actions.delete(name);
   }
 
+  /** Disarms every failpoint (a restart runs with no faults injected). */
+  disarmAll(): void {
+    this.actions.clear();
+  }
+
   action(name: FailpointName): FailpointAction {
     return this.actions.get(name) ?? OFF;
   }

@@ -8,6 +8,7 @@ import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
 import { openSweepCasRace } from "./open-sweep-cas-race.ts";
 import { optimizeVsWrite } from "./optimize-vs-write.ts";
+import { randomWorkloadScenario } from "./random-workload.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
 import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
@@ -31,6 +32,7 @@ export const SCENARIOS: readonly Scenario[] = [
   inlineDeleteCrash,
   indexBuildBreaksPin,
   schemaStagingPromotion,
+  randomWorkloadScenario,
   demoLostUpdate,
 ];
 

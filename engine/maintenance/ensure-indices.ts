@@ -7,6 +7,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
+import type { Snapshot, TableEntry } from "../manifest/snapshot.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { deleteSidecarBestEffort, newSidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import { catalogTableKeys } from "../schema/catalog.ts";
@@ -26,28 +27,12 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   await ensureSchemaState(env, h.coordinator, h.id);
   await ensureSchemaApplyIdle(h, "ensure_indices");
   await ensureSchemaState(env, h.coordinator, h.id);
-  const snapshot = h.coordinator.snapshot;
-  const tables = catalogTableKeys(h.catalog).flatMap((tableKey) => {
-    const entry = snapshot.entry(tableKey);
-    return entry ? [entry] : [];
-  });
-  const pins: SidecarTablePin[] = [];
-  for (const entry of tables) {
-    // `needs_index_work_*`: a table with rows that misses a required index.
-    const head = await env.storage.datasets.latestVersion(entry.path, null);
-    const content = await env.storage.datasets.checkout(entry.path, null, head);
-    const missing = requiredIndices(h.catalog, entry.tableKey).some((s) => !content.indices.includes(s.name));
-    if (content.rows.length > 0 && missing) {
-      pins.push({
-        table_key: entry.tableKey,
-        table_path: datasetUri(env.root, entry.path),
-        expected_version: entry.version,
-        post_commit_pin: (entry.version + 1) as Version,
-      });
-    }
-  }
-  const section = await enterCommitSection(h, null, pins.map((p) => ({ key: p.table_key, branch: null })));
+  const planned = await planIndexWork(h, h.coordinator.snapshot);
+  const section = await enterCommitSection(h, null, planned.pins.map((p) => ({ key: p.table_key, branch: null })));
   try {
+    // Under a lease the plan is made again inside the section: a publish with no expected map
+    // is only safe against the state no one else can move.
+    const { tables, pins } = section.lease ? await planIndexWork(h, await h.coordinator.refresh()) : planned;
     let sidecarId: string | null = null;
     if (pins.length > 0) {
       const sidecar = newSidecar(env, { kind: "EnsureIndices", branch: null, actorId: null, tables: pins, ...sidecarOwner(env, section) });
@@ -70,4 +55,34 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   } finally {
     await section.exit();
   }
+}
+
+interface IndexPlan {
+  readonly tables: TableEntry[];
+  readonly pins: SidecarTablePin[];
+}
+
+/** The tables in `snapshot`, and a pin for each one with rows that misses a required index. */
+async function planIndexWork(h: Handle, snapshot: Snapshot): Promise<IndexPlan> {
+  const env = h.env;
+  const tables = catalogTableKeys(h.catalog).flatMap((tableKey) => {
+    const entry = snapshot.entry(tableKey);
+    return entry ? [entry] : [];
+  });
+  const pins: SidecarTablePin[] = [];
+  for (const entry of tables) {
+    // `needs_index_work_*`: a table with rows that misses a required index.
+    const head = await env.storage.datasets.latestVersion(entry.path, null);
+    const content = await env.storage.datasets.checkout(entry.path, null, head);
+    const missing = requiredIndices(h.catalog, entry.tableKey).some((s) => !content.indices.includes(s.name));
+    if (content.rows.length > 0 && missing) {
+      pins.push({
+        table_key: entry.tableKey,
+        table_path: datasetUri(env.root, entry.path),
+        expected_version: entry.version,
+        post_commit_pin: (entry.version + 1) as Version,
+      });
+    }
+  }
+  return { tables, pins };
 }

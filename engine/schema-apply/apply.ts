@@ -24,6 +24,7 @@ import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
 import type { TableKey, Version } from "../storage/types.ts";
 import { leaseGuardsCommits } from "../lease/policy.ts";
 import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../write/commit-section.ts";
+import { commitTable } from "../write/commit-table.ts";
 import { requireHead } from "../write/open-table.ts";
 
 export interface SchemaApplyOptions {
@@ -159,7 +160,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
       const path = tablePathForTableKey(target);
       const created = await env.storage.datasets.create(path);
       const projected = projectRows(rows, lookupTable(desired, target)!, buckets.propertyRenames.get(target));
-      const v = (await env.storage.datasets.commit(path, null, created, { op: "Overwrite", rows: projected })).version;
+      const v = (await commitTable(env, target, path, created, { op: "Overwrite", rows: projected })).version;
       changes.push({ kind: "register", tableKey: target, path });
       await addUpdate(target, path, v);
     }
@@ -169,7 +170,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
       const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
       const projected = projectRows(rows, lookupTable(desired, tableKey)!, buckets.propertyRenames.get(tableKey));
       const head = await env.storage.datasets.latestVersion(entry.path, null);
-      const v = (await env.storage.datasets.commit(entry.path, null, head, { op: "Overwrite", rows: projected })).version;
+      const v = (await commitTable(env, tableKey, entry.path, head, { op: "Overwrite", rows: projected })).version;
       await addUpdate(tableKey, entry.path, v);
     }
     for (const t of tombstones) changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });

@@ -9,6 +9,7 @@ import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import type { QueueKey } from "../sync/write-queue.ts";
+import { commitTable } from "./commit-table.ts";
 import { type CommitSection, enterCommitSection, sidecarOwner } from "./commit-section.ts";
 import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
@@ -134,7 +135,7 @@ export async function commitAll(
     }
     const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
-      const r = await env.storage.datasets.commit(s.path, null, s.readVersion, s.delta);
+      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
       const content = await env.storage.datasets.checkout(s.path, null, r.version);
       updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
     }

@@ -1,7 +1,8 @@
 // `delete_where`, the seed's inline delete: the dataset commits a Delete at once, during
 // execution, before any sidecar exists (B8). A predicate that matches nothing commits nothing.
 import type { Env } from "../env.ts";
-import type { DatasetPath, RowPredicate, Version } from "../storage/types.ts";
+import type { DatasetPath, RowPredicate, TableKey, Version } from "../storage/types.ts";
+import { commitTable } from "./commit-table.ts";
 
 export interface DeleteOutcome {
   readonly version: Version;
@@ -13,10 +14,10 @@ export function rowMatches(row: Readonly<Record<string, unknown>>, where: RowPre
   return where.anyOf.some((c) => c.in.includes((row[c.column] ?? null) as never));
 }
 
-export async function deleteWhere(env: Env, path: DatasetPath, head: Version, where: RowPredicate): Promise<DeleteOutcome> {
+export async function deleteWhere(env: Env, tableKey: TableKey, path: DatasetPath, head: Version, where: RowPredicate): Promise<DeleteOutcome> {
   const before = await env.storage.datasets.checkout(path, null, head);
   if (!before.rows.some((r) => rowMatches(r, where))) return { version: head, deletedRows: 0, rowCount: before.rows.length };
-  const r = await env.storage.datasets.commit(path, null, head, { op: "Delete", where });
+  const r = await commitTable(env, tableKey, path, head, { op: "Delete", where });
   const after = await env.storage.datasets.checkout(path, null, r.version);
   return { version: r.version, deletedRows: r.rowsAffected, rowCount: after.rows.length };
 }

@@ -7,6 +7,7 @@ import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
 import { type EdgeType, type NodeType, tableKeyFor, type TableType } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
+import { projectRow } from "../schema/project.ts";
 import { validateRow } from "../schema/row-validation.ts";
 import type { Row, RowPredicate, Scalar, TableKey } from "../storage/types.ts";
 import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
@@ -143,7 +144,9 @@ async function updateNode(
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Update");
   const matched = (await rowsWithPending(h, staging, tableKey, opened.path, opened.readAt)).filter((r) => matches(r, where));
   if (matched.length === 0) return NONE;
-  const updated = matched.map((r) => ({ ...r, ...set }) as Row);
+  // The scan projects through the handle's catalog, as upstream's does: columns a newer
+  // schema added (another handle's apply this handle has not reloaded) are not carried.
+  const updated = matched.map((r) => ({ ...projectRow(r, t), ...set }) as Row);
   for (const r of updated) checkRow(t, r);
   checkUniqueInBatch(t, updated);
   staging.appendRows(tableKey, "Merge", updated);
@@ -166,7 +169,7 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   if (env.fixes.stagedDeletes) {
     staging.stageDelete(tableKey, primary.anyOf[0]!);
   } else {
-    const done = await deleteWhere(env, opened.path, head, primary);
+    const done = await deleteWhere(env, tableKey, opened.path, head, primary);
     staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   }
   let affectedEdges = 0;
@@ -208,7 +211,7 @@ async function deleteFrom(
     if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);
     return count;
   }
-  const done = await deleteWhere(env, table.path, table.readAt, where);
+  const done = await deleteWhere(env, tableKey, table.path, table.readAt, where);
   if (done.deletedRows > 0) staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   return done.deletedRows;
 }

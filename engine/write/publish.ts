@@ -13,6 +13,7 @@ import type { Catalog } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import type { TableUpdate } from "./commit-all.ts";
+import { commitTable } from "./commit-table.ts";
 
 /** `ensure_schema_apply_not_locked`: a live list of manifest branches. */
 export async function ensureSchemaApplyNotLocked(env: Env, operation: string): Promise<void> {
@@ -36,7 +37,7 @@ export async function buildMissingIndices(env: Env, catalog: Catalog, tableKey: 
   for (const spec of requiredIndices(catalog, tableKey)) {
     if (content.indices.includes(spec.name)) continue;
     if (spec.kind === "btree") await maybeFail(env, FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE);
-    head = (await env.storage.datasets.commit(path, null, head, { op: "CreateIndex", index: spec.name })).version;
+    head = (await commitTable(env, tableKey, path, head, { op: "CreateIndex", index: spec.name })).version;
   }
   return head;
 }

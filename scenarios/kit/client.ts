@@ -60,6 +60,10 @@ export class Client {
     return this.ctx.world.spawn(this.proc, actor, () => fn(this));
   }
 
+  read(type: string, expect: Expectation = {}): Promise<unknown> {
+    return this.ctx.history.attempt(`${this.name}: read ${type}`, "read", NO_EFFECT, expect, () => this.graph.read("node", type));
+  }
+
   refresh(expect: Expectation = {}): Promise<unknown> {
     return this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh());
   }

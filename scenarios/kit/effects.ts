@@ -9,6 +9,14 @@ function idOf(where: readonly { column: string; equals: unknown }[]): string | n
   return c && typeof c.equals === "string" ? c.equals : null;
 }
 
+/**
+ * An edge's endpoints, by id in every node table (the harness need not know the edge's types:
+ * a delete of that id in any node table is a possible cascade).
+ */
+function endpoints(from: string, to: string): RowRef[] {
+  return [from, to].flatMap((id) => ["Person", "Company"].map((t) => ({ table: tableKeyFor("node", t), column: "id", value: id })));
+}
+
 /** Keyed node inserts are named by id, edges by their `tag` (when they carry one). */
 export function mutationEffect(ops: readonly MutationOp[]): Effect {
   const inserts: RowRef[] = [];
@@ -20,7 +28,9 @@ export function mutationEffect(ops: readonly MutationOp[]): Effect {
         if (typeof op.props.name === "string") inserts.push({ table: tableKeyFor("node", op.type), column: "id", value: op.props.name });
         break;
       case "insertEdge":
-        if (typeof op.props?.tag === "string") inserts.push({ table: tableKeyFor("edge", op.type), column: "tag", value: op.props.tag });
+        if (typeof op.props?.tag === "string") {
+          inserts.push({ table: tableKeyFor("edge", op.type), column: "tag", value: op.props.tag, dependsOn: endpoints(op.from, op.to) });
+        }
         break;
       case "updateNode": {
         const id = idOf(op.where);
@@ -48,7 +58,11 @@ export function loadEffect(spec: LoadSpec): Effect {
     for (const r of rows) if (typeof r.name === "string") inserts.push({ table: tableKeyFor("node", type), column: "id", value: r.name });
   }
   for (const [type, rows] of Object.entries(spec.edges ?? {})) {
-    for (const r of rows) if (typeof r.props?.tag === "string") inserts.push({ table: tableKeyFor("edge", type), column: "tag", value: r.props.tag });
+    for (const r of rows) {
+      if (typeof r.props?.tag === "string") {
+        inserts.push({ table: tableKeyFor("edge", type), column: "tag", value: r.props.tag, dependsOn: endpoints(r.from, r.to) });
+      }
+    }
   }
   return { inserts, deletes: [], updates: [] };
 }

@@ -2,25 +2,14 @@
 // published snapshot, either all of its rows that no other operation touches show its effect,
 // or none do.
 import type { Violation } from "../world.ts";
-import { describeRef, findRow, type JudgeContext, sameRef, valuesMatch } from "./context.ts";
-import type { OpRecord, RowRef } from "./history.ts";
-
-function exclusive(ctx: JudgeContext, op: OpRecord, ref: RowRef): boolean {
-  return !ctx.history.ops.some(
-    (o) =>
-      o !== op &&
-      (o.effect.inserts.some((r) => sameRef(r, ref)) ||
-        o.effect.deletes.some((r) => sameRef(r, ref)) ||
-        o.effect.updates.some((u) => sameRef(u.row, ref))),
-  );
-}
+import { describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
 
 export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
     if (op.status === "ok") continue;
-    const inserts = op.effect.inserts.filter((r) => exclusive(ctx, op, r));
-    const updates = op.effect.updates.filter((u) => exclusive(ctx, op, u.row));
+    const inserts = op.effect.inserts.filter((r) => !touchedByOthers(ctx, op, r, true));
+    const updates = op.effect.updates.filter((u) => !touchedByOthers(ctx, op, u.row, true));
     if (inserts.length + updates.length < 2) continue;
     for (const s of ctx.snapshots) {
       // A table whose pinned version was cleaned up (hard drop) cannot be judged there.

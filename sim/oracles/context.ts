@@ -3,7 +3,7 @@ import type { Catalog } from "../../engine/schema/catalog.ts";
 import type { Row, Scalar, Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { Violation } from "../world.ts";
-import type { History, RowRef } from "./history.ts";
+import type { History, OpRecord, RowRef } from "./history.ts";
 import type { PublishedSnapshot } from "./published.ts";
 
 export interface JudgeContext {
@@ -23,6 +23,21 @@ export function findRow(snapshot: PublishedSnapshot, ref: RowRef): Row | undefin
 
 export function sameRef(a: RowRef, b: RowRef): boolean {
   return a.table === b.table && a.column === b.column && a.value === b.value;
+}
+
+/**
+ * Whether an operation other than `op` may change `ref`: it inserts, deletes or (when asked)
+ * updates the same row, or deletes a row whose deletion cascades to it.
+ */
+export function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
+  const deps = ref.dependsOn ?? [];
+  return ctx.history.ops.some(
+    (o) =>
+      o !== op &&
+      (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) ||
+        o.effect.inserts.some((i) => sameRef(i, ref)) ||
+        (includeUpdates && o.effect.updates.some((u) => sameRef(u.row, ref)))),
+  );
 }
 
 export function describeRef(ref: RowRef): string {

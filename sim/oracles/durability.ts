@@ -2,18 +2,7 @@
 // acknowledged, its inserted rows are present and its updated values hold, unless another
 // operation touches the same row.
 import type { Violation } from "../world.ts";
-import { describeRef, findRow, type JudgeContext, sameRef, valuesMatch } from "./context.ts";
-import type { OpRecord, RowRef } from "./history.ts";
-
-function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
-  return ctx.history.ops.some(
-    (o) =>
-      o !== op &&
-      (o.effect.deletes.some((d) => sameRef(d, ref)) ||
-        o.effect.inserts.some((i) => sameRef(i, ref)) ||
-        (includeUpdates && o.effect.updates.some((u) => sameRef(u.row, ref)))),
-  );
-}
+import { describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
 
 export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];

@@ -11,6 +11,8 @@ export interface RowRef {
   readonly table: TableKey;
   readonly column: string;
   readonly value: Scalar;
+  /** Rows whose deletion removes this one too (an edge's endpoints: the delete cascades). */
+  readonly dependsOn?: readonly RowRef[];
 }
 
 /** The logical effect an operation intends, as the harness computes it from the request. */

@@ -19,6 +19,7 @@ export async function recoverAndCheckLiveness(world: World, history: History, pr
   // The restart comes after every crashed committer's lease has run out (under `ownerLease` a
   // live lease would rightly keep recovery away from its sidecar).
   await world.sleep(LEASE_TTL_MS + 1);
+  world.failpoints.disarmAll();
   const env = world.env(world.process("restart"));
   let g: Omnigraph;
   try {

@@ -8,10 +8,10 @@ import type { OpKind, OpRecord } from "./history.ts";
 
 /** Errors an operation of each kind may end with on any correct engine. */
 const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
-  mutate: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged"],
-  load: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged"],
+  mutate: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged", "LanceCommitConflict"],
+  load: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged", "LanceCommitConflict"],
   open: ["InjectedFailure"],
-  schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "InjectedFailure"],
+  schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "InjectedFailure", "ExpectedVersionMismatch", "LanceCommitConflict"],
   optimize: ["RecoveryRequired", "SchemaApplyLocked", "InjectedFailure"],
   ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
   refresh: ["InjectedFailure"],
