@@ -1,0 +1,151 @@
+// Each oracle, shown going red on a planted defect and staying green without it. The oracles
+// are functions of what a finished universe left (trace, history, published snapshots, raw
+// store), so the defects are planted there directly.
+import { expect, test } from "vitest";
+import { PROFILES } from "../../engine/fixes.ts";
+import { Omnigraph } from "../../engine/graph/omnigraph.ts";
+import { GRAPH_COMMIT_RECOVERIES } from "../../engine/manifest/layout.ts";
+import { compileSchema } from "../../engine/schema/catalog-builder.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
+import type { Row, TableKey, Version } from "../../engine/storage/types.ts";
+import { auditedOnce } from "../../sim/oracles/audit.ts";
+import { failedOpsAllOrNothing } from "../../sim/oracles/atomicity.ts";
+import { cardinalityAndIntegrity } from "../../sim/oracles/card-ri.ts";
+import type { JudgeContext } from "../../sim/oracles/context.ts";
+import { ackedWritesVisible } from "../../sim/oracles/durability.ts";
+import { type Effect, type Expectation, History, NO_EFFECT, type OpKind, type OpRecord } from "../../sim/oracles/history.ts";
+import { recoverAndCheckLiveness } from "../../sim/oracles/liveness.ts";
+import { operationsEndAsAllowed } from "../../sim/oracles/op-policy.ts";
+import type { PublishedSnapshot } from "../../sim/oracles/published.ts";
+import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
+import type { Actor } from "../../sim/scheduler.ts";
+import type { TraceEvent } from "../../sim/trace.ts";
+import { runUniverse } from "../../sim/universe.ts";
+import { VirtualStore } from "../../sim/store/virtual-store.ts";
+import { CARD_SCHEMA } from "../../scenarios/kit/schemas.ts";
+
+const catalog = compileSchema(CARD_SCHEMA);
+
+function snap(version: number, at: number, tables: Record<string, Row[]>): PublishedSnapshot {
+  return { version: version as Version, at, tables: new Map(Object.entries(tables) as [TableKey, Row[]][]), snapshot: null as never };
+}
+
+function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
+  return {
+    id: 1,
+    kind: "mutate" as OpKind,
+    actor: { name: "a", status: "done" } as Actor,
+    effect: NO_EFFECT,
+    expect: {} as Expectation,
+    start: 0,
+    end: 10,
+    status: "ok",
+    errorKind: null,
+    errorMessage: null,
+    ...partial,
+  };
+}
+
+function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; events?: TraceEvent[]; raw?: VirtualStore }): JudgeContext {
+  const history = new History(null as never);
+  history.ops.push(...(parts.ops ?? []));
+  return { events: parts.events ?? [], history, snapshots: parts.snapshots ?? [], catalog, raw: parts.raw ?? new VirtualStore() };
+}
+
+const people = (...ids: string[]) => ids.map((id) => ({ id }));
+const alice = { table: "node:Person" as const, column: "id", value: "Alice" };
+const bob = { table: "node:Person" as const, column: "id", value: "Bob" };
+
+test("card-and-integrity: red on two edges for one source under @card(0..1) and on a dangling edge", () => {
+  const good = snap(3, 5, { "node:Person": people("Alice"), "node:Company": people("Acme", "Beta"), "edge:WorksAt": [{ id: "e1", src: "Alice", dst: "Acme" }] });
+  expect(cardinalityAndIntegrity(ctx({ snapshots: [good] }))).toEqual([]);
+  const twoEdges = snap(4, 6, { ...Object.fromEntries(good.tables), "edge:WorksAt": [{ id: "e1", src: "Alice", dst: "Acme" }, { id: "e2", src: "Alice", dst: "Beta" }] });
+  expect(cardinalityAndIntegrity(ctx({ snapshots: [twoEdges] })).map((v) => v.kind)).toEqual(["card-violated"]);
+  const dangling = snap(5, 7, { ...Object.fromEntries(good.tables), "edge:Knows": [{ id: "k1", src: "Alice", dst: "Ghost" }] });
+  expect(cardinalityAndIntegrity(ctx({ snapshots: [dangling] })).map((v) => v.kind)).toEqual(["dangling-edge"]);
+});
+
+test("acked-writes-visible: red when a snapshot after the ack lacks the acknowledged row", () => {
+  const insert = op({ label: "insert Alice", effect: { inserts: [alice], deletes: [], updates: [] }, end: 10 });
+  const shows = [snap(2, 8, { "node:Person": people("Alice") }), snap(3, 12, { "node:Person": people("Alice") })];
+  expect(ackedWritesVisible(ctx({ ops: [insert], snapshots: shows }))).toEqual([]);
+  const loses = [snap(2, 8, { "node:Person": people("Alice") }), snap(3, 12, { "node:Person": [] })];
+  expect(ackedWritesVisible(ctx({ ops: [insert], snapshots: loses })).map((v) => v.kind)).toEqual(["acked-write-lost"]);
+  // A later delete of the same row is allowed to remove it.
+  const del = op({ label: "delete Alice", effect: { inserts: [], deletes: [alice], updates: [] }, start: 11, end: 12 });
+  expect(ackedWritesVisible(ctx({ ops: [insert, del], snapshots: loses }))).toEqual([]);
+});
+
+test("failed-ops-all-or-nothing: red when a failed operation is half visible", () => {
+  const effect: Effect = { inserts: [alice, bob], deletes: [], updates: [] };
+  const failed = op({ label: "insert Alice and Bob", effect, status: "err", errorKind: "InjectedFailure", start: 0 });
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed], snapshots: [snap(2, 5, { "node:Person": people("Alice", "Bob") })] }))).toEqual([]);
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed], snapshots: [snap(2, 5, { "node:Person": [] })] }))).toEqual([]);
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed], snapshots: [snap(2, 5, { "node:Person": people("Alice") })] })).map((v) => v.kind)).toEqual(["partial-effect"]);
+});
+
+test("audited-once: red when one operation has two audit rows", async () => {
+  const raw = new VirtualStore();
+  await raw.datasets.create(GRAPH_COMMIT_RECOVERIES);
+  const row = (id: string, operation: string) => ({ id, operation_id: operation, recovery_kind: "RolledForward" });
+  await raw.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, 1 as Version, { op: "Append", rows: [row("r1", "op-1"), row("r2", "op-2")] });
+  expect(await auditedOnce(ctx({ raw }))).toEqual([]);
+  await raw.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, 2 as Version, { op: "Append", rows: [row("r3", "op-1")] });
+  expect((await auditedOnce(ctx({ raw }))).map((v) => v.kind)).toEqual(["audit-duplicated"]);
+});
+
+test("live-sidecars-untouched: red when another actor deletes a sidecar while its writer runs", () => {
+  const key = "__recovery/01X.json";
+  const put: TraceEvent = { e: "io", actor: "writer", op: "objects.put", args: { key }, ok: null };
+  const del = (actor: string): TraceEvent => ({ e: "io", actor, op: "objects.delete", args: { key }, ok: null });
+  const writer = op({ label: "writer: insert", actor: { name: "writer", status: "done" } as Actor, start: 0, end: 5 });
+  expect(liveSidecarsUntouched(ctx({ ops: [writer], events: [put, del("writer")] }))).toEqual([]);
+  expect(liveSidecarsUntouched(ctx({ ops: [writer], events: [put, del("opener")] })).map((v) => v.kind)).toEqual(["live-sidecar-deleted"]);
+  // Once the writer's operation ended, recovery may take its sidecar.
+  const events = [put, { e: "pad" }, { e: "pad" }, { e: "pad" }, { e: "pad" }, { e: "pad" }, del("opener")] as TraceEvent[];
+  expect(liveSidecarsUntouched(ctx({ ops: [writer], events }))).toEqual([]);
+});
+
+test("operations-end-as-allowed: red on a wedged write, a spurious storage error, a failed must-succeed, a successful must-fail", () => {
+  const err = (label: string, kind: OpKind, errorKind: string, expect: Expectation = {}) => op({ label, kind, status: "err", errorKind, errorMessage: errorKind, expect });
+  expect(operationsEndAsAllowed(ctx({ ops: [err("stale update", "mutate", "ExpectedVersionMismatch")] }))).toEqual([]);
+  const kinds = operationsEndAsAllowed(
+    ctx({
+      ops: [
+        err("write", "mutate", "DriftAhead"),
+        err("write", "mutate", "StorageFailure"),
+        err("open", "open", "ExpectedVersionMismatch"),
+        err("optimize", "optimize", "ExpectedVersionMismatch"),
+        err("update", "mutate", "ExpectedVersionMismatch", { mustSucceed: { violation: "maintenance-failed-logical-write", why: "" } }),
+        op({ label: "stale update", expect: { mustFail: { kind: "ExpectedVersionMismatch", violation: "stale-write-succeeded", why: "" } } }),
+      ],
+    }),
+  ).map((v) => v.kind);
+  expect(kinds).toEqual(["wedged-write", "spurious-storage-failure", "open-failed", "maintenance-failed", "maintenance-failed-logical-write", "stale-write-succeeded"]);
+});
+
+test("liveness: red when drift no sidecar covers survives recovery, and the next write is wedged", async () => {
+  const plantDrift = async (plant: boolean) =>
+    runUniverse({
+      seed: 1,
+      fixes: PROFILES.seed,
+      spec: {
+        name: "planted/drift",
+        async direct(world) {
+          const history = new History(world);
+          const env = world.env(world.process("setup"));
+          await Omnigraph.init(env, CARD_SCHEMA);
+          if (plant) {
+            // A commit published nowhere and covered by no sidecar: what B8 leaves behind.
+            const path = tablePathForTableKey("node:Person");
+            await env.storage.datasets.commit(path, null, 1 as Version, { op: "Append", rows: [{ id: "ghost" }] });
+          }
+          const probe = { kind: "insertNode", type: "Person", props: { name: "probe" } } as const;
+          await recoverAndCheckLiveness(world, history, { op: probe, row: alice });
+          for (const v of operationsEndAsAllowed({ ...ctx({}), history })) world.violation(v.kind, v.message);
+        },
+      },
+    });
+  expect((await plantDrift(false)).violations).toEqual([]);
+  expect((await plantDrift(true)).violations.map((v) => v.kind)).toEqual(["drift-after-recovery", "wedged-write"]);
+});
