@@ -48,6 +48,7 @@ export interface UniverseResult {
   readonly seed: number;
   readonly verdict: "pass" | "fail";
   readonly violations: readonly Violation[];
+  /** SHA-256 of the canonical trace; computed on first read (hashing every universe of a search costs). */
   readonly traceHash: string;
   /** The tape that replays this universe. */
   readonly tape: readonly number[];
@@ -74,11 +75,15 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
   reportHarnessErrors(world);
   const verdict = world.violations.length === 0 ? "pass" : "fail";
   world.trace.emit({ e: "verdict", verdict, violations: world.violations.map((v) => v.kind) });
+  let hash: string | null = null;
   return {
     seed: options.seed,
     verdict,
     violations: world.violations,
-    traceHash: world.trace.hash(),
+    get traceHash() {
+      hash ??= world.trace.hash();
+      return hash;
+    },
     tape: world.sched.tape,
     steps: world.sched.stepCount,
     trace: world.trace,

@@ -8,6 +8,7 @@ import {
   SCHEMA_IR_FILE,
   SCHEMA_SOURCE_FILE,
   SCHEMA_STATE_FILE,
+  type SchemaContractCheck,
   type SchemaContractTexts,
   stagingName,
   validateSchemaContract,
@@ -28,9 +29,26 @@ export async function validateSchemaState(env: Env): Promise<Catalog> {
     irJson: await o.get(SCHEMA_IR_FILE),
     stateJson: await o.get(SCHEMA_STATE_FILE),
   };
-  const check = validateSchemaContract(texts);
+  const check = validateCached(texts);
   if (!check.ok) throw contractError(check.error.message);
   return check.catalog;
+}
+
+/**
+ * `validateSchemaContract` is a pure function of the three texts, and every write runs it on the
+ * same texts: remember the last few results. (Catalogs are immutable, so sharing one is safe.)
+ */
+const recent = new Map<string, SchemaContractCheck>();
+
+function validateCached(texts: SchemaContractTexts): SchemaContractCheck {
+  const key = `${texts.source}\u0000${texts.irJson}\u0000${texts.stateJson}`;
+  let check = recent.get(key);
+  if (!check) {
+    check = validateSchemaContract(texts);
+    if (recent.size >= 16) recent.delete(recent.keys().next().value!);
+    recent.set(key, check);
+  }
+  return check;
 }
 
 function contractError(reason: string): OmniError<"SchemaContractInvalid"> {
