@@ -10,9 +10,10 @@ export function listCommand(options: { json?: boolean }): number {
   }
   const w = Math.max(...SCENARIOS.map((s) => s.name.length));
   const bw = Math.max(...SCENARIOS.map((s) => s.bug.length));
-  const pw = Math.max(...SCENARIOS.map((s) => (s.redProfile ?? "never").length));
+  const red = (s: (typeof SCENARIOS)[number]) => (s.redProfile ? `red on ${s.redProfile}` : "never red");
+  const pw = Math.max(...SCENARIOS.map((s) => red(s).length));
   for (const s of SCENARIOS) {
-    console.log(`${s.name.padEnd(w)}  ${s.bug.padEnd(bw)}  red on ${(s.redProfile ?? "never").padEnd(pw)}  ${s.summary}`);
+    console.log(`${s.name.padEnd(w)}  ${s.bug.padEnd(bw)}  ${red(s).padEnd(pw)}  ${s.summary}`);
   }
   return 0;
 }

@@ -8,8 +8,10 @@ import type { JudgeContext } from "./context.ts";
 export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
   const seen = new Set<string>();
+  // One report per broken fact (the first snapshot that shows it), not one per snapshot.
   const report = (v: Violation) => {
-    const key = `${v.kind}:${v.message}`;
+    const d = v.details as Record<string, unknown>;
+    const key = `${v.kind}:${String(d.edge)}:${String(d.source ?? d.id)}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(v);
