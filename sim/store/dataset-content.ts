@@ -81,9 +81,17 @@ export function fragmentIds(content: DatasetContent): ReadonlySet<FragmentId> {
 }
 
 /** The content as `checkout` returns it: rows sorted by id (ties keep fragment order). */
+/** Sorted rows per (immutable) content: checkouts of a version are frequent and its rows never change. */
+const sortedRows = new WeakMap<DatasetContent, readonly Row[]>();
+
 export function snapshotOf(content: DatasetContent, at: Version): DatasetSnapshot {
-  const rows = content.fragments.flatMap((f) => f.rows);
-  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let rows = sortedRows.get(content);
+  if (!rows) {
+    const all = content.fragments.flatMap((f) => f.rows);
+    all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    rows = Object.freeze(all);
+    sortedRows.set(content, rows);
+  }
   return { version: at, rows, indices: [...content.indices], fragments: content.fragments.length };
 }
 

@@ -55,8 +55,7 @@ export class VirtualManifest implements ManifestStore {
   async load(branch: Branch, at?: Version): Promise<ManifestSnapshot> {
     const chain = chainOf(this.refs(), branch, OWNER);
     const entry = at === undefined ? chain.head : entryAt(chain, branch, at);
-    const rows = [...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow);
-    return { branch, version: entry.version, rows };
+    return { branch, version: entry.version, rows: sortedRowsOf(entry) };
   }
 
   async merge(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Promise<Version> {
@@ -112,6 +111,18 @@ export class VirtualManifest implements ManifestStore {
     if (this.current === null) throw new StorageError("NotFound", "Dataset at path __manifest was not found");
     return this.current;
   }
+}
+
+/** Sorted rows per (immutable) version: loads are frequent and a version's rows never change. */
+const sortedRows = new WeakMap<ManifestVersion, readonly ManifestRow[]>();
+
+function sortedRowsOf(entry: ManifestVersion): readonly ManifestRow[] {
+  let rows = sortedRows.get(entry);
+  if (!rows) {
+    rows = Object.freeze([...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow));
+    sortedRows.set(entry, rows);
+  }
+  return rows;
 }
 
 /** Frozen copies keyed by objectId; two rows for one objectId make the merge ambiguous, as in Lance. */
