@@ -38,7 +38,8 @@ export async function explain(op: FidelityOp, v: Outcome, l: Outcome, ctx: Expla
   if (named === undefined || virtualHead === undefined || !("ds" in op)) return undefined;
   // A +0 optimize maps two model versions onto one Lance version: a cleanup then removes the
   // model's older one while Lance keeps it as HEAD, and a read of it succeeds on Lance only.
-  if ((isVersionNotFound(v) || isVersionNotFound(l)) && named < virtualHead && !ctx.vmap.inStep(ctx.key, named, virtualHead)) {
+  // (The other way round, Lance missing a version the model has, has no such explanation.)
+  if (isVersionNotFound(v) && l.ok && named < virtualHead && !ctx.vmap.inStep(ctx.key, named, virtualHead)) {
     return `${KNOWN_DIVERGENCES.versionArithmetic}: the named version and HEAD are one Lance version, after an optimize that added none`;
   }
   if (op.kind === "datasets.commit" && (isConflict(v) || isConflict(l)) && named < virtualHead) {
