@@ -1,21 +1,27 @@
 // `omnisim hunt`: every scenario on its red profile and on `fixed`, with a budget of
 // universes per cell, a progress bar on a terminal, and a closing table. Exit 0 when every
-// cell is as expected (red where the bug lives, green on `fixed`), 1 otherwise.
+// cell is as expected (red where the bug lives, green on `fixed`), 1 otherwise. The portfolio
+// is the default strategy; each cell's first failure is shrunk (unless `--no-shrink`), its tape
+// written, and with `--save` added to the seed ledger.
 import { performance } from "node:perf_hooks";
 import cliProgress from "cli-progress";
 import type { ProfileName } from "../../engine/fixes.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
-import { searchSeeds } from "../../sim/search.ts";
+import { searchSeeds, type SearchSummary } from "../../sim/search.ts";
+import { exploreSchedules } from "../../sim/strategies/dfs-search.ts";
 import { parseCount, parseSeed, resolveProfile, resolveScenario } from "../args.ts";
-import { parseStrategy, strategyFor } from "../strategies.ts";
+import { saveTarget } from "../ledger.ts";
+import { afterFailure } from "../failure.ts";
+import { parseStrategyChoice, seededStrategies, type StrategyChoice, type StrategyFlags, strategyLabel } from "../strategies.ts";
 
-export interface HuntFlags {
+export interface HuntFlags extends StrategyFlags {
   budget?: string;
   seed?: string;
-  strategy?: string;
   scenario?: string[];
   json?: boolean;
+  shrink?: boolean;
+  save?: boolean | string;
 }
 
 /** Universes per cell when no `--budget` is given. */
@@ -40,6 +46,10 @@ interface Row {
   symptom: boolean;
   elapsedMs: number;
   asExpected: boolean;
+  /** The portfolio member that found the first failure. */
+  member: string | null;
+  /** The first failure's tape length, before and after shrinking (equal with --no-shrink). */
+  tape: { before: number; after: number; shrinkMs: number | null; file: string } | null;
 }
 
 function cellsOf(scenarios: readonly Scenario[]): Cell[] {
@@ -54,7 +64,8 @@ function cellsOf(scenarios: readonly Scenario[]): Cell[] {
 export async function huntCommand(flags: HuntFlags): Promise<number> {
   const budget = flags.budget !== undefined ? parseCount(flags.budget, "--budget") : DEFAULT_HUNT_BUDGET;
   const fromSeed = flags.seed !== undefined ? parseSeed(flags.seed) : 1;
-  const strategy = parseStrategy(flags.strategy ?? "random");
+  const choice = parseStrategyChoice(flags, "portfolio");
+  saveTarget(flags.save);
   const scenarios = flags.scenario?.length ? flags.scenario.map(resolveScenario) : SCENARIOS;
   const cells = cellsOf(scenarios);
   const bar =
@@ -69,19 +80,28 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   let done = 0;
   for (const cell of cells) {
     const profile = resolveProfile(cell.profile);
+    const spec = formSpec(cell.scenario, "searched");
     const started = performance.now();
-    const summary = await searchSeeds({
-      spec: formSpec(cell.scenario, "searched"),
-      fixes: profile.fixes,
-      fromSeed,
-      universes: budget,
-      strategyFor: strategyFor(strategy),
-      keepGoing: !cell.expectRed,
-      onUniverse: () => bar?.update(++done, { cell: `${cell.scenario.name} on ${cell.profile}` }),
-    });
+    const onUniverse = () => bar?.update(++done, { cell: `${cell.scenario.name} on ${cell.profile}` });
+    const { summary, member } = await searchCell(choice, spec, profile.fixes, fromSeed, budget, !cell.expectRed, onUniverse);
     done += budget - summary.universes;
     bar?.update(done);
     const first = summary.firstFailure;
+    const elapsedMs = Math.round(performance.now() - started);
+    let tape: Row["tape"] = null;
+    if (first) {
+      const r = await afterFailure({
+        scenario: cell.scenario,
+        form: "searched",
+        spec,
+        profile,
+        strategy: strategyLabel(choice),
+        result: first,
+        shrink: flags.shrink ?? true,
+        ...(flags.save !== undefined ? { save: flags.save } : {}),
+      });
+      tape = { before: first.tape.length, after: r.tape.length, shrinkMs: r.shrunk?.ms ?? null, file: r.tapeFile };
+    }
     rows.push({
       scenario: cell.scenario.name,
       bug: cell.scenario.bug,
@@ -92,18 +112,48 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
       firstFailingSeed: first?.seed ?? null,
       firstViolation: first ? first.violations[0]!.kind : null,
       symptom: first ? cell.scenario.symptoms.includes(first.violations[0]!.kind) : false,
-      elapsedMs: Math.round(performance.now() - started),
+      elapsedMs,
       asExpected: cell.expectRed === (first !== null),
+      member: first ? member(first.seed) : null,
+      tape,
     });
   }
   bar?.stop();
   printTable(rows);
-  if (flags.json) console.log(JSON.stringify({ budget, strategy, rows }));
+  if (flags.json) console.log(JSON.stringify({ budget, strategy: choice.name, strategyLabel: strategyLabel(choice), rows }));
   return rows.every((r) => r.asExpected) ? 0 : 1;
 }
 
+/** One cell's search: seeded strategies over `budget` seeds, or exhaustive search capped at `budget` universes. */
+async function searchCell(
+  choice: StrategyChoice,
+  spec: ReturnType<typeof formSpec>,
+  fixes: ReturnType<typeof resolveProfile>["fixes"],
+  fromSeed: number,
+  budget: number,
+  keepGoing: boolean,
+  onUniverse: () => void,
+): Promise<{ summary: SearchSummary; member: (seed: number) => string }> {
+  if (choice.name === "dfs") {
+    const s = await exploreSchedules({
+      spec,
+      fixes,
+      seed: fromSeed,
+      preemptions: choice.preemptions!,
+      reduction: choice.reduction ?? true,
+      maxUniverses: budget,
+      keepGoing,
+      onUniverse,
+    });
+    return { summary: s, member: () => strategyLabel(choice) };
+  }
+  const seeded = await seededStrategies(choice, spec, fixes);
+  const summary = await searchSeeds({ spec, fixes, fromSeed, universes: budget, strategyFor: seeded.forSeed, keepGoing, onUniverse });
+  return { summary, member: seeded.describe };
+}
+
 function printTable(rows: readonly Row[]): void {
-  const header = ["scenario", "bug", "profile", "expect", "universes", "violations", "first failing seed", "violation", "ms", ""];
+  const header = ["scenario", "bug", "profile", "expect", "universes", "violations", "first failing seed", "violation", "tape", "ms", ""];
   const body = rows.map((r) => [
     r.scenario,
     r.bug,
@@ -113,6 +163,7 @@ function printTable(rows: readonly Row[]): void {
     String(r.violations),
     r.firstFailingSeed === null ? "-" : String(r.firstFailingSeed),
     r.firstViolation === null ? "-" : r.symptom ? r.firstViolation : `${r.firstViolation} (another bug)`,
+    r.tape === null ? "-" : r.tape.shrinkMs === null ? String(r.tape.after) : `${r.tape.before}->${r.tape.after}`,
     String(r.elapsedMs),
     r.asExpected ? "ok" : "UNEXPECTED",
   ]);

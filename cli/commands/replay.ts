@@ -1,17 +1,18 @@
 // `omnisim replay <scenario> --seed S`: one universe, as a readable timeline, its verdict and
-// its trace hash.
-import { writeFileSync } from "node:fs";
+// its trace hash. With `--tape FILE` the tape decides every choice; a tape file written by
+// `run`, `hunt` or `shrink` also names its seed, profile and form, used when not given here.
+import { readFileSync, writeFileSync } from "node:fs";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
 import { parseSeed, readTape, resolveProfile, resolveScenario, UsageError } from "../args.ts";
-import { parseStrategy, replayStrategy, strategyFor } from "../strategies.ts";
+import { profileOfLabel } from "../ledger.ts";
+import { parseStrategyChoice, replayStrategy, seededStrategies, type StrategyFlags } from "../strategies.ts";
 import { renderTimeline } from "../timeline.ts";
 
-export interface ReplayFlags {
+export interface ReplayFlags extends StrategyFlags {
   seed?: string;
   profile?: string;
   fix?: string[];
-  strategy?: string;
   tape?: string;
   trace?: string;
   scripted?: boolean;
@@ -21,18 +22,23 @@ export interface ReplayFlags {
 
 export async function replayCommand(name: string, flags: ReplayFlags): Promise<number> {
   const scenario = resolveScenario(name);
-  const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
-  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : 1;
-  if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
   const tape = flags.tape !== undefined ? readTape(flags.tape) : null;
-  const strategyName = parseStrategy(flags.strategy ?? "random");
-  const strategy = tape ? replayStrategy(tape.tape) : strategyFor(strategyName)(seed);
-  const result = await runUniverse({
-    spec: formSpec(scenario, flags.scripted ? "scripted" : "searched"),
-    seed,
-    fixes: profile.fixes,
-    strategy,
-  });
+  const meta = tape && flags.tape !== undefined ? tapeMeta(flags.tape) : {};
+  if (tape?.scenario !== undefined && tape.scenario !== scenario.name) {
+    throw new UsageError(`tape file ${flags.tape} was recorded for scenario ${tape.scenario}, not ${scenario.name}`);
+  }
+  const profile =
+    flags.profile === undefined && (flags.fix ?? []).length === 0 && tape?.profile !== undefined
+      ? profileFromFile(tape.profile, flags.tape!)
+      : resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
+  const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (tape?.seed ?? 1);
+  const scripted = flags.scripted ?? meta.form === "scripted";
+  if (scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
+  const choice = parseStrategyChoice(flags, "random");
+  if (choice.name === "dfs" && !tape) throw new UsageError("a schedule found by --strategy dfs replays from its tape: give --tape FILE");
+  const spec = formSpec(scenario, scripted ? "scripted" : "searched");
+  const strategy = tape ? replayStrategy(tape.tape) : (await seededStrategies(choice, spec, profile.fixes)).forSeed(seed);
+  const result = await runUniverse({ spec, seed, fixes: profile.fixes, strategy });
   if (flags.trace !== undefined) {
     try {
       writeFileSync(flags.trace, result.trace.jsonl().map((l) => `${l}\n`).join(""));
@@ -40,7 +46,7 @@ export async function replayCommand(name: string, flags: ReplayFlags): Promise<n
       throw new UsageError(`cannot write trace file ${flags.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
-  const form = flags.scripted ? "scripted" : "searched";
+  const form = scripted ? "scripted" : "searched";
   console.log(`${scenario.name} (${form}) on ${profile.label}, seed ${seed}${tape ? `, tape of ${tape.tape.length}` : ""}`);
   for (const line of renderTimeline(result.trace.events(), { verbose: flags.verbose ?? false })) console.log(line);
   const v = result.violations[0] ?? null;
@@ -56,8 +62,28 @@ export async function replayCommand(name: string, flags: ReplayFlags): Promise<n
         violation: v ? { kind: v.kind, message: v.message } : null,
         traceHash: result.traceHash,
         steps: result.steps,
+        form,
+        tape: result.tape,
       }),
     );
   }
   return result.verdict === "pass" ? 0 : 1;
+}
+
+function profileFromFile(label: string, file: string) {
+  try {
+    return profileOfLabel(label);
+  } catch (e) {
+    throw new UsageError(`tape file ${file} names a bad profile "${label}": ${(e as Error).message}`);
+  }
+}
+
+/** The form a tape file records, read loosely (older tape files have none). */
+function tapeMeta(path: string): { form?: string } {
+  try {
+    const data = JSON.parse(readFileSync(path, "utf8")) as { form?: unknown } | unknown[];
+    return !Array.isArray(data) && typeof data?.form === "string" ? { form: data.form } : {};
+  } catch {
+    return {};
+  }
 }

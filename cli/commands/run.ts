@@ -1,61 +1,155 @@
-// `omnisim run <scenario>`: universes from seed S upward; exit 0 when no oracle fired, 1 when
-// one did.
+// `omnisim run <scenario>`: universes from seed S upward (or, with `--strategy dfs`, every
+// schedule within the preemption bound); exit 0 when no oracle fired, 1 when one did. A failure
+// is shrunk and its tape written; with `--save` it joins the seed ledger.
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
 import { searchSeeds } from "../../sim/search.ts";
+import { exploreSchedules, type ExhaustiveSummary } from "../../sim/strategies/dfs-search.ts";
+import type { UniverseResult } from "../../sim/universe.ts";
 import { parseCount, parseSeed, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { saveTarget } from "../ledger.ts";
+import { afterFailure, type FailureReport, failureLines } from "../failure.ts";
 import { replayCommand } from "../replay-command.ts";
-import { parseStrategy, strategyFor } from "../strategies.ts";
+import {
+  type Guarantee,
+  guaranteeLines,
+  guaranteeOf,
+  seededStrategies,
+  type StrategyFlags,
+  parseStrategyChoice,
+  strategyArgv,
+  strategyLabel,
+} from "../strategies.ts";
 
-export interface RunFlags {
+/** Schedules `run --strategy dfs` explores at most, unless `--seeds` says otherwise. */
+export const DEFAULT_DFS_BUDGET = 20_000;
+
+export interface RunFlags extends StrategyFlags {
   profile?: string;
   fix?: string[];
   seeds?: string;
   seed?: string;
-  strategy?: string;
   json?: boolean;
   keepGoing?: boolean;
+  scripted?: boolean;
+  shrink?: boolean;
+  save?: boolean | string;
 }
 
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
   const scenario = resolveScenario(name);
   const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
   if (flags.seeds !== undefined && flags.seed !== undefined) throw new UsageError("give --seeds N or --seed S, not both");
+  if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
+  const choice = parseStrategyChoice(flags, "random");
+  saveTarget(flags.save);
   const fromSeed = flags.seed !== undefined ? parseSeed(flags.seed) : 1;
-  const universes = flags.seeds !== undefined ? parseCount(flags.seeds, "--seeds") : 1;
-  const strategy = parseStrategy(flags.strategy ?? "random");
+  const form = flags.scripted ? "scripted" : "searched";
+  const spec = formSpec(scenario, form);
+  const label = strategyLabel(choice);
   const started = performance.now();
-  const summary = await searchSeeds({
-    spec: formSpec(scenario, "searched"),
-    fixes: profile.fixes,
-    fromSeed,
-    universes,
-    strategyFor: strategyFor(strategy),
-    keepGoing: flags.keepGoing ?? false,
-  });
+  let universes: number;
+  let violations: number;
+  let first: UniverseResult | null;
+  let guarantee: Guarantee | null = null;
+  let exhaustive: ExhaustiveSummary | null = null;
+  let describe = (_seed: number) => label;
+  if (choice.name === "dfs") {
+    const max = flags.seeds !== undefined ? parseCount(flags.seeds, "--seeds") : DEFAULT_DFS_BUDGET;
+    exhaustive = await exploreSchedules({
+      spec,
+      fixes: profile.fixes,
+      seed: fromSeed,
+      preemptions: choice.preemptions!,
+      reduction: choice.reduction ?? true,
+      maxUniverses: max,
+      keepGoing: flags.keepGoing ?? false,
+    });
+    ({ universes, violations, firstFailure: first } = exhaustive);
+  } else {
+    const count = flags.seeds !== undefined ? parseCount(flags.seeds, "--seeds") : 1;
+    const seeded = await seededStrategies(choice, spec, profile.fixes);
+    describe = seeded.describe;
+    const summary = await searchSeeds({
+      spec,
+      fixes: profile.fixes,
+      fromSeed,
+      universes: count,
+      strategyFor: seeded.forSeed,
+      keepGoing: flags.keepGoing ?? false,
+    });
+    ({ universes, violations, firstFailure: first } = summary);
+    guarantee = guaranteeOf(seeded, fromSeed, summary.universes);
+  }
   const elapsedMs = Math.round(performance.now() - started);
-  const first = summary.firstFailure;
+  const formNote = form === "scripted" ? " (scripted)" : "";
+  let report: FailureReport | null = null;
   if (first) {
     const v = first.violations[0]!;
-    console.log(`FAIL ${scenario.name} on ${profile.label}: seed ${first.seed} after ${summary.universes} universe(s)`);
+    const via = choice.name === "portfolio" ? ` [${describe(first.seed)}]` : "";
+    console.log(`FAIL ${scenario.name}${formNote} on ${profile.label}: seed ${first.seed} after ${universes} universe(s)${via}`);
     console.log(`  ${v.kind}: ${v.message}`);
     console.log(`  trace ${first.traceHash}`);
-    console.log(`  replay: ${replayCommand(scenario.name, first.seed, profile, strategy)}`);
+    if (choice.name !== "dfs") {
+      console.log(`  replay: ${replayCommand(scenario.name, first.seed, profile, "random", [...strategyArgv(choice), ...(form === "scripted" ? ["--scripted"] : [])])}`);
+    }
+    report = await afterFailure({
+      scenario,
+      form,
+      spec,
+      profile,
+      strategy: label,
+      result: first,
+      shrink: flags.shrink ?? true,
+      ...(flags.save !== undefined ? { save: flags.save } : {}),
+    });
+    for (const line of failureLines(report, { schedule: true })) console.log(line);
+  } else if (exhaustive) {
+    const space = `${exhaustive.schedules} schedule(s)${exhaustive.redundant ? ` and ${exhaustive.redundant} redundant universe(s) cut by the reduction` : ""}`;
+    const bound = `${exhaustive.preemptions} preemption(s)${exhaustive.reduction ? "" : ", no reduction"}`;
+    console.log(
+      exhaustive.complete
+        ? `pass ${scenario.name}${formNote} on ${profile.label}: clean within ${bound}: ${space} explored, seed ${fromSeed} (${elapsedMs} ms)`
+        : `pass ${scenario.name}${formNote} on ${profile.label}: no violation in ${space}, but the space within ${bound} is not exhausted (raise --seeds) (${elapsedMs} ms)`,
+    );
   } else {
-    console.log(`pass ${scenario.name} on ${profile.label}: ${summary.universes} universe(s), no violation (${elapsedMs} ms)`);
+    console.log(`pass ${scenario.name}${formNote} on ${profile.label}: ${universes} universe(s), no violation (${elapsedMs} ms)`);
+    if (guarantee) for (const line of guaranteeLines(guarantee)) console.log(line);
   }
   if (flags.json) {
     console.log(
       JSON.stringify({
         scenario: scenario.name,
         profile: profile.label,
-        strategy,
-        universes: summary.universes,
-        violations: summary.violations,
+        strategy: choice.name,
+        universes,
+        violations,
         elapsedMs,
         firstFailure: first
-          ? { seed: first.seed, traceHash: first.traceHash, violation: { kind: first.violations[0]!.kind, message: first.violations[0]!.message } }
+          ? {
+              seed: first.seed,
+              traceHash: first.traceHash,
+              violation: { kind: first.violations[0]!.kind, message: first.violations[0]!.message },
+              tape: first.tape,
+              ...(choice.name === "portfolio" ? { member: describe(first.seed) } : {}),
+            }
           : null,
+        form,
+        strategyLabel: label,
+        guarantee,
+        exhaustive: exhaustive
+          ? {
+              schedules: exhaustive.schedules,
+              redundant: exhaustive.redundant,
+              complete: exhaustive.complete,
+              preemptions: exhaustive.preemptions,
+              reduction: exhaustive.reduction,
+              maxDepth: exhaustive.maxDepth,
+            }
+          : null,
+        shrunk: report?.shrunk ? { ...report.shrunk, tape: report.tape } : null,
+        tapeFile: report?.tapeFile ?? null,
+        savedTo: report?.savedTo ?? null,
       }),
     );
   }

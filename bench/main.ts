@@ -1,0 +1,49 @@
+// `npm run bench`: throughput and the scheduler's overhead, time to first failure per strategy,
+// exhaustive search with and without reduction, and shrinking. Prints a table per section and
+// writes bench/results.json. Numbers only: nothing here passes or fails on time.
+// `--quick` runs a smaller version of every section; `--only a,b` runs only those sections
+// (throughput, find, exhaustive, shrink).
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { benchExhaustive } from "./exhaustive.ts";
+import { benchFind } from "./find.ts";
+import { benchShrink } from "./shrink.ts";
+import { round } from "./table.ts";
+import { benchThroughput } from "./throughput.ts";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const onlyAt = args.indexOf("--only");
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? "").split(",")) : null;
+const wanted = (section: string) => only === null || only.has(section);
+
+const started = performance.now();
+const results: Record<string, unknown> = {
+  node: process.version,
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  quick,
+};
+
+async function section<T extends { lines: string[] }>(name: string, run: () => Promise<T>, pick: (r: T) => unknown): Promise<void> {
+  if (!wanted(name)) return;
+  const t0 = performance.now();
+  const r = await run();
+  const seconds = round((performance.now() - t0) / 1000, 1);
+  console.log(r.lines.join("\n"));
+  console.log(`(${name}: ${seconds} s)\n`);
+  results[name] = pick(r);
+  results[`${name}Seconds`] = seconds;
+}
+
+await section("throughput", () => benchThroughput({ quick }), (r) => r.result);
+await section("find", () => benchFind({ quick }), (r) => r.rows);
+await section("exhaustive", () => benchExhaustive({ quick }), (r) => r.rows);
+await section("shrink", () => benchShrink({ quick }), (r) => r.rows);
+
+results.totalSeconds = round((performance.now() - started) / 1000, 1);
+const out = join(import.meta.dirname, "results.json");
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`bench: ${results.totalSeconds} s in all; results in bench/results.json`);

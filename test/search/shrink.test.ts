@@ -1,0 +1,58 @@
+// Shrinking: the tape it returns is no longer than the original, still fails first with the same
+// violation kind on the same seed, and `omnisim replay --tape` replays it to that violation.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { expect, test } from "vitest";
+import { PROFILES } from "../../engine/fixes.ts";
+import { findScenario } from "../../scenarios/registry.ts";
+import { formSpec } from "../../scenarios/types.ts";
+import { firstKind, replayTape, shrinkTape } from "../../sim/shrink/shrink.ts";
+import { runUniverse } from "../../sim/universe.ts";
+import { omnisim } from "../cli/run-cli.ts";
+
+test("a shrunk tape is no longer than the original and fails first with the same kind", async () => {
+  const s = findScenario("demo-lost-update")!;
+  const spec = formSpec(s, "searched");
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 500 }), async (seed) => {
+      const original = await runUniverse({ spec, seed, fixes: PROFILES.seed });
+      fc.pre(original.verdict === "fail");
+      const kind = firstKind(original)!;
+      const shrunk = await shrinkTape({ spec, fixes: PROFILES.seed, seed, tape: original.tape });
+      expect(shrunk.kind).toBe(kind);
+      expect(shrunk.after).toBeLessThanOrEqual(original.tape.length);
+      const again = await replayTape({ spec, fixes: PROFILES.seed, seed, tape: shrunk.tape });
+      expect(firstKind(again)).toBe(kind);
+      expect(again.traceHash).toBe(shrunk.result.traceHash);
+    }),
+    { numRuns: 15, seed: 7 },
+  );
+});
+
+test("B2' shrinks to one switch between the two inserts", async () => {
+  const s = findScenario("card-concurrent-insert")!;
+  const spec = formSpec(s, "searched");
+  const original = await runUniverse({ spec, seed: 1, fixes: PROFILES.seed });
+  expect(firstKind(original)).toBe("card-violated");
+  const shrunk = await shrinkTape({ spec, fixes: PROFILES.seed, seed: 1, tape: original.tape });
+  expect(shrunk.after).toBeLessThan(shrunk.before);
+  expect(shrunk.tape.filter((v) => v !== 0)).toHaveLength(1);
+  await expect(shrinkTape({ spec, fixes: PROFILES.fixed, seed: 1, tape: original.tape })).rejects.toThrow(/does not reproduce/);
+});
+
+test("omnisim shrink prints the minimal schedule and writes a tape that omnisim replay --tape replays", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "omnisim-shrink-")), "b2.tape.json");
+  const shrink = omnisim("shrink", "card-concurrent-insert", "--seed", "1", "--out", out, "--json");
+  expect(shrink.code).toBe(1);
+  expect(shrink.stdout).toContain("minimal schedule:");
+  expect(shrink.stdout).toMatch(/^\s+\d+\s+insert-(acme|beta)\s+/m);
+  const j = shrink.json as { before: number; after: number; tape: number[]; traceHash: string; violation: { kind: string } };
+  expect(j.violation.kind).toBe("card-violated");
+  expect(j.after).toBeLessThanOrEqual(j.before);
+  expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ scenario: "card-concurrent-insert", seed: 1, profile: "seed", tape: j.tape });
+  const replay = omnisim("replay", "card-concurrent-insert", "--tape", out, "--json");
+  expect(replay.code).toBe(1);
+  expect(replay.json).toMatchObject({ verdict: "fail", seed: 1, traceHash: j.traceHash, violation: { kind: "card-violated" } });
+});
