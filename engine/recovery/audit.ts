@@ -28,6 +28,17 @@ export async function recordAudit(
   await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
   if (env.fixes.auditOnce && (await alreadyAudited(env, sidecar.operation_id, kind))) return;
   const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
+  await appendAuditRow(env, sidecar, graphCommitId, kind, outcomes);
+}
+
+/** The audit row itself, linked to the recovery's graph commit. */
+export async function appendAuditRow(
+  env: Env,
+  sidecar: RecoverySidecar,
+  graphCommitId: string,
+  kind: RecoveryKind,
+  outcomes: readonly TableOutcome[],
+): Promise<void> {
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
     op: "Append",

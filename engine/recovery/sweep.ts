@@ -6,11 +6,12 @@ import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
 import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
-import { GRAPH_COMMIT_RECOVERIES, sidecarKey } from "../manifest/layout.ts";
+import { sidecarKey } from "../manifest/layout.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "../schema-state/recover.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
+import { appendAuditRow } from "./audit.ts";
 import { processSidecar, type SidecarOutcome } from "./process.ts";
 import { listSidecars, type RecoverySidecar } from "./sidecar.ts";
 
@@ -108,21 +109,6 @@ async function discardOrphanedBranchSidecar(env: Env, coordinator: Coordinator, 
   const main = await coordinator.refreshUnlocked();
   const graphCommitId = await appendGraphCommit(env, null, main.version, RECOVERY_ACTOR);
   await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);
-  const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
-  await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
-    op: "Append",
-    rows: [
-      {
-        id: env.ids.ulid(),
-        graph_commit_id: graphCommitId,
-        recovery_kind: "OrphanedBranchDiscarded",
-        recovery_for_actor: sidecar.actor_id,
-        operation_id: sidecar.operation_id,
-        sidecar_writer_kind: sidecar.writer_kind,
-        per_table_outcomes_json: "[]",
-        created_at: env.clock.now(),
-      },
-    ],
-  });
+  await appendAuditRow(env, sidecar, graphCommitId, "OrphanedBranchDiscarded", []);
   await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
 }
