@@ -39,7 +39,6 @@ export interface RunFlags extends StrategyFlags {
 export async function runCommand(name: string, flags: RunFlags): Promise<number> {
   const scenario = resolveScenario(name);
   const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
-  if (flags.seeds !== undefined && flags.seed !== undefined) throw new UsageError("give --seeds N or --seed S, not both");
   if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
   const choice = parseStrategyChoice(flags, "random");
   saveTarget(flags.save);

@@ -6,6 +6,7 @@ import { healPendingSidecars } from "../recovery/sweep.ts";
 import { bumpingPublishOptions } from "../write/commit-section.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
 import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
+import type { Catalog } from "../schema/catalog.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Handle } from "./handle.ts";
 
@@ -16,11 +17,14 @@ export async function healHandle(h: Handle): Promise<void> {
   if (await healPendingSidecars(h.env, h.coordinator, h.queues, bumpingPublishOptions(h.env, null))) await reloadSchemaIfSourceChanged(h);
 }
 
-/** `reload_schema_if_source_changed`. */
-export async function reloadSchemaIfSourceChanged(h: Handle): Promise<void> {
+/**
+ * `reload_schema_if_source_changed`. Outside a commit section the caller passes a validation
+ * that tolerates a schema apply renaming the files under it (`ensureSchemaState`).
+ */
+export async function reloadSchemaIfSourceChanged(h: Handle, validate: () => Promise<Catalog> = () => validateSchemaState(h.env)): Promise<void> {
   const source = await h.env.storage.objects.get(SCHEMA_SOURCE_FILE);
   if (source === h.schemaSource) return;
   compileSchema(source);
-  h.catalog = await validateSchemaState(h.env);
+  h.catalog = await validate();
   h.schemaSource = source;
 }

@@ -9,12 +9,14 @@ import { leaseGuardsCommits } from "../lease/policy.ts";
 import { bumpingPublishOptions } from "../write/commit-section.ts";
 import type { Handle } from "./handle.ts";
 import { recoverIfLeaseFree } from "./lease-recovery.ts";
+import { ensureSchemaState } from "./schema-guard.ts";
 import { reloadSchemaIfSourceChanged } from "./heal.ts";
 
 export async function refreshHandle(h: Handle): Promise<void> {
   if (leaseGuardsCommits(h.env)) {
-    if (await recoverIfLeaseFree(h.env, h.coordinator, h.id)) await reloadSchemaIfSourceChanged(h);
+    await recoverIfLeaseFree(h.env, h.coordinator, h.id);
     await h.coordinator.refresh();
+    await reloadSchemaIfSourceChanged(h, () => ensureSchemaState(h.env, h.coordinator, h.id));
     return;
   }
   const release = await h.queues.acquireMany(h.env, [SCHEMA_APPLY_SERIAL_KEY]);

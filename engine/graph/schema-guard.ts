@@ -21,8 +21,9 @@ export async function ensureSchemaState(env: Env, coordinator: Coordinator, who:
   const lease = await acquireLease(env, branchLeaseResource(coordinator.branch), `${who}/${env.ids.ulid()}`);
   try {
     await recoverUnderLease(env, coordinator, lease);
+    // Validate before giving the lease back: another apply may start renaming right after.
+    return await validateSchemaState(env);
   } finally {
     await releaseLease(env, lease);
   }
-  return validateSchemaState(env);
 }

@@ -46,7 +46,7 @@ export async function optimize(h: Handle): Promise<TableOptimizeStats[]> {
       "optimize requires a clean recovery state; reopen the graph to run the recovery sweep before optimizing",
     );
   }
-  await validateSchemaState(env);
+  await ensureSchemaState(env, h.coordinator, h.id);
   const snapshot = await readSnapshot(env, null);
   const stats: TableOptimizeStats[] = [];
   for (const tableKey of catalogTableKeys(h.catalog)) {
