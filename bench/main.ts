@@ -1,14 +1,16 @@
 // `npm run bench`: throughput and the scheduler's overhead, time to first failure per strategy,
-// exhaustive search with and without reduction, and shrinking. Prints a table per section and
-// writes bench/results.json. Numbers only: nothing here passes or fails on time.
+// exhaustive search with and without reduction, shrinking, and the cost of replaying on real
+// Lance. Prints a table per section and writes bench/results.json. Numbers only: nothing here
+// passes or fails on time.
 // `--quick` runs a smaller version of every section; `--only a,b` runs only those sections
-// (throughput, find, exhaustive, shrink).
+// (throughput, find, exhaustive, shrink, lance).
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchExhaustive } from "./exhaustive.ts";
 import { benchFind } from "./find.ts";
+import { benchLanceCost } from "./lance-cost.ts";
 import { benchShrink } from "./shrink.ts";
 import { round } from "./table.ts";
 import { benchThroughput } from "./throughput.ts";
@@ -42,6 +44,10 @@ await section("throughput", () => benchThroughput({ quick }), (r) => r.result);
 await section("find", () => benchFind({ quick }), (r) => r.rows);
 await section("exhaustive", () => benchExhaustive({ quick }), (r) => r.rows);
 await section("shrink", () => benchShrink({ quick }), (r) => r.rows);
+
+// Replaying on real Lance: scripted universes on both backends, ms per universe and the ratio
+// (bench/lance-cost.ts).
+await section("lance", () => benchLanceCost({ quick }), (r) => r.rows);
 
 results.totalSeconds = round((performance.now() - started) / 1000, 1);
 const out = join(import.meta.dirname, "results.json");

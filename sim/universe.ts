@@ -70,9 +70,13 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
   });
   const director = world.process("director");
   world.sched.spawn(director, "director", () => spec.direct(world), { director: true });
-  await world.run();
-  await spec.judge?.(world);
-  reportHarnessErrors(world);
+  try {
+    await world.run();
+    await spec.judge?.(world);
+    reportHarnessErrors(world);
+  } finally {
+    await world.backend.dispose?.();
+  }
   const verdict = world.violations.length === 0 ? "pass" : "fail";
   world.trace.emit({ e: "verdict", verdict, violations: world.violations.map((v) => v.kind) });
   let hash: string | null = null;

@@ -19,8 +19,13 @@ export interface Backend {
   readonly storage: Storage;
   /** Real I/O (Lance): the scheduler awaits each call instead of counting microtask turns. */
   readonly external: boolean;
-  /** The graph root handed to the engine. */
+  /** The graph root handed to the engine (never recorded in the trace). */
   readonly root: string;
+  /**
+   * Called once when the universe is over, after the oracles ran: closes connections and
+   * removes a real backend's directory. The virtual store has nothing to dispose.
+   */
+  dispose?(): Promise<void>;
 }
 
 /** Something an oracle or the harness found wrong. */

@@ -16,8 +16,8 @@ import {
   type Version,
   type VersionInfo,
 } from "../storage/types.ts";
+import { checkStaleCommit, countsReadFragments, staleFootprint } from "../storage/conflict-rule.ts";
 import { DATA_SCHEMA } from "./arrow-schemas.ts";
-import { checkStaleCommit } from "./conflict-rules.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
 import { branchNotFound, datasetExists, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
 import { atVersion, fragmentsOf, scanRows } from "./fragments.ts";
@@ -85,12 +85,12 @@ export class LanceDatasets implements DatasetStore {
       const intervening = ds.log.since(readVersion, branch);
       const txn = await planTransaction(ds.table, head, delta);
       if (intervening.length > 0) {
-        // LanceDB would rebase this stale commit silently; the adapter applies section 10.2.
-        const touched = new Set(txn.touchedAtHead);
-        if (delta.op === "Rewrite") {
-          for (const f of await atVersion(ds.table, readVersion, async () => fragmentsOf(await scanRows(ds.table)))) touched.add(f);
-        }
-        checkStaleCommit({ op: delta.op, touched }, intervening);
+        // LanceDB would rebase this stale commit silently; the adapter applies section 10.2
+        // (the seam's rule) to its op log, over Lance's real fragment ids.
+        const atRead = countsReadFragments(delta.op)
+          ? await atVersion(ds.table, readVersion, async () => fragmentsOf(await scanRows(ds.table)))
+          : [];
+        checkStaleCommit(staleFootprint(delta.op, txn.touchedAtHead, atRead), intervening);
       }
       const committed = await txn.commit();
       await ds.log.append(committed.added.map((a) => ({ ...a, readVersion, ref: null })));

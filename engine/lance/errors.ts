@@ -1,7 +1,7 @@
 // The StorageErrors the Lance backend raises: its own checks (worded as Lance words them, and
 // as the virtual store does), and LanceDB's errors classified by their text.
 import { StorageError } from "../storage/errors.ts";
-import type { Branch, LanceOp, Version } from "../storage/types.ts";
+import type { Branch, Version } from "../storage/types.ts";
 
 export const branchLabel = (branch: Branch): string => branch ?? "main";
 
@@ -29,21 +29,6 @@ export function readVersionAhead(branch: Branch, readVersion: Version, head: Ver
   return new StorageError(
     "InvalidInput",
     `Invalid input, read version ${readVersion} is ahead of ${branchLabel(branch)} HEAD ${head}`,
-  );
-}
-
-export function incompatible(ours: LanceOp, theirs: LanceOp, at: Version): StorageError {
-  return new StorageError(
-    "CommitConflict",
-    `Incompatible transaction: This ${ours} transaction is incompatible with concurrent transaction ${theirs} at version ${at}.`,
-  );
-}
-
-export function retryable(ours: LanceOp, theirs: LanceOp, at: Version): StorageError {
-  return new StorageError(
-    "RetryableCommitConflict",
-    `Retryable commit conflict for version ${at}: This ${ours} transaction was preempted by ` +
-      `concurrent transaction ${theirs} at version ${at}. Please retry.`,
   );
 }
 

@@ -1,6 +1,6 @@
 // The backend factory (a directory per universe, removed on dispose unless kept), reopening a
-// kept directory (the op log is durable), and the engine itself running on real Lance inside a
-// simulated world.
+// kept directory (the op log is durable), the engine itself running on real Lance inside a
+// simulated world, and the simulator's factory (sim/backends.ts) that runUniverse disposes.
 import { existsSync, mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { test, expect } from "vitest";
 import { lanceBackend, type LanceBackend } from "../../engine/lance/backend.ts";
 import { PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
+import { backendByName, backendDirectory, isBackendName, lanceBackendFactory, LOGICAL_ROOT } from "../../sim/backends.ts";
 import { runUniverse, type UniverseSpec } from "../../sim/universe.ts";
 import type { Backend } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA } from "../engine/helpers.ts";
@@ -84,16 +85,67 @@ test("the engine runs on real Lance in a simulated world, with the very trace it
   let backend: LanceBackend | undefined;
   const onLance: { value?: unknown } = {};
   const onModel: { value?: unknown } = {};
-  const lance = await runUniverse({ seed: 1, fixes: PROFILES.seed, backend: () => (backend = lanceBackend()), spec: insertsThenRead(onLance) });
+  // Kept: the universe disposes its backend when it ends, and this test still reads the directory.
+  const lance = await runUniverse({ seed: 1, fixes: PROFILES.seed, backend: () => (backend = lanceBackend({ keep: true })), spec: insertsThenRead(onLance) });
   const model = await runUniverse({ seed: 1, fixes: PROFILES.seed, spec: insertsThenRead(onModel) });
   try {
     expect(lance.violations).toEqual([]);
     expect(onLance.value).toEqual({ people: ["Alice", "Bob"], edges: [["Alice", "Acme"]] });
-    expect(await backend?.storage.objects.list("__recovery/")).toEqual([]);
+    expect(existsSync(backend!.root)).toBe(true);
+    expect(await backend!.storage.objects.list("__recovery/")).toEqual([]);
     // Same steps, same storage results, same scheduling: the same trace hash.
     expect(lance.traceHash).toBe(model.traceHash);
     expect(onModel.value).toEqual(onLance.value);
   } finally {
-    await backend?.dispose();
+    if (backend) await rm(backend.root, { recursive: true, force: true });
   }
+});
+
+test("the simulator's Lance factory: a fresh directory per universe, removed when the universe ends unless kept, and never in the trace", async () => {
+  const parent = mkdtempSync(join(tmpdir(), "omnisim-lance-test-"));
+  try {
+    const spec = (seen: { value?: unknown }) => insertsThenRead(seen);
+    const removed = await runUniverse({ seed: 1, fixes: PROFILES.seed, backend: lanceBackendFactory({ dir: parent }), spec: spec({}) });
+    const dir = backendDirectory(removed.world.backend)!;
+    expect(dir.startsWith(parent)).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+    expect(removed.world.backend.root).toBe(LOGICAL_ROOT);
+    const kept = await runUniverse({ seed: 1, fixes: PROFILES.seed, backend: backendByName("lance", { dir: parent, keep: true }), spec: spec({}) });
+    const keptDir = backendDirectory(kept.world.backend)!;
+    expect(keptDir).not.toBe(dir);
+    expect(existsSync(join(keptDir, "__manifest.lance"))).toBe(true);
+    expect(kept.trace.jsonl().some((line) => line.includes(parent))).toBe(false);
+    expect(kept.traceHash).toBe(removed.traceHash);
+    const model = await runUniverse({ seed: 1, fixes: PROFILES.seed, backend: backendByName("virtual"), spec: spec({}) });
+    expect(model.traceHash).toBe(kept.traceHash);
+    expect(backendDirectory(model.world.backend)).toBeNull();
+    expect(model.world.backend.root).toBe(LOGICAL_ROOT);
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+});
+
+test("backend names: `virtual` takes no directory options", () => {
+  expect(isBackendName("lance") && isBackendName("virtual") && !isBackendName("mem")).toBe(true);
+  expect(() => backendByName("virtual", { keep: true })).toThrow(/--backend lance/);
+  expect(() => backendByName("virtual", { dir: "x" })).toThrow(/--backend lance/);
+});
+
+test("a universe whose director throws still removes its directory", async () => {
+  let made: Backend | undefined;
+  const factory = lanceBackendFactory();
+  const result = await runUniverse({
+    seed: 1,
+    fixes: PROFILES.seed,
+    backend: (seeds) => (made = factory(seeds)),
+    spec: {
+      name: "throws",
+      async direct(w) {
+        await w.storage.objects.put("k", "v");
+        throw new Error("scripted failure");
+      },
+    },
+  });
+  expect(result.verdict).toBe("fail");
+  expect(existsSync(backendDirectory(made!)!)).toBe(false);
 });
