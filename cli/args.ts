@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 import { type Fixes, type FixName, isFixName, isProfileName, PROFILE_NAMES, PROFILES, type ProfileName } from "../engine/fixes.ts";
 import { findScenario, SCENARIOS } from "../scenarios/registry.ts";
 import type { Scenario } from "../scenarios/types.ts";
+import { BACKEND_NAMES, type BackendName, backendByName, isBackendName } from "../sim/backends.ts";
 import { parseTapeFile, type TapeFile } from "../sim/tape.ts";
+import type { BackendFactory } from "../sim/universe.ts";
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -78,5 +80,22 @@ export function readTape(path: string): TapeFile {
     return parseTapeFile(text);
   } catch (e) {
     throw new UsageError(`bad tape file ${path}: ${(e as Error).message}`);
+  }
+}
+
+export interface BackendFlags {
+  backend?: string;
+  keep?: boolean;
+  dir?: string;
+}
+
+/** `--backend virtual|lance` with `--keep` and `--dir` (Lance only). */
+export function resolveBackend(flags: BackendFlags): { name: BackendName; factory: BackendFactory } {
+  const name = flags.backend ?? "virtual";
+  if (!isBackendName(name)) throw new UsageError(`unknown backend "${name}" (backends: ${BACKEND_NAMES.join(", ")})`);
+  try {
+    return { name, factory: backendByName(name, { ...(flags.keep ? { keep: true } : {}), ...(flags.dir !== undefined ? { dir: flags.dir } : {}) }) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
 }

@@ -4,12 +4,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
-import { parseSeed, readTape, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { type BackendFlags, parseSeed, readTape, resolveBackend, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { backendDirectory } from "../../sim/backends.ts";
 import { profileOfLabel } from "../ledger.ts";
 import { parseStrategyChoice, replayStrategy, seededStrategies, type StrategyFlags } from "../strategies.ts";
 import { renderTimeline } from "../timeline.ts";
 
-export interface ReplayFlags extends StrategyFlags {
+export interface ReplayFlags extends StrategyFlags, BackendFlags {
   seed?: string;
   profile?: string;
   fix?: string[];
@@ -38,7 +39,8 @@ export async function replayCommand(name: string, flags: ReplayFlags): Promise<n
   if (choice.name === "dfs" && !tape) throw new UsageError("a schedule found by --strategy dfs replays from its tape: give --tape FILE");
   const spec = formSpec(scenario, scripted ? "scripted" : "searched");
   const strategy = tape ? replayStrategy(tape.tape) : (await seededStrategies(choice, spec, profile.fixes)).forSeed(seed);
-  const result = await runUniverse({ spec, seed, fixes: profile.fixes, strategy });
+  const backend = resolveBackend(flags);
+  const result = await runUniverse({ spec, seed, fixes: profile.fixes, strategy, backend: backend.factory });
   if (flags.trace !== undefined) {
     try {
       writeFileSync(flags.trace, result.trace.jsonl().map((l) => `${l}\n`).join(""));
@@ -47,11 +49,14 @@ export async function replayCommand(name: string, flags: ReplayFlags): Promise<n
     }
   }
   const form = scripted ? "scripted" : "searched";
-  console.log(`${scenario.name} (${form}) on ${profile.label}, seed ${seed}${tape ? `, tape of ${tape.tape.length}` : ""}`);
+  const on = backend.name === "lance" ? " on real Lance" : "";
+  console.log(`${scenario.name} (${form}) on ${profile.label}, seed ${seed}${tape ? `, tape of ${tape.tape.length}` : ""}${on}`);
   for (const line of renderTimeline(result.trace.events(), { verbose: flags.verbose ?? false })) console.log(line);
   const v = result.violations[0] ?? null;
   console.log(`verdict: ${result.verdict}${v ? ` (${v.kind}: ${v.message})` : ""}`);
   console.log(`steps: ${result.steps}  trace: ${result.traceHash}`);
+  const kept = flags.keep ? backendDirectory(result.world.backend) : null;
+  if (kept) console.log(`kept the Lance graph at ${kept}`);
   if (flags.json) {
     console.log(
       JSON.stringify({
@@ -63,6 +68,7 @@ export async function replayCommand(name: string, flags: ReplayFlags): Promise<n
         traceHash: result.traceHash,
         steps: result.steps,
         form,
+        backend: backend.name,
         tape: result.tape,
       }),
     );

@@ -6,7 +6,7 @@ import { formSpec } from "../../scenarios/types.ts";
 import { searchSeeds } from "../../sim/search.ts";
 import { exploreSchedules, type ExhaustiveSummary } from "../../sim/strategies/dfs-search.ts";
 import type { UniverseResult } from "../../sim/universe.ts";
-import { parseCount, parseSeed, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { parseCount, parseSeed, resolveProfile, resolveScenario, UsageError, type BackendFlags, resolveBackend } from "../args.ts";
 import { saveTarget } from "../ledger.ts";
 import { afterFailure, type FailureReport, failureLines } from "../failure.ts";
 import { replayCommand } from "../replay-command.ts";
@@ -24,7 +24,7 @@ import {
 /** Schedules `run --strategy dfs` explores at most, unless `--seeds` says otherwise. */
 export const DEFAULT_DFS_BUDGET = 20_000;
 
-export interface RunFlags extends StrategyFlags {
+export interface RunFlags extends StrategyFlags, BackendFlags {
   profile?: string;
   fix?: string[];
   seeds?: string;
@@ -42,6 +42,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
   const choice = parseStrategyChoice(flags, "random");
   saveTarget(flags.save);
+  const backend = resolveBackend(flags);
+  if (backend.name === "lance" && choice.name === "dfs") throw new UsageError("exhaustive search runs on the virtual store only");
   const fromSeed = flags.seed !== undefined ? parseSeed(flags.seed) : 1;
   const form = flags.scripted ? "scripted" : "searched";
   const spec = formSpec(scenario, form);
@@ -76,6 +78,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
       universes: count,
       strategyFor: seeded.forSeed,
       keepGoing: flags.keepGoing ?? false,
+      backend: backend.factory,
     });
     ({ universes, violations, firstFailure: first } = summary);
     guarantee = guaranteeOf(seeded, fromSeed, summary.universes);

@@ -70,3 +70,16 @@ test("list shows every scenario with its bug; help exists for every command", ()
     expect(help.stdout, cmd).toMatch(/Usage: omnisim/);
   }
 });
+
+test("replay --backend lance: B1's script fails on real Lance with the same ExpectedVersionMismatch and trace hash, passes on fixed", () => {
+  const onLance = omnisim("replay", "open-sweep-cas-race", "--scripted", "--profile", "seed", "--backend", "lance", "--json");
+  const onModel = omnisim("replay", "open-sweep-cas-race", "--scripted", "--profile", "seed", "--json");
+  expect(onLance.code).toBe(1);
+  expect(onLance.json).toMatchObject({ verdict: "fail", backend: "lance", violation: { kind: "open-failed" } });
+  expect(String((onLance.json!.violation as { message: string }).message)).toContain("ExpectedVersionMismatch");
+  expect(onLance.json!.traceHash).toBe(onModel.json!.traceHash);
+  const fixed = omnisim("replay", "open-sweep-cas-race", "--scripted", "--profile", "fixed", "--backend", "lance", "--json");
+  expect(fixed.code).toBe(0);
+  expect(omnisim("replay", "open-sweep-cas-race", "--backend", "s3").code).toBe(2);
+  expect(omnisim("replay", "open-sweep-cas-race", "--keep").code).toBe(2);
+});
