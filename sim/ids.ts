@@ -14,7 +14,7 @@ export class SeededIds implements IdSource {
   }
 
   ulid(): string {
-    // Always pass the time: ulid falls back to Date.now() when it is missing or zero.
+    // Always pass the virtual time: given none, or zero, ulid would read the host's clock.
     return this.next(this.clock.now());
   }
 }
