@@ -136,6 +136,11 @@ export function expectedVersionMismatch(tableKey: TableKey, expected: Version, a
   );
 }
 
+/** Lance HEAD behind the manifest pin: the pin names a version the table never reached. */
+export function headBehindManifest(tableKey: TableKey, head: Version, pinned: Version): OmniError<"HeadBehindManifest"> {
+  return new OmniError("HeadBehindManifest", { tableKey, head, pinned }, `table '${tableKey}' Lance HEAD version ${head} is behind manifest version ${pinned}`);
+}
+
 export function injectedFailure(failpoint: string): OmniError<"InjectedFailure"> {
   return new OmniError("InjectedFailure", { failpoint }, `injected failpoint triggered: ${failpoint}`);
 }

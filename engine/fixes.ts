@@ -1,5 +1,5 @@
-// One flag per fix from the bug catalog (engine-model sections 10.5 and 10.7). Each flag is
-// read in exactly one place in the engine; a profile is a named set of flags.
+// One flag per fix from the bug catalog (engine-model sections 10.5 and 10.7), plus the fixes
+// for what the harness found (docs/fixes.md); a profile is a named set of flags.
 
 export interface Fixes {
   /** #296: an open-sweep roll-forward that loses the publish race converges or defers. */
@@ -117,9 +117,4 @@ export function isProfileName(s: string): s is ProfileName {
 
 export function isFixName(s: string): s is FixName {
   return (FIX_NAMES as readonly string[]).includes(s);
-}
-
-/** A profile with flags toggled on top (`--fix name=on|off` on the command line). */
-export function withOverrides(base: Fixes, overrides: Partial<Fixes>): Fixes {
-  return { ...base, ...overrides };
 }

@@ -12,11 +12,10 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { lanceBackend } from "../engine/lance/backend.ts";
-import { type BackendFactory, virtualBackend } from "./universe.ts";
-import type { Backend } from "./world.ts";
+import { type BackendFactory, LOGICAL_ROOT, virtualBackend } from "./universe.ts";
 
-/** The graph root the engine sees on every backend: the virtual store's (`virtualBackend`). */
-export const LOGICAL_ROOT = "mem://graph";
+export { LOGICAL_ROOT };
+import type { Backend } from "./world.ts";
 
 /** A Lance universe's backend: the world's Backend plus the directory it really lives in. */
 export interface LanceUniverseBackend extends Backend {

@@ -31,7 +31,7 @@ function deltaSummary(delta: TxnDelta): Record<string, unknown> {
     case "Overwrite":
       return { op: delta.op, ids: delta.rows.map((r) => r.id) };
     case "Delete":
-      return { op: delta.op, where: delta.where.anyOf };
+      return { op: delta.op, where: delta.where.anyOf.map((c) => ({ column: c.column, in: [...c.in] })) };
     case "CreateIndex":
       return { op: delta.op, index: delta.index };
     case "UpdateConfig":
@@ -74,7 +74,7 @@ export class ScheduledStorage implements Storage {
           { path, branch, readVersion, delta: deltaSummary(delta) },
           writes(ds(path, branch)),
           () => d.commit(path, branch, readVersion, delta),
-          (r) => r,
+          (r) => ({ version: r.version, rowsAffected: r.rowsAffected }),
         ),
       restore: (path, branch, at) =>
         this.call("datasets.restore", { path, branch, at }, writes(ds(path, branch)), () => d.restore(path, branch, at), (v) => ({ version: v })),

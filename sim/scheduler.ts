@@ -37,7 +37,7 @@ export type ActorStatus = "waiting" | "running" | "done" | "failed" | "dead";
 
 export type ActorOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-export interface Pending {
+interface Pending {
   readonly step: StepInfo;
   readonly resume: () => void;
   /** Runnable only while this holds (locks, parked failpoints, the director's waits). */
@@ -68,6 +68,12 @@ export class Actor implements ActorView {
   /** Finished, failed or crashed: it will never run again. */
   get ended(): boolean {
     return this.status === "done" || this.status === "failed" || this.status === "dead";
+  }
+
+  /** Whether its pending step waits on something not yet true at `now` (a sleep, a lock, a park). */
+  waitsAt(now: number): boolean {
+    const p = this.pending;
+    return p !== null && ((p.wakeAt !== null && p.wakeAt > now) || (p.ready !== null && !p.ready()));
   }
 }
 
@@ -247,14 +253,15 @@ export class Scheduler implements FailpointHost {
     const i = decode(this.strategy.chooseStep(d), options.length);
     this.tape.push(i);
     const chosen = options[i]!;
-    if (chosen.kind === "grant") return runnable.find((a) => a.id === chosen.actor.id)!;
+    if (chosen.kind === "grant") return chosen.actor as Actor;
     this.crashesChosen++;
     this.crash(this.processes[chosen.procId - 1]!, "scheduler choice");
     return null;
   }
 
   private options(runnable: Actor[]): StepOption[] {
-    const ordered = runnable.slice().sort((a, b) => a.id - b.id);
+    // `runnable()` walks the actors in id order already.
+    const ordered = runnable.slice();
     const last = this.lastRun;
     if (last && ordered.includes(last)) {
       ordered.splice(ordered.indexOf(last), 1);
@@ -276,11 +283,7 @@ export class Scheduler implements FailpointHost {
     const now = this.clock.now();
     const out: Actor[] = [];
     for (const a of this.actors) {
-      const p = a.pending;
-      if (a.status !== "waiting" || !p) continue;
-      if (p.wakeAt !== null && p.wakeAt > now) continue;
-      if (p.ready && !p.ready()) continue;
-      out.push(a);
+      if (a.status === "waiting" && a.pending && !a.waitsAt(now)) out.push(a);
     }
     return out;
   }

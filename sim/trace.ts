@@ -27,7 +27,10 @@ export class Trace {
   private readonly list: TraceEvent[] = [];
   private lines: string[] | null = null;
 
-  /** Events are kept as objects; their canonical lines are made once, when first needed. */
+  /**
+   * Events are kept as objects; their canonical lines are made once, when first needed. So an
+   * event must own what it holds: callers copy anything the engine may still change.
+   */
   emit(event: TraceEvent): void {
     this.list.push(event);
     this.lines = null;

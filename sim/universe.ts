@@ -30,10 +30,13 @@ export type BackendFactory = (seeds: SeedTree) => Backend;
 
 export const randomStrategy: StrategyFactory = (seeds) => new RandomStrategy(seeds.prng());
 
+/** The graph root the engine sees on every backend, so traces agree across backends. */
+export const LOGICAL_ROOT = "mem://graph";
+
 export const virtualBackend: BackendFactory = () => ({
   storage: new VirtualStore(),
   external: false,
-  root: "mem://graph",
+  root: LOGICAL_ROOT,
 });
 
 export interface UniverseOptions {

@@ -149,10 +149,7 @@ export class World {
 
   /** Whether `actor` waits on something not yet true (a lock, a lease poll, a park), or ended. */
   isBlocked(actor: Actor): boolean {
-    if (actor.ended) return true;
-    const p = actor.pending;
-    if (!p) return false;
-    return (p.wakeAt !== null && p.wakeAt > this.clock.now()) || (p.ready !== null && !p.ready());
+    return actor.ended || actor.waitsAt(this.clock.now());
   }
 
   /** A scripted crash: `proc` dies where its actors wait. */

@@ -5,7 +5,7 @@
 // validates again; at the seed the failure stands.
 import type { Env } from "../env.ts";
 import { isOmniError } from "../errors.ts";
-import { acquireLease, branchLeaseResource, releaseLease } from "../lease/lease.ts";
+import { acquireLease, branchLeaseResource, leaseOwnerId, releaseLease } from "../lease/lease.ts";
 import { leaseGuardsCommits } from "../lease/policy.ts";
 import type { Coordinator } from "../manifest/coordinator.ts";
 import type { Catalog } from "../schema/catalog.ts";
@@ -18,7 +18,7 @@ export async function ensureSchemaState(env: Env, coordinator: Coordinator, who:
   } catch (e) {
     if (!leaseGuardsCommits(env) || !isOmniError(e, "SchemaContractInvalid")) throw e;
   }
-  const lease = await acquireLease(env, branchLeaseResource(coordinator.branch), `${who}/${env.ids.ulid()}`);
+  const lease = await acquireLease(env, branchLeaseResource(coordinator.branch), leaseOwnerId(env, who));
   try {
     await recoverUnderLease(env, coordinator, lease);
     // Validate before giving the lease back: another apply may start renaming right after.

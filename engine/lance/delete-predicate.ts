@@ -5,16 +5,9 @@
 // `id IN (...)` for ids whose every row matched, and `id = ... AND props = ...` for an id with
 // several rows only some of which matched. Two rows with one id and equal `props` are equal in
 // every column, so no predicate can tell them apart either.
-import type { Row, RowPredicate, Scalar } from "../storage/types.ts";
+import { rowMatches } from "../storage/row-predicate.ts";
+import type { Row, RowPredicate } from "../storage/types.ts";
 import { propsOf } from "./row-codec.ts";
-
-/** Whether a row is selected: any clause whose column value is in its list (SameValueZero). */
-export function rowMatches(row: Row, predicate: RowPredicate): boolean {
-  return predicate.anyOf.some((clause) => {
-    const value: Scalar | undefined = row[clause.column];
-    return value !== undefined && clause.in.includes(value);
-  });
-}
 
 /** The SQL that deletes exactly the rows of `all` that `predicate` selects. */
 export function deleteSql(all: readonly Row[], predicate: RowPredicate): string {

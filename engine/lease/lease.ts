@@ -23,6 +23,11 @@ interface LeaseState {
   readonly untilMs: number;
 }
 
+/** A lease owner id: unique per acquisition, naming its holder for readers of the trace. */
+export function leaseOwnerId(env: Env, who: string): string {
+  return `${who}/${env.ids.ulid()}`;
+}
+
 export function leaseObjectId(resource: string): string {
   return `lease:${resource}`;
 }

@@ -9,7 +9,7 @@
 import { ensureSchemaState } from "../graph/schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
-import { isOmniError, OmniError } from "../errors.ts";
+import { headBehindManifest, isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
 import { datasetUri } from "../manifest/layout.ts";
@@ -76,10 +76,6 @@ async function freshPin(env: Env, tableKey: TableKey): Promise<Version> {
   return (await readSnapshot(env, null)).pinned(tableKey);
 }
 
-function behind(tableKey: TableKey, head: Version, pinned: Version): OmniError {
-  return new OmniError("HeadBehindManifest", { tableKey, head, pinned }, `table '${tableKey}' Lance HEAD version ${head} is behind manifest version ${pinned}`);
-}
-
 const skipped = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: true });
 const unchanged = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: false });
 
@@ -111,7 +107,7 @@ async function optimizeTableBefore297(h: Handle, tableKey: TableKey, path: Datas
   try {
     const p = await plan(h, tableKey, path);
     const expected = await freshPin(env, tableKey);
-    if (p.head < expected) throw behind(tableKey, p.head, expected);
+    if (p.head < expected) throw headBehindManifest(tableKey, p.head, expected);
     if (p.head > expected) return skipped(tableKey);
     if (!p.willCompact && !p.needsIndex) return unchanged(tableKey);
     const sidecarId = await writeOptimizeSidecar(h, section, tableKey, path, expected);
@@ -148,7 +144,7 @@ async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPa
     for (let attempt = 1; head === null; attempt++) {
       const p = await plan(h, tableKey, path);
       const expected = await freshPin(env, tableKey);
-      if (p.head < expected) throw behind(tableKey, p.head, expected);
+      if (p.head < expected) throw headBehindManifest(tableKey, p.head, expected);
       if (!headAdvanced && p.head > expected) {
         if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
         return skipped(tableKey);

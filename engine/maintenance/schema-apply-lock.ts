@@ -1,6 +1,6 @@
-// The schema-apply lock: a system branch of `__manifest`. Maintenance refuses while it exists.
+// Maintenance refuses while a schema apply holds its lock (see manifest/schema-apply-lock.ts).
 import type { Handle } from "../graph/handle.ts";
-import { ensureSchemaApplyNotLocked } from "../write/publish.ts";
+import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 
 /** `ensure_schema_apply_idle`: refresh the coordinator, then check the lock. */
 export async function ensureSchemaApplyIdle(h: Handle, operation: string): Promise<void> {

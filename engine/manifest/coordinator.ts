@@ -1,6 +1,7 @@
 // A handle's coordinator: its warm snapshot of one branch, and the only door through which the
 // handle publishes. The warm snapshot moves only on the handle's own publishes, `refresh`,
-// read probes and heals; writes do not probe it (the seed's stale write base).
+// read probes and heals; at the seed writes do not probe it (the stale write base that
+// `probeOnWrite` fixes).
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";

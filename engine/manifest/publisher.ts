@@ -8,7 +8,7 @@ import { isStorageError } from "../storage/errors.ts";
 import type { Branch, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
 import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
-import { graphHeadObjectId, latestVisiblePerTable } from "./snapshot.ts";
+import { headTokenOf, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
 
@@ -60,8 +60,7 @@ function checkExpected(latest: ReadonlyMap<TableKey, Version>, expected: Expecte
 }
 
 function checkHeadToken(state: ManifestSnapshot, token: string | null): void {
-  const current = state.rows.find((r) => r.objectId === graphHeadObjectId(state.branch))?.metadata ?? null;
-  if (current !== token) {
+  if (headTokenOf(state) !== token) {
     throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: false }, "the graph head moved since this write validated its read set");
   }
 }

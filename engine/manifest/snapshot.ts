@@ -35,14 +35,18 @@ export class Snapshot {
   }
 
   static fromManifest(m: ManifestSnapshot): Snapshot {
-    const head = m.rows.find((r) => r.objectId === graphHeadObjectId(m.branch));
-    return new Snapshot(m.version, m.branch, entriesOf(m.rows), head?.metadata ?? null);
+    return new Snapshot(m.version, m.branch, entriesOf(m.rows), headTokenOf(m));
   }
 }
 
 /** The shared head row every same-branch publish touches under `readSetToken`. */
 export function graphHeadObjectId(branch: Branch): string {
   return `graph_head:${branch ?? "main"}`;
+}
+
+/** The branch's head token in a manifest version; null before any token publish. */
+export function headTokenOf(m: ManifestSnapshot): string | null {
+  return m.rows.find((r) => r.objectId === graphHeadObjectId(m.branch))?.metadata ?? null;
 }
 
 function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {

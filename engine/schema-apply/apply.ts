@@ -11,6 +11,7 @@ import { healHandle } from "../graph/heal.ts";
 import { ensureIndices } from "../maintenance/ensure-indices.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { datasetUri, SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
 import { deleteSidecarBestEffort, newSidecar, type SidecarRegistration, type SidecarTablePin, type SidecarTombstone, writeSidecar } from "../recovery/sidecar.ts";
 import { bucketSchemaSteps, UnsupportedSchemaChangeError } from "../schema/buckets.ts";
 import { lookupTable, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
@@ -21,7 +22,8 @@ import { projectRows } from "../schema/project.ts";
 import type { SchemaStep } from "../schema/steps.ts";
 import { promoteStaging, validateSchemaState, writeSchemaContractStaging } from "../schema-state/contract-files.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
-import type { TableKey, Version } from "../storage/types.ts";
+import { isStorageError } from "../storage/errors.ts";
+import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import { leaseGuardsCommits } from "../lease/policy.ts";
 import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../write/commit-section.ts";
 import { commitTable } from "../write/commit-table.ts";
@@ -65,7 +67,7 @@ async function acquireLock(h: Handle): Promise<void> {
   const env = h.env;
   await validateSchemaState(env);
   await h.coordinator.refresh();
-  if ((await env.storage.manifest.listBranches()).includes(SCHEMA_APPLY_LOCK_BRANCH)) {
+  if (await schemaApplyLocked(env)) {
     throw new OmniError("SchemaApplyLocked", { branch: SCHEMA_APPLY_LOCK_BRANCH }, "schema apply is already in progress");
   }
   await env.storage.manifest.createBranch(SCHEMA_APPLY_LOCK_BRANCH, null);
@@ -144,7 +146,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
       sidecarId = sidecar.operation_id;
     }
     const changes: ManifestChange[] = [];
-    const addUpdate = async (tableKey: TableKey, path: ReturnType<typeof tablePathForTableKey>, version: Version) => {
+    const addUpdate = async (tableKey: TableKey, path: DatasetPath, version: Version) => {
       const rowCount = (await env.storage.datasets.checkout(path, null, version)).rows.length;
       changes.push({ kind: "update", tableKey, version, branch: null, rowCount });
     };
@@ -198,7 +200,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
       try {
         await env.storage.datasets.cleanup(entry.path, null);
       } catch (e) {
-        if (!(e instanceof OmniError) && !(e instanceof Error && e.name === "StorageError")) throw e;
+        if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
       }
     }
     return { applied: true, manifestVersion, steps };

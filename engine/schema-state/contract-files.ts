@@ -16,7 +16,7 @@ import {
 
 /**
  * `ensure_schema_state_valid`: two existence checks and three reads, and the three files must
- * agree. Runs once per write (the seed's "schema once").
+ * agree. Every write runs it when it opens its transaction; edge endpoint checks run it again.
  */
 export async function validateSchemaState(env: Env): Promise<Catalog> {
   const o = env.storage.objects;
@@ -53,15 +53,6 @@ function validateCached(texts: SchemaContractTexts): SchemaContractCheck {
 
 function contractError(reason: string): OmniError<"SchemaContractInvalid"> {
   return new OmniError("SchemaContractInvalid", { reason }, reason);
-}
-
-/** Writes the three files for `source` under their final names (init). */
-export async function writeSchemaContract(env: Env, source: string): Promise<Catalog> {
-  const rendered = renderSchemaContract(source);
-  await env.storage.objects.put(SCHEMA_SOURCE_FILE, rendered.source);
-  await env.storage.objects.put(SCHEMA_IR_FILE, rendered.irJson);
-  await env.storage.objects.put(SCHEMA_STATE_FILE, rendered.stateJson);
-  return rendered.catalog;
 }
 
 /** Writes the three files for `source` under their `.staging` names (schema apply, step 9). */

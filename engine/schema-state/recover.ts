@@ -1,6 +1,6 @@
 // `recover_schema_state_files`: what to do with schema staging files left by an interrupted
 // schema apply. With any SchemaApply sidecar on disk they are promoted (the sweep will roll the
-// apply forward); otherwise the manifest's table set tells a crash before the apply's publish
+// apply forward), except that under `completeStagingPromotion` a partial set is discarded; otherwise the manifest's table set tells a crash before the apply's publish
 // (keep the live schema) from one after it (promote).
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
@@ -16,7 +16,7 @@ import { deleteStaging, promoteStaging, stagingPresent } from "./contract-files.
 export type SchemaStateRecovery =
   | { readonly kind: "Noop" }
   | { readonly kind: "CleanedStaging" }
-  | { readonly kind: "CompletedStagingRename"; readonly schemaApplySidecar: boolean };
+  | { readonly kind: "CompletedStagingRename" };
 
 /** A SchemaApply roll-forward is allowed only when this pass promoted its staging files. */
 export function promotedForSchemaApply(r: SchemaStateRecovery): boolean {
@@ -50,7 +50,7 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
       return { kind: "CleanedStaging" };
     }
     await promoteStaging(env);
-    return { kind: "CompletedStagingRename", schemaApplySidecar: true };
+    return { kind: "CompletedStagingRename" };
   }
   const live = hashOf(await env.storage.objects.get(SCHEMA_SOURCE_FILE), SCHEMA_SOURCE_FILE);
   if (!present.source) {
@@ -64,7 +64,7 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
       }
     }
     await promoteStaging(env);
-    return { kind: "CompletedStagingRename", schemaApplySidecar: false };
+    return { kind: "CompletedStagingRename" };
   }
   const staging = hashOf(await env.storage.objects.get(stagingName(SCHEMA_SOURCE_FILE)), stagingName(SCHEMA_SOURCE_FILE));
   if (staging.hash === live.hash) {
@@ -88,7 +88,7 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
   }
   if (actual === sorted(staging.keys)) {
     await promoteStaging(env);
-    return { kind: "CompletedStagingRename", schemaApplySidecar: false };
+    return { kind: "CompletedStagingRename" };
   }
   throw lockConflict(`schema staging files match neither the live nor the manifest table set (manifest v${snapshot.version})`);
 }

@@ -1,8 +1,9 @@
-// `stage_all` + `StagedMutation::commit_all` (engine-model section 3.1 step 9): under the
-// write queues, a fresh manifest re-read, the strict check, the drift guard and the non-strict
-// rebase; then the sidecar (Phase A); then the dataset commits (Phase B). The caller publishes
-// (Phase C) while still holding the queues, then deletes the sidecar (Phase D).
-import { OmniError, expectedVersionMismatch } from "../errors.ts";
+// `stage_all` + `StagedMutation::commit_all` (engine-model section 3.1 step 9): inside the
+// commit section (the write queues, or the branch lease under `ownerLease`), a fresh manifest
+// re-read, the strict check, the drift guard and the non-strict rebase; then the sidecar
+// (Phase A); then the dataset commits (Phase B). The caller publishes (Phase C) while still
+// inside the section, then deletes the sidecar (Phase D).
+import { OmniError, expectedVersionMismatch, headBehindManifest } from "../errors.ts";
 import type { Handle } from "../graph/handle.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
@@ -81,7 +82,6 @@ export async function commitAll(
   staging: MutationStaging,
   kind: SidecarKind,
   actor: string | null,
-  token: string | null,
 ): Promise<CommittedMutation> {
   const env = h.env;
   let staged = await stageAll(h, staging);
@@ -92,7 +92,7 @@ export async function commitAll(
     if (section.recovered) staged = await stageAll(h, staging);
     const fresh = await readSnapshot(env, txn.branch);
     // readSetToken: the read set is revalidated under the queues, before any effect.
-    if (env.fixes.readSetToken && fresh.headToken !== token) {
+    if (env.fixes.readSetToken && fresh.headToken !== txn.base.headToken) {
       throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, "the graph head moved since this write validated its read set");
     }
     const expected = new Map(staging.expected);
@@ -131,7 +131,6 @@ export async function commitAll(
       const current = fresh.pinned(tableKey);
       const e = staging.expected.get(tableKey)!;
       if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
-      expected.set(tableKey, current);
     }
     const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
@@ -153,13 +152,7 @@ export async function commitAll(
 async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, current: Version): Promise<void> {
   const env = h.env;
   const head = await env.storage.datasets.latestVersion(path, null);
-  if (head < current) {
-    throw new OmniError(
-      "HeadBehindManifest",
-      { tableKey, head, pinned: current },
-      `table '${tableKey}' Lance HEAD version ${head} is behind manifest version ${current}`,
-    );
-  }
+  if (head < current) throw headBehindManifest(tableKey, head, current);
   if (head > current) {
     // A listing failure must not mask the conflict, nor pick a drift class confidently: the
     // advice then names both recovery paths and the cause (`sidecarRequiresRollback: null`).

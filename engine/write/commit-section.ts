@@ -7,18 +7,17 @@ import type { Env } from "../env.ts";
 import type { Handle } from "../graph/handle.ts";
 import type { Coordinator } from "../manifest/coordinator.ts";
 import { reloadSchemaIfSourceChanged } from "../graph/heal.ts";
-import { acquireLease, branchLeaseResource, type Lease, LEASE_TTL_MS, releaseLease } from "../lease/lease.ts";
+import { acquireLease, branchLeaseResource, fenceRow, type Lease, leaseOwnerId, LEASE_TTL_MS, releaseLease } from "../lease/lease.ts";
 import type { SidecarOwner } from "../recovery/sidecar.ts";
 import { leaseGuardsCommits } from "../lease/policy.ts";
 import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import { graphHeadObjectId } from "../manifest/snapshot.ts";
 import { recoverManifestDrift } from "../recovery/sweep.ts";
 import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
-import type { Branch } from "../storage/types.ts";
+import type { Branch, ManifestRow } from "../storage/types.ts";
 import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
-import { fenceRow } from "../lease/lease.ts";
-import type { ManifestRow } from "../storage/types.ts";
 
 export interface CommitSection {
   readonly branch: Branch;
@@ -34,15 +33,10 @@ export function sidecarOwner(env: Handle["env"], section: CommitSection): { owne
   return section.lease ? { owner: { process: section.lease.owner, lease_until_ms: env.clock.now() + LEASE_TTL_MS } } : {};
 }
 
-/** A lease owner id: unique per acquisition, naming the handle for readers of the trace. */
-export function leaseOwner(h: Handle): string {
-  return `${h.id}/${h.env.ids.ulid()}`;
-}
-
 export async function enterCommitSection(h: Handle, branch: Branch, keys: readonly QueueKey[]): Promise<CommitSection> {
   const env = h.env;
   if (leaseGuardsCommits(env)) {
-    const lease = await acquireLease(env, branchLeaseResource(branch), leaseOwner(h));
+    const lease = await acquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, h.id));
     let recovered: boolean;
     try {
       recovered = await recoverUnderLease(env, h.coordinator, lease);
@@ -71,9 +65,7 @@ export async function recoverUnderLease(env: Env, coordinator: Coordinator, leas
   const schema = await recoverSchemaStateFiles(env, await coordinator.refresh());
   const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease));
   const recovered = outcomes.length > 0 || schema.kind !== "Noop";
-  if ((await env.storage.manifest.listBranches()).includes(SCHEMA_APPLY_LOCK_BRANCH)) {
-    await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
-  }
+  if (await schemaApplyLocked(env)) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
   return recovered;
 }
 
@@ -87,13 +79,8 @@ function headRow(env: Env, branch: Branch): ManifestRow {
  * it validated against is still current) and, under a lease, the lease fence.
  */
 export function logicalPublishOptions(h: Handle, section: CommitSection, validatedToken: string | null): PublishOptions {
-  const env = h.env;
-  const token = env.fixes.readSetToken;
-  if (!token && !section.lease) return {};
-  return {
-    ...(token ? { expectedHeadToken: validatedToken } : {}),
-    extraRows: (state) => [...(section.lease ? [fenceRow(env, state, section.lease)] : []), ...(token ? [headRow(env, section.branch)] : [])],
-  };
+  const base = bumpingPublishOptions(h.env, section.lease);
+  return h.env.fixes.readSetToken ? { ...base, expectedHeadToken: validatedToken } : base;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `delete_where`, the seed's inline delete: the dataset commits a Delete at once, during
 // execution, before any sidecar exists (B8). A predicate that matches nothing commits nothing.
 import type { Env } from "../env.ts";
+import { rowMatches } from "../storage/row-predicate.ts";
 import type { DatasetPath, RowPredicate, TableKey, Version } from "../storage/types.ts";
 import { commitTable } from "./commit-table.ts";
 
@@ -8,10 +9,6 @@ export interface DeleteOutcome {
   readonly version: Version;
   readonly deletedRows: number;
   readonly rowCount: number;
-}
-
-export function rowMatches(row: Readonly<Record<string, unknown>>, where: RowPredicate): boolean {
-  return where.anyOf.some((c) => c.in.includes((row[c.column] ?? null) as never));
 }
 
 export async function deleteWhere(env: Env, tableKey: TableKey, path: DatasetPath, head: Version, where: RowPredicate): Promise<DeleteOutcome> {

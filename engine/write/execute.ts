@@ -9,11 +9,12 @@ import { type EdgeType, type NodeType, tableKeyFor, type TableType } from "../sc
 import { isDefaultCardinality } from "../schema/property-types.ts";
 import { projectRow } from "../schema/project.ts";
 import { validateRow } from "../schema/row-validation.ts";
-import type { Row, RowPredicate, Scalar, TableKey } from "../storage/types.ts";
+import { rowMatches } from "../storage/row-predicate.ts";
+import type { DatasetPath, Row, RowPredicate, Scalar, TableKey, Version } from "../storage/types.ts";
 import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
 import { deleteWhere } from "./delete-where.ts";
 import { ensureNodeIdExists } from "./endpoints.ts";
-import { openTableForMutation, requireHead } from "./open-table.ts";
+import { type OpenedTable, openTableForMutation, requireHead } from "./open-table.ts";
 import { matches, type MutationOp, type MutationResult, type Where } from "./ops.ts";
 import type { MutationStaging } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
@@ -120,7 +121,7 @@ async function insertEdge(
 }
 
 /** Rows at `at` with this mutation's pending rows shadowing them by id. */
-async function rowsWithPending(h: Handle, staging: MutationStaging, tableKey: TableKey, path: Parameters<typeof h.env.storage.datasets.checkout>[0], at: Parameters<typeof h.env.storage.datasets.checkout>[2]): Promise<Row[]> {
+async function rowsWithPending(h: Handle, staging: MutationStaging, tableKey: TableKey, path: DatasetPath, at: Version): Promise<Row[]> {
   const content = await h.env.storage.datasets.checkout(path, null, at);
   const byId = new Map<string, Row>();
   for (const r of content.rows) byId.set(r.id, r);
@@ -201,13 +202,13 @@ async function deleteFrom(
   staging: MutationStaging,
   tableKey: TableKey,
   where: RowPredicate,
-  opened?: Awaited<ReturnType<typeof openTableForMutation>>,
+  opened?: OpenedTable,
 ): Promise<number> {
   const env = h.env;
   const table = opened ?? (await openTableForMutation(h, txn, staging, tableKey, "Delete"));
   if (env.fixes.stagedDeletes) {
     const content = await env.storage.datasets.checkout(table.path, null, table.readAt);
-    const count = content.rows.filter((r) => where.anyOf.some((c) => c.in.includes((r[c.column] ?? null) as Scalar))).length;
+    const count = content.rows.filter((r) => rowMatches(r, where)).length;
     if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);
     return count;
   }

@@ -47,7 +47,6 @@ export interface Prepared<T> {
 export async function withReadSetRetry<T>(h: Handle, prepare: (txn: WriteTxn, staging: MutationStaging) => Promise<Prepared<T>>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const txn = await openWriteTxn(h);
-    const token = h.env.fixes.readSetToken ? txn.base.headToken : null;
     const staging = new MutationStaging();
     const prepared = await prepare(txn, staging);
     if (staging.isEmpty) return prepared.result;
@@ -55,7 +54,7 @@ export async function withReadSetRetry<T>(h: Handle, prepare: (txn: WriteTxn, st
     // only later; a point on every profile so scripts can park here).
     await maybeFail(h.env, FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
     try {
-      await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor, token);
+      await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor);
       return prepared.result;
     } catch (e) {
       if (!isOmniError(e, "ReadSetChanged") || !e.details.beforeEffect) throw e;
@@ -74,9 +73,8 @@ async function commitAndPublish(
   staging: MutationStaging,
   kind: SidecarKind,
   actor: string | null,
-  token: string | null,
 ): Promise<void> {
-  const committed = await commitAll(h, txn, staging, kind, actor, token);
+  const committed = await commitAll(h, txn, staging, kind, actor);
   try {
     await maybeFail(h.env, FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER);
     const options = logicalPublishOptions(h, committed.section, committed.validatedAt.headToken);

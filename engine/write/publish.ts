@@ -3,29 +3,16 @@
 // of B9), then the publish through the coordinator.
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
-import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../graph/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
-import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
+import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import type { TableUpdate } from "./commit-all.ts";
 import { commitTable } from "./commit-table.ts";
-
-/** `ensure_schema_apply_not_locked`: a live list of manifest branches. */
-export async function ensureSchemaApplyNotLocked(env: Env, operation: string): Promise<void> {
-  const branches = await env.storage.manifest.listBranches();
-  if (branches.includes(SCHEMA_APPLY_LOCK_BRANCH)) {
-    throw new OmniError(
-      "SchemaApplyLocked",
-      { branch: SCHEMA_APPLY_LOCK_BRANCH },
-      `${operation} is blocked: schema apply is in progress (branch ${SCHEMA_APPLY_LOCK_BRANCH} exists)`,
-    );
-  }
-}
 
 /**
  * `build_indices_on_dataset`: one CreateIndex commit per missing index. Returns the new HEAD.

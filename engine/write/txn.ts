@@ -1,4 +1,4 @@
-// `open_write_txn`: the schema contract is validated once per write, and the base snapshot is
+// `open_write_txn`: the schema contract is validated, and the base snapshot is
 // pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
 // handle writes from a stale base.
 import { ensureSchemaState } from "../graph/schema-guard.ts";

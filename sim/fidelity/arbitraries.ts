@@ -7,7 +7,6 @@ import { HEAD, type FidelityOp, type VersionRef } from "./ops.ts";
 
 export const NODES = "nodes/person" as DatasetPath;
 export const EDGES = "edges/knows" as DatasetPath;
-export const DATASETS: readonly DatasetPath[] = [NODES, EDGES];
 
 const IDS = ["a", "b", "c", "d", "e", "f"];
 const ENDPOINTS = ["a", "b", "c"];

@@ -1,6 +1,7 @@
 // The agreement table: per operation kind, how many ran, how many agreed (exactly or after
 // normalization), how many diverged in a documented way, how many disagreed, and the first
 // example of each that was not exact; plus the time each backend spent on the kind.
+import { compareStrings } from "../../engine/schema/canonical.ts";
 import type { Category } from "./compare.ts";
 import type { SequenceResult, StepRecord } from "./runner.ts";
 import { describeOutcome } from "./outcome.ts";
@@ -34,7 +35,7 @@ export class Tally {
   }
 
   rows(): TallyRow[] {
-    return [...this.rowsByLabel.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    return [...this.rowsByLabel.values()].sort((a, b) => compareStrings(a.label, b.label));
   }
 
   total(category: Category): number {

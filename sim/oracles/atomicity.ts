@@ -14,7 +14,10 @@ export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
     for (const s of ctx.snapshots) {
       // A table whose pinned version was cleaned up (hard drop) cannot be judged there.
       if (s.at < op.start || [...inserts, ...updates.map((u) => u.row)].some((r) => !s.tables.has(r.table))) continue;
-      const applied = [...inserts.map((r) => !!findRow(s, r)), ...updates.map((u) => !!findRow(s, u.row) && valuesMatch(findRow(s, u.row)!, u.set))];
+      const applied = [...inserts.map((r) => !!findRow(s, r)), ...updates.map((u) => {
+        const row = findRow(s, u.row);
+        return !!row && valuesMatch(row, u.set);
+      })];
       if (applied.some(Boolean) && !applied.every(Boolean)) {
         const shown = inserts.filter((r) => findRow(s, r)).map(describeRef);
         out.push({

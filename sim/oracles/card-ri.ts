@@ -2,6 +2,7 @@
 // edges than max (or, when present, fewer than min), and no edge points at a missing node.
 import { tableKeyFor } from "../../engine/schema/catalog.ts";
 import { isDefaultCardinality } from "../../engine/schema/property-types.ts";
+import type { Row } from "../../engine/storage/types.ts";
 import type { Violation } from "../world.ts";
 import type { JudgeContext } from "./context.ts";
 
@@ -35,10 +36,10 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
           }
         }
       }
-      const from = snap.tables.get(tableKeyFor("node", edge.from));
-      const to = snap.tables.get(tableKeyFor("node", edge.to));
+      const from = idsOf(snap.tables.get(tableKeyFor("node", edge.from)));
+      const to = idsOf(snap.tables.get(tableKeyFor("node", edge.to)));
       for (const r of rows) {
-        const missing = from && !from.some((n) => n.id === r.src) ? `src '${String(r.src)}'` : to && !to.some((n) => n.id === r.dst) ? `dst '${String(r.dst)}'` : null;
+        const missing = from && !from.has(r.src) ? `src '${String(r.src)}'` : to && !to.has(r.dst) ? `dst '${String(r.dst)}'` : null;
         if (missing) {
           report({
             kind: "dangling-edge",
@@ -50,4 +51,9 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
     }
   }
   return out;
+}
+
+/** A node table's ids, for O(1) endpoint checks (absent when the table is not in the snapshot). */
+function idsOf(rows: readonly Row[] | undefined): ReadonlySet<unknown> | undefined {
+  return rows && new Set(rows.map((n) => n.id));
 }

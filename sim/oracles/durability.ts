@@ -10,7 +10,7 @@ export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
     if (op.status !== "ok" || op.end === null) continue;
     const later = ctx.snapshots.filter((s) => s.at > op.end!);
     // The newest snapshot published before the ack must hold the write too.
-    const atAck = [...ctx.snapshots].reverse().find((s) => s.at < op.end!);
+    const atAck = ctx.snapshots.findLast((s) => s.at < op.end!);
     const judged = atAck ? [atAck, ...later] : later;
     for (const ref of op.effect.inserts) {
       if (touchedByOthers(ctx, op, ref, false)) continue;

@@ -100,9 +100,4 @@ export class History {
       throw e;
     }
   }
-
-  /** Operations whose actor died before they ended. */
-  crashed(op: OpRecord): boolean {
-    return op.status === "pending" && op.actor.status === "dead";
-  }
 }

@@ -25,7 +25,8 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
   const raw = world.backend.storage;
   if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) return;
-  const events = world.trace.events();
+  // A copy: the violations recorded below are appended to the trace while later oracles read.
+  const events = world.trace.events().slice();
   const ctx: JudgeContext = {
     events,
     history,

@@ -6,10 +6,21 @@ import type { Violation } from "../world.ts";
 import type { JudgeContext } from "./context.ts";
 import type { OpKind, OpRecord } from "./history.ts";
 
+/** What a logical write (a mutation or a load) may fail with on any correct engine. */
+const WRITE_ERRORS: readonly OmniErrorKind[] = [
+  "ExpectedVersionMismatch",
+  "CardinalityViolation",
+  "MissingEndpoint",
+  "InjectedFailure",
+  "SchemaApplyLocked",
+  "ReadSetChanged",
+  "LanceCommitConflict",
+];
+
 /** Errors an operation of each kind may end with on any correct engine. */
 const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
-  mutate: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged", "LanceCommitConflict"],
-  load: ["ExpectedVersionMismatch", "CardinalityViolation", "MissingEndpoint", "InjectedFailure", "SchemaApplyLocked", "ReadSetChanged", "LanceCommitConflict"],
+  mutate: WRITE_ERRORS,
+  load: WRITE_ERRORS,
   open: ["InjectedFailure"],
   schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "InjectedFailure", "ExpectedVersionMismatch", "LanceCommitConflict"],
   optimize: ["RecoveryRequired", "SchemaApplyLocked", "InjectedFailure"],

@@ -80,7 +80,8 @@ async function shortestPrefix(tape: number[], fails: (t: Tape) => Promise<boolea
     if (await fails(tape.slice(0, mid))) hi = mid;
     else lo = mid + 1;
   }
-  return hi < tape.length && (await fails(tape.slice(0, hi))) ? trimTape(tape.slice(0, hi)) : tape;
+  // `hi` only moves on a prefix that failed, so `tape.slice(0, hi)` needs no second replay.
+  return hi < tape.length ? trimTape(tape.slice(0, hi)) : tape;
 }
 
 /**
@@ -146,7 +147,8 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
   // Canonical form: the values as the scheduler decoded them, trailing defaults dropped.
   const decoded = await replay(found);
   let tape = trimTape(decoded.tape.slice(0, found.length));
-  let result = await replay(tape);
+  const same = tape.length === found.length && tape.every((v, i) => v === found[i]);
+  let result = same ? decoded : await replay(tape);
   if (firstKind(result) !== kind) {
     // Decoding should make this impossible; keep the candidate fast-check returned.
     tape = [...found];

@@ -3,9 +3,10 @@
 // never changed once built, so consecutive versions share every fragment a delta left alone.
 // Fragments are modelled only as "which fragment each row lives in", which is all the conflict
 // rules need.
+import { compareStrings } from "../../engine/schema/canonical.ts";
 import { StorageError } from "../../engine/storage/errors.ts";
 import type { DatasetSnapshot, Row, RowPredicate, TxnDelta, Version } from "../../engine/storage/types.ts";
-import { rowMatches } from "./row-predicate.ts";
+import { rowMatches } from "../../engine/storage/row-predicate.ts";
 
 /** Unique within a dataset for its whole life: ids are never reused, even across Restore. */
 export type FragmentId = number & { readonly __brand: "FragmentId" };
@@ -80,19 +81,19 @@ export function fragmentIds(content: DatasetContent): ReadonlySet<FragmentId> {
   return new Set(content.fragments.map((f) => f.id));
 }
 
-/** The content as `checkout` returns it: rows sorted by id (ties keep fragment order). */
 /** Sorted rows per (immutable) content: checkouts of a version are frequent and its rows never change. */
 const sortedRows = new WeakMap<DatasetContent, readonly Row[]>();
 
+/** The content as `checkout` returns it: rows sorted by id (ties keep fragment order). */
 export function snapshotOf(content: DatasetContent, at: Version): DatasetSnapshot {
   let rows = sortedRows.get(content);
   if (!rows) {
     const all = content.fragments.flatMap((f) => f.rows);
-    all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    all.sort((a, b) => compareStrings(a.id, b.id));
     rows = Object.freeze(all);
     sortedRows.set(content, rows);
   }
-  return { version: at, rows, indices: [...content.indices], fragments: content.fragments.length };
+  return { version: at, rows, indices: content.indices, fragments: content.fragments.length };
 }
 
 function append(content: DatasetContent, rows: readonly Row[]): DeltaOutcome {

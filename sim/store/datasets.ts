@@ -16,7 +16,7 @@ import {
   type Version,
   type VersionInfo,
 } from "../../engine/storage/types.ts";
-import { checkRebase, footprintOf } from "./conflicts.ts";
+import { checkStaleCommit, staleFootprint } from "../../engine/storage/conflict-rule.ts";
 import {
   applyDelta,
   EMPTY_CONTENT,
@@ -86,7 +86,7 @@ export class VirtualDatasets implements DatasetStore {
     const outcome = applyDelta(chain.head.content, delta);
     if (intervening.length > 0) {
       const read = entryAt(chain, branch, readVersion).content;
-      checkRebase(footprintOf(delta.op, outcome.touched, fragmentIds(read)), intervening);
+      checkStaleCommit(staleFootprint(delta.op, outcome.touched, fragmentIds(read)), intervening);
     }
     const committed = this.append(path, branch, chain, {
       op: delta.op,

@@ -1,12 +1,12 @@
-// A content digest of a store snapshot, so a search can dedupe identical crash states: the
+// A content digest of a store snapshot, for telling whether two durable states are the same
+// (the snapshot and clone tests rest on it; nothing in the search uses it yet): the
 // SHA-256 of a canonical dump (paths, branches and keys sorted; rows in fragment order).
 // Versions are immutable, so each one's canonical text is hashed once and remembered; a digest
 // after a few commits costs about the new versions plus one line per retained version.
 import { createHash } from "node:crypto";
-import type { ManifestRow } from "../../engine/storage/types.ts";
 import { canonicalJson } from "../trace.ts";
 import type { DatasetVersion } from "./datasets.ts";
-import type { ManifestVersion } from "./manifest.ts";
+import { sortedRowsOf, type ManifestVersion } from "./manifest.ts";
 import type { Refs } from "./refs.ts";
 import type { StoreSnapshot } from "./virtual-store.ts";
 import type { Versioned } from "./version-chain.ts";
@@ -53,8 +53,7 @@ function datasetVersionDump(entry: DatasetVersion): unknown {
 }
 
 function manifestVersionDump(entry: ManifestVersion): unknown {
-  const rows: ManifestRow[] = [...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow);
-  return { version: entry.version, rows, touched: [...entry.touched].sort() };
+  return { version: entry.version, rows: sortedRowsOf(entry), touched: [...entry.touched].sort() };
 }
 
 function sha256(text: string): string {

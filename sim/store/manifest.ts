@@ -116,7 +116,7 @@ export class VirtualManifest implements ManifestStore {
 /** Sorted rows per (immutable) version: loads are frequent and a version's rows never change. */
 const sortedRows = new WeakMap<ManifestVersion, readonly ManifestRow[]>();
 
-function sortedRowsOf(entry: ManifestVersion): readonly ManifestRow[] {
+export function sortedRowsOf(entry: ManifestVersion): readonly ManifestRow[] {
   let rows = sortedRows.get(entry);
   if (!rows) {
     rows = Object.freeze([...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow));

@@ -128,14 +128,14 @@ export class DfsTree {
   private onStep(d: StepDecision): number {
     const j = this.ordinal(d.ordinal);
     for (const o of d.options) if (o.kind === "grant") this.actors.set(o.actor.id, o.actor);
-    const offers: Offer[] = d.options.map((o) =>
-      o.kind === "grant" ? { actorId: o.actor.id, procId: o.actor.procId, step: o.step, steps: o.actor.steps } : "crash",
-    );
     if (j < this.prefix) {
       const f = this.frames[j]!;
       if (f.kind !== "step" || f.n !== d.options.length) throw this.diverged(j, "a step", d.options.length);
       return f.chosen;
     }
+    const offers: Offer[] = d.options.map((o) =>
+      o.kind === "grant" ? { actorId: o.actor.id, procId: o.actor.procId, step: o.step, steps: o.actor.steps } : "crash",
+    );
     const prevStep = this.lastStepFrame(j);
     const last = prevStep ? prevStep.offers[prevStep.chosen] : undefined;
     const continuing =
@@ -210,11 +210,8 @@ export class DfsTree {
     if (unseen <= 0) return sleep;
     let byAsleep = 0;
     for (const s of sleep) byAsleep += (this.actors.get(s.actorId)?.steps ?? s.steps) - s.steps;
-    if (byAsleep > 0 && byAsleep === unseen) {
-      // Only sleeping steps ran unseen: the first of them ran asleep.
-      this.redundant = true;
-      return [];
-    }
+    // Only sleeping steps ran unseen: the first of them ran asleep.
+    if (byAsleep > 0 && byAsleep === unseen) this.redundant = true;
     return [];
   }
 

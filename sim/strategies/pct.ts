@@ -10,6 +10,7 @@
 // PRNG as the priorities: a crash strikes with a small probability, as in the random walk.
 import { pick, type Prng } from "../seed.ts";
 import type { DataDecision, StepDecision, Strategy } from "../strategy.ts";
+import { crashOrNull, grantCount } from "./random.ts";
 
 export interface PctOptions {
   /** d >= 1: the bug depth covered; d-1 priority change points. */
@@ -46,14 +47,13 @@ export class PctStrategy implements Strategy {
 
   chooseStep(d: StepDecision): number {
     this.decisions++;
-    const firstCrash = d.options.findIndex((o) => o.kind === "crash");
-    const nGrants = firstCrash < 0 ? d.options.length : firstCrash;
+    const nGrants = grantCount(d);
     for (let i = 0; i < nGrants; i++) {
       const o = d.options[i]!;
       if (o.kind === "grant") this.meet(o.actor.id);
     }
-    const nCrashes = d.options.length - nGrants;
-    if (nCrashes > 0 && (nGrants === 0 || this.prng() < this.crashRate)) return nGrants + pick(this.prng, nCrashes);
+    const crash = crashOrNull(this.prng, d, nGrants, this.crashRate);
+    if (crash !== null) return crash;
     while (this.nextChange < this.changePoints.length && this.changePoints[this.nextChange]! <= this.decisions) {
       this.nextChange++;
       const o = d.options[this.top(d, nGrants)]!;

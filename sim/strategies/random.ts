@@ -29,10 +29,23 @@ export class RandomStrategy implements Strategy {
 }
 
 /** Uniform over the grants, except that with probability `crashRate` a uniform crash. */
-export function randomStep(prng: Prng, d: StepDecision, crashRate: number): number {
-  const grants = d.options.findIndex((o) => o.kind === "crash");
-  const nGrants = grants < 0 ? d.options.length : grants;
+function randomStep(prng: Prng, d: StepDecision, crashRate: number): number {
+  const nGrants = grantCount(d);
+  return crashOrNull(prng, d, nGrants, crashRate) ?? pick(prng, nGrants);
+}
+
+/** How many of `d`'s options are grants: the crash options, if any, come after them. */
+export function grantCount(d: StepDecision): number {
+  const firstCrash = d.options.findIndex((o) => o.kind === "crash");
+  return firstCrash < 0 ? d.options.length : firstCrash;
+}
+
+/**
+ * A uniform crash option with probability `crashRate` (always, when nothing can be granted), or
+ * null. Shared by the random walk and PCT so a crash costs both the same PRNG draws.
+ */
+export function crashOrNull(prng: Prng, d: StepDecision, nGrants: number, crashRate: number): number | null {
   const nCrashes = d.options.length - nGrants;
   if (nCrashes > 0 && (nGrants === 0 || prng() < crashRate)) return nGrants + pick(prng, nCrashes);
-  return pick(prng, nGrants);
+  return null;
 }
