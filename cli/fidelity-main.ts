@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { Command, Option } from "commander";
 import fc from "fast-check";
-import { lanceBackend } from "../engine/lance/backend.ts";
+import { lanceBackend } from "../backends/lance/backend.ts";
 import { DATASET_HEAVY, EVERYTHING, MANIFEST_AND_OBJECTS, sequences, type Mix } from "../sim/fidelity/arbitraries.ts";
 import { runSequence } from "../sim/fidelity/runner.ts";
 import { Tally, type TallyRow } from "../sim/fidelity/tally.ts";

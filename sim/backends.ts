@@ -1,5 +1,5 @@
 // The storage backends a universe can run on, by name: the virtual store (the default, in
-// memory) and real Lance (`engine/lance/`), one fresh directory per universe. A Lance universe
+// memory) and real Lance (`backends/lance/`), one fresh directory per universe. A Lance universe
 // removes its directory when it is over (runUniverse disposes the backend after the oracles),
 // unless asked to keep it.
 //
@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { lanceBackend } from "../engine/lance/backend.ts";
+import { lanceBackend } from "../backends/lance/backend.ts";
 import { type BackendFactory, LOGICAL_ROOT, virtualBackend } from "./universe.ts";
 
 export { LOGICAL_ROOT };

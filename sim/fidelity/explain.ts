@@ -1,6 +1,6 @@
 // The documented divergences (docs/fidelity.md) a disagreement may be explained by. Anything
 // not explained here is a disagreement the fidelity test fails on.
-import type { LanceStorage } from "../../engine/lance/lance-storage.ts";
+import type { LanceStorage } from "../../backends/lance/lance-storage.ts";
 import { version, type DatasetPath, type Version } from "../../engine/storage/types.ts";
 import type { VirtualStore } from "../store/virtual-store.ts";
 import { sameLayoutHistory, virtualLayout, type FragmentLayout } from "./layouts.ts";

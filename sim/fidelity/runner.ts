@@ -3,7 +3,7 @@
 // virtual store's numbering and mapped to Lance's (version-map.ts). The first step that is not
 // in agreement ends the sequence, since the two states differ from there on; a sequence that
 // ends in agreement is followed by a comparison of the whole final state.
-import { lanceBackend, type LanceBackend } from "../../engine/lance/backend.ts";
+import { lanceBackend, type LanceBackend } from "../../backends/lance/backend.ts";
 import { version, type Branch, type DatasetPath, type Version, type VersionInfo } from "../../engine/storage/types.ts";
 import { VirtualStore } from "../store/virtual-store.ts";
 import { NOTHING_RESOLVED, storageCall, type Resolved } from "./calls.ts";

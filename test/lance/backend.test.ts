@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test, expect } from "vitest";
-import { lanceBackend, type LanceBackend } from "../../engine/lance/backend.ts";
+import { lanceBackend, type LanceBackend } from "../../backends/lance/backend.ts";
 import { PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import { backendByName, backendDirectory, isBackendName, lanceBackendFactory, LOGICAL_ROOT } from "../../sim/backends.ts";

@@ -4,7 +4,7 @@
 // in docs/fidelity.md.
 import { test, expect } from "vitest";
 import type { LanceOp, TxnDelta } from "../../engine/storage/types.ts";
-import type { LanceStorage } from "../../engine/lance/lance-storage.ts";
+import type { LanceStorage } from "../../backends/lance/lance-storage.ts";
 import { PERSON, expectStorageError, row, rowsAt, v, withFragments, withPerson } from "./helpers.ts";
 
 const deleteA: TxnDelta = { op: "Delete", where: { anyOf: [{ column: "id", in: ["a"] }] } };

@@ -1,7 +1,7 @@
 // Differential fidelity over every operation family at once, plus the runner's own checks: it
 // classifies the documented divergences as such, and it goes red on a planted defect.
 import { test, expect } from "vitest";
-import { lanceBackend } from "../../engine/lance/backend.ts";
+import { lanceBackend } from "../../backends/lance/backend.ts";
 import type { DatasetPath } from "../../engine/storage/types.ts";
 import { EVERYTHING } from "../../sim/fidelity/arbitraries.ts";
 import { HEAD, type FidelityOp } from "../../sim/fidelity/ops.ts";

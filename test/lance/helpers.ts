@@ -1,7 +1,7 @@
 // Shared fixtures for the Lance backend tests: a fresh backend per test, disposed after it.
 import { afterEach } from "vitest";
-import { lanceBackend, type LanceBackend, type LanceBackendOptions } from "../../engine/lance/backend.ts";
-import type { LanceStorage } from "../../engine/lance/lance-storage.ts";
+import { lanceBackend, type LanceBackend, type LanceBackendOptions } from "../../backends/lance/backend.ts";
+import type { LanceStorage } from "../../backends/lance/lance-storage.ts";
 import { version, type DatasetPath, type Row, type Version } from "../../engine/storage/types.ts";
 
 export { expectStorageError } from "../sim/store/helpers.ts";

@@ -2,7 +2,7 @@
 // load at a version, and graph branches as Lance branches with shared history.
 import { test, expect } from "vitest";
 import type { DatasetPath, ManifestRow, TableKey } from "../../engine/storage/types.ts";
-import type { LanceStorage } from "../../engine/lance/lance-storage.ts";
+import type { LanceStorage } from "../../backends/lance/lance-storage.ts";
 import { expectStorageError, storage, v } from "./helpers.ts";
 
 function versionRow(table: TableKey, n: number, rowCount = 0): ManifestRow {

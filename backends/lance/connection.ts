@@ -3,7 +3,7 @@
 // the root itself (`__manifest`, `_graph_commits`, ...), `nodes/` and `edges/`.
 import { existsSync } from "node:fs";
 import * as lancedb from "@lancedb/lancedb";
-import { StorageError } from "../storage/errors.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
 import { lanceCall } from "./errors.ts";
 import type { TableLocation } from "./paths.ts";
 

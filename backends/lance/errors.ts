@@ -1,7 +1,7 @@
 // The StorageErrors the Lance backend raises: its own checks (worded as Lance words them, and
 // as the virtual store does), and LanceDB's errors classified by their text.
-import { StorageError } from "../storage/errors.ts";
-import type { Branch, Version } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import type { Branch, Version } from "../../engine/storage/types.ts";
 
 export const branchLabel = (branch: Branch): string => branch ?? "main";
 

@@ -14,8 +14,8 @@
 //   such a version go to that ref.
 import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
-import { StorageError } from "../storage/errors.ts";
-import { version, type Branch, type ManifestRow, type ManifestSnapshot, type ManifestStore, type Version } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import { version, type Branch, type ManifestRow, type ManifestSnapshot, type ManifestStore, type Version } from "../../engine/storage/types.ts";
 import { arrowTable, MANIFEST_SCHEMA } from "./arrow-schemas.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
 import { ambiguousSource, branchExists, branchNotFound, contention, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";

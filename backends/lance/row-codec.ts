@@ -1,6 +1,6 @@
 // Rows and manifest rows to and from the records of the Arrow schemas (arrow-schemas.ts).
-import { StorageError } from "../storage/errors.ts";
-import type { ManifestRow, Row, Scalar } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import type { ManifestRow, Row, Scalar } from "../../engine/storage/types.ts";
 
 /** A data-table record as LanceDB returns it (other columns ignored). */
 export interface DataRecord {

@@ -15,7 +15,7 @@
 // and nothing may fast-forward over it.
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { version, type Branch, type LanceOp, type Version } from "../storage/types.ts";
+import { version, type Branch, type LanceOp, type Version } from "../../engine/storage/types.ts";
 import { readVersionAhead, versionNotFound } from "./errors.ts";
 
 export interface OpLogEntry {

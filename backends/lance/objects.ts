@@ -5,8 +5,8 @@
 // the op logs and temporary files (paths.ts), and sorts the keys as the virtual store does.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { StorageError } from "../storage/errors.ts";
-import type { ObjectStore } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import type { ObjectStore } from "../../engine/storage/types.ts";
 import { isReservedName, objectFile, TEMP_PREFIX } from "./paths.ts";
 import type { Serial } from "./serial.ts";
 

@@ -5,8 +5,8 @@
 // `id IN (...)` for ids whose every row matched, and `id = ... AND props = ...` for an id with
 // several rows only some of which matched. Two rows with one id and equal `props` are equal in
 // every column, so no predicate can tell them apart either.
-import { rowMatches } from "../storage/row-predicate.ts";
-import type { Row, RowPredicate } from "../storage/types.ts";
+import { rowMatches } from "../../engine/storage/row-predicate.ts";
+import type { Row, RowPredicate } from "../../engine/storage/types.ts";
 import { propsOf } from "./row-codec.ts";
 
 /** The SQL that deletes exactly the rows of `all` that `predicate` selects. */

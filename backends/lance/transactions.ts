@@ -16,11 +16,11 @@
 // the delta, before anything commits; committing returns the versions LanceDB added, each with
 // the op it is logged as and the existing fragments it rewrote or removed.
 import * as lancedb from "@lancedb/lancedb";
-import { StorageError } from "../storage/errors.ts";
-import { version, type LanceOp, type Row, type TxnDelta, type Version } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import { version, type LanceOp, type Row, type TxnDelta, type Version } from "../../engine/storage/types.ts";
 import { arrowTable, DATA_SCHEMA } from "./arrow-schemas.ts";
 import type { LanceTable } from "./connection.ts";
-import { rowMatches } from "../storage/row-predicate.ts";
+import { rowMatches } from "../../engine/storage/row-predicate.ts";
 import { deleteSql } from "./delete-predicate.ts";
 import { ambiguousSource, lanceCall } from "./errors.ts";
 import { fragmentsOf, scanRows } from "./fragments.ts";

@@ -1,7 +1,7 @@
 // Reading a table's rows together with the Lance fragment each lives in. Lance's `_rowid` is
 // the row address (fragment id << 32 | offset) unless stable row ids are enabled, which the
 // adapter never does; the fragment ids are what the conflict rules compare.
-import type { Row, Version } from "../storage/types.ts";
+import type { Row, Version } from "../../engine/storage/types.ts";
 import type { LanceTable } from "./connection.ts";
 import { lanceCall } from "./errors.ts";
 import { rowFromRecord, type DataRecord } from "./row-codec.ts";

@@ -15,8 +15,8 @@ import {
   type TxnDelta,
   type Version,
   type VersionInfo,
-} from "../storage/types.ts";
-import { checkStaleCommit, countsReadFragments, staleFootprint } from "../storage/conflict-rule.ts";
+} from "../../engine/storage/types.ts";
+import { checkStaleCommit, countsReadFragments, staleFootprint } from "../../engine/storage/conflict-rule.ts";
 import { DATA_SCHEMA } from "./arrow-schemas.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
 import { branchNotFound, datasetExists, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";

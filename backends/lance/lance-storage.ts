@@ -1,6 +1,6 @@
 // The storage seam on real Lance: datasets and `__manifest` as LanceDB tables, objects as
 // plain files, all under one local directory (the graph root), one call at a time.
-import type { Storage } from "../storage/types.ts";
+import type { Storage } from "../../engine/storage/types.ts";
 import { LanceConnections } from "./connection.ts";
 import { LanceDatasets } from "./datasets.ts";
 import { LanceManifest } from "./manifest.ts";

@@ -10,8 +10,8 @@
 // plain files at `<root>/<key>`. Names ending in `.lance` or `.oplog` and the adapter's
 // temporary files are reserved: no object key may use them, and `list` never shows them.
 import { join } from "node:path";
-import { StorageError } from "../storage/errors.ts";
-import type { DatasetPath } from "../storage/types.ts";
+import { StorageError } from "../../engine/storage/errors.ts";
+import type { DatasetPath } from "../../engine/storage/types.ts";
 
 /** The manifest's LanceDB table name, in the root directory. */
 export const MANIFEST_TABLE = "__manifest";
