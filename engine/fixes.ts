@@ -10,6 +10,15 @@ export interface Fixes {
   readonly regress298: boolean;
   /** #361: recovery skips a listed sidecar that vanished before it was read. */
   readonly fix361: boolean;
+  /**
+   * #308 (`0dcdcf5a`): a delete that matches nothing commits no Lance version. At the seed an
+   * inline delete always commits (Lance's `Dataset::delete` emits an `Operation::Delete` even
+   * for zero rows) while the cascade records the table only when rows went: HEAD passes the
+   * pin with no sidecar (B11). #308 reads the deleted-row count before committing (Lance 7.0's
+   * two-phase `DeleteBuilder::execute_uncommitted`); it also staged deletes, which
+   * `stagedDeletes` models.
+   */
+  readonly fix308: boolean;
   /** RFC-022: every handle of one root in a process shares one write-queue manager. */
   readonly sharedQueues: boolean;
   /** RFC-022: the served handle no longer spawns a detached ensureIndices after a schema apply. */
@@ -55,6 +64,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "fix297",
   "regress298",
   "fix361",
+  "fix308",
   "sharedQueues",
   "noDetachedEnsureIndices",
   "readSetToken",
@@ -73,6 +83,7 @@ const SEED: Fixes = {
   fix297: true,
   regress298: false,
   fix361: false,
+  fix308: false,
   sharedQueues: false,
   noDetachedEnsureIndices: false,
   readSetToken: false,
@@ -94,6 +105,7 @@ export const PROFILES = {
     fix297: true,
     regress298: false,
     fix361: true,
+    fix308: true,
     sharedQueues: true,
     noDetachedEnsureIndices: true,
     readSetToken: true,

@@ -3,6 +3,7 @@ import { cardConcurrentInsert } from "./card-concurrent-insert.ts";
 import { cardLoaderStale } from "./card-loader-stale.ts";
 import { cardStaleHandle } from "./card-stale-handle.ts";
 import { demoLostUpdate } from "./demo-lost-update.ts";
+import { emptyDeleteDrift } from "./empty-delete-drift.ts";
 import { indexBuildBreaksPin } from "./index-build-breaks-pin.ts";
 import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
@@ -32,6 +33,7 @@ export const SCENARIOS: readonly Scenario[] = [
   inlineDeleteCrash,
   indexBuildBreaksPin,
   schemaStagingPromotion,
+  emptyDeleteDrift,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

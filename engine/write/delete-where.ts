@@ -1,9 +1,11 @@
 // `delete_where`, the seed's inline delete: the dataset commits a Delete at once, during
-// execution, before any sidecar exists (B8). A predicate that matches nothing commits nothing.
+// execution, before any sidecar exists (B8). Lance's `Dataset::delete` commits a version even
+// when the predicate matches nothing; callers record the table only when rows went, so at the
+// seed a zero-row delete leaves HEAD past the pin with nothing covering it (B11, #308).
 import type { Env } from "../env.ts";
-import { rowMatches } from "../storage/row-predicate.ts";
 import type { DatasetPath, RowPredicate, TableKey, Version } from "../storage/types.ts";
 import { commitTable } from "./commit-table.ts";
+import { deletesNothing } from "./fix308.ts";
 
 export interface DeleteOutcome {
   readonly version: Version;
@@ -12,8 +14,8 @@ export interface DeleteOutcome {
 }
 
 export async function deleteWhere(env: Env, tableKey: TableKey, path: DatasetPath, head: Version, where: RowPredicate): Promise<DeleteOutcome> {
-  const before = await env.storage.datasets.checkout(path, null, head);
-  if (!before.rows.some((r) => rowMatches(r, where))) return { version: head, deletedRows: 0, rowCount: before.rows.length };
+  const noop = await deletesNothing(env, path, head, where);
+  if (noop) return noop;
   const r = await commitTable(env, tableKey, path, head, { op: "Delete", where });
   const after = await env.storage.datasets.checkout(path, null, r.version);
   return { version: r.version, deletedRows: r.rowsAffected, rowCount: after.rows.length };

@@ -188,9 +188,11 @@ async function deleteEdge(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   edgeType(h, type);
   const tableKey = tableKeyFor("edge", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
+  // Upstream hands the query's predicate straight to `delete_where`, which scans the opened
+  // version itself; the seam's predicate names ids, so the scan is ours. A predicate matching
+  // nothing still reaches the delete, as upstream's does.
   const content = await h.env.storage.datasets.checkout(opened.path, null, opened.readAt);
   const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
-  if (ids.length === 0) return NONE;
   const deleted = await deleteFrom(h, txn, staging, tableKey, { anyOf: [{ column: "id", in: ids }] }, opened);
   return { affectedNodes: 0, affectedEdges: deleted };
 }
