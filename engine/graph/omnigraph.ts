@@ -7,6 +7,7 @@ import type { Row } from "../storage/types.ts";
 import { ensureIndices, type EnsureIndicesResult } from "../maintenance/ensure-indices.ts";
 import { optimize, type TableOptimizeStats } from "../maintenance/optimize.ts";
 import { applySchema, type SchemaApplyOptions, type SchemaApplyResult } from "../schema-apply/apply.ts";
+import { planSchema, type SchemaPlan } from "../schema-apply/plan-schema.ts";
 import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
 import type { MutationOp, MutationResult } from "../write/ops.ts";
 import { mutate } from "../write/mutate.ts";
@@ -47,6 +48,11 @@ export class Omnigraph {
 
   load(spec: LoadSpec, actor: string | null = null): Promise<LoadResult> {
     return load(this.handle, spec, actor);
+  }
+
+  /** What `applySchema(source, options)` would do; reads the schema contract, writes nothing. */
+  planSchema(source: string, options: SchemaApplyOptions = {}): Promise<SchemaPlan> {
+    return planSchema(this.handle.env, source, options);
   }
 
   applySchema(source: string, options: SchemaApplyOptions = {}): Promise<SchemaApplyResult> {
