@@ -15,6 +15,7 @@ import { withReadSetRetry } from "./mutate.ts";
 import type { OpKind } from "./ops.ts";
 import type { MutationStaging, PendingMode } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
+import { enforceUniqueInBatch } from "./unique-in-batch.ts";
 
 export type LoadMode = "Append" | "Merge" | "Overwrite";
 
@@ -45,6 +46,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     const t = nodeType(h, type);
     const rows = propsList.map((props): Row => ({ id: t.key !== null ? String(props[t.key] ?? "") : h.env.ids.ulid(), ...props }));
     for (const r of rows) checkRow(t, r);
+    enforceUniqueInBatch(t, rows);
     const tableKey = tableKeyFor("node", type);
     await openTableForMutation(h, txn, staging, tableKey, kind);
     staging.appendRows(tableKey, mode, rows);
@@ -64,6 +66,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     const t = edgeType(h, type);
     const rows = list.map((e): Row => ({ id: h.env.ids.ulid(), src: e.from, dst: e.to, ...(e.props ?? {}) }));
     for (const r of rows) checkRow(t, r);
+    enforceUniqueInBatch(t, rows);
     const tableKey = tableKeyFor("edge", type);
     await openTableForMutation(h, txn, staging, tableKey, kind);
     staging.appendRows(tableKey, mode, rows);
