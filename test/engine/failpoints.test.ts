@@ -102,3 +102,12 @@ test("an Overwrite load stopped before its publish is rolled forward by the next
     expect(await countRows(w, PERSON)).toBe(2);
   });
 });
+
+// Mirrors failpoints.rs::init_failpoint_returns_original_error_not_cleanup_error.
+test("init failing after writing _schema.pg surfaces the failpoint's own error", async () => {
+  await inWorld(async (w) => {
+    w.failpoints.set(FP.INIT_AFTER_SCHEMA_PG_WRITTEN, { kind: "error" });
+    const e = await rejects(startProcess(w, "init").init(TEST_SCHEMA), "InjectedFailure", injected(FP.INIT_AFTER_SCHEMA_PG_WRITTEN));
+    expect(e.message).toContain("init.after_schema_pg_written");
+  });
+});
