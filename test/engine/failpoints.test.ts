@@ -54,7 +54,7 @@ test("graph_publish.before_commit_append fails the mutation with its own error",
     const g = await startProcess(w, "init").init(TEST_SCHEMA);
     w.failpoints.set(FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND, { kind: "error" });
     const e = await rejects(g.mutate([insertPerson("Eve", 22)]), "InjectedFailure", injected(FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND));
-    expect(e.message).toBe("injected failpoint triggered: graph_publish.before_commit_append");
+    expect(e.message).toBe(`injected failpoint triggered: ${FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND}`);
   });
 });
 
@@ -108,6 +108,6 @@ test("init failing after writing _schema.pg surfaces the failpoint's own error",
   await inWorld(async (w) => {
     w.failpoints.set(FP.INIT_AFTER_SCHEMA_PG_WRITTEN, { kind: "error" });
     const e = await rejects(startProcess(w, "init").init(TEST_SCHEMA), "InjectedFailure", injected(FP.INIT_AFTER_SCHEMA_PG_WRITTEN));
-    expect(e.message).toContain("init.after_schema_pg_written");
+    expect(e.message).toContain(FP.INIT_AFTER_SCHEMA_PG_WRITTEN);
   });
 });
