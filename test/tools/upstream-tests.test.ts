@@ -63,8 +63,10 @@ test("the Rust test scanner finds attributed test functions only", () => {
 });
 
 test("building the inventory refuses a rule naming a test the file lacks", () => {
-  const sources = (file: string) => inventory.files[file]!.map((t) => `#[test]\nfn ${t.test}() {}`).join("\n");
+  const sources = (file: string, commit: string) =>
+    [...inventory.files[file]!, ...(commit === inventory.seed ? [] : (inventory.later[file] ?? []))].map((t) => `#[test]\nfn ${t.test}() {}`).join("\n");
   expect(buildInventory(inventory.seed, sources)).toEqual(inventory);
-  const missingOne = (file: string) => (file === "writes.rs" ? sources(file).replace("fn cancelled_mutation_future_leaves_no_state", "fn renamed") : sources(file));
+  const missingOne = (file: string, commit: string) =>
+    file === "writes.rs" ? sources(file, commit).replace("fn cancelled_mutation_future_leaves_no_state", "fn renamed") : sources(file, commit);
   expect(() => buildInventory(inventory.seed, missingOne)).toThrow(/writes\.rs: no rule classifies renamed|names cancelled_mutation_future_leaves_no_state/);
 });

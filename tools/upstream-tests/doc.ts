@@ -29,7 +29,7 @@ function portsByTest(ports: readonly Port[]): Map<string, Port[]> {
 
 /** Ports naming a test the inventory does not have (a typo, or a test of another file). */
 export function unknownPorts(inventory: Inventory, ports: readonly Port[]): Port[] {
-  const known = new Set(Object.entries(inventory.files).flatMap(([file, tests]) => tests.map((t) => key(file, t.test))));
+  const known = new Set([...Object.entries(inventory.files), ...Object.entries(inventory.later)].flatMap(([file, tests]) => tests.map((t) => key(file, t.test))));
   return ports.filter((p) => !known.has(key(p.file, p.test)));
 }
 
@@ -92,6 +92,16 @@ export function renderDoc(inventory: Inventory, ports: readonly Port[]): string 
         ? found.map((p) => `\`${p.where}\`: ${cell(p.title)}`).join("<br>")
         : `not ported: ${cell(t.reason)}`;
       lines.push(`| \`${t.test}\` | ${t.cls} | ${where} |`);
+    }
+  }
+  const later = Object.entries(inventory.later).flatMap(([file, tests]) => tests.map((t) => ({ file, ...t })));
+  if (later.length > 0) {
+    lines.push("", "## Later upstream tests", "", "Added upstream after the seed and ported with the fix they test; not counted above.", "");
+    lines.push("| upstream test | added by | ported as |", "|---|---|---|");
+    for (const t of later) {
+      const found = byTest.get(key(t.file, t.test));
+      const where = found ? found.map((p) => `\`${p.where}\`: ${cell(p.title)}`).join("<br>") : "not ported";
+      lines.push(`| \`${t.file}::${t.test}\` | \`${t.commit}\` ${cell(t.reason)} | ${where} |`);
     }
   }
   return `${lines.join("\n")}\n`;

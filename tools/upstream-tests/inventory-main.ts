@@ -12,8 +12,8 @@ if (!mirror) {
 }
 let inventory;
 try {
-  inventory = buildInventory(SEED_COMMIT, (file) =>
-    execFileSync("git", ["-C", mirror, "show", `${SEED_COMMIT}:${UPSTREAM_TEST_DIR}/${file}`], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }),
+  inventory = buildInventory(SEED_COMMIT, (file, commit) =>
+    execFileSync("git", ["-C", mirror, "show", `${commit}:${UPSTREAM_TEST_DIR}/${file}`], { encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] }),
   );
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);

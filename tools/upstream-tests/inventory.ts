@@ -3,7 +3,7 @@
 // so the doc generator and its test never need the mirror.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { classify, RULES, type TestClass } from "./classification.ts";
+import { classify, LATER, RULES, type TestClass } from "./classification.ts";
 import { rustTestNames } from "./rust-tests.ts";
 
 export const INVENTORY_FILE = join(import.meta.dirname, "inventory.json");
@@ -19,21 +19,31 @@ export interface InventoryEntry {
   readonly reason: string;
 }
 
+export interface LaterEntry {
+  readonly test: string;
+  /** The upstream commit that added it. */
+  readonly commit: string;
+  readonly reason: string;
+}
+
 export interface Inventory {
   readonly seed: string;
   /** Upstream test file name (e.g. `writes.rs`) to its tests, in source order. */
   readonly files: Readonly<Record<string, readonly InventoryEntry[]>>;
+  /** Tests added after the seed that the model ports, by file. */
+  readonly later: Readonly<Record<string, readonly LaterEntry[]>>;
 }
 
 /**
- * Classifies every test of every file. `sourceOf(file)` returns the file's text at the seed.
- * Fails on a test no rule covers, a name a rule lists that the file lacks, or a duplicate name.
+ * Classifies every test of every file. `sourceOf(file, commit)` returns the file's text at a
+ * commit (the seed, or the commit a later test came with). Fails on a test no rule covers, a
+ * name a rule lists that the file lacks, a later test missing at its commit, or a duplicate.
  */
-export function buildInventory(seed: string, sourceOf: (file: string) => string): Inventory {
+export function buildInventory(seed: string, sourceOf: (file: string, commit: string) => string): Inventory {
   const files: Record<string, InventoryEntry[]> = {};
   const problems: string[] = [];
   for (const [file, rules] of Object.entries(RULES)) {
-    const names = rustTestNames(sourceOf(file));
+    const names = rustTestNames(sourceOf(file, seed));
     const seen = new Set<string>();
     files[file] = [];
     for (const test of names) {
@@ -48,6 +58,18 @@ export function buildInventory(seed: string, sourceOf: (file: string) => string)
       for (const name of rule.match as readonly string[]) if (!seen.has(name)) problems.push(`${file}: a rule names ${name}, which the file does not have`);
     }
   }
+  const later: Record<string, LaterEntry[]> = {};
+  for (const [file, groups] of Object.entries(LATER)) {
+    later[file] = [];
+    for (const g of groups) {
+      const there = new Set(rustTestNames(sourceOf(file, g.commit)));
+      for (const test of g.tests) {
+        if (!there.has(test)) problems.push(`${file}: ${test} is not there at ${g.commit}`);
+        if (files[file]?.some((t) => t.test === test)) problems.push(`${file}: ${test} is already at the seed`);
+        later[file]!.push({ test, commit: g.commit, reason: g.reason });
+      }
+    }
+  }
   if (problems.length > 0) throw new Error(`the inventory is inconsistent:\n  ${problems.join("\n  ")}`);
-  return { seed, files };
+  return { seed, files, later };
 }
