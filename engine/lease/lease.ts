@@ -6,6 +6,7 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
+import { rowById } from "../manifest/rows-memo.ts";
 import type { ManifestRow, ManifestSnapshot } from "../storage/types.ts";
 
 /** How long a lease lasts without renewal. Far longer than any operation's own steps. */
@@ -41,10 +42,20 @@ export function leaseRow(resource: string, state: LeaseState): ManifestRow {
   return { objectId: leaseObjectId(resource), objectType: "lease", tableKey: null, metadata: JSON.stringify(state) };
 }
 
+const FREE: LeaseState = Object.freeze({ owner: null, untilMs: 0 });
+
+/** Parsed lease states by row: a row object lives on unchanged through later versions. */
+const parsed = new WeakMap<ManifestRow, LeaseState>();
+
 function stateIn(rows: readonly ManifestRow[], resource: string): LeaseState {
-  const row = rows.find((r) => r.objectId === leaseObjectId(resource));
-  if (!row?.metadata) return { owner: null, untilMs: 0 };
-  return JSON.parse(row.metadata) as LeaseState;
+  const row = rowById(rows, leaseObjectId(resource));
+  if (!row?.metadata) return FREE;
+  let state = parsed.get(row);
+  if (state === undefined) {
+    state = Object.freeze(JSON.parse(row.metadata) as LeaseState);
+    parsed.set(row, state);
+  }
+  return state;
 }
 
 /** Who holds `resource` at `nowMs`, if anyone (an expired lease is held by no one). */

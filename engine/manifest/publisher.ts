@@ -8,6 +8,7 @@ import { isStorageError } from "../storage/errors.ts";
 import type { Branch, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
 import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
+import { memoOnRows } from "./rows-memo.ts";
 import { headTokenOf, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
@@ -65,12 +66,16 @@ function checkHeadToken(state: ManifestSnapshot, token: string | null): void {
   }
 }
 
-function concurrentModification(tableKey: TableKey | null, reason: string): OmniError {
-  return new OmniError("ConcurrentModification", { tableKey, reason }, `concurrent modification: ${reason}`);
+/** The table rows of one manifest version, indexed for `buildPendingRows`. */
+interface TableRowsIndex {
+  readonly known: ReadonlyMap<TableKey, string>;
+  readonly versions: ReadonlyMap<string, ManifestRow>;
+  readonly tombstones: ReadonlySet<string>;
 }
 
-/** `build_pending_rows`: the rows to merge, or the conflict that forbids them. */
-export function buildPendingRows(changes: readonly ManifestChange[], existing: readonly ManifestRow[]): ManifestRow[] {
+const tableRowsMemo = new WeakMap<readonly ManifestRow[], TableRowsIndex>();
+
+function indexTableRows(existing: readonly ManifestRow[]): TableRowsIndex {
   const known = new Map<TableKey, string>();
   const versions = new Map<string, ManifestRow>();
   const tombstones = new Set<string>();
@@ -80,6 +85,20 @@ export function buildPendingRows(changes: readonly ManifestChange[], existing: r
     else if (r.objectType === "table_version") versions.set(r.objectId, r);
     else if (r.objectType === "table_tombstone") tombstones.add(r.objectId);
   }
+  return { known, versions, tombstones };
+}
+
+function concurrentModification(tableKey: TableKey | null, reason: string): OmniError {
+  return new OmniError("ConcurrentModification", { tableKey, reason }, `concurrent modification: ${reason}`);
+}
+
+/** `build_pending_rows`: the rows to merge, or the conflict that forbids them. */
+export function buildPendingRows(changes: readonly ManifestChange[], existing: readonly ManifestRow[]): ManifestRow[] {
+  const index = memoOnRows(tableRowsMemo, existing, indexTableRows);
+  const versions = index.versions;
+  const tombstones = index.tombstones;
+  // Registrations extend what is known for the later changes: a copy, never the shared index.
+  const known = changes.some((c) => c.kind === "register") ? new Map(index.known) : index.known;
   const rows: ManifestRow[] = [];
   for (const c of changes) {
     if (c.kind !== "register") continue;
@@ -87,7 +106,7 @@ export function buildPendingRows(changes: readonly ManifestChange[], existing: r
     if (at !== undefined && at !== c.path) {
       throw concurrentModification(c.tableKey, `table ${c.tableKey} already exists with different path ${at}`);
     }
-    known.set(c.tableKey, c.path);
+    (known as Map<TableKey, string>).set(c.tableKey, c.path);
     rows.push({ objectId: c.tableKey, objectType: "table", tableKey: c.tableKey, location: c.path });
   }
   const requested = new Set<string>();

@@ -1,6 +1,7 @@
 // A manifest snapshot: what readers see. For each table the newest version row, unless a
 // tombstone at or above it hides the table (`read_manifest_state`).
 import type { Branch, DatasetPath, ManifestRow, ManifestSnapshot, TableKey, Version } from "../storage/types.ts";
+import { memoOnRows, rowById } from "./rows-memo.ts";
 
 export interface TableEntry {
   readonly tableKey: TableKey;
@@ -35,7 +36,7 @@ export class Snapshot {
   }
 
   static fromManifest(m: ManifestSnapshot): Snapshot {
-    return new Snapshot(m.version, m.branch, entriesOf(m.rows), headTokenOf(m));
+    return new Snapshot(m.version, m.branch, memoOnRows(entriesMemo, m.rows, entriesOf), headTokenOf(m));
   }
 }
 
@@ -46,8 +47,10 @@ export function graphHeadObjectId(branch: Branch): string {
 
 /** The branch's head token in a manifest version; null before any token publish. */
 export function headTokenOf(m: ManifestSnapshot): string | null {
-  return m.rows.find((r) => r.objectId === graphHeadObjectId(m.branch))?.metadata ?? null;
+  return rowById(m.rows, graphHeadObjectId(m.branch))?.metadata ?? null;
 }
+
+const entriesMemo = new WeakMap<readonly ManifestRow[], ReadonlyMap<TableKey, TableEntry>>();
 
 function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
   const locations = new Map<TableKey, DatasetPath>();
@@ -84,7 +87,13 @@ function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
  * The publisher's view (`latest_visible_per_table`): the newest version per table not covered
  * by a tombstone; a table that only has a tombstone reports the tombstone's version.
  */
-export function latestVisiblePerTable(rows: readonly ManifestRow[]): Map<TableKey, Version> {
+export function latestVisiblePerTable(rows: readonly ManifestRow[]): ReadonlyMap<TableKey, Version> {
+  return memoOnRows(latestMemo, rows, computeLatestVisible);
+}
+
+const latestMemo = new WeakMap<readonly ManifestRow[], ReadonlyMap<TableKey, Version>>();
+
+function computeLatestVisible(rows: readonly ManifestRow[]): ReadonlyMap<TableKey, Version> {
   const tombstones = new Map<TableKey, Version>();
   for (const r of rows) {
     if (r.objectType === "table_tombstone" && r.tableKey && r.tableVersion !== undefined) {

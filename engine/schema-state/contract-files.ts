@@ -36,17 +36,31 @@ export async function validateSchemaState(env: Env): Promise<Catalog> {
 
 /**
  * `validateSchemaContract` is a pure function of the three texts, and every write runs it on the
- * same texts: remember the last few results. (Catalogs are immutable, so sharing one is safe.)
+ * same texts: remember the results, keyed by the texts one level each (a store hands back the
+ * same string it holds, so a lookup costs no re-hash). Only a few contracts are ever alive at
+ * once, so when the memo grows past a bound it is simply dropped. (Catalogs are immutable, so
+ * sharing one is safe.)
  */
-const recent = new Map<string, SchemaContractCheck>();
+const recent = new Map<string, Map<string, Map<string, SchemaContractCheck>>>();
+let remembered = 0;
+const REMEMBER_AT_MOST = 64;
 
 function validateCached(texts: SchemaContractTexts): SchemaContractCheck {
-  const key = `${texts.source}\u0000${texts.irJson}\u0000${texts.stateJson}`;
-  let check = recent.get(key);
-  if (!check) {
+  let byIr = recent.get(texts.source);
+  let byState = byIr?.get(texts.irJson);
+  let check = byState?.get(texts.stateJson);
+  if (check === undefined) {
     check = validateSchemaContract(texts);
-    if (recent.size >= 16) recent.delete(recent.keys().next().value!);
-    recent.set(key, check);
+    if (remembered >= REMEMBER_AT_MOST) {
+      recent.clear();
+      remembered = 0;
+      byIr = undefined;
+      byState = undefined;
+    }
+    if (byIr === undefined) recent.set(texts.source, (byIr = new Map()));
+    if (byState === undefined) byIr.set(texts.irJson, (byState = new Map()));
+    byState.set(texts.stateJson, check);
+    remembered++;
   }
   return check;
 }
