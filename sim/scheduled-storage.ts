@@ -2,6 +2,10 @@
 // a trace event after it: the call, and its result or error. The same wrapper serves the
 // virtual store and real Lance; with real Lance the scheduler waits for the I/O, one call at a
 // time, in the order the tape chooses.
+//
+// On the virtual store a call costs one promise: its effect (the store's synchronous `...Now`
+// method) runs the moment the step is granted, and the actor resumes with the result. Labels are
+// made once per call; footprints, which only exhaustive search reads, are made when asked.
 import type {
   Branch,
   DatasetPath,
@@ -14,11 +18,28 @@ import type {
   Version,
 } from "../engine/storage/types.ts";
 import type { Scheduler } from "./scheduler.ts";
-import type { Footprint } from "./step.ts";
+import type { Footprint, StepInfo } from "./step.ts";
+import { VirtualStore } from "./store/virtual-store.ts";
 import { describeError, type Trace } from "./trace.ts";
 
 const ds = (path: DatasetPath, branch: Branch) => `ds:${path}@${branch ?? "main"}`;
 const mf = (branch: Branch) => `mf:${branch ?? "main"}`;
+
+/** A storage call as a step: its label now, its footprint (the keys it reads or writes) on demand. */
+class StorageStep implements StepInfo {
+  private made: Footprint | undefined;
+
+  constructor(
+    readonly label: string,
+    private readonly keys: () => Footprint,
+  ) {}
+
+  get footprint(): Footprint {
+    this.made ??= this.keys();
+    return this.made;
+  }
+}
+
 const reads = (...keys: string[]): Footprint => ({ reads: keys, writes: [] });
 const writes = (...keys: string[]): Footprint => ({ reads: [], writes: keys });
 
@@ -41,10 +62,18 @@ function deltaSummary(delta: TxnDelta): Record<string, unknown> {
   }
 }
 
+// Summaries of results, for the trace.
+const same = <T>(v: T): T => v;
+const asVersion = (v: Version) => ({ version: v });
+const nothing = () => null;
+const copied = (keys: readonly string[]) => [...keys];
+
 export class ScheduledStorage implements Storage {
   readonly datasets: DatasetStore;
   readonly manifest: ManifestStore;
   readonly objects: ObjectStore;
+  /** The virtual store, whose effects run synchronously at the grant; null for any other backend. */
+  private readonly now: VirtualStore | null;
 
   constructor(
     inner: Storage,
@@ -53,81 +82,178 @@ export class ScheduledStorage implements Storage {
     /** Real I/O: the scheduler awaits it rather than counting microtask turns. */
     private readonly externalIo: boolean,
   ) {
+    const now = !externalIo && inner instanceof VirtualStore ? inner : null;
+    this.now = now;
     const d = inner.datasets;
     const m = inner.manifest;
     const o = inner.objects;
     this.datasets = {
-      create: (path) => this.call("datasets.create", { path }, writes(ds(path, null)), () => d.create(path), (v) => ({ version: v })),
-      exists: (path) => this.call("datasets.exists", { path }, reads(ds(path, null)), () => d.exists(path), (b) => b),
+      create: (path) =>
+        this.call("datasets.create", path, { path }, () => writes(ds(path, null)), () => (now ? now.datasets.createNow(path) : d.create(path)), asVersion),
+      exists: (path) =>
+        this.call("datasets.exists", path, { path }, () => reads(ds(path, null)), () => (now ? now.datasets.existsNow(path) : d.exists(path)), same),
       latestVersion: (path, branch) =>
-        this.call("datasets.latestVersion", { path, branch }, reads(ds(path, branch)), () => d.latestVersion(path, branch), (v) => v),
+        this.call(
+          "datasets.latestVersion",
+          path,
+          { path, branch },
+          () => reads(ds(path, branch)),
+          () => (now ? now.datasets.latestVersionNow(path, branch) : d.latestVersion(path, branch)),
+          same,
+        ),
       checkout: (path, branch, at) =>
-        this.call("datasets.checkout", { path, branch, at }, reads(ds(path, branch)), () => d.checkout(path, branch, at), (s) => ({
-          version: s.version,
-          rows: s.rows.length,
-          fragments: s.fragments,
-          indices: s.indices,
-        })),
+        this.call(
+          "datasets.checkout",
+          path,
+          { path, branch, at },
+          () => reads(ds(path, branch)),
+          () => (now ? now.datasets.checkoutNow(path, branch, at) : d.checkout(path, branch, at)),
+          (s) => ({ version: s.version, rows: s.rows.length, fragments: s.fragments, indices: s.indices }),
+        ),
       commit: (path, branch, readVersion, delta) =>
         this.call(
           "datasets.commit",
+          path,
           { path, branch, readVersion, delta: deltaSummary(delta) },
-          writes(ds(path, branch)),
-          () => d.commit(path, branch, readVersion, delta),
+          () => writes(ds(path, branch)),
+          () => (now ? now.datasets.commitNow(path, branch, readVersion, delta) : d.commit(path, branch, readVersion, delta)),
           (r) => ({ version: r.version, rowsAffected: r.rowsAffected }),
         ),
       restore: (path, branch, at) =>
-        this.call("datasets.restore", { path, branch, at }, writes(ds(path, branch)), () => d.restore(path, branch, at), (v) => ({ version: v })),
+        this.call(
+          "datasets.restore",
+          path,
+          { path, branch, at },
+          () => writes(ds(path, branch)),
+          () => (now ? now.datasets.restoreNow(path, branch, at) : d.restore(path, branch, at)),
+          asVersion,
+        ),
       versions: (path, branch) =>
-        this.call("datasets.versions", { path, branch }, reads(ds(path, branch)), () => d.versions(path, branch), (vs) =>
-          vs.map((v) => [v.version, v.op]),
+        this.call(
+          "datasets.versions",
+          path,
+          { path, branch },
+          () => reads(ds(path, branch)),
+          () => (now ? now.datasets.versionsNow(path, branch) : d.versions(path, branch)),
+          (vs) => vs.map((v) => [v.version, v.op]),
         ),
       cleanup: (path, branch) =>
-        this.call("datasets.cleanup", { path, branch }, writes(ds(path, branch)), () => d.cleanup(path, branch), (n) => ({ removed: n })),
+        this.call(
+          "datasets.cleanup",
+          path,
+          { path, branch },
+          () => writes(ds(path, branch)),
+          () => (now ? now.datasets.cleanupNow(path, branch) : d.cleanup(path, branch)),
+          (n) => ({ removed: n }),
+        ),
     };
     this.manifest = {
-      create: () => this.call("manifest.create", {}, writes(mf(null)), () => m.create(), (v) => ({ version: v })),
-      exists: () => this.call("manifest.exists", {}, reads(mf(null)), () => m.exists(), (b) => b),
-      latestVersion: (branch) => this.call("manifest.latestVersion", { branch }, reads(mf(branch)), () => m.latestVersion(branch), (v) => v),
+      create: () => this.call("manifest.create", "", {}, () => writes(mf(null)), () => (now ? now.manifest.createNow() : m.create()), asVersion),
+      exists: () => this.call("manifest.exists", "", {}, () => reads(mf(null)), () => (now ? now.manifest.existsNow() : m.exists()), same),
+      latestVersion: (branch) =>
+        this.call(
+          "manifest.latestVersion",
+          "",
+          { branch },
+          () => reads(mf(branch)),
+          () => (now ? now.manifest.latestVersionNow(branch) : m.latestVersion(branch)),
+          same,
+        ),
       load: (branch, at?: Version) =>
-        this.call("manifest.load", { branch, at }, reads(mf(branch)), () => m.load(branch, at), (s) => ({
-          version: s.version,
-          rows: s.rows.length,
-        })),
+        this.call(
+          "manifest.load",
+          "",
+          { branch, at },
+          () => reads(mf(branch)),
+          () => (now ? now.manifest.loadNow(branch, at) : m.load(branch, at)),
+          (s) => ({ version: s.version, rows: s.rows.length }),
+        ),
       merge: (branch, readVersion, rows: readonly ManifestRow[]) =>
         this.call(
           "manifest.merge",
+          "",
           { branch, readVersion, rows: rows.map((r) => r.objectId) },
-          writes(mf(branch)),
-          () => m.merge(branch, readVersion, rows),
-          (v) => ({ version: v }),
+          () => writes(mf(branch)),
+          () => (now ? now.manifest.mergeNow(branch, readVersion, rows) : m.merge(branch, readVersion, rows)),
+          asVersion,
         ),
       createBranch: (name, from) =>
-        this.call("manifest.createBranch", { name, from }, { reads: [mf(from)], writes: [mf(name), "mf:branches"] }, () => m.createBranch(name, from), () => null),
+        this.call(
+          "manifest.createBranch",
+          name,
+          { name, from },
+          () => ({ reads: [mf(from)], writes: [mf(name), "mf:branches"] }),
+          () => (now ? now.manifest.createBranchNow(name, from) : m.createBranch(name, from)),
+          nothing,
+        ),
       deleteBranch: (name) =>
-        this.call("manifest.deleteBranch", { name }, writes(mf(name), "mf:branches"), () => m.deleteBranch(name), () => null),
-      listBranches: () => this.call("manifest.listBranches", {}, reads("mf:branches"), () => m.listBranches(), (b) => [...b]),
+        this.call(
+          "manifest.deleteBranch",
+          name,
+          { name },
+          () => writes(mf(name), "mf:branches"),
+          () => (now ? now.manifest.deleteBranchNow(name) : m.deleteBranch(name)),
+          nothing,
+        ),
+      listBranches: () =>
+        this.call("manifest.listBranches", "", {}, () => reads("mf:branches"), () => (now ? now.manifest.listBranchesNow() : m.listBranches()), copied),
     };
     this.objects = {
-      put: (key, body) => this.call("objects.put", { key }, writes(`obj:${key}`), () => o.put(key, body), () => null),
-      get: (key) => this.call("objects.get", { key }, reads(`obj:${key}`), () => o.get(key), (body) => ({ bytes: body.length })),
-      exists: (key) => this.call("objects.exists", { key }, reads(`obj:${key}`), () => o.exists(key), (b) => b),
-      list: (prefix) => this.call("objects.list", { prefix }, reads(`dir:${prefix}`), () => o.list(prefix), (keys) => [...keys]),
-      delete: (key) => this.call("objects.delete", { key }, writes(`obj:${key}`), () => o.delete(key), () => null),
+      put: (key, body) => this.call("objects.put", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.putNow(key, body) : o.put(key, body)), nothing),
+      get: (key) =>
+        this.call("objects.get", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.getNow(key) : o.get(key)), (body) => ({ bytes: body.length })),
+      exists: (key) => this.call("objects.exists", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.existsNow(key) : o.exists(key)), same),
+      list: (prefix) => this.call("objects.list", prefix, { prefix }, () => reads(`dir:${prefix}`), () => (now ? now.objects.listNow(prefix) : o.list(prefix)), copied),
+      delete: (key) => this.call("objects.delete", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.deleteNow(key) : o.delete(key)), nothing),
       rename: (from, to) =>
-        this.call("objects.rename", { from, to }, writes(`obj:${from}`, `obj:${to}`), () => o.rename(from, to), () => null),
+        this.call(
+          "objects.rename",
+          "",
+          { from, to },
+          () => writes(`obj:${from}`, `obj:${to}`),
+          () => (now ? now.objects.renameNow(from, to) : o.rename(from, to)),
+          nothing,
+        ),
     };
   }
 
-  private async call<T>(
+  /**
+   * One storage call: a scheduling point labelled `op subject`, then the effect, then its trace
+   * event. `effect` returns the value itself on the virtual store and a promise elsewhere.
+   */
+  private call<T>(
+    op: string,
+    subject: string,
+    args: Record<string, unknown>,
+    keys: () => Footprint,
+    effect: () => T | Promise<T>,
+    summarize: (result: T) => unknown,
+  ): Promise<T> {
+    const step = new StorageStep(subject ? `${op} ${subject}` : op, keys);
+    if (this.now === null) return this.callAsync(op, args, step, effect as () => Promise<T>, summarize);
+    return this.sched.pointWith(step, () => {
+      const actor = this.sched.current?.name ?? "?";
+      let result: T;
+      try {
+        result = effect() as T;
+      } catch (error) {
+        this.trace.emit({ e: "io", actor, op, args, err: describeError(error) });
+        throw error;
+      }
+      this.trace.emit({ e: "io", actor, op, args, ok: summarize(result) });
+      return result;
+    });
+  }
+
+  /** A backend whose calls settle later (real Lance, or any other `Storage`). */
+  private async callAsync<T>(
     op: string,
     args: Record<string, unknown>,
-    footprint: Footprint,
+    step: StepInfo,
     effect: () => Promise<T>,
     summarize: (result: T) => unknown,
   ): Promise<T> {
-    const subject = (args.key ?? args.path ?? args.name ?? args.prefix ?? "") as string;
-    await this.sched.point({ label: subject ? `${op} ${subject}` : op, footprint });
+    await this.sched.point(step);
     const actor = this.sched.current?.name ?? "?";
     try {
       const result = this.externalIo ? await this.sched.external(effect()) : await effect();

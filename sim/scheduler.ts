@@ -6,6 +6,11 @@
 // An actor that neither reaches a point nor finishes within ESCAPE_TURNS microtask turns has
 // awaited something the world does not own (a timer, real I/O); the universe stops with an
 // escape naming the actor and its last step instead of hanging.
+//
+// The loop is driven by plain callbacks, not async/await: after a grant, one microtask (`watch`)
+// re-queues itself each turn until the actor signals, then picks the next actor in the same turn.
+// A scheduling point therefore costs one promise (the actor's own) and a few queued callbacks; the
+// turns and their order are those of an awaiting loop, so schedules and traces are unchanged.
 import type { FailpointName } from "../failpoints/catalog.ts";
 import type { FailpointHost, HitDecision } from "../failpoints/registry.ts";
 import type { VirtualClock } from "./clock.ts";
@@ -17,6 +22,12 @@ import { describeError, type Trace } from "./trace.ts";
 /** Microtask turns a granted actor may take between two scheduling points. */
 export const ESCAPE_TURNS = 20_000;
 
+/**
+ * A settled promise: `SETTLED.then(f)` runs `f` one microtask turn later. (Node's
+ * `queueMicrotask` costs more: it wraps every callback in an async resource.)
+ */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** A promise that never settles: what a crashed actor waits on forever. */
 const NEVER: Promise<never> = new Promise<never>(() => {});
 
@@ -24,26 +35,38 @@ export class Process {
   alive = true;
   /** In-memory state shared by the handles of this process (dropped on crash). */
   readonly local = new Map<string, unknown>();
+  /** Actors of this process, directors aside, that have not ended: a crash can still hit one. */
+  liveActors = 0;
+  /** This process's crash option, made once. */
+  readonly crashOption: StepOption;
 
   constructor(
     readonly id: number,
     readonly name: string,
     /** Whether the search may crash this process as a scheduler choice. */
     readonly crashable: boolean,
-  ) {}
+  ) {
+    this.crashOption = Object.freeze({ kind: "crash", procId: id, procName: name });
+  }
 }
 
 export type ActorStatus = "waiting" | "running" | "done" | "failed" | "dead";
 
 export type ActorOutcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
-interface Pending {
-  readonly step: StepInfo;
-  readonly resume: () => void;
-  /** Runnable only while this holds (locks, parked failpoints, the director's waits). */
-  readonly ready: (() => boolean) | null;
-  /** Runnable only from this virtual time on (sleeps). */
-  readonly wakeAt: number | null;
+/** An actor's scheduling point; it doubles as the grant option strategies are offered. */
+class Pending {
+  readonly kind = "grant";
+
+  constructor(
+    readonly actor: Actor,
+    readonly step: StepInfo,
+    readonly resume: () => void,
+    /** Runnable only while this holds (locks, parked failpoints, the director's waits). */
+    readonly ready: (() => boolean) | null,
+    /** Runnable only from this virtual time on (sleeps). */
+    readonly wakeAt: number | null,
+  ) {}
 }
 
 export class Actor implements ActorView {
@@ -115,6 +138,10 @@ export class Scheduler implements FailpointHost {
   private externalWait: Promise<unknown> | null = null;
   private escaped: { actor: string; lastStep: string } | null = null;
   private closed = false;
+  /** Microtask turns the granted actor has taken since its grant. */
+  private turns = 0;
+  /** Settles `run()`'s promise. */
+  private finished: ((outcome: SchedulerOutcome) => void) | null = null;
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock;
@@ -140,13 +167,37 @@ export class Scheduler implements FailpointHost {
       a.status = "dead";
       return a;
     }
-    a.pending = { step: START, resume: () => this.start(a, fn), ready: null, wakeAt: null };
+    if (!a.director) proc.liveActors++;
+    a.pending = new Pending(a, START, () => this.start(a, fn), null, null);
     return a;
   }
 
   /** A scheduling point for the current actor, before `step` takes effect. */
   point(step: StepInfo): Promise<void> {
     return this.suspend(this.requireCurrent(step.label), step, null, null);
+  }
+
+  /**
+   * A scheduling point whose effect runs the moment the actor is granted, before it resumes:
+   * the promise settles with what `effect` returns or throws. (One promise for the point and
+   * its effect together: the virtual store's calls take this path.)
+   */
+  pointWith<T>(step: StepInfo, effect: () => T): Promise<T> {
+    const a = this.requireCurrent(step.label);
+    if (this.closed || !a.proc.alive) return NEVER;
+    if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
+    return new Promise<T>((resolve, reject) => {
+      const resume = () => {
+        try {
+          resolve(effect());
+        } catch (e) {
+          reject(e);
+        }
+      };
+      a.pending = new Pending(a, step, resume, null, null);
+      a.status = "waiting";
+      this.signal = true;
+    });
   }
 
   /** A scheduling point at which the current actor waits until `ready()` holds. */
@@ -201,6 +252,7 @@ export class Scheduler implements FailpointHost {
       killed.push(a.name);
       if (this.current === a) this.signal = true;
     }
+    proc.liveActors = 0;
     this.trace.emit({ e: "crash", proc: proc.name, cause, killed });
   }
 
@@ -216,10 +268,18 @@ export class Scheduler implements FailpointHost {
   }
 
   /** Runs until nothing can run. */
-  async run(): Promise<SchedulerOutcome> {
+  run(): Promise<SchedulerOutcome> {
+    return new Promise<SchedulerOutcome>((resolve) => {
+      this.finished = resolve;
+      this.loop();
+    });
+  }
+
+  /** Decides and grants; returns once a grant is under way (its `watch` comes back here) or the run ended. */
+  private loop(): void {
     for (;;) {
-      if (this.escaped) return { kind: "escape", ...this.escaped };
-      if (this.stepCount >= this.maxSteps) return this.stop({ kind: "step-limit", steps: this.stepCount });
+      if (this.escaped) return this.end({ kind: "escape", ...this.escaped });
+      if (this.stepCount >= this.maxSteps) return this.end(this.stop({ kind: "step-limit", steps: this.stepCount }));
       const runnable = this.runnable();
       if (runnable.length === 0) {
         const wake = this.nextWake();
@@ -230,11 +290,20 @@ export class Scheduler implements FailpointHost {
         const blocked = this.actors
           .filter((a) => a.status === "waiting")
           .map((a) => ({ actor: a.name, step: a.pending?.step.label ?? a.lastStep }));
-        return this.stop(blocked.length ? { kind: "deadlock", blocked } : { kind: "quiescent" });
+        return this.end(this.stop(blocked.length ? { kind: "deadlock", blocked } : { kind: "quiescent" }));
       }
       const next = this.decide(runnable);
-      if (next) await this.grant(next);
+      if (next) {
+        this.grant(next);
+        return;
+      }
     }
+  }
+
+  private end(outcome: SchedulerOutcome): void {
+    const finished = this.finished;
+    this.finished = null;
+    finished?.(outcome);
   }
 
   private stop(outcome: SchedulerOutcome): SchedulerOutcome {
@@ -244,8 +313,7 @@ export class Scheduler implements FailpointHost {
 
   /** Picks the next actor, or crashes a process (and returns null). */
   private decide(runnable: Actor[]): Actor | null {
-    const director = runnable.find((a) => a.director);
-    if (director) return director;
+    for (const a of runnable) if (a.director) return a;
     const options = this.options(runnable);
     if (options.length === 1) return runnable[0]!;
     const ordinal = this.tape.length;
@@ -259,21 +327,16 @@ export class Scheduler implements FailpointHost {
     return null;
   }
 
+  /** The actor that ran last first (if it still can), then the others in id order, then crashes. */
   private options(runnable: Actor[]): StepOption[] {
-    // `runnable()` walks the actors in id order already.
-    const ordered = runnable.slice();
     const last = this.lastRun;
-    if (last && ordered.includes(last)) {
-      ordered.splice(ordered.indexOf(last), 1);
-      ordered.unshift(last);
-    }
-    const options: StepOption[] = ordered.map((a) => ({ kind: "grant", actor: a, step: a.pending!.step }));
+    const lastRunnable = last !== null && runnable.includes(last);
+    const options: StepOption[] = [];
+    if (lastRunnable) options.push(last.pending!);
+    for (const a of runnable) if (a !== last || !lastRunnable) options.push(a.pending!);
     if (this.crashesChosen < this.crashBudget) {
       for (const p of this.processes) {
-        if (!p.alive || !p.crashable) continue;
-        if (this.actors.some((a) => a.proc === p && !a.ended && !a.director)) {
-          options.push({ kind: "crash", procId: p.id, procName: p.name });
-        }
+        if (p.alive && p.crashable && p.liveActors > 0) options.push(p.crashOption);
       }
     }
     return options;
@@ -297,7 +360,7 @@ export class Scheduler implements FailpointHost {
     return best;
   }
 
-  private async grant(a: Actor): Promise<void> {
+  private grant(a: Actor): void {
     const p = a.pending!;
     a.pending = null;
     a.status = "running";
@@ -310,31 +373,47 @@ export class Scheduler implements FailpointHost {
     this.clock.advance(1);
     this.trace.emit({ e: "grant", n: this.stepCount, actor: a.name, step: p.step.label });
     p.resume();
-    let turns = 0;
-    while (!this.signal) {
-      if (this.externalWait) {
-        const w = this.externalWait;
-        this.externalWait = null;
-        await w;
-        turns = 0;
-        continue;
-      }
-      if (++turns > ESCAPE_TURNS) {
-        this.escaped = { actor: a.name, lastStep: a.lastStep };
-        this.trace.emit({ e: "escape", actor: a.name, lastStep: a.lastStep });
-        this.closed = true;
-        break;
-      }
-      await undefined;
-    }
-    this.current = null;
+    this.turns = 0;
+    void SETTLED.then(this.watch);
   }
+
+  /**
+   * One microtask turn of the granted actor: once it has reached its next point, finished or
+   * died, the next decision is made right here; real I/O is waited for; too many turns without
+   * either is an escape.
+   */
+  private readonly watch = (): void => {
+    if (this.signal) {
+      this.current = null;
+      this.loop();
+      return;
+    }
+    if (this.externalWait) {
+      const w = this.externalWait;
+      this.externalWait = null;
+      void w.then(() => {
+        this.turns = 0;
+        this.watch();
+      });
+      return;
+    }
+    if (++this.turns > ESCAPE_TURNS) {
+      const a = this.current!;
+      this.escaped = { actor: a.name, lastStep: a.lastStep };
+      this.trace.emit({ e: "escape", actor: a.name, lastStep: a.lastStep });
+      this.closed = true;
+      this.current = null;
+      this.loop();
+      return;
+    }
+    void SETTLED.then(this.watch);
+  };
 
   private suspend(a: Actor, step: StepInfo, ready: (() => boolean) | null, wakeAt: number | null): Promise<void> {
     if (this.closed || !a.proc.alive) return NEVER;
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<void>((resume) => {
-      a.pending = { step, resume, ready, wakeAt };
+      a.pending = new Pending(a, step, resume, ready, wakeAt);
       a.status = "waiting";
       this.signal = true;
     });
@@ -356,6 +435,7 @@ export class Scheduler implements FailpointHost {
   private finish(a: Actor, outcome: ActorOutcome): void {
     if (a.status === "dead" || this.closed) return;
     a.status = outcome.ok ? "done" : "failed";
+    if (!a.director) a.proc.liveActors--;
     a.outcome = outcome;
     this.trace.emit(
       outcome.ok ? { e: "finish", actor: a.name } : { e: "fail", actor: a.name, error: describeError(outcome.error) },

@@ -1,7 +1,7 @@
 // The virtual Lance datasets: immutable versions per ref, typed transactions, rebase over
 // compatible concurrent commits, Restore that always wins, and cleanup of old versions.
-// Every method applies its effect before its first (and only) implicit await, so each call is
-// atomic at the moment the scheduler lets it run.
+// Every method applies its whole effect at once (its `...Now` form), so each call is atomic at
+// the moment the scheduler lets it run.
 import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import {
@@ -28,6 +28,7 @@ import {
 } from "./dataset-content.ts";
 import { chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
 import type { VersionChain } from "./version-chain.ts";
+import { settle } from "./settle.ts";
 
 /** One committed dataset version. */
 export interface DatasetVersion {
@@ -54,7 +55,11 @@ export class VirtualDatasets implements DatasetStore {
     return this.current;
   }
 
-  async create(path: DatasetPath): Promise<Version> {
+  create(path: DatasetPath): Promise<Version> {
+    return settle(() => this.createNow(path));
+  }
+
+  createNow(path: DatasetPath): Version {
     if (this.current.has(path)) throw new StorageError("AlreadyExists", `Dataset already exists: ${path}`);
     const first: DatasetVersion = Object.freeze({
       version: version(1),
@@ -67,19 +72,35 @@ export class VirtualDatasets implements DatasetStore {
     return first.version;
   }
 
-  async exists(path: DatasetPath): Promise<boolean> {
+  exists(path: DatasetPath): Promise<boolean> {
+    return settle(() => this.existsNow(path));
+  }
+
+  existsNow(path: DatasetPath): boolean {
     return this.current.has(path);
   }
 
-  async latestVersion(path: DatasetPath, branch: Branch): Promise<Version> {
+  latestVersion(path: DatasetPath, branch: Branch): Promise<Version> {
+    return settle(() => this.latestVersionNow(path, branch));
+  }
+
+  latestVersionNow(path: DatasetPath, branch: Branch): Version {
     return this.chain(path, branch).head.version;
   }
 
-  async checkout(path: DatasetPath, branch: Branch, at: Version): Promise<DatasetSnapshot> {
+  checkout(path: DatasetPath, branch: Branch, at: Version): Promise<DatasetSnapshot> {
+    return settle(() => this.checkoutNow(path, branch, at));
+  }
+
+  checkoutNow(path: DatasetPath, branch: Branch, at: Version): DatasetSnapshot {
     return snapshotOf(entryAt(this.chain(path, branch), branch, at).content, at);
   }
 
-  async commit(path: DatasetPath, branch: Branch, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
+  commit(path: DatasetPath, branch: Branch, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
+    return settle(() => this.commitNow(path, branch, readVersion, delta));
+  }
+
+  commitNow(path: DatasetPath, branch: Branch, readVersion: Version, delta: TxnDelta): CommitResult {
     const chain = this.chain(path, branch);
     const intervening = versionsSince(chain, branch, readVersion);
     // A rebase applies the delta to HEAD's content; the version records what it touched there.
@@ -97,7 +118,11 @@ export class VirtualDatasets implements DatasetStore {
     return { version: committed, rowsAffected: outcome.rowsAffected };
   }
 
-  async restore(path: DatasetPath, branch: Branch, at: Version): Promise<Version> {
+  restore(path: DatasetPath, branch: Branch, at: Version): Promise<Version> {
+    return settle(() => this.restoreNow(path, branch, at));
+  }
+
+  restoreNow(path: DatasetPath, branch: Branch, at: Version): Version {
     const chain = this.chain(path, branch);
     const target = entryAt(chain, branch, at);
     const head = chain.head.content;
@@ -110,13 +135,21 @@ export class VirtualDatasets implements DatasetStore {
     });
   }
 
-  async versions(path: DatasetPath, branch: Branch): Promise<VersionInfo[]> {
+  versions(path: DatasetPath, branch: Branch): Promise<VersionInfo[]> {
+    return settle(() => this.versionsNow(path, branch));
+  }
+
+  versionsNow(path: DatasetPath, branch: Branch): VersionInfo[] {
     return this.chain(path, branch)
       .toArray()
       .map(({ version: v, op, readVersion }) => ({ version: v, op, readVersion }));
   }
 
-  async cleanup(path: DatasetPath, branch: Branch): Promise<number> {
+  cleanup(path: DatasetPath, branch: Branch): Promise<number> {
+    return settle(() => this.cleanupNow(path, branch));
+  }
+
+  cleanupNow(path: DatasetPath, branch: Branch): number {
     const chain = this.chain(path, branch);
     const refs = this.refs(path);
     this.current = this.current.set(path, withChain(refs, branch, chain.headOnly()));

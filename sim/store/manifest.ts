@@ -12,6 +12,7 @@ import {
   type Version,
 } from "../../engine/storage/types.ts";
 import { branchLabel, chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
+import { settle } from "./settle.ts";
 
 /** One committed manifest version. */
 export interface ManifestVersion {
@@ -37,28 +38,48 @@ export class VirtualManifest implements ManifestStore {
     return this.current;
   }
 
-  async create(): Promise<Version> {
+  create(): Promise<Version> {
+    return settle(() => this.createNow());
+  }
+
+  createNow(): Version {
     if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
     const first: ManifestVersion = Object.freeze({ version: version(1), rows: ImmutableMap<string, ManifestRow>(), touched: new Set<string>() });
     this.current = refsStartingWith(first);
     return first.version;
   }
 
-  async exists(): Promise<boolean> {
+  exists(): Promise<boolean> {
+    return settle(() => this.existsNow());
+  }
+
+  existsNow(): boolean {
     return this.current !== null;
   }
 
-  async latestVersion(branch: Branch): Promise<Version> {
+  latestVersion(branch: Branch): Promise<Version> {
+    return settle(() => this.latestVersionNow(branch));
+  }
+
+  latestVersionNow(branch: Branch): Version {
     return chainOf(this.refs(), branch, OWNER).head.version;
   }
 
-  async load(branch: Branch, at?: Version): Promise<ManifestSnapshot> {
+  load(branch: Branch, at?: Version): Promise<ManifestSnapshot> {
+    return settle(() => this.loadNow(branch, at));
+  }
+
+  loadNow(branch: Branch, at?: Version): ManifestSnapshot {
     const chain = chainOf(this.refs(), branch, OWNER);
     const entry = at === undefined ? chain.head : entryAt(chain, branch, at);
     return { branch, version: entry.version, rows: sortedRowsOf(entry) };
   }
 
-  async merge(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Promise<Version> {
+  merge(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Promise<Version> {
+    return settle(() => this.mergeNow(branch, readVersion, rows));
+  }
+
+  mergeNow(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Version {
     const refs = this.refs();
     const chain = chainOf(refs, branch, OWNER);
     const intervening = versionsSince(chain, branch, readVersion);
@@ -87,7 +108,11 @@ export class VirtualManifest implements ManifestStore {
     return next.version;
   }
 
-  async createBranch(name: string, from: Branch): Promise<void> {
+  createBranch(name: string, from: Branch): Promise<void> {
+    return settle(() => this.createBranchNow(name, from));
+  }
+
+  createBranchNow(name: string, from: Branch): void {
     const refs = this.refs();
     const parent = chainOf(refs, from, OWNER);
     if (name === "main" || refs.branches.has(name)) {
@@ -97,13 +122,21 @@ export class VirtualManifest implements ManifestStore {
     this.current = withChain(refs, name, parent);
   }
 
-  async deleteBranch(name: string): Promise<void> {
+  deleteBranch(name: string): Promise<void> {
+    return settle(() => this.deleteBranchNow(name));
+  }
+
+  deleteBranchNow(name: string): void {
     const refs = this.refs();
     if (!refs.branches.has(name)) throw new StorageError("NotFound", `Branch ${name} not found in ${OWNER}`);
     this.current = { ...refs, branches: refs.branches.delete(name) };
   }
 
-  async listBranches(): Promise<string[]> {
+  listBranches(): Promise<string[]> {
+    return settle(() => this.listBranchesNow());
+  }
+
+  listBranchesNow(): string[] {
     return [...this.refs().branches.keys()].sort();
   }
 

@@ -4,6 +4,7 @@
 import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import type { ObjectStore } from "../../engine/storage/types.ts";
+import { settle } from "./settle.ts";
 
 export type ObjectsState = ImmutableMap<string, string>;
 
@@ -17,29 +18,53 @@ export class VirtualObjects implements ObjectStore {
     return this.current;
   }
 
-  async put(key: string, body: string): Promise<void> {
+  put(key: string, body: string): Promise<void> {
+    return settle(() => this.putNow(key, body));
+  }
+
+  putNow(key: string, body: string): void {
     this.current = this.current.set(key, body);
   }
 
-  async get(key: string): Promise<string> {
+  get(key: string): Promise<string> {
+    return settle(() => this.getNow(key));
+  }
+
+  getNow(key: string): string {
     const body = this.current.get(key);
     if (body === undefined) throw notFound(key);
     return body;
   }
 
-  async exists(key: string): Promise<boolean> {
+  exists(key: string): Promise<boolean> {
+    return settle(() => this.existsNow(key));
+  }
+
+  existsNow(key: string): boolean {
     return this.current.has(key);
   }
 
-  async list(prefix: string): Promise<string[]> {
+  list(prefix: string): Promise<string[]> {
+    return settle(() => this.listNow(prefix));
+  }
+
+  listNow(prefix: string): string[] {
     return [...this.current.keys()].filter((key) => key.startsWith(prefix)).sort();
   }
 
-  async delete(key: string): Promise<void> {
+  delete(key: string): Promise<void> {
+    return settle(() => this.deleteNow(key));
+  }
+
+  deleteNow(key: string): void {
     this.current = this.current.delete(key);
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  rename(from: string, to: string): Promise<void> {
+    return settle(() => this.renameNow(from, to));
+  }
+
+  renameNow(from: string, to: string): void {
     const body = this.current.get(from);
     if (body === undefined) throw notFound(from);
     if (from === to) return;
