@@ -28,8 +28,12 @@ export const ESCAPE_TURNS = 20_000;
  */
 const SETTLED: Promise<void> = Promise.resolve();
 
-/** A promise that never settles: what a crashed actor waits on forever. */
-const NEVER: Promise<never> = new Promise<never>(() => {});
+/**
+ * A promise that never settles: what a crashed actor waits on forever. A fresh one each time:
+ * an actor awaiting it is then garbage once its universe is, whereas one shared promise would
+ * keep every such actor (and its whole universe) reachable for the life of the process.
+ */
+const never = (): Promise<never> => new Promise<never>(() => {});
 
 export class Process {
   alive = true;
@@ -184,7 +188,7 @@ export class Scheduler implements FailpointHost {
    */
   pointWith<T>(step: StepInfo, effect: () => T): Promise<T> {
     const a = this.requireCurrent(step.label);
-    if (this.closed || !a.proc.alive) return NEVER;
+    if (this.closed || !a.proc.alive) return never();
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<T>((resolve, reject) => {
       const resume = () => {
@@ -230,7 +234,7 @@ export class Scheduler implements FailpointHost {
     this.trace.emit({ e: "failpoint", actor: a.name, name, decision });
     if (decision === "crash") {
       this.crash(a.proc, `failpoint ${name}`);
-      return NEVER;
+      return never();
     }
     const step: StepInfo = { label: `failpoint ${name}`, footprint: NO_FOOTPRINT };
     return this.suspend(a, step, decision === "park" ? released : null, null);
@@ -410,7 +414,7 @@ export class Scheduler implements FailpointHost {
   };
 
   private suspend(a: Actor, step: StepInfo, ready: (() => boolean) | null, wakeAt: number | null): Promise<void> {
-    if (this.closed || !a.proc.alive) return NEVER;
+    if (this.closed || !a.proc.alive) return never();
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<void>((resume) => {
       a.pending = new Pending(a, step, resume, ready, wakeAt);
