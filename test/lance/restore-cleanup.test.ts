@@ -1,31 +1,9 @@
-// Restore (checkout + restore: always wins, orphans what came between), cleanup (the adapter
-// removes the version manifests older than HEAD), and compaction's version arithmetic as
-// measured on LanceDB 0.37.1.
+// Cleanup on disk and compaction's version arithmetic on the Lance backend (+0, +2 or +3 versions
+// where the model adds one). The shared restore and cleanup rules are in test/backends/.
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { test, expect } from "vitest";
 import { PERSON, backend, expectStorageError, row, rowsAt, v, withFragments, withPerson } from "./helpers.ts";
-
-test("restore commits a new HEAD with op Restore holding the restored version's rows and indices", async () => {
-  const s = await withFragments("a", "b");
-  await s.datasets.commit(PERSON, null, v(3), { op: "CreateIndex", index: "id_idx" });
-  await s.datasets.commit(PERSON, null, v(4), { op: "Overwrite", rows: [row("o")] });
-  await s.datasets.commit(PERSON, null, v(5), { op: "Append", rows: [row("p")] });
-  expect(await s.datasets.restore(PERSON, null, v(4))).toBe(7);
-  expect(await s.datasets.checkout(PERSON, null, v(7))).toEqual({ version: 7, rows: [row("a", 0), row("b", 1)], indices: ["id_idx"], fragments: 2 });
-  expect((await s.datasets.versions(PERSON, null)).at(-1)).toEqual({ version: 7, op: "Restore", readVersion: 4 });
-  expect(await rowsAt(s, v(6))).toEqual([row("o"), row("p")]);
-  // Restoring HEAD itself still commits a version.
-  expect(await s.datasets.restore(PERSON, null, v(7))).toBe(8);
-});
-
-test("restoring a version that never existed or was cleaned up is VersionNotFound", async () => {
-  const s = await withFragments("a", "b");
-  await expectStorageError(s.datasets.restore(PERSON, null, v(9)), "VersionNotFound");
-  await s.datasets.cleanup(PERSON, null);
-  await expectStorageError(s.datasets.restore(PERSON, null, v(2)), "VersionNotFound", "Version not found error: version main:2 does not exist");
-  expect(await s.datasets.latestVersion(PERSON, null)).toBe(3);
-});
 
 test("cleanup removes every version older than HEAD, adds none, and returns how many it removed", async () => {
   const b = backend();
