@@ -61,5 +61,6 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
       const history = histories.get(world);
       if (history && scenario.probe) await judge(world, history);
     },
+    operations: (world) => histories.get(world)?.counts() ?? { attempted: 0, completed: 0 },
   };
 }

@@ -22,12 +22,17 @@ export interface SearchSummary {
   readonly firstFailure: UniverseResult | null;
   /** Sum of scheduler steps over every universe run. */
   readonly steps: number;
+  /** Sums over every universe run of the scenario's operations begun and ended. */
+  readonly operationsAttempted: number;
+  readonly operationsCompleted: number;
 }
 
 export async function searchSeeds(options: SearchOptions): Promise<SearchSummary> {
   let ran = 0;
   let failed = 0;
   let steps = 0;
+  let operationsAttempted = 0;
+  let operationsCompleted = 0;
   let first: UniverseResult | null = null;
   for (let i = 0; i < options.universes; i++) {
     const seed = options.fromSeed + i;
@@ -41,6 +46,8 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
     });
     ran++;
     steps += result.steps;
+    operationsAttempted += result.operations.attempted;
+    operationsCompleted += result.operations.completed;
     options.onUniverse?.(result, i);
     if (result.verdict === "fail") {
       failed++;
@@ -48,5 +55,5 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
       if (!options.keepGoing) break;
     }
   }
-  return { universes: ran, violations: failed, firstFailure: first, steps };
+  return { universes: ran, violations: failed, firstFailure: first, steps, operationsAttempted, operationsCompleted };
 }

@@ -23,7 +23,18 @@ export interface UniverseSpec {
   direct(world: World): Promise<void>;
   /** Oracles over the finished universe (raw storage and the trace; no scheduling). */
   judge?(world: World): Promise<void>;
+  /** The scenario's own operations (its actors', not the director's setup): how many began, how many ended. */
+  operations?(world: World): OperationCounts;
 }
+
+export interface OperationCounts {
+  /** Operations the scenario's actors began. */
+  readonly attempted: number;
+  /** Of those, the ones that ended with an answer, success or error (not cut short by a crash or the end). */
+  readonly completed: number;
+}
+
+const NO_OPERATIONS: OperationCounts = Object.freeze({ attempted: 0, completed: 0 });
 
 export type StrategyFactory = (seeds: SeedTree) => Strategy;
 export type BackendFactory = (seeds: SeedTree) => Backend;
@@ -56,6 +67,7 @@ export interface UniverseResult {
   /** The tape that replays this universe. */
   readonly tape: readonly number[];
   readonly steps: number;
+  readonly operations: OperationCounts;
   readonly trace: Trace;
   readonly failpointsHit: readonly string[];
   readonly world: World;
@@ -93,6 +105,7 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     },
     tape: world.sched.tape,
     steps: world.sched.stepCount,
+    operations: spec.operations?.(world) ?? NO_OPERATIONS,
     trace: world.trace,
     failpointsHit: world.failpoints.hitNames(),
     world,

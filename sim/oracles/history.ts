@@ -58,6 +58,18 @@ export class History {
 
   constructor(private readonly world: World) {}
 
+  /** The actors' operations (the director's setup and probes aside): begun, and ended with an answer. */
+  counts(): { attempted: number; completed: number } {
+    let attempted = 0;
+    let completed = 0;
+    for (const op of this.ops) {
+      if (op.actor.director) continue;
+      attempted++;
+      if (op.status !== "pending") completed++;
+    }
+    return { attempted, completed };
+  }
+
   /** Runs `fn` as one recorded operation of the current actor; rethrows what it throws. */
   async run<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>): Promise<T> {
     const actor = this.world.sched.current;

@@ -38,6 +38,9 @@ export interface ExhaustiveSummary {
   readonly firstFailure: UniverseResult | null;
   /** Sum of scheduler steps over every universe. */
   readonly steps: number;
+  /** Sums of the scenario's operations begun and ended over every universe. */
+  readonly operationsAttempted: number;
+  readonly operationsCompleted: number;
   /** The longest tape of any schedule. */
   readonly maxDepth: number;
   readonly preemptions: number;
@@ -54,6 +57,8 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
   let redundant = 0;
   let violations = 0;
   let steps = 0;
+  let operationsAttempted = 0;
+  let operationsCompleted = 0;
   let maxDepth = 0;
   let first: UniverseResult | null = null;
   let complete = false;
@@ -70,6 +75,8 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
     options.onUniverse?.(result, universes, report.redundant);
     universes++;
     steps += result.steps;
+    operationsAttempted += result.operations.attempted;
+    operationsCompleted += result.operations.completed;
     maxDepth = Math.max(maxDepth, report.depth);
     if (report.redundant) redundant++;
     else schedules++;
@@ -84,5 +91,5 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
       break;
     }
   }
-  return { universes, schedules, redundant, complete, violations, firstFailure: first, steps, maxDepth, preemptions, reduction };
+  return { universes, schedules, redundant, complete, violations, firstFailure: first, steps, operationsAttempted, operationsCompleted, maxDepth, preemptions, reduction };
 }

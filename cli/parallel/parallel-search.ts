@@ -1,0 +1,143 @@
+// A seed search spread over worker threads (`--jobs N`), with the answer a single thread gives.
+//
+// The seeds are cut into consecutive pieces handed out in order. Every universe depends only on
+// its seed, so whichever thread runs a piece finds the same verdicts and trace hashes. The answer
+// is put together as one thread would have met the seeds: the first failure is the failure of
+// the lowest seed; without --keep-going, the universes, steps and operations counted are those
+// up to and including it (no piece past it is started; those already running finish and are
+// ignored, since stopping a worker mid-task would cost a new thread; pieces before it always
+// finish, since one of them may hold an earlier failure). The failing universe itself is run
+// again on this thread, so the caller gets the whole result (trace, tape, world) to report,
+// shrink and save, exactly as without workers.
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import Tinypool from "tinypool";
+import { findScenario } from "../../scenarios/registry.ts";
+import { formSpec } from "../../scenarios/types.ts";
+import { backendByName } from "../../sim/backends.ts";
+import type { SearchSummary } from "../../sim/search.ts";
+import { runUniverse, type UniverseResult } from "../../sim/universe.ts";
+import { type SearchTask, strategiesFor, type TaskOutcome } from "./search-task.ts";
+
+/** The default for `--jobs` where a command spreads by default (`hunt`): every core. */
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export interface ParallelSummary extends SearchSummary {
+  /** Universes the threads ran in all, counting those past the first failure that were thrown away. */
+  readonly executed: { readonly universes: number; readonly steps: number; readonly operationsCompleted: number };
+}
+
+/** A pool of worker threads, kept for a whole command (a hunt runs many searches on one pool). */
+export class SearchPool {
+  private readonly pool: Tinypool;
+
+  constructor(readonly jobs: number) {
+    this.pool = new Tinypool({
+      filename: fileURLToPath(new URL("./worker.js", import.meta.url)),
+      minThreads: jobs,
+      maxThreads: jobs,
+      // Idle threads stay: the next search of a hunt reuses their loaded modules.
+      idleTimeout: 60_000,
+    });
+  }
+
+  run(task: SearchTask): Promise<TaskOutcome> {
+    return this.pool.run(task) as Promise<TaskOutcome>;
+  }
+
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
+}
+
+/** How many seeds one piece holds: small enough to balance and to stop soon after a failure. */
+export function pieceSize(universes: number, jobs: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(universes / (jobs * 8))));
+}
+
+export interface ParallelSearchOptions {
+  readonly task: SearchTask;
+  readonly pool: SearchPool;
+  /** Called as pieces finish, with the universes they ran (progress bars). */
+  readonly onProgress?: (universes: number) => void;
+}
+
+export async function parallelSearch(options: ParallelSearchOptions): Promise<ParallelSummary> {
+  const { task, pool } = options;
+  const size = pieceSize(task.universes, pool.jobs);
+  const pieces: SearchTask[] = [];
+  for (let offset = 0; offset < task.universes; offset += size) {
+    pieces.push({ ...task, fromSeed: task.fromSeed + offset, universes: Math.min(size, task.universes - offset) });
+  }
+  const outcomes: (TaskOutcome | null)[] = pieces.map(() => null);
+  /** The lowest piece holding a failure, when not keeping going: nothing after it counts. */
+  let cut = Infinity;
+  let next = 0;
+  const executed = { universes: 0, steps: 0, operationsCompleted: 0 };
+  const inFlight = new Set<Promise<void>>();
+  const launch = (i: number) => {
+    const p = pool.run(pieces[i]!).then((outcome) => {
+      outcomes[i] = outcome;
+      executed.universes += outcome.universes;
+      executed.steps += outcome.steps;
+      executed.operationsCompleted += outcome.operationsCompleted;
+      options.onProgress?.(outcome.universes);
+      if (outcome.firstFailure && !task.keepGoing && i < cut) cut = i;
+    });
+    const tracked = p.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
+  // Keep every thread busy with one piece and one queued behind it.
+  while (next < pieces.length || inFlight.size > 0) {
+    while (next < pieces.length && next < cut && inFlight.size < pool.jobs * 2) launch(next++);
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+  }
+  return combine(task, outcomes, cut, executed);
+}
+
+async function combine(
+  task: SearchTask,
+  outcomes: readonly (TaskOutcome | null)[],
+  cut: number,
+  executed: ParallelSummary["executed"],
+): Promise<ParallelSummary> {
+  let universes = 0;
+  let violations = 0;
+  let steps = 0;
+  let operationsAttempted = 0;
+  let operationsCompleted = 0;
+  let firstSeed: number | null = null;
+  const last = task.keepGoing ? outcomes.length - 1 : Math.min(cut, outcomes.length - 1);
+  for (let i = 0; i <= last; i++) {
+    const o = outcomes[i];
+    if (!o) throw new Error(`search piece ${i} did not finish`);
+    universes += o.universes;
+    violations += o.violations;
+    steps += o.steps;
+    operationsAttempted += o.operationsAttempted;
+    operationsCompleted += o.operationsCompleted;
+    if (o.firstFailure && firstSeed === null) firstSeed = o.firstFailure.seed;
+  }
+  const firstFailure = firstSeed === null ? null : await rerun(task, firstSeed);
+  return { universes, violations, firstFailure, steps, operationsAttempted, operationsCompleted, executed };
+}
+
+/** The failing universe again, on this thread, for the whole result. */
+async function rerun(task: SearchTask, seed: number): Promise<UniverseResult> {
+  const scenario = findScenario(task.scenario);
+  if (!scenario) throw new Error(`unknown scenario ${task.scenario}`);
+  const strategies = await strategiesFor(task);
+  const { name, ...backendOptions } = task.backend;
+  const result = await runUniverse({
+    spec: formSpec(scenario, task.form),
+    seed,
+    fixes: task.fixes,
+    strategy: strategies.forSeed(seed),
+    backend: backendByName(name, backendOptions),
+  });
+  if (result.verdict !== "fail") throw new Error(`seed ${seed} failed in a worker but passed when run again: a determinism bug`);
+  return result;
+}

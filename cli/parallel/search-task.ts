@@ -1,0 +1,78 @@
+// One piece of a seed search, as plain data a worker thread can receive: which scenario form on
+// which fixes, with which strategy, over which seeds. Whoever runs it (a worker, or this thread)
+// gets the same universes: each depends only on its (scenario, form, fixes, strategy, seed).
+import type { Fixes } from "../../engine/fixes.ts";
+import { findScenario } from "../../scenarios/registry.ts";
+import { formSpec, type ScenarioForm } from "../../scenarios/types.ts";
+import { type BackendName, backendByName } from "../../sim/backends.ts";
+import { searchSeeds } from "../../sim/search.ts";
+import { seededStrategies, type SeededStrategies, type StrategyChoice } from "../strategies.ts";
+
+export interface SearchTask {
+  /** A scenario of the registry, by name. */
+  readonly scenario: string;
+  readonly form: ScenarioForm;
+  readonly fixes: Fixes;
+  /** A seeded strategy (exhaustive search does not split by seed). */
+  readonly strategy: StrategyChoice;
+  readonly fromSeed: number;
+  readonly universes: number;
+  readonly keepGoing: boolean;
+  readonly backend: { readonly name: BackendName; readonly keep?: boolean; readonly dir?: string };
+}
+
+/** What one piece found; the first failure is named by its seed (it replays from it). */
+export interface TaskOutcome {
+  readonly fromSeed: number;
+  /** Universes run: all of them, or up to and including the first failure. */
+  readonly universes: number;
+  readonly violations: number;
+  readonly steps: number;
+  readonly operationsAttempted: number;
+  readonly operationsCompleted: number;
+  readonly firstFailure: { readonly seed: number; readonly traceHash: string; readonly kind: string } | null;
+}
+
+/** Strategies per scenario form, fixes and choice: PCT's bounds are estimated once per thread. */
+const strategiesMemo = new Map<string, Promise<SeededStrategies>>();
+
+export function strategiesFor(task: Pick<SearchTask, "scenario" | "form" | "fixes" | "strategy">): Promise<SeededStrategies> {
+  const key = JSON.stringify([task.scenario, task.form, task.fixes, task.strategy]);
+  let s = strategiesMemo.get(key);
+  if (!s) {
+    s = seededStrategies(task.strategy, formSpec(scenarioNamed(task.scenario), task.form), task.fixes);
+    strategiesMemo.set(key, s);
+  }
+  return s;
+}
+
+function scenarioNamed(name: string) {
+  const s = findScenario(name);
+  if (!s) throw new Error(`unknown scenario ${name}`);
+  return s;
+}
+
+export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
+  const spec = formSpec(scenarioNamed(task.scenario), task.form);
+  const strategies = await strategiesFor(task);
+  const { name, ...backendOptions } = task.backend;
+  const summary = await searchSeeds({
+    spec,
+    fixes: task.fixes,
+    fromSeed: task.fromSeed,
+    universes: task.universes,
+    strategyFor: strategies.forSeed,
+    keepGoing: task.keepGoing,
+    backend: backendByName(name, backendOptions),
+  });
+  const first = summary.firstFailure;
+  return {
+    fromSeed: task.fromSeed,
+    universes: summary.universes,
+    violations: summary.violations,
+    steps: summary.steps,
+    operationsAttempted: summary.operationsAttempted,
+    operationsCompleted: summary.operationsCompleted,
+    firstFailure: first ? { seed: first.seed, traceHash: first.traceHash, kind: first.violations[0]!.kind } : null,
+  };
+}
