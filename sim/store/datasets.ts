@@ -2,7 +2,6 @@
 // compatible concurrent commits, Restore that always wins, and cleanup of old versions.
 // Every method applies its whole effect at once (its `...Now` form), so each call is atomic at
 // the moment the scheduler lets it run.
-import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import {
   version,
@@ -28,6 +27,7 @@ import {
 } from "./dataset-content.ts";
 import { chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
 import type { VersionChain } from "./version-chain.ts";
+import { emptyMap, withEntry } from "./cow.ts";
 import { settle } from "./settle.ts";
 
 /** One committed dataset version. */
@@ -40,9 +40,9 @@ export interface DatasetVersion {
   readonly touched: ReadonlySet<FragmentId>;
 }
 
-export type DatasetsState = ImmutableMap<DatasetPath, Refs<DatasetVersion>>;
+export type DatasetsState = ReadonlyMap<DatasetPath, Refs<DatasetVersion>>;
 
-export const NO_DATASETS: DatasetsState = ImmutableMap();
+export const NO_DATASETS: DatasetsState = emptyMap();
 
 /** Create is built on nothing: Lance records read version 0 for it. */
 const NOTHING_READ = version(0);
@@ -68,7 +68,7 @@ export class VirtualDatasets implements DatasetStore {
       content: EMPTY_CONTENT,
       touched: new Set<FragmentId>(),
     });
-    this.current = this.current.set(path, refsStartingWith(first));
+    this.current = withEntry(this.current, path, refsStartingWith(first));
     return first.version;
   }
 
@@ -152,7 +152,7 @@ export class VirtualDatasets implements DatasetStore {
   cleanupNow(path: DatasetPath, branch: Branch): number {
     const chain = this.chain(path, branch);
     const refs = this.refs(path);
-    this.current = this.current.set(path, withChain(refs, branch, chain.headOnly()));
+    this.current = withEntry(this.current, path, withChain(refs, branch, chain.headOnly()));
     return chain.size - 1;
   }
 
@@ -173,7 +173,7 @@ export class VirtualDatasets implements DatasetStore {
     entry: Omit<DatasetVersion, "version">,
   ): Version {
     const next: DatasetVersion = Object.freeze({ version: chain.nextVersion, ...entry });
-    this.current = this.current.set(path, withChain(this.refs(path), branch, chain.append(next)));
+    this.current = withEntry(this.current, path, withChain(this.refs(path), branch, chain.append(next)));
     return next.version;
   }
 }

@@ -1,7 +1,6 @@
 // The virtual `__manifest` dataset: versions holding every visible row keyed by objectId, a
 // merge-insert with row-level compare-and-swap on objectId (Lance's unenforced primary key),
 // and branches that fork from a branch's HEAD and keep its numbering.
-import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import {
   version,
@@ -12,13 +11,14 @@ import {
   type Version,
 } from "../../engine/storage/types.ts";
 import { branchLabel, chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
+import { withoutEntry } from "./cow.ts";
 import { settle } from "./settle.ts";
 
 /** One committed manifest version. */
 export interface ManifestVersion {
   readonly version: Version;
-  /** Every row visible at this version. Persistent, so a commit copies only what it changes. */
-  readonly rows: ImmutableMap<string, ManifestRow>;
+  /** Every row visible at this version, sorted by objectId, frozen: what `load` hands out. */
+  readonly rows: readonly ManifestRow[];
   /** The objectIds this commit wrote: what the row-level CAS of later commits checks. */
   readonly touched: ReadonlySet<string>;
 }
@@ -33,7 +33,7 @@ const OWNER = "dataset __manifest";
 export class VirtualManifest implements ManifestStore {
   constructor(private current: ManifestState) {}
 
-  /** The durable state right now: a persistent value, so taking it is O(1). */
+  /** The durable state right now: a value never changed once built, so taking it is O(1). */
   get state(): ManifestState {
     return this.current;
   }
@@ -44,7 +44,7 @@ export class VirtualManifest implements ManifestStore {
 
   createNow(): Version {
     if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
-    const first: ManifestVersion = Object.freeze({ version: version(1), rows: ImmutableMap<string, ManifestRow>(), touched: new Set<string>() });
+    const first: ManifestVersion = Object.freeze({ version: version(1), rows: Object.freeze([]), touched: new Set<string>() });
     this.current = refsStartingWith(first);
     return first.version;
   }
@@ -96,9 +96,7 @@ export class VirtualManifest implements ManifestStore {
       }
     }
     // No shared objectId: rebase onto HEAD. A matched objectId is replaced whole (UpdateAll).
-    const merged = chain.head.rows.withMutations((all) => {
-      for (const [objectId, row] of incoming) all.set(objectId, row);
-    });
+    const merged = mergedRows(chain.head.rows, incoming);
     const next: ManifestVersion = Object.freeze({
       version: chain.nextVersion,
       rows: merged,
@@ -129,7 +127,7 @@ export class VirtualManifest implements ManifestStore {
   deleteBranchNow(name: string): void {
     const refs = this.refs();
     if (!refs.branches.has(name)) throw new StorageError("NotFound", `Branch ${name} not found in ${OWNER}`);
-    this.current = { ...refs, branches: refs.branches.delete(name) };
+    this.current = { ...refs, branches: withoutEntry(refs.branches, name) };
   }
 
   listBranches(): Promise<string[]> {
@@ -146,16 +144,34 @@ export class VirtualManifest implements ManifestStore {
   }
 }
 
-/** Sorted rows per (immutable) version: loads are frequent and a version's rows never change. */
-const sortedRows = new WeakMap<ManifestVersion, readonly ManifestRow[]>();
-
+/** A version's rows, sorted by objectId. */
 export function sortedRowsOf(entry: ManifestVersion): readonly ManifestRow[] {
-  let rows = sortedRows.get(entry);
-  if (!rows) {
-    rows = Object.freeze([...entry.rows.keys()].sort().map((objectId) => entry.rows.get(objectId) as ManifestRow));
-    sortedRows.set(entry, rows);
+  return entry.rows;
+}
+
+/**
+ * HEAD's sorted rows with `incoming` merged in (a matched objectId replaced whole): one pass over
+ * two sorted lists. Order is by UTF-16 code units, as `Array.prototype.sort` orders strings.
+ */
+function mergedRows(head: readonly ManifestRow[], incoming: ReadonlyMap<string, ManifestRow>): readonly ManifestRow[] {
+  const added = [...incoming.values()].sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0));
+  const out: ManifestRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < head.length || j < added.length) {
+    if (j >= added.length) out.push(head[i++]!);
+    else if (i >= head.length) out.push(added[j++]!);
+    else {
+      const a = head[i]!.objectId;
+      const b = added[j]!.objectId;
+      if (a < b) out.push(head[i++]!);
+      else {
+        if (a === b) i++;
+        out.push(added[j++]!);
+      }
+    }
   }
-  return rows;
+  return Object.freeze(out);
 }
 
 /** Frozen copies keyed by objectId; two rows for one objectId make the merge ambiguous, as in Lance. */

@@ -1,19 +1,19 @@
 // The virtual object store under the graph root (sidecars, schema files, staging copies):
-// atomic put, get, exists, list, delete and rename over a persistent map. `list` returns keys
+// atomic put, get, exists, list, delete and rename over a copy-on-write map. `list` returns keys
 // only; reading them is a separate `get` each, so a key can vanish in between (bug B5).
-import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import type { ObjectStore } from "../../engine/storage/types.ts";
+import { emptyMap, withEntry, withoutEntry } from "./cow.ts";
 import { settle } from "./settle.ts";
 
-export type ObjectsState = ImmutableMap<string, string>;
+export type ObjectsState = ReadonlyMap<string, string>;
 
-export const NO_OBJECTS: ObjectsState = ImmutableMap();
+export const NO_OBJECTS: ObjectsState = emptyMap();
 
 export class VirtualObjects implements ObjectStore {
   constructor(private current: ObjectsState) {}
 
-  /** The durable state right now: a persistent value, so taking it is O(1). */
+  /** The durable state right now: a map never changed once built, so taking it is O(1). */
   get state(): ObjectsState {
     return this.current;
   }
@@ -23,7 +23,7 @@ export class VirtualObjects implements ObjectStore {
   }
 
   putNow(key: string, body: string): void {
-    this.current = this.current.set(key, body);
+    this.current = withEntry(this.current, key, body);
   }
 
   get(key: string): Promise<string> {
@@ -57,7 +57,7 @@ export class VirtualObjects implements ObjectStore {
   }
 
   deleteNow(key: string): void {
-    this.current = this.current.delete(key);
+    this.current = withoutEntry(this.current, key);
   }
 
   rename(from: string, to: string): Promise<void> {
@@ -68,7 +68,7 @@ export class VirtualObjects implements ObjectStore {
     const body = this.current.get(from);
     if (body === undefined) throw notFound(from);
     if (from === to) return;
-    this.current = this.current.delete(from).set(to, body);
+    this.current = withEntry(withoutEntry(this.current, from), to, body);
   }
 }
 

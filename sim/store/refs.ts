@@ -1,19 +1,19 @@
 // The refs of one versioned thing: main plus named branches, each its own version chain.
 // A branch forks by sharing the parent's chain, so its numbers continue from the fork point
 // and its history up to the fork is the parent's (as Lance branches share it).
-import { Map as ImmutableMap } from "immutable";
 import { StorageError } from "../../engine/storage/errors.ts";
 import type { Branch, Version } from "../../engine/storage/types.ts";
+import { emptyMap, withEntry } from "./cow.ts";
 import { VersionChain, type Versioned } from "./version-chain.ts";
 
 export interface Refs<T extends Versioned> {
   readonly main: VersionChain<T>;
   /** Named branches; main is never in here. */
-  readonly branches: ImmutableMap<string, VersionChain<T>>;
+  readonly branches: ReadonlyMap<string, VersionChain<T>>;
 }
 
 export function refsStartingWith<T extends Versioned>(first: T): Refs<T> {
-  return { main: VersionChain.of(first), branches: ImmutableMap() };
+  return { main: VersionChain.of(first), branches: emptyMap() };
 }
 
 export function branchLabel(branch: Branch): string {
@@ -29,7 +29,7 @@ export function chainOf<T extends Versioned>(refs: Refs<T>, branch: Branch, owne
 }
 
 export function withChain<T extends Versioned>(refs: Refs<T>, branch: Branch, chain: VersionChain<T>): Refs<T> {
-  return branch === null ? { ...refs, main: chain } : { ...refs, branches: refs.branches.set(branch, chain) };
+  return branch === null ? { ...refs, main: chain } : { ...refs, branches: withEntry(refs.branches, branch, chain) };
 }
 
 /** The entry for `at` on `branch`; VersionNotFound if it never existed or was cleaned up. */

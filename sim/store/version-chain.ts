@@ -1,7 +1,8 @@
-// The version history of one ref (a dataset branch or a manifest branch): a persistent list of
-// immutable entries with consecutive version numbers. Cleanup only ever drops a prefix, so the
-// retained entries stay consecutive and version v sits at index v - oldest.version.
-import { List } from "immutable";
+// The version history of one ref (a dataset branch or a manifest branch): a list of immutable
+// entries with consecutive version numbers, itself never changed once built (an append makes a
+// new chain; histories are short, so copying one costs less than a persistent list). Cleanup
+// only ever drops a prefix, so the retained entries stay consecutive and version v sits at
+// index v - oldest.version.
 import { version, type Version } from "../../engine/storage/types.ts";
 
 export interface Versioned {
@@ -9,22 +10,22 @@ export interface Versioned {
 }
 
 export class VersionChain<T extends Versioned> {
-  private constructor(private readonly entries: List<T>) {}
+  private constructor(private readonly entries: readonly T[]) {}
 
   static of<T extends Versioned>(first: T): VersionChain<T> {
-    return new VersionChain(List.of(first));
+    return new VersionChain(Object.freeze([first]));
   }
 
   get head(): T {
-    return this.entries.get(this.entries.size - 1) as T;
+    return this.entries[this.entries.length - 1]!;
   }
 
   get oldest(): T {
-    return this.entries.get(0) as T;
+    return this.entries[0]!;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.length;
   }
 
   /** The number the next commit on this ref gets. */
@@ -36,27 +37,27 @@ export class VersionChain<T extends Versioned> {
   find(v: Version): T | undefined {
     const index = v - this.oldest.version;
     if (!Number.isInteger(index) || index < 0) return undefined;
-    return this.entries.get(index);
+    return this.entries[index];
   }
 
   /** Entries with a version greater than `v`, oldest first (`v` must be retained). */
   after(v: Version): T[] {
-    return this.entries.skip(v - this.oldest.version + 1).toArray();
+    return this.entries.slice(v - this.oldest.version + 1);
   }
 
   append(entry: T): VersionChain<T> {
     if (entry.version !== this.head.version + 1) {
       throw new Error(`version chain: appending ${entry.version} after ${this.head.version}`);
     }
-    return new VersionChain(this.entries.push(entry));
+    return new VersionChain(Object.freeze([...this.entries, entry]));
   }
 
   /** Keeps only HEAD: what cleanup leaves. */
   headOnly(): VersionChain<T> {
-    return new VersionChain(List.of(this.head));
+    return new VersionChain(Object.freeze([this.head]));
   }
 
   toArray(): T[] {
-    return this.entries.toArray();
+    return [...this.entries];
   }
 }
