@@ -22,8 +22,22 @@ import { DEFAULT_CARDINALITY, type PropType } from "./property-types.ts";
 
 /** Parses and validates `.pg` source. Throws `SchemaParseError` (syntax or validation). */
 export function compileSchema(source: string): Catalog {
-  return buildCatalog(parseSchemaSource(source));
+  let catalog = compiled.get(source);
+  if (catalog === undefined) {
+    catalog = buildCatalog(parseSchemaSource(source));
+    if (compiled.size >= REMEMBER_AT_MOST) compiled.clear();
+    compiled.set(source, catalog);
+  }
+  return catalog;
 }
+
+/**
+ * Catalogs by source text: compiling is a pure function of the text, every open, write check and
+ * judge compiles the same few schemas again, and a catalog is never changed once built, so one
+ * can be shared. (A source that does not compile is not remembered: it throws each time.)
+ */
+const compiled = new Map<string, Catalog>();
+const REMEMBER_AT_MOST = 32;
 
 export function buildCatalog(file: SchemaFileAst): Catalog {
   const nodeNames = new Set(file.declarations.filter((d) => d.kind === "node").map((d) => d.name));

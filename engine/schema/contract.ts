@@ -53,11 +53,22 @@ export function schemaStateFor(catalog: Catalog): SchemaState {
  * The three texts for accepted source `source`, as a bootstrap or a schema apply writes them.
  * Throws `SchemaParseError` when the source does not compile.
  */
-export function renderSchemaContract(source: string): SchemaContractTexts & { readonly catalog: Catalog; readonly state: SchemaState } {
-  const catalog = compileSchema(source);
-  const state = schemaStateFor(catalog);
-  return { source, irJson: schemaIrPrettyJson(catalog), stateJson: JSON.stringify(state, null, 2), catalog, state };
+export function renderSchemaContract(source: string): RenderedContract {
+  let rendered = renderedBySource.get(source);
+  if (rendered === undefined) {
+    const catalog = compileSchema(source);
+    const state = schemaStateFor(catalog);
+    rendered = Object.freeze({ source, irJson: schemaIrPrettyJson(catalog), stateJson: JSON.stringify(state, null, 2), catalog, state });
+    if (renderedBySource.size >= 32) renderedBySource.clear();
+    renderedBySource.set(source, rendered);
+  }
+  return rendered;
 }
+
+type RenderedContract = SchemaContractTexts & { readonly catalog: Catalog; readonly state: SchemaState };
+
+/** Renderings by source: a pure function of the text that every init and apply repeats. */
+const renderedBySource = new Map<string, RenderedContract>();
 
 export type SchemaContractErrorCode =
   /** `_schema.pg` does not compile. */
