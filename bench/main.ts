@@ -3,11 +3,13 @@
 // Lance. Prints a table per section and writes bench/results.json. Numbers only: nothing here
 // passes or fails on time.
 // `--quick` runs a smaller version of every section; `--only a,b` runs only those sections
-// (throughput, find, exhaustive, shrink, lance).
+// (throughput, find, exhaustive, shrink, lance). `--against REV` runs this tree and commit REV
+// side by side in this one process (bench/against.ts) and writes bench/against.json instead.
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { benchAgainst } from "./against.ts";
 import { benchExhaustive } from "./exhaustive.ts";
 import { benchFind } from "./find.ts";
 import { benchLanceCost } from "./lance-cost.ts";
@@ -19,7 +21,13 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyAt = args.indexOf("--only");
 const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? "").split(",")) : null;
-const wanted = (section: string) => only === null || only.has(section);
+const againstAt = args.indexOf("--against");
+const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && (against === undefined || against.startsWith("--"))) {
+  console.error("--against needs a revision (a commit, tag or branch)");
+  process.exit(2);
+}
+const wanted = (section: string) => (against === undefined ? only === null || only.has(section) : section === "against");
 
 const started = performance.now();
 const results: Record<string, unknown> = {
@@ -40,6 +48,7 @@ async function section<T extends { lines: string[] }>(name: string, run: () => P
   results[`${name}Seconds`] = seconds;
 }
 
+if (against !== undefined) await section("against", () => benchAgainst(against, { quick }), (r) => r.result);
 await section("throughput", () => benchThroughput({ quick }), (r) => r.result);
 await section("find", () => benchFind({ quick }), (r) => r.rows);
 await section("exhaustive", () => benchExhaustive({ quick }), (r) => r.rows);
@@ -50,6 +59,6 @@ await section("shrink", () => benchShrink({ quick }), (r) => r.rows);
 await section("lance", () => benchLanceCost({ quick }), (r) => r.rows);
 
 results.totalSeconds = round((performance.now() - started) / 1000, 1);
-const out = join(import.meta.dirname, "results.json");
+const out = join(import.meta.dirname, against === undefined ? "results.json" : "against.json");
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`bench: ${results.totalSeconds} s in all; results in bench/results.json`);
+console.log(`bench: ${results.totalSeconds} s in all; results in bench/${against === undefined ? "results" : "against"}.json`);

@@ -1,7 +1,9 @@
-// Throughput on one core: universes per second of the random workload at 30 operations on
-// `fixed`, and the scheduler's overhead as a ratio: one fixed sequence of 30 engine operations
-// run bare (a trivial Env: the raw VirtualStore, a world port that resolves at once, no trace,
-// no failpoint registry) and the same sequence run as the one actor of a universe.
+// Throughput on one core: scheduling points (steps), completed operations and universes per
+// second of the random workload at 30 operations on `fixed` and of every scenario; the
+// scheduler's overhead as a ratio: one fixed sequence of 30 engine operations run bare (a
+// trivial Env: the raw VirtualStore, a world port that resolves at once, no trace, no failpoint
+// registry) and the same sequence run as the one actor of a universe; and `--jobs 2` against one
+// thread on the same seeds.
 import { performance } from "node:perf_hooks";
 import type { Env } from "../engine/env.ts";
 import { isOmniError } from "../engine/errors.ts";
@@ -9,15 +11,17 @@ import { PROFILES } from "../engine/fixes.ts";
 import { Omnigraph } from "../engine/graph/omnigraph.ts";
 import { isStorageError } from "../engine/storage/errors.ts";
 import type { MutationOp } from "../engine/write/ops.ts";
-import { findScenario, SCENARIOS } from "../scenarios/registry.ts";
+import { join } from "node:path";
+import { parallelSearch, SearchPool } from "../cli/parallel/parallel-search.ts";
+import { runSearchTask, type SearchTask } from "../cli/parallel/search-task.ts";
 import { WORKLOAD_SCHEMA } from "../scenarios/kit/schemas.ts";
-import { formSpec, type Scenario } from "../scenarios/types.ts";
 import { VirtualClock } from "../sim/clock.ts";
 import { SeededIds } from "../sim/ids.ts";
 import { SeedTree } from "../sim/seed.ts";
 import { VirtualStore } from "../sim/store/virtual-store.ts";
 import { runUniverse, type UniverseSpec } from "../sim/universe.ts";
 import { round, table } from "./table.ts";
+import { emptyTally, loadTree, RANDOM_WORKLOAD_30, type Rates, ratesOf, type Tree, turn } from "./tree.ts";
 
 export const OPERATIONS = 30;
 
@@ -91,41 +95,80 @@ const scheduledOps = (ops: readonly Op[]): UniverseSpec => ({
   },
 });
 
-async function timeLoop(minMs: number, body: (i: number) => Promise<void>): Promise<{ runs: number; msPerRun: number }> {
-  await body(0);
-  const started = performance.now();
-  let runs = 0;
-  while (performance.now() - started < minMs) await body(++runs);
-  return { runs, msPerRun: (performance.now() - started) / runs };
+export interface ScenarioRates extends Rates {
+  readonly scenario: string;
 }
 
-/**
- * The random workload at 30 operations. HOOK: it is built from `randomWorkload` in
- * scenarios/random-workload.ts when that module offers it; otherwise the registry's
- * `random-workload` (at its own operation count) stands in, and without either the bench says so.
- */
-async function randomWorkload30(): Promise<{ scenario: Scenario; note: string } | null> {
-  const path = "../scenarios/random-workload.ts";
-  try {
-    const mod = (await import(path)) as { randomWorkload?: (o: { operations: number; exactOperations?: boolean }) => Scenario };
-    if (typeof mod.randomWorkload === "function") {
-      return { scenario: mod.randomWorkload({ operations: OPERATIONS, exactOperations: true }), note: `${OPERATIONS} operations per actor` };
-    }
-  } catch {
-    // not there yet
-  }
-  const registered = findScenario("random-workload");
-  return registered ? { scenario: registered, note: "the registry's operation count (30-operation form not exported)" } : null;
+export interface JobsComparison {
+  readonly scenario: string;
+  readonly universes: number;
+  /** Universes per second on one thread and on `jobs` worker threads (threads started beforehand). */
+  readonly oneThread: number;
+  readonly jobs: number;
+  readonly withJobs: number;
+  readonly ratio: number;
+  /** Whether both gave the same universes, violations, first failing seed, steps and operations. */
+  readonly sameResults: boolean;
 }
 
 export interface ThroughputResult {
-  readonly randomWorkload: { readonly note: string; readonly universes: number; readonly perSecond: number; readonly msPerUniverse: number } | null;
+  /** `random-workload` at 30 operations per actor on `fixed`. */
+  readonly randomWorkload: ScenarioRates;
   readonly bareMsPerSequence: number;
   readonly scheduledMsPerSequence: number;
   /** scheduled / bare. */
   readonly overheadRatio: number;
-  readonly perScenario: readonly { readonly scenario: string; readonly perSecond: number }[];
+  /** Every scenario's searched form on `fixed`, random strategy, from seed 1. */
+  readonly perScenario: readonly ScenarioRates[];
+  readonly jobs: JobsComparison | null;
 }
+
+/** Rates of one scenario on this tree over about `ms` of wall time. */
+async function ratesFor(tree: Tree, scenario: string, ms: number): Promise<ScenarioRates> {
+  const tally = emptyTally();
+  await turn(tree, scenario, ms, tally);
+  return { scenario, ...ratesOf(tally) };
+}
+
+/** `--jobs 2` against one thread on the same seeds: universes per second, and the same answer. */
+async function compareJobs(universes: number): Promise<JobsComparison> {
+  const jobs = 2;
+  const task: SearchTask = {
+    scenario: "random-workload",
+    form: "searched",
+    fixes: PROFILES.fixed,
+    strategy: { name: "portfolio" },
+    fromSeed: 1,
+    universes,
+    keepGoing: true,
+    backend: { name: "virtual" },
+  };
+  const pool = new SearchPool(jobs);
+  try {
+    // Start the threads (each loads the sources once) before the clock runs.
+    await parallelSearch({ task: { ...task, universes: jobs * 2 }, pool });
+    let t = performance.now();
+    const one = await runSearchTask(task);
+    const oneMs = performance.now() - t;
+    t = performance.now();
+    const many = await parallelSearch({ task, pool });
+    const manyMs = performance.now() - t;
+    const sameResults =
+      one.universes === many.universes &&
+      one.violations === many.violations &&
+      one.steps === many.steps &&
+      one.operationsCompleted === many.operationsCompleted &&
+      (one.firstFailure?.seed ?? null) === (many.firstFailure?.seed ?? null) &&
+      (one.firstFailure?.traceHash ?? null) === (many.firstFailure?.traceHash ?? null);
+    const oneThread = round((universes * 1000) / oneMs, 1);
+    const withJobs = round((universes * 1000) / manyMs, 1);
+    return { scenario: task.scenario, universes, oneThread, jobs, withJobs, ratio: round(withJobs / oneThread, 2), sameResults };
+  } finally {
+    await pool.destroy();
+  }
+}
+
+const fmtOps = (r: Rates) => (r.operationsPerSecond === null ? "-" : String(r.operationsPerSecond));
 
 export async function benchThroughput(options: { quick: boolean }): Promise<{ result: ThroughputResult; lines: string[] }> {
   const window = options.quick ? 800 : 4000;
@@ -152,48 +195,42 @@ export async function benchThroughput(options: { quick: boolean }): Promise<{ re
     await runScheduled(pairs);
     scheduledMs += performance.now() - t;
   }
-  const bare = { msPerRun: bareMs / pairs };
-  const scheduled = { msPerRun: scheduledMs / pairs };
-  const rw = await randomWorkload30();
-  let randomWorkload: ThroughputResult["randomWorkload"] = null;
-  if (rw) {
-    const rwSpec = formSpec(rw.scenario, "searched");
-    const t = await timeLoop(options.quick ? 2000 : 10_000, async (i) => {
-      await runUniverse({ spec: rwSpec, seed: i + 1, fixes: PROFILES.fixed });
-    });
-    randomWorkload = { note: rw.note, universes: t.runs, perSecond: round(1000 / t.msPerRun, 1), msPerUniverse: round(t.msPerRun, 2) };
-  }
-  const perScenario: { scenario: string; perSecond: number }[] = [];
-  for (const s of SCENARIOS) {
-    const sSpec = formSpec(s, "searched");
-    const t = await timeLoop(options.quick ? 150 : 600, async (i) => {
-      await runUniverse({ spec: sSpec, seed: i + 1, fixes: PROFILES.fixed });
-    });
-    perScenario.push({ scenario: s.name, perSecond: round(1000 / t.msPerRun, 1) });
-  }
+  const tree = await loadTree(join(import.meta.dirname, ".."), "this tree");
+  const randomWorkload = await ratesFor(tree, RANDOM_WORKLOAD_30, options.quick ? 2000 : 10_000);
+  const perScenario: ScenarioRates[] = [];
+  for (const name of tree.scenarios) perScenario.push(await ratesFor(tree, name, options.quick ? 300 : 1500));
+  const jobs = await compareJobs(options.quick ? 60 : 400);
   const result: ThroughputResult = {
     randomWorkload,
-    bareMsPerSequence: round(bare.msPerRun, 3),
-    scheduledMsPerSequence: round(scheduled.msPerRun, 3),
-    overheadRatio: round(scheduled.msPerRun / bare.msPerRun, 2),
+    bareMsPerSequence: round(bareMs / pairs, 3),
+    scheduledMsPerSequence: round(scheduledMs / pairs, 3),
+    overheadRatio: round(scheduledMs / bareMs, 2),
     perScenario,
+    jobs,
   };
   const lines = [
-    "Throughput (one core)",
+    "Throughput (one core unless said)",
     ...table(
       ["measure", "value"],
       [
         [
-          "random-workload on fixed, universes/s",
-          randomWorkload ? `${randomWorkload.perSecond} (${randomWorkload.msPerUniverse} ms each; ${randomWorkload.note})` : "HOOK: random-workload is not in the registry yet",
+          `random-workload on fixed, ${OPERATIONS} operations per actor`,
+          `${randomWorkload.stepsPerSecond} steps/s, ${fmtOps(randomWorkload)} operations/s, ${randomWorkload.universesPerSecond} universes/s`,
         ],
         [`${OPERATIONS} engine operations, bare model`, `${result.bareMsPerSequence} ms`],
         [`${OPERATIONS} engine operations, one actor under the scheduler`, `${result.scheduledMsPerSequence} ms`],
         ["scheduler overhead (scheduled / bare)", `${result.overheadRatio}x`],
+        [
+          `--jobs ${jobs.jobs} / one thread, ${jobs.scenario} on fixed, ${jobs.universes} universes`,
+          `${jobs.withJobs} / ${jobs.oneThread} universes/s = ${jobs.ratio}x, ${jobs.sameResults ? "same results" : "DIFFERENT RESULTS"}`,
+        ],
       ],
     ),
     "",
-    ...table(["scenario (searched, fixed, random)", "universes/s"], perScenario.map((p) => [p.scenario, String(p.perSecond)])),
+    ...table(
+      ["scenario (searched, fixed, random)", "steps/s", "operations/s", "universes/s"],
+      perScenario.map((p) => [p.scenario, String(p.stepsPerSecond), fmtOps(p), String(p.universesPerSecond)]),
+    ),
   ];
   return { result, lines };
 }
