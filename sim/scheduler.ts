@@ -78,6 +78,8 @@ export class Actor implements ActorView {
   pending: Pending | null = null;
   lastStep = "start";
   steps = 0;
+  /** Offered a step at some decision of the strategy. */
+  offered = false;
   outcome: ActorOutcome | undefined;
 
   constructor(
@@ -131,6 +133,10 @@ export class Scheduler implements FailpointHost {
   current: Actor | null = null;
   stepCount = 0;
   crashesChosen = 0;
+  /** Step decisions put to the strategy (PCT's k counts these). */
+  stepDecisions = 0;
+  /** Distinct actors offered a step at a decision (PCT's n counts these). */
+  actorsOffered = 0;
 
   private readonly clock: VirtualClock;
   private readonly trace: Trace;
@@ -321,6 +327,13 @@ export class Scheduler implements FailpointHost {
     const options = this.options(runnable);
     if (options.length === 1) return runnable[0]!;
     const ordinal = this.tape.length;
+    this.stepDecisions++;
+    for (const o of options) {
+      if (o.kind === "grant" && !(o.actor as Actor).offered) {
+        (o.actor as Actor).offered = true;
+        this.actorsOffered++;
+      }
+    }
     const d: StepDecision = { ordinal, stepCount: this.stepCount, options };
     const i = decode(this.strategy.chooseStep(d), options.length);
     this.tape.push(i);

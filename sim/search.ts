@@ -25,6 +25,9 @@ export interface SearchSummary {
   /** Sums over every universe run of the scenario's operations begun and ended. */
   readonly operationsAttempted: number;
   readonly operationsCompleted: number;
+  /** The most step decisions and distinct actors any universe had (what a PCT guarantee must cover). */
+  readonly maxStepDecisions: number;
+  readonly maxActorsOffered: number;
 }
 
 export async function searchSeeds(options: SearchOptions): Promise<SearchSummary> {
@@ -33,6 +36,8 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
   let steps = 0;
   let operationsAttempted = 0;
   let operationsCompleted = 0;
+  let maxStepDecisions = 0;
+  let maxActorsOffered = 0;
   let first: UniverseResult | null = null;
   for (let i = 0; i < options.universes; i++) {
     const seed = options.fromSeed + i;
@@ -48,6 +53,8 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
     steps += result.steps;
     operationsAttempted += result.operations.attempted;
     operationsCompleted += result.operations.completed;
+    maxStepDecisions = Math.max(maxStepDecisions, result.stepDecisions);
+    maxActorsOffered = Math.max(maxActorsOffered, result.actorsOffered);
     options.onUniverse?.(result, i);
     if (result.verdict === "fail") {
       failed++;
@@ -55,5 +62,5 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
       if (!options.keepGoing) break;
     }
   }
-  return { universes: ran, violations: failed, firstFailure: first, steps, operationsAttempted, operationsCompleted };
+  return { universes: ran, violations: failed, firstFailure: first, steps, operationsAttempted, operationsCompleted, maxStepDecisions, maxActorsOffered };
 }

@@ -67,6 +67,9 @@ export interface UniverseResult {
   /** The tape that replays this universe. */
   readonly tape: readonly number[];
   readonly steps: number;
+  /** Step decisions put to the strategy, and distinct actors offered a step: PCT's k and n, as this universe had them. */
+  readonly stepDecisions: number;
+  readonly actorsOffered: number;
   readonly operations: OperationCounts;
   readonly trace: Trace;
   readonly failpointsHit: readonly string[];
@@ -105,6 +108,8 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     },
     tape: world.sched.tape,
     steps: world.sched.stepCount,
+    stepDecisions: world.sched.stepDecisions,
+    actorsOffered: world.sched.actorsOffered,
     operations: spec.operations?.(world) ?? NO_OPERATIONS,
     trace: world.trace,
     failpointsHit: world.failpoints.hitNames(),

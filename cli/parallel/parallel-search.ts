@@ -109,6 +109,8 @@ async function combine(
   let steps = 0;
   let operationsAttempted = 0;
   let operationsCompleted = 0;
+  let maxStepDecisions = 0;
+  let maxActorsOffered = 0;
   let firstSeed: number | null = null;
   const last = task.keepGoing ? outcomes.length - 1 : Math.min(cut, outcomes.length - 1);
   for (let i = 0; i <= last; i++) {
@@ -119,10 +121,12 @@ async function combine(
     steps += o.steps;
     operationsAttempted += o.operationsAttempted;
     operationsCompleted += o.operationsCompleted;
+    maxStepDecisions = Math.max(maxStepDecisions, o.maxStepDecisions);
+    maxActorsOffered = Math.max(maxActorsOffered, o.maxActorsOffered);
     if (o.firstFailure && firstSeed === null) firstSeed = o.firstFailure.seed;
   }
   const firstFailure = firstSeed === null ? null : await rerun(task, firstSeed);
-  return { universes, violations, firstFailure, steps, operationsAttempted, operationsCompleted, executed };
+  return { universes, violations, firstFailure, steps, operationsAttempted, operationsCompleted, maxStepDecisions, maxActorsOffered, executed };
 }
 
 /** The failing universe again, on this thread, for the whole result. */

@@ -30,6 +30,8 @@ export interface TaskOutcome {
   readonly steps: number;
   readonly operationsAttempted: number;
   readonly operationsCompleted: number;
+  readonly maxStepDecisions: number;
+  readonly maxActorsOffered: number;
   readonly firstFailure: { readonly seed: number; readonly traceHash: string; readonly kind: string } | null;
 }
 
@@ -73,6 +75,8 @@ export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
     steps: summary.steps,
     operationsAttempted: summary.operationsAttempted,
     operationsCompleted: summary.operationsCompleted,
+    maxStepDecisions: summary.maxStepDecisions,
+    maxActorsOffered: summary.maxActorsOffered,
     firstFailure: first ? { seed: first.seed, traceHash: first.traceHash, kind: first.violations[0]!.kind } : null,
   };
 }

@@ -41,6 +41,8 @@ export interface ExhaustiveSummary {
   /** Sums of the scenario's operations begun and ended over every universe. */
   readonly operationsAttempted: number;
   readonly operationsCompleted: number;
+  readonly maxStepDecisions: number;
+  readonly maxActorsOffered: number;
   /** The longest tape of any schedule. */
   readonly maxDepth: number;
   readonly preemptions: number;
@@ -59,6 +61,8 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
   let steps = 0;
   let operationsAttempted = 0;
   let operationsCompleted = 0;
+  let maxStepDecisions = 0;
+  let maxActorsOffered = 0;
   let maxDepth = 0;
   let first: UniverseResult | null = null;
   let complete = false;
@@ -77,6 +81,8 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
     steps += result.steps;
     operationsAttempted += result.operations.attempted;
     operationsCompleted += result.operations.completed;
+    maxStepDecisions = Math.max(maxStepDecisions, result.stepDecisions);
+    maxActorsOffered = Math.max(maxActorsOffered, result.actorsOffered);
     maxDepth = Math.max(maxDepth, report.depth);
     if (report.redundant) redundant++;
     else schedules++;
@@ -91,5 +97,5 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
       break;
     }
   }
-  return { universes, schedules, redundant, complete, violations, firstFailure: first, steps, operationsAttempted, operationsCompleted, maxDepth, preemptions, reduction };
+  return { universes, schedules, redundant, complete, violations, firstFailure: first, steps, operationsAttempted, operationsCompleted, maxStepDecisions, maxActorsOffered, maxDepth, preemptions, reduction };
 }

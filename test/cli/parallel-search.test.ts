@@ -36,6 +36,8 @@ test.each(cases)("two threads, one answer: %s", async (_name, t) => {
     steps: two.steps,
     operationsAttempted: two.operationsAttempted,
     operationsCompleted: two.operationsCompleted,
+    maxStepDecisions: two.maxStepDecisions,
+    maxActorsOffered: two.maxActorsOffered,
     firstFailure: two.firstFailure && { seed: two.firstFailure.seed, traceHash: two.firstFailure.traceHash, kind: two.firstFailure.violations[0]!.kind },
   }).toEqual({
     universes: one.universes,
@@ -43,6 +45,8 @@ test.each(cases)("two threads, one answer: %s", async (_name, t) => {
     steps: one.steps,
     operationsAttempted: one.operationsAttempted,
     operationsCompleted: one.operationsCompleted,
+    maxStepDecisions: one.maxStepDecisions,
+    maxActorsOffered: one.maxActorsOffered,
     firstFailure: one.firstFailure,
   });
   expect(two.executed.universes).toBeGreaterThanOrEqual(two.universes);
