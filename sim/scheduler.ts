@@ -242,7 +242,9 @@ export class Scheduler implements FailpointHost {
       this.crash(a.proc, `failpoint ${name}`);
       return never();
     }
-    const step: StepInfo = { label: `failpoint ${name}`, footprint: NO_FOOTPRINT };
+    // A hit counts against the failpoint's armed action (skip, times, park), which every process
+    // shares: two hits of one failpoint do not commute.
+    const step: StepInfo = { label: `failpoint ${name}`, footprint: { reads: [], writes: [`fp:${name}`] } };
     return this.suspend(a, step, decision === "park" ? released : null, null);
   }
 

@@ -3,7 +3,13 @@
 /**
  * The storage keys a step reads and writes. Two steps commute when neither writes what the
  * other touches; bounded exhaustive search uses this to skip equivalent interleavings.
- * Keys: `ds:<path>@<branch>`, `mf:<branch>`, `mf:branches`, `obj:<key>`, `dir:<prefix>`.
+ * Keys: `ds:<path>@<branch>`, `mf:<branch>`, `mf:branches`, `obj:<key>`, `dir:<prefix>`, and
+ * `fp:<name>` for a failpoint's hit counter.
+ *
+ * Not in any footprint: the virtual clock (every grant moves it) and the id stream (shared by the
+ * whole universe). Two steps that commute on these keys may still see other times and ids when
+ * swapped, so the sleep-set reduction is exact only up to timestamps and ids: equivalent
+ * schedules differ in those alone. `REDUCTION_CAVEAT` says so wherever a reduced search reports.
  */
 export interface Footprint {
   readonly reads: readonly string[];
@@ -18,6 +24,10 @@ export interface StepInfo {
 }
 
 export const NO_FOOTPRINT: Footprint = { reads: [], writes: [] };
+
+/** What a search with the sleep-set reduction must say beside "clean within the bound". */
+export const REDUCTION_CAVEAT =
+  "the reduction is not exact: footprints cover storage keys and failpoint counters, not the clock or the id stream (--no-reduction is exact)";
 
 function keysOverlap(a: string, b: string): boolean {
   if (a === b) return true;
