@@ -1,6 +1,7 @@
 // Time to first failure: for every red scenario and every strategy, universes and milliseconds
 // until the first universe that shows the scenario's own symptom (another bug found on the way
-// does not count), from each of 20 base seeds, capped. Exhaustive search runs from a few base
+// does not count), from each of 20 base seeds, capped. Medians and worsts are over every base
+// seed: a search that missed counts at the cap (shown `>= cap`), never left out. Exhaustive search runs from a few base
 // seeds only: its schedules do not depend on the seed (only ids and times do).
 import { performance } from "node:perf_hooks";
 import { PROFILES } from "../engine/fixes.ts";
@@ -22,11 +23,21 @@ export interface FindRow {
   /** Base seeds whose search found the symptom within the cap. */
   readonly found: number;
   readonly cap: number;
-  /** Over the searches that found it; null when none did. */
-  readonly medianUniverses: number | null;
-  readonly worstUniverses: number | null;
-  readonly medianMs: number | null;
-  readonly worstMs: number | null;
+  /** Over every base seed, a miss counted at the cap (and its time spent reaching it). */
+  readonly medianUniverses: number;
+  readonly worstUniverses: number;
+  readonly medianMs: number;
+  readonly worstMs: number;
+  /** The median (worst) is a miss: the truth is at least the cap. */
+  readonly medianMissed: boolean;
+  readonly worstMissed: boolean;
+}
+
+/** One search from one base seed: universes run until the symptom, or the cap when it never came. */
+interface Search {
+  readonly n: number;
+  readonly ms: number;
+  readonly found: boolean;
 }
 
 const BASE_STRIDE = 1_000_003;
@@ -36,19 +47,19 @@ function isSymptom(s: Scenario, r: UniverseResult): boolean {
   return kind !== undefined && (s.symptoms.length === 0 || s.symptoms.includes(kind));
 }
 
-async function seeded(s: Scenario, forSeed: (seed: number) => StrategyFactory, base: number, cap: number): Promise<{ n: number; ms: number } | null> {
+async function seeded(s: Scenario, forSeed: (seed: number) => StrategyFactory, base: number, cap: number): Promise<Search> {
   const spec = formSpec(s, "searched");
   const fixes = PROFILES[s.redProfile!];
   const started = performance.now();
   for (let i = 0; i < cap; i++) {
     const seed = base * BASE_STRIDE + i;
     const r = await runUniverse({ spec, seed, fixes, strategy: forSeed(seed) });
-    if (isSymptom(s, r)) return { n: i + 1, ms: performance.now() - started };
+    if (isSymptom(s, r)) return { n: i + 1, ms: performance.now() - started, found: true };
   }
-  return null;
+  return { n: cap, ms: performance.now() - started, found: false };
 }
 
-async function exhaustive(s: Scenario, base: number, cap: number): Promise<{ n: number; ms: number } | null> {
+async function exhaustive(s: Scenario, base: number, cap: number): Promise<Search> {
   const started = performance.now();
   let hit: number | null = null;
   await exploreSchedules({
@@ -62,7 +73,8 @@ async function exhaustive(s: Scenario, base: number, cap: number): Promise<{ n: 
     },
     stopAfter: (r) => isSymptom(s, r),
   });
-  return hit === null ? null : { n: hit, ms: performance.now() - started };
+  const ms = performance.now() - started;
+  return hit === null ? { n: cap, ms, found: false } : { n: hit, ms, found: true };
 }
 
 export async function benchFind(options: { quick: boolean }): Promise<{ rows: FindRow[]; lines: string[] }> {
@@ -81,39 +93,48 @@ export async function benchFind(options: { quick: boolean }): Promise<{ rows: Fi
       ["pct:d=3", pct(3)],
       ["portfolio", portfolio(bounds.stepBound)],
     ];
-    const summarize = (strategy: string, n: number, results: ({ n: number; ms: number } | null)[]): FindRow => {
-      const hits = results.filter((r): r is { n: number; ms: number } => r !== null);
+    const summarize = (strategy: string, n: number, results: readonly Search[]): FindRow => {
+      // A miss sorts last among equal counts, so a median or worst that lands on the cap is a miss.
+      const byN = [...results].sort((a, b) => a.n - b.n || Number(b.found) - Number(a.found));
+      const mid = byN[Math.floor((byN.length - 1) / 2)]!;
+      const worst = byN[byN.length - 1]!;
       return {
         scenario: s.name,
         bug: s.bug,
         profile: s.redProfile!,
         strategy,
         bases: n,
-        found: hits.length,
+        found: results.filter((r) => r.found).length,
         cap,
-        medianUniverses: hits.length ? median(hits.map((h) => h.n)) : null,
-        worstUniverses: hits.length ? Math.max(...hits.map((h) => h.n)) : null,
-        medianMs: hits.length ? round(median(hits.map((h) => h.ms)), 1) : null,
-        worstMs: hits.length ? round(Math.max(...hits.map((h) => h.ms)), 1) : null,
+        medianUniverses: mid.n,
+        worstUniverses: worst.n,
+        medianMs: round(median(results.map((r) => r.ms)), 1),
+        worstMs: round(Math.max(...results.map((r) => r.ms)), 1),
+        medianMissed: !mid.found,
+        worstMissed: !worst.found,
       };
     };
     for (const [name, forSeed] of strategies) {
-      const results = [];
+      const results: Search[] = [];
       for (let b = 1; b <= bases; b++) results.push(await seeded(s, forSeed, b, cap));
       rows.push(summarize(name, bases, results));
     }
-    const dfs = [];
+    const dfs: Search[] = [];
     for (let b = 1; b <= dfsBases; b++) dfs.push(await exhaustive(s, b, cap));
     rows.push(summarize("dfs:p=2", dfsBases, dfs));
   }
-  const cell = (r: FindRow, a: number | null, b: number | null) =>
-    r.found === 0 ? `>${r.cap}` : `${a} / ${b}${r.found < r.bases ? ` (${r.bases - r.found} >${r.cap})` : ""}`;
   const lines = [
-    `Universes to the first failure with the scenario's symptom (median / worst over ${bases} base seeds, cap ${cap}; dfs: ${dfsBases} base seed(s))`,
+    `Universes to the first failure with the scenario's symptom (median / worst over all ${bases} base seeds, a miss counted at the cap ${cap}; dfs: ${dfsBases} base seed(s))`,
     ...table(
       ["scenario", "bug", "profile", "strategy", "found", "universes", "ms"],
-      rows.map((r) => [r.scenario, r.bug, r.profile, r.strategy, `${r.found}/${r.bases}`, cell(r, r.medianUniverses, r.worstUniverses), cell(r, r.medianMs, r.worstMs)]),
+      rows.map((r) => [r.scenario, r.bug, r.profile, r.strategy, `${r.found}/${r.bases}`, findCell(r), `${r.medianMs} / ${r.worstMs}`]),
     ),
   ];
   return { rows, lines };
+}
+
+/** `median / worst`, each `>= cap` where it is a miss. */
+export function findCell(r: Pick<FindRow, "medianUniverses" | "worstUniverses" | "medianMissed" | "worstMissed" | "cap">): string {
+  const v = (n: number, missed: boolean) => (missed ? `>= ${r.cap}` : String(n));
+  return `${v(r.medianUniverses, r.medianMissed)} / ${v(r.worstUniverses, r.worstMissed)}`;
 }

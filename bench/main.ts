@@ -6,7 +6,7 @@
 // (throughput, find, exhaustive, shrink, lance). `--against REV` runs this tree and commit REV
 // side by side in this one process (bench/against.ts) and writes bench/against.json instead.
 import { writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchAgainst } from "./against.ts";
@@ -34,6 +34,9 @@ const results: Record<string, unknown> = {
   node: process.version,
   cpu: cpus()[0]?.model ?? "unknown",
   cores: cpus().length,
+  // The day, and how busy the machine was when the run began (numbers under load are noisy).
+  date: new Date().toISOString().slice(0, 10),
+  loadAverage: Math.round(loadavg()[0]! * 10) / 10,
   quick,
 };
 

@@ -1,0 +1,18 @@
+// The README's benchmark tables are rendered from bench/results.json, never typed by hand.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { regenerated, renderBenchmarks } from "../../bench/readme.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+
+test("README.md's benchmark tables are those of the committed results (npm run bench:readme)", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  expect(regenerated(readme, join(root, "bench"))).toBe(readme);
+});
+
+test("a search that missed shows at the cap, never left out of the median", () => {
+  const row = { scenario: "s", bug: "B", profile: "seed", strategy: "random", bases: 3, found: 1, cap: 200, medianUniverses: 200, worstUniverses: 200, medianMs: 1, worstMs: 2, medianMissed: true, worstMissed: true };
+  const text = renderBenchmarks({ find: [row] }, null);
+  expect(text).toContain("| `s` | B | >= 200 / >= 200 |");
+});
