@@ -4,10 +4,10 @@
 import type { TableKey, Version } from "./storage/types.ts";
 
 /** Upstream's top-level `OmniError` variants, as far as the write path raises them. */
-export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance";
+export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance" | "AlreadyInitialized" | "InitializationClaimed";
 
 /** Upstream's manifest error kinds (HTTP 409 for Conflict). */
-export type ManifestErrorKind = "Conflict" | "Internal" | "NotFound";
+export type ManifestErrorKind = "Conflict" | "Internal" | "NotFound" | "BadRequest";
 
 export interface ErrorDetailsByKind {
   /** The publisher's pre-check, or a strict write's version check, found the table moved. */
@@ -60,6 +60,12 @@ export interface ErrorDetailsByKind {
   LeaseLost: { resource: string };
   /** The handle is read-only. */
   ReadOnly: Record<string, never>;
+  /** `init` against a root that already holds schema files (upstream's `AlreadyInitialized`). */
+  AlreadyInitialized: { root: string };
+  /** Another initialization holds the root's init claim (`fix502`). */
+  InitializationClaimed: { root: string };
+  /** `__manifest`'s internal-schema stamp is one this engine cannot serve. */
+  InternalSchemaUnsupported: { stamp: number; supported: number };
 }
 
 export type OmniErrorKind = keyof ErrorDetailsByKind;
@@ -89,7 +95,13 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   ReadSetChanged: "Manifest",
   ReadOnly: "Validation",
   LeaseLost: "Manifest",
+  AlreadyInitialized: "AlreadyInitialized",
+  InitializationClaimed: "InitializationClaimed",
+  InternalSchemaUnsupported: "Manifest",
 };
+
+/** Manifest errors upstream raises as `BadRequest` (`OmniError::manifest`). */
+const BAD_REQUEST: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>(["InternalSchemaUnsupported"]);
 
 /** Manifest errors upstream raises as `Internal` rather than `Conflict`. */
 const INTERNAL: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>([
@@ -116,6 +128,7 @@ export class OmniError<K extends OmniErrorKind = OmniErrorKind> extends Error {
   get manifestKind(): ManifestErrorKind | null {
     if (this.family !== "Manifest") return null;
     if (this.kind === "TableNotFound") return "NotFound";
+    if (BAD_REQUEST.has(this.kind)) return "BadRequest";
     return INTERNAL.has(this.kind) ? "Internal" : "Conflict";
   }
 

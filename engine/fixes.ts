@@ -19,6 +19,24 @@ export interface Fixes {
    * `stagedDeletes` models.
    */
   readonly fix308: boolean;
+  /**
+   * #502 (`426c7b96`, for #495): init's cleanup of the schema files runs only before the
+   * graph's datasets are created, under a root init claim released last. At the seed any
+   * failure deletes them: one after the manifest committed leaves a completed graph that can
+   * neither open nor be initialized again, and one racing a second init deletes its files.
+   */
+  readonly fix502: boolean;
+  /**
+   * #487 (`4ea14450`, for #483): the internal-schema stamp rides the `__manifest` Create
+   * commit, so init leaves no window in which the manifest is durable but unstamped.
+   */
+  readonly fix487: boolean;
+  /**
+   * Not a fix: upstream's #311 (`7779b724`), after the seed, refuses to open a manifest whose
+   * stamp is below the current version (an unstamped one reads as v1); the seed migrates it on
+   * its first publish. With the create-to-stamp window open this refusal is #483.
+   */
+  readonly stampFloor311: boolean;
   /** RFC-022: every handle of one root in a process shares one write-queue manager. */
   readonly sharedQueues: boolean;
   /** RFC-022: the served handle no longer spawns a detached ensureIndices after a schema apply. */
@@ -65,6 +83,9 @@ export const FIX_NAMES: readonly FixName[] = [
   "regress298",
   "fix361",
   "fix308",
+  "fix502",
+  "fix487",
+  "stampFloor311",
   "sharedQueues",
   "noDetachedEnsureIndices",
   "readSetToken",
@@ -84,6 +105,9 @@ const SEED: Fixes = {
   regress298: false,
   fix361: false,
   fix308: false,
+  fix502: false,
+  fix487: false,
+  stampFloor311: false,
   sharedQueues: false,
   noDetachedEnsureIndices: false,
   readSetToken: false,
@@ -106,6 +130,9 @@ export const PROFILES = {
     regress298: false,
     fix361: true,
     fix308: true,
+    fix502: true,
+    fix487: true,
+    stampFloor311: false,
     sharedQueues: true,
     noDetachedEnsureIndices: true,
     readSetToken: true,

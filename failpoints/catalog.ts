@@ -47,12 +47,15 @@ export const SEED_FAILPOINTS = {
 } as const;
 
 /**
- * Names upstream added after the seed, used here only where a fix of ours guards the same
- * boundary: the #361 LIST->GET window and the RFC-022 pre-effect revalidation gate.
+ * Names upstream added after the seed, used here only where a window of the seed's code needs
+ * the boundary upstream later named: the #361 LIST->GET window, the RFC-022 pre-effect
+ * revalidation gate, and #487's point right after the `__manifest` Create commit (at the seed
+ * the create-to-stamp window of #483).
  */
 export const HEAD_FAILPOINTS = {
   RECOVERY_POST_SIDECAR_LIST_PRE_READ: "recovery.post_sidecar_list_pre_read",
   MUTATION_POST_STAGE_PRE_EFFECT_GATE: "mutation.post_stage_pre_effect_gate",
+  INIT_POST_MANIFEST_CREATE: "init.post_manifest_create",
 } as const;
 
 /** Every failpoint name, by constant. */

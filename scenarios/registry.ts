@@ -4,6 +4,8 @@ import { cardLoaderStale } from "./card-loader-stale.ts";
 import { cardStaleHandle } from "./card-stale-handle.ts";
 import { demoLostUpdate } from "./demo-lost-update.ts";
 import { emptyDeleteDrift } from "./empty-delete-drift.ts";
+import { initCleanupDeletesGraph } from "./init-cleanup-deletes-graph.ts";
+import { tornInitUnstamped } from "./torn-init-unstamped.ts";
 import { indexBuildBreaksPin } from "./index-build-breaks-pin.ts";
 import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
@@ -34,6 +36,8 @@ export const SCENARIOS: readonly Scenario[] = [
   indexBuildBreaksPin,
   schemaStagingPromotion,
   emptyDeleteDrift,
+  initCleanupDeletesGraph,
+  tornInitUnstamped,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

@@ -88,8 +88,15 @@ export class ScheduledStorage implements Storage {
     const m = inner.manifest;
     const o = inner.objects;
     this.datasets = {
-      create: (path) =>
-        this.call("datasets.create", path, { path }, () => writes(ds(path, null)), () => (now ? now.datasets.createNow(path) : d.create(path)), asVersion),
+      create: (path, rows = []) =>
+        this.call(
+          "datasets.create",
+          path,
+          rows.length > 0 ? { path, ids: rows.map((r) => r.id) } : { path },
+          () => writes(ds(path, null)),
+          () => (now ? now.datasets.createNow(path, rows) : d.create(path, rows)),
+          asVersion,
+        ),
       exists: (path) =>
         this.call("datasets.exists", path, { path }, () => reads(ds(path, null)), () => (now ? now.datasets.existsNow(path) : d.exists(path)), same),
       latestVersion: (path, branch) =>
@@ -148,7 +155,15 @@ export class ScheduledStorage implements Storage {
         ),
     };
     this.manifest = {
-      create: () => this.call("manifest.create", "", {}, () => writes(mf(null)), () => (now ? now.manifest.createNow() : m.create()), asVersion),
+      create: (rows = []) =>
+        this.call(
+          "manifest.create",
+          "",
+          rows.length > 0 ? { rows: rows.map((r) => r.objectId) } : {},
+          () => writes(mf(null)),
+          () => (now ? now.manifest.createNow(rows) : m.create(rows)),
+          asVersion,
+        ),
       exists: () => this.call("manifest.exists", "", {}, () => reads(mf(null)), () => (now ? now.manifest.existsNow() : m.exists()), same),
       latestVersion: (branch) =>
         this.call(
@@ -200,18 +215,20 @@ export class ScheduledStorage implements Storage {
     };
     this.objects = {
       put: (key, body) => this.call("objects.put", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.putNow(key, body) : o.put(key, body)), nothing),
+      putIfAbsent: (key, body) =>
+        this.call("objects.putIfAbsent", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.putIfAbsentNow(key, body) : o.putIfAbsent(key, body)), same),
       get: (key) =>
         this.call("objects.get", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.getNow(key) : o.get(key)), (body) => ({ bytes: body.length })),
       exists: (key) => this.call("objects.exists", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.existsNow(key) : o.exists(key)), same),
       list: (prefix) => this.call("objects.list", prefix, { prefix }, () => reads(`dir:${prefix}`), () => (now ? now.objects.listNow(prefix) : o.list(prefix)), copied),
       delete: (key) => this.call("objects.delete", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.deleteNow(key) : o.delete(key)), nothing),
-      rename: (from, to) =>
+      copy: (from, to) =>
         this.call(
-          "objects.rename",
+          "objects.copy",
           "",
           { from, to },
-          () => writes(`obj:${from}`, `obj:${to}`),
-          () => (now ? now.objects.renameNow(from, to) : o.rename(from, to)),
+          () => ({ reads: [`obj:${from}`], writes: [`obj:${to}`] }),
+          () => (now ? now.objects.copyNow(from, to) : o.copy(from, to)),
           nothing,
         ),
     };

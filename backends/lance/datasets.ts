@@ -12,12 +12,14 @@ import {
   type DatasetPath,
   type DatasetSnapshot,
   type DatasetStore,
+  type Row,
   type TxnDelta,
   type Version,
   type VersionInfo,
 } from "../../engine/storage/types.ts";
 import { checkStaleCommit, countsReadFragments, staleFootprint } from "../../engine/storage/conflict-rule.ts";
-import { DATA_SCHEMA } from "./arrow-schemas.ts";
+import { arrowTable, DATA_SCHEMA } from "./arrow-schemas.ts";
+import { dataRecord } from "./row-codec.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
 import { branchNotFound, datasetExists, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
 import { atVersion, fragmentsOf, scanRows } from "./fragments.ts";
@@ -43,13 +45,17 @@ export class LanceDatasets implements DatasetStore {
     private readonly serial: Serial,
   ) {}
 
-  create(path: DatasetPath): Promise<Version> {
+  create(path: DatasetPath, rows: readonly Row[] = []): Promise<Version> {
     return this.serial.run(async () => {
       const where = datasetLocation(this.root, path);
       if (this.open.has(path) || (await this.connections.open(where)) !== null) throw datasetExists(path);
       await mkdir(where.dir, { recursive: true });
       const connection = await this.connections.at(where.dir);
-      const table = await lanceCall(() => connection.createEmptyTable(where.table, DATA_SCHEMA));
+      const table = await lanceCall(() =>
+        rows.length === 0
+          ? connection.createEmptyTable(where.table, DATA_SCHEMA)
+          : connection.createTable(where.table, arrowTable(DATA_SCHEMA, rows.map(dataRecord))),
+      );
       const first = version(await lanceCall(() => table.version()));
       const log = await OpLog.create(opLogFile(where), [{ version: first, op: "Create", readVersion: version(0), touched: [], ref: null }]);
       this.open.set(path, { where, table, log });

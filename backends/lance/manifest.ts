@@ -45,14 +45,20 @@ export class LanceManifest implements ManifestStore {
     this.where = manifestLocation(root);
   }
 
-  create(): Promise<Version> {
+  create(rows: readonly ManifestRow[] = []): Promise<Version> {
     return this.serial.run(async () => {
       if ((await this.main()) !== null) throw new StorageError("AlreadyExists", `Dataset already exists: ${MANIFEST_TABLE}`);
+      const ids = rows.map((r) => r.objectId);
+      if (new Set(ids).size !== ids.length) throw ambiguousSource("merge", `objectId ${ids.find((id, i) => ids.indexOf(id) !== i)!}`);
       await mkdir(this.where.dir, { recursive: true });
       const connection = await this.connections.at(this.where.dir);
-      const table = await lanceCall(() => connection.createEmptyTable(this.where.table, MANIFEST_SCHEMA));
+      const table = await lanceCall(() =>
+        rows.length === 0
+          ? connection.createEmptyTable(this.where.table, MANIFEST_SCHEMA)
+          : connection.createTable(this.where.table, arrowTable(MANIFEST_SCHEMA, rows.map(manifestRecord))),
+      );
       const first = version(await lanceCall(() => table.version()));
-      const log = await OpLog.create(this.logFile(null), [{ version: first, op: "Create", readVersion: version(0), touched: [], ref: null }]);
+      const log = await OpLog.create(this.logFile(null), [{ version: first, op: "Create", readVersion: version(0), touched: ids, ref: null }]);
       this.refs.set("", { table, log });
       return first;
     });

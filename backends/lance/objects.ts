@@ -1,7 +1,7 @@
 // The seam's ObjectStore as plain files under the graph root (sidecars, schema files and
-// their staging copies). A put writes a temporary file beside the target and renames it over
-// the target, so a reader sees the old body or the new one, never half; a rename is one
-// rename(2). `list` walks the files under the prefix's directory, skipping the Lance tables,
+// their staging copies). A put (and a copy) writes a temporary file beside the target and
+// renames it over the target, so a reader sees the old body or the new one, never half; a
+// put-if-absent is one exclusive create (`wx`) of the target. `list` walks the files under the prefix's directory, skipping the Lance tables,
 // the op logs and temporary files (paths.ts), and sorts the keys as the virtual store does.
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -19,13 +19,20 @@ export class FsObjects implements ObjectStore {
   ) {}
 
   put(key: string, body: string): Promise<void> {
+    return this.serial.run(() => this.writeAtomically(objectFile(this.root, key), body));
+  }
+
+  putIfAbsent(key: string, body: string): Promise<boolean> {
     return this.serial.run(async () => {
       const file = objectFile(this.root, key);
       await mkdir(dirname(file), { recursive: true });
-      tempCounter += 1;
-      const temp = join(dirname(file), `${TEMP_PREFIX}${process.pid}-${tempCounter}`);
-      await writeFile(temp, body);
-      await rename(temp, file);
+      try {
+        await writeFile(file, body, { flag: "wx" });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+        throw error;
+      }
     });
   }
 
@@ -61,16 +68,25 @@ export class FsObjects implements ObjectStore {
     });
   }
 
-  rename(from: string, to: string): Promise<void> {
+  copy(from: string, to: string): Promise<void> {
     return this.serial.run(async () => {
-      const source = objectFile(this.root, from);
-      const target = objectFile(this.root, to);
-      const info = await stat(source).catch(() => null);
-      if (info === null || !info.isFile()) throw notFound(from);
-      if (from === to) return;
-      await mkdir(dirname(target), { recursive: true });
-      await rename(source, target);
+      let body: string;
+      try {
+        body = await readFile(objectFile(this.root, from), "utf8");
+      } catch (error) {
+        throw missing(error, from);
+      }
+      await this.writeAtomically(objectFile(this.root, to), body);
     });
+  }
+
+  /** A temporary file beside `file`, renamed over it. */
+  private async writeAtomically(file: string, body: string): Promise<void> {
+    await mkdir(dirname(file), { recursive: true });
+    tempCounter += 1;
+    const temp = join(dirname(file), `${TEMP_PREFIX}${process.pid}-${tempCounter}`);
+    await writeFile(temp, body);
+    await rename(temp, file);
   }
 }
 

@@ -12,7 +12,8 @@ import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
 import type { MutationOp, MutationResult } from "../write/ops.ts";
 import { mutate } from "../write/mutate.ts";
 import type { Handle } from "./handle.ts";
-import { initGraph, openGraph, type OpenOptions } from "./open.ts";
+import { initGraph } from "./init.ts";
+import { openGraph, type OpenOptions } from "./open.ts";
 import { readTable } from "./read.ts";
 import { refreshHandle } from "./refresh.ts";
 

@@ -11,6 +11,7 @@ import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { appendGraphCommit } from "./commit-graph.ts";
 import { publish, type PublishOptions } from "./publisher.ts";
 import { Snapshot } from "./snapshot.ts";
+import { refuseBelowStampFloor } from "./stamp-floor311.ts";
 
 export class Coordinator {
   /** Upstream's `RwLock<GraphCoordinator>`: publishes and refreshes of one handle serialize. */
@@ -26,7 +27,9 @@ export class Coordinator {
   }
 
   static async open(env: Env, branch: Branch, handleId: string): Promise<Coordinator> {
-    return new Coordinator(env, branch, await readSnapshot(env, branch), handleId);
+    const state = await env.storage.manifest.load(branch);
+    refuseBelowStampFloor(env, state);
+    return new Coordinator(env, branch, Snapshot.fromManifest(state), handleId);
   }
 
   /** The warm snapshot: no storage I/O. */

@@ -14,7 +14,9 @@ export function tombstoneObjectId(tableKey: TableKey, v: Version): string {
 
 /** The commit graph, appended after every publish. */
 export const GRAPH_COMMITS = "_graph_commits.lance" as DatasetPath;
-/** The recovery audit. */
+/** Who made each graph commit: one row per commit that names an actor. */
+export const GRAPH_COMMIT_ACTORS = "_graph_commit_actors.lance" as DatasetPath;
+/** The recovery audit, created by its first append. */
 export const GRAPH_COMMIT_RECOVERIES = "_graph_commit_recoveries.lance" as DatasetPath;
 
 /** The system graph branch that serves as the schema-apply lock. */

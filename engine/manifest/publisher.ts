@@ -1,7 +1,8 @@
 // `GraphNamespacePublisher::publish`: four separately scheduled steps (load the state, check
 // the expected versions, build the rows, merge-insert them with row-level CAS) in a loop with
 // a retry budget of 5. The pre-check and the commit are NOT atomic: that gap is where the
-// open-sweep race (B1) and the @card races (B2', B2'') live.
+// open-sweep race (B1) and the @card races (B2', B2'') live. Loading the state is the
+// open-for-write path, so it runs the manifest's internal-schema migration first.
 import type { Env } from "../env.ts";
 import { expectedVersionMismatch, OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
@@ -9,6 +10,7 @@ import type { Branch, ManifestRow, ManifestSnapshot, TableKey, Version } from ".
 import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
 import { memoOnRows } from "./rows-memo.ts";
+import { migrateInternalSchema } from "./internal-schema.ts";
 import { headTokenOf, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
@@ -23,7 +25,11 @@ export interface PublishOptions {
   readonly expectedHeadToken?: string | null;
 }
 
-/** Publishes `changes` on `branch`; returns the new manifest version (the loaded one if empty). */
+/**
+ * Publishes `changes` on `branch`; returns the new manifest version. With no changes and no
+ * expectation upstream returns the dataset as it opens it, loading nothing: here its latest
+ * version. With no changes but expectations, the loaded version once they hold.
+ */
 export async function publish(
   env: Env,
   branch: Branch,
@@ -31,8 +37,11 @@ export async function publish(
   expected: ExpectedVersions | null,
   options: PublishOptions = {},
 ): Promise<Version> {
-  for (let attempt = 0; attempt <= PUBLISHER_RETRY_BUDGET; attempt++) {
-    const state = await env.storage.manifest.load(branch);
+  const expectsNothing = (expected === null || expected.size === 0) && options.expectedHeadToken === undefined;
+  if (changes.length === 0 && expectsNothing) return env.storage.manifest.latestVersion(branch);
+  for (let attempt = 0; ; attempt++) {
+    let state = await env.storage.manifest.load(branch);
+    if (await migrateInternalSchema(env, branch, state)) state = await env.storage.manifest.load(branch);
     await env.world.point("publisher.check_expected_table_versions");
     if (expected) checkExpected(latestVisiblePerTable(state.rows), expected);
     if (options.expectedHeadToken !== undefined) checkHeadToken(state, options.expectedHeadToken);
@@ -42,15 +51,13 @@ export async function publish(
     try {
       return await env.storage.manifest.merge(branch, state.version, rows);
     } catch (e) {
-      if (isStorageError(e, "TooMuchWriteContention")) continue;
-      throw e;
+      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+      // The last attempt returns the contention itself (upstream's loop ends in `return Err`;
+      // its "exhausted" error after the loop is unreachable).
+      if (attempt < PUBLISHER_RETRY_BUDGET) continue;
+      throw new OmniError("RowLevelCasContention", { attempt }, `manifest publish lost a row-level CAS race: ${e.message}`, { cause: e });
     }
   }
-  throw new OmniError(
-    "PublishExhausted",
-    { attempts: PUBLISHER_RETRY_BUDGET + 1 },
-    `manifest publish exhausted ${PUBLISHER_RETRY_BUDGET} retries under row-level CAS contention`,
-  );
 }
 
 function checkExpected(latest: ReadonlyMap<TableKey, Version>, expected: ExpectedVersions): void {

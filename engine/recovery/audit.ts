@@ -1,9 +1,11 @@
 // The recovery audit (`_graph_commit_recoveries`): one row per recovery action, after a graph
 // commit by the recovery actor. Two writes, not atomic: a crash between them leaves a commit
-// without an audit row, and the retry appends again.
+// without an audit row, and the retry appends again. The dataset is created by the first
+// append (`RecoveryAudit::open` finds none; a racing creator's "already exists" is tolerated).
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
+import { isStorageError } from "../storage/errors.ts";
 import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { GRAPH_COMMIT_RECOVERIES } from "../manifest/layout.ts";
 import type { TableKey, Version } from "../storage/types.ts";
@@ -39,6 +41,13 @@ export async function appendAuditRow(
   kind: RecoveryKind,
   outcomes: readonly TableOutcome[],
 ): Promise<void> {
+  if (!(await env.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) {
+    try {
+      await env.storage.datasets.create(GRAPH_COMMIT_RECOVERIES);
+    } catch (e) {
+      if (!isStorageError(e, "AlreadyExists")) throw e;
+    }
+  }
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   await env.storage.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, head, {
     op: "Append",
@@ -59,6 +68,7 @@ export async function appendAuditRow(
 
 /** Whether `operationId` already has an audit row of `kind` (the retry after a Phase D fault). */
 async function alreadyAudited(env: Env, operationId: string, kind: RecoveryKind): Promise<boolean> {
+  if (!(await env.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return false;
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   const rows = (await env.storage.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows;
   return rows.some((r) => r.operation_id === operationId && r.recovery_kind === kind);

@@ -2,6 +2,7 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import type { Catalog } from "../schema/catalog.ts";
+import { renameText } from "../storage/rename-text.ts";
 import {
   renderSchemaContract,
   SCHEMA_CONTRACT_FILES,
@@ -81,7 +82,7 @@ export async function writeSchemaContractStaging(env: Env, source: string): Prom
 export async function promoteStaging(env: Env): Promise<void> {
   for (const file of SCHEMA_CONTRACT_FILES) {
     const staged = stagingName(file);
-    if (await env.storage.objects.exists(staged)) await env.storage.objects.rename(staged, file);
+    if (await env.storage.objects.exists(staged)) await renameText(env, staged, file);
   }
 }
 

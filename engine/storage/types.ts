@@ -87,8 +87,11 @@ export interface CommitResult {
 }
 
 export interface DatasetStore {
-  /** Creates an empty dataset at version 1. AlreadyExists if present. */
-  create(path: DatasetPath): Promise<Version>;
+  /**
+   * Creates the dataset at version 1 holding `rows` (Lance's `Dataset::write` in Create mode:
+   * one commit, empty when no rows). AlreadyExists if present.
+   */
+  create(path: DatasetPath, rows?: readonly Row[]): Promise<Version>;
   exists(path: DatasetPath): Promise<boolean>;
   /** HEAD of `branch`. NotFound if the dataset or branch is missing. */
   latestVersion(path: DatasetPath, branch: Branch): Promise<Version>;
@@ -109,7 +112,17 @@ export interface DatasetStore {
 }
 
 /** Kinds of `__manifest` rows. */
-export type ManifestRowType = "table" | "table_version" | "table_tombstone" | "graph_head" | "lease";
+export type ManifestRowType =
+  | "table"
+  | "table_version"
+  | "table_tombstone"
+  | "graph_head"
+  | "lease"
+  /**
+   * The manifest dataset's own metadata (its config and its internal-schema stamp), which
+   * upstream keeps in Lance's dataset config and schema metadata: one commit each, no data row.
+   */
+  | "metadata";
 
 /** One `__manifest` row, identified by `objectId` (the unenforced primary key). */
 export interface ManifestRow {
@@ -134,8 +147,8 @@ export interface ManifestSnapshot {
 }
 
 export interface ManifestStore {
-  /** Creates `__manifest` at version 1 with no rows. AlreadyExists if present. */
-  create(): Promise<Version>;
+  /** Creates `__manifest` at version 1 holding `rows` (one Create commit). AlreadyExists if present. */
+  create(rows?: readonly ManifestRow[]): Promise<Version>;
   exists(): Promise<boolean>;
   latestVersion(branch: Branch): Promise<Version>;
   /** All rows at `at` (default HEAD) of `branch`. */
@@ -158,6 +171,8 @@ export interface ManifestStore {
 export interface ObjectStore {
   /** Atomic put; overwrites. */
   put(key: string, body: string): Promise<void>;
+  /** Atomic create: writes `body` only if `key` is absent; whether it wrote. */
+  putIfAbsent(key: string, body: string): Promise<boolean>;
   /** NotFound if absent. */
   get(key: string): Promise<string>;
   exists(key: string): Promise<boolean>;
@@ -165,8 +180,12 @@ export interface ObjectStore {
   list(prefix: string): Promise<string[]>;
   /** Deleting an absent key succeeds. */
   delete(key: string): Promise<void>;
-  /** Atomic rename; overwrites `to`. NotFound if `from` is absent. */
-  rename(from: string, to: string): Promise<void>;
+  /**
+   * Copies `from` over `to` (atomic at `to`). NotFound if `from` is absent. There is no rename:
+   * on object stores upstream's `rename_text` is this copy followed by a delete
+   * (`engine/storage/rename-text.ts`), and a crash between the two leaves both.
+   */
+  copy(from: string, to: string): Promise<void>;
 }
 
 export interface Storage {

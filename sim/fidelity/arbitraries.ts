@@ -147,7 +147,7 @@ function manifestOp(): fc.Arbitrary<FidelityOp> {
 }
 
 function objectOp(): fc.Arbitrary<FidelityOp> {
-  // Three keys carry most of the traffic, so that gets, renames and deletes meet earlier puts.
+  // Three keys carry most of the traffic, so that gets, copies and deletes meet earlier puts.
   const key = fc.oneof({ arbitrary: fc.constantFrom(...KEYS.slice(0, 3)), weight: 4 }, { arbitrary: fc.constantFrom(...KEYS.slice(3)), weight: 1 });
   return fc.oneof(
     { arbitrary: fc.record({ key, body: fc.string({ unit: "grapheme", maxLength: 12 }) }).map((o): FidelityOp => ({ kind: "objects.put", ...o })), weight: 6 },
@@ -155,7 +155,8 @@ function objectOp(): fc.Arbitrary<FidelityOp> {
     { arbitrary: key.map((k): FidelityOp => ({ kind: "objects.exists", key: k })), weight: 1 },
     { arbitrary: fc.constantFrom(...PREFIXES).map((prefix): FidelityOp => ({ kind: "objects.list", prefix })), weight: 2 },
     { arbitrary: key.map((k): FidelityOp => ({ kind: "objects.delete", key: k })), weight: 2 },
-    { arbitrary: fc.record({ from: key, to: key }).map((o): FidelityOp => ({ kind: "objects.rename", ...o })), weight: 2 },
+    { arbitrary: fc.record({ key, body: fc.string({ unit: "grapheme", maxLength: 12 }) }).map((o): FidelityOp => ({ kind: "objects.putIfAbsent", ...o })), weight: 2 },
+    { arbitrary: fc.record({ from: key, to: key }).map((o): FidelityOp => ({ kind: "objects.copy", ...o })), weight: 2 },
   );
 }
 

@@ -56,7 +56,9 @@ export function storageCall(op: FidelityOp, r: Resolved): (s: Storage) => Promis
       return (s) => s.objects.list(op.prefix);
     case "objects.delete":
       return (s) => s.objects.delete(op.key);
-    case "objects.rename":
-      return (s) => s.objects.rename(op.from, op.to);
+    case "objects.putIfAbsent":
+      return (s) => s.objects.putIfAbsent(op.key, op.body);
+    case "objects.copy":
+      return (s) => s.objects.copy(op.from, op.to);
   }
 }

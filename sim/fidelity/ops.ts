@@ -36,7 +36,8 @@ export type FidelityOp =
   | { readonly kind: "objects.exists"; readonly key: string }
   | { readonly kind: "objects.list"; readonly prefix: string }
   | { readonly kind: "objects.delete"; readonly key: string }
-  | { readonly kind: "objects.rename"; readonly from: string; readonly to: string };
+  | { readonly kind: "objects.putIfAbsent"; readonly key: string; readonly body: string }
+  | { readonly kind: "objects.copy"; readonly from: string; readonly to: string };
 
 export type FidelityOpKind = FidelityOp["kind"];
 

@@ -24,7 +24,13 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
   const raw = world.backend.storage;
-  if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) return;
+  if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) {
+    // Fail closed: without the schema no snapshot can be read, which is itself a violation; how
+    // the operations ended needs no schema, so that is still judged.
+    for (const v of operationsEndAsAllowed({ history })) world.violation(v.kind, v.message, v.details ? { ...v.details } : undefined);
+    world.violation("final-state-unreadable", `the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read`);
+    return;
+  }
   // A copy: the violations recorded below are appended to the trace while later oracles read.
   const events = world.trace.events().slice();
   const ctx: JudgeContext = {

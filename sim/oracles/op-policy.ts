@@ -41,7 +41,7 @@ function classify(op: OpRecord): string {
   }
 }
 
-export function operationsEndAsAllowed(ctx: JudgeContext): Violation[] {
+export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history">): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
     const e = op.expect;

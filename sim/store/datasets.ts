@@ -11,6 +11,7 @@ import {
   type DatasetSnapshot,
   type DatasetStore,
   type LanceOp,
+  type Row,
   type TxnDelta,
   type Version,
   type VersionInfo,
@@ -55,17 +56,17 @@ export class VirtualDatasets implements DatasetStore {
     return this.current;
   }
 
-  create(path: DatasetPath): Promise<Version> {
-    return settle(() => this.createNow(path));
+  create(path: DatasetPath, rows: readonly Row[] = []): Promise<Version> {
+    return settle(() => this.createNow(path, rows));
   }
 
-  createNow(path: DatasetPath): Version {
+  createNow(path: DatasetPath, rows: readonly Row[] = []): Version {
     if (this.current.has(path)) throw new StorageError("AlreadyExists", `Dataset already exists: ${path}`);
     const first: DatasetVersion = Object.freeze({
       version: version(1),
       op: "Create",
       readVersion: NOTHING_READ,
-      content: EMPTY_CONTENT,
+      content: rows.length === 0 ? EMPTY_CONTENT : applyDelta(EMPTY_CONTENT, { op: "Append", rows }).content,
       touched: new Set<FragmentId>(),
     });
     this.current = withEntry(this.current, path, refsStartingWith(first));

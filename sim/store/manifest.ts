@@ -38,13 +38,14 @@ export class VirtualManifest implements ManifestStore {
     return this.current;
   }
 
-  create(): Promise<Version> {
-    return settle(() => this.createNow());
+  create(rows: readonly ManifestRow[] = []): Promise<Version> {
+    return settle(() => this.createNow(rows));
   }
 
-  createNow(): Version {
+  createNow(rows: readonly ManifestRow[] = []): Version {
     if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
-    const first: ManifestVersion = Object.freeze({ version: version(1), rows: Object.freeze([]), touched: new Set<string>() });
+    const incoming = uniqueByObjectId(rows);
+    const first: ManifestVersion = Object.freeze({ version: version(1), rows: mergedRows(Object.freeze([]), incoming), touched: new Set(incoming.keys()) });
     this.current = refsStartingWith(first);
     return first.version;
   }

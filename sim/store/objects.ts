@@ -1,5 +1,5 @@
 // The virtual object store under the graph root (sidecars, schema files, staging copies):
-// atomic put, get, exists, list, delete and rename over a copy-on-write map. `list` returns keys
+// atomic put, put-if-absent, get, exists, list, delete and copy over a copy-on-write map. `list` returns keys
 // only; reading them is a separate `get` each, so a key can vanish in between (bug B5).
 import { StorageError } from "../../engine/storage/errors.ts";
 import type { ObjectStore } from "../../engine/storage/types.ts";
@@ -24,6 +24,16 @@ export class VirtualObjects implements ObjectStore {
 
   putNow(key: string, body: string): void {
     this.current = withEntry(this.current, key, body);
+  }
+
+  putIfAbsent(key: string, body: string): Promise<boolean> {
+    return settle(() => this.putIfAbsentNow(key, body));
+  }
+
+  putIfAbsentNow(key: string, body: string): boolean {
+    if (this.current.has(key)) return false;
+    this.current = withEntry(this.current, key, body);
+    return true;
   }
 
   get(key: string): Promise<string> {
@@ -60,15 +70,14 @@ export class VirtualObjects implements ObjectStore {
     this.current = withoutEntry(this.current, key);
   }
 
-  rename(from: string, to: string): Promise<void> {
-    return settle(() => this.renameNow(from, to));
+  copy(from: string, to: string): Promise<void> {
+    return settle(() => this.copyNow(from, to));
   }
 
-  renameNow(from: string, to: string): void {
+  copyNow(from: string, to: string): void {
     const body = this.current.get(from);
     if (body === undefined) throw notFound(from);
-    if (from === to) return;
-    this.current = withEntry(withoutEntry(this.current, from), to, body);
+    this.current = withEntry(this.current, to, body);
   }
 }
 

@@ -1,4 +1,4 @@
-// Datasets on every backend: create, versions, checkout, each transaction kind on HEAD, the row
+// Datasets on every backend: create (empty or with rows), versions, checkout, each transaction kind on HEAD, the row
 // encoding, and the lookup and input errors.
 import { test, expect } from "vitest";
 import type { DatasetPath, Row } from "../../engine/storage/types.ts";
@@ -15,6 +15,14 @@ contract((k) => {
     expect(await s.datasets.checkout(PERSON, null, v(1))).toEqual({ version: 1, rows: [], indices: [], fragments: 0 });
     expect(await s.datasets.versions(PERSON, null)).toEqual([{ version: 1, op: "Create", readVersion: 0 }]);
     await expectStorageError(s.datasets.create(PERSON), "AlreadyExists", "Dataset already exists: nodes/person");
+  });
+
+  test("create with rows gives v1 holding them, in one Create commit", async () => {
+    const s = k.storage();
+    expect(await s.datasets.create(PERSON, [row("b", 2), row("a", 1)])).toBe(1);
+    expect(await rowsAt(s, v(1))).toEqual([row("a", 1), row("b", 2)]);
+    expect(await s.datasets.versions(PERSON, null)).toEqual([{ version: 1, op: "Create", readVersion: 0 }]);
+    expect(await s.datasets.commit(PERSON, null, v(1), { op: "Append", rows: [row("c")] })).toEqual({ version: 2, rowsAffected: 1 });
   });
 
   test("every commit on HEAD but a compaction appends exactly one version", async () => {

@@ -40,6 +40,15 @@ contract((k) => {
     await expectStorageError(s.manifest.create(), "AlreadyExists");
   });
 
+  test("create with rows makes v1 holding them; a stale merge of one of their objectIds is contention", async () => {
+    const s = k.storage();
+    expect(await s.manifest.create([versionRow("node:Person", 1), head("t0")])).toBe(1);
+    expect((await s.manifest.load(null)).rows.map((r) => r.objectId)).toEqual(["graph_head:main", "node:Person$00000000000000000001"]);
+    expect(await s.manifest.merge(null, v(1), [head("t1")])).toBe(2);
+    await expectStorageError(s.manifest.merge(null, v(1), [head("t2")]), "TooMuchWriteContention");
+    await expectStorageError(s.manifest.create(), "AlreadyExists");
+  });
+
   test("merge inserts new objectIds and replaces a matched row whole, one version per merge; rows round-trip exactly", async () => {
     const s = await created();
     const full: ManifestRow = {

@@ -1,5 +1,5 @@
-// Plain objects on every backend: atomic put, get, list, delete and rename; list and get are
-// separate steps.
+// Plain objects on every backend: atomic put, put-if-absent, get, list, delete and copy; list and
+// get are separate steps.
 import { test, expect } from "vitest";
 import { contract, expectStorageError } from "./contract.ts";
 
@@ -25,18 +25,26 @@ contract((k) => {
     expect(await objects.list("")).toEqual([]);
   });
 
-  test("rename moves the body atomically and overwrites the target; a missing source is NotFound", async () => {
+  test("copy writes the source's body over the target and keeps the source; a missing source is NotFound", async () => {
     const { objects } = k.storage();
     await objects.put("_schema.pg.staging", "new");
     await objects.put("_schema.pg", "old");
-    await objects.rename("_schema.pg.staging", "_schema.pg");
+    await objects.copy("_schema.pg.staging", "_schema.pg");
     expect(await objects.get("_schema.pg")).toBe("new");
-    expect(await objects.exists("_schema.pg.staging")).toBe(false);
-    await expectStorageError(objects.rename("_schema.pg.staging", "_schema.pg"), "NotFound");
-    await objects.rename("_schema.pg", "_schema.pg");
+    expect(await objects.get("_schema.pg.staging")).toBe("new");
+    await expectStorageError(objects.copy("missing", "_schema.pg"), "NotFound");
     expect(await objects.get("_schema.pg")).toBe("new");
-    await objects.rename("_schema.pg", "archive/old/_schema.pg");
-    expect(await objects.list("")).toEqual(["archive/old/_schema.pg"]);
+    await objects.copy("_schema.pg", "_schema.pg");
+    expect(await objects.get("_schema.pg")).toBe("new");
+    await objects.copy("_schema.pg", "archive/old/_schema.pg");
+    expect(await objects.list("")).toEqual(["_schema.pg", "_schema.pg.staging", "archive/old/_schema.pg"]);
+  });
+
+  test("put-if-absent writes only a missing key and says whether it wrote", async () => {
+    const { objects } = k.storage();
+    expect(await objects.putIfAbsent("_schema.pg", "first")).toBe(true);
+    expect(await objects.putIfAbsent("_schema.pg", "second")).toBe(false);
+    expect(await objects.get("_schema.pg")).toBe("first");
   });
 
   test("list and get are separate steps: a key deleted in between is NotFound on get", async () => {

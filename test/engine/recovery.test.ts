@@ -3,19 +3,18 @@
 // that must leave no sidecar. More of recovery.rs is in open-sweep.test.ts.
 import { expect, test } from "vitest";
 import { RECOVERY_ACTOR } from "../../engine/manifest/commit-graph.ts";
-import { GRAPH_COMMITS, RECOVERY_DIR } from "../../engine/manifest/layout.ts";
+import { RECOVERY_DIR } from "../../engine/manifest/layout.ts";
 import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
 import type { World } from "../../sim/world.ts";
 import { inWorld } from "./helpers.ts";
 import { assertRecovered, auditRows, COMPANY, driftHead, head, PERSON, plantSidecar, rejects, sidecarKeys, startProcess } from "./support.ts";
-import { jsonl, TEST_SCHEMA } from "./upstream.ts";
+import { commitActors, jsonl, TEST_SCHEMA } from "./upstream.ts";
 
 const ALICE_AND_ACME = jsonl("Append", { nodes: { Person: [{ name: "alice", age: 30 }], Company: [{ name: "acme" }] } });
 
 /** Graph commits written by recovery (`count_recovery_actor_commits`). */
 async function recoveryActorCommits(w: World): Promise<number> {
-  const at = await w.storage.datasets.latestVersion(GRAPH_COMMITS, null);
-  return (await w.storage.datasets.checkout(GRAPH_COMMITS, null, at)).rows.filter((r) => r.actor === RECOVERY_ACTOR).length;
+  return [...(await commitActors(w)).values()].filter((actor) => actor === RECOVERY_ACTOR).length;
 }
 
 // Mirrors recovery.rs::read_only_open_skips_schema_state_recovery.

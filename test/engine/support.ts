@@ -148,6 +148,7 @@ export interface AuditRow {
 
 /** Every row of `_graph_commit_recoveries.lance`, in append order (ids are monotonic ULIDs). */
 export async function auditRows(w: World): Promise<AuditRow[]> {
+  if (!(await w.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return [];
   const at = await w.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   const rows = (await w.storage.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, at)).rows;
   return rows.map((r) => ({

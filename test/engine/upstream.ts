@@ -2,7 +2,7 @@
 // model expresses them: the query language is abstracted into typed mutations and table reads,
 // so `get_person` reads the Person table and `friends_of` the Knows edges of one source.
 import type { Omnigraph } from "../../engine/graph/omnigraph.ts";
-import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
+import { GRAPH_COMMIT_ACTORS, GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
 import type { LoadMode, LoadSpec } from "../../engine/write/load.ts";
 import type { MutationOp } from "../../engine/write/ops.ts";
 import type { Row, TableKey } from "../../engine/storage/types.ts";
@@ -96,9 +96,19 @@ export function removeFriendship(from: string): MutationOp {
   return { kind: "deleteEdge", type: "Knows", where: [{ column: "src", equals: from }] };
 }
 
-/** The head row of `_graph_commits` (the last appended). */
+/** Every row of `dataset` at its HEAD. */
+async function rowsOf(w: World, dataset: typeof GRAPH_COMMITS): Promise<readonly Row[]> {
+  const at = await w.storage.datasets.latestVersion(dataset, null);
+  return (await w.storage.datasets.checkout(dataset, null, at)).rows;
+}
+
+/** Each commit's actor, from `_graph_commit_actors` (upstream's `actor_by_commit_id`). */
+export async function commitActors(w: World): Promise<Map<string, string>> {
+  return new Map((await rowsOf(w, GRAPH_COMMIT_ACTORS)).map((r) => [String(r.graph_commit_id), String(r.actor_id)]));
+}
+
+/** The head row of `_graph_commits` (the last appended), with its actor joined in as `actor`. */
 export async function headCommit(w: World): Promise<Row | undefined> {
-  const at = await w.storage.datasets.latestVersion(GRAPH_COMMITS, null);
-  const rows = (await w.storage.datasets.checkout(GRAPH_COMMITS, null, at)).rows;
-  return [...rows].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)).at(-1);
+  const head = [...(await rowsOf(w, GRAPH_COMMITS))].sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1)).at(-1);
+  return head && { ...head, actor: (await commitActors(w)).get(head.id) ?? null };
 }

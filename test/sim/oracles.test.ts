@@ -16,6 +16,9 @@ import { ackedWritesVisible } from "../../sim/oracles/durability.ts";
 import { type Effect, type Expectation, History, NO_EFFECT, type OpKind, type OpRecord } from "../../sim/oracles/history.ts";
 import { recoverAndCheckLiveness } from "../../sim/oracles/liveness.ts";
 import { operationsEndAsAllowed } from "../../sim/oracles/op-policy.ts";
+import { judge } from "../../sim/oracles/judge.ts";
+import { OmniError } from "../../engine/errors.ts";
+import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
 import type { PublishedSnapshot } from "../../sim/oracles/published.ts";
 import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
 import type { Actor } from "../../sim/scheduler.ts";
@@ -148,4 +151,23 @@ test("liveness: red when drift no sidecar covers survives recovery, and the next
     });
   expect((await plantDrift(false)).violations).toEqual([]);
   expect((await plantDrift(true)).violations.map((v) => v.kind)).toEqual(["drift-after-recovery", "wedged-write"]);
+});
+
+test("judge: a graph left without its schema file is a violation (fail closed), and the operations are still judged", async () => {
+  const r = await runUniverse({
+    spec: {
+      name: "schema-deleted",
+      async direct(world) {
+        const history = new History(world);
+        const env = world.env(world.process("p"));
+        await history.run("init", "open", NO_EFFECT, {}, () => Omnigraph.init(env, CARD_SCHEMA));
+        await history.attempt("probe", "mutate", NO_EFFECT, {}, () => Promise.reject(new OmniError("DriftAhead", { tableKey: "node:Person", head: 2 as Version, pinned: 1 as Version, sidecarRequiresRollback: false }, "planted")));
+        await world.storage.objects.delete(SCHEMA_SOURCE_FILE);
+        await judge(world, history);
+      },
+    },
+    seed: 1,
+    fixes: PROFILES.seed,
+  });
+  expect(r.violations.map((v) => v.kind)).toEqual(["wedged-write", "final-state-unreadable"]);
 });

@@ -71,7 +71,7 @@ test("the digest is equal for identical states reached separately and differs af
     (s) => s.manifest.createBranch("feature", null),
     (s) => s.manifest.merge(null, v(2), [{ objectId: "x", objectType: "graph_head", tableKey: null }]),
     (s) => s.objects.put("__recovery/01.json", "{ }"),
-    (s) => s.objects.rename("__recovery/01.json", "__recovery/02.json"),
+    (s) => s.objects.copy("__recovery/01.json", "__recovery/02.json"),
   ];
   const seen = new Set([base]);
   for (const write of writes) {

@@ -1,0 +1,49 @@
+// #495: a failed init deletes a completed graph's schema files. At the seed (`7d3a52d6`,
+// omnigraph.rs `init_with_storage`) any error of init's storage phase after the `_schema.pg`
+// claim runs `best_effort_cleanup_init_artifacts`, including one after `GraphCoordinator::init`
+// committed the manifest (the `init.after_coordinator_init` failpoint, or any failure between
+// the Create commit and the end of init). The graph's datasets and manifest stay, its schema
+// files go: no open can read it, and a retried init fails on the datasets that exist (and
+// cleans up again). Fixed by #502 (`426c7b96`; `fix502`): no cleanup past the commit point.
+import { FP, type FailpointName } from "../failpoints/catalog.ts";
+import { INIT_MAY_FAIL, tryInit } from "./kit/init.ts";
+import { PERSON_PROBE } from "./kit/probe.ts";
+import { CARD_SCHEMA } from "./kit/schemas.ts";
+import type { Scenario } from "./types.ts";
+
+/** Init's failpoints: before the claim's files, before the coordinator, after it committed. */
+const INIT_FAULTS: readonly FailpointName[] = [FP.INIT_AFTER_SCHEMA_PG_WRITTEN, FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN, FP.INIT_AFTER_COORDINATOR_INIT];
+
+export const initCleanupDeletesGraph: Scenario = {
+  name: "init-cleanup-deletes-graph",
+  bug: "#495",
+  summary: "an init failing after its manifest committed deletes the completed graph's schema files",
+  redProfile: "seed",
+  symptoms: ["open-failed"],
+  actors: ["operator-a", "operator-b"],
+  oracles: ["operations-end-as-allowed (open-failed)", "liveness"],
+  crashBudget: 0,
+  probe: PERSON_PROBE,
+  async scripted(ctx) {
+    const { world } = ctx;
+    world.failpoints.set(FP.INIT_AFTER_COORDINATOR_INIT, { kind: "error", times: 1 });
+    const initialized = await tryInit(ctx, world.process("operator-a"), "operator-a", CARD_SCHEMA);
+    // The operator retries an init that failed.
+    if (!initialized) await tryInit(ctx, world.process("operator-b"), "operator-b", CARD_SCHEMA);
+  },
+  async searched(ctx) {
+    // Two operators init the same root at once; the seed picks where one fault strikes (or
+    // none) and the interleaving. If nobody ends with a graph, one retry.
+    const { world } = ctx;
+    if (world.chance("a fault is armed")) {
+      world.failpoints.set(INIT_FAULTS[world.choose("which init failpoint errors", INIT_FAULTS.length)]!, { kind: "error", times: 1 });
+    }
+    const results: boolean[] = [];
+    const operators = ["operator-a", "operator-b"].map((name) => {
+      const proc = world.process(name);
+      return world.spawn(proc, name, async () => results.push(await tryInit(ctx, proc, name, CARD_SCHEMA)));
+    });
+    await world.join(...operators);
+    if (!results.includes(true)) await tryInit(ctx, world.process("operator-retry"), "operator-retry", CARD_SCHEMA, { allow: INIT_MAY_FAIL });
+  },
+};
