@@ -6,7 +6,8 @@ import { renameText } from "../../engine/storage/rename-text.ts";
 import { inWorld } from "./helpers.ts";
 import { startProcess } from "./support.ts";
 
-// Mirrors storage.rs::contract_suite_in_memory (its rename and if_absent parts).
+// Taken from upstream's storage adapter unit test (src/storage.rs, `contract_suite_in_memory`):
+// its rename and if_absent parts.
 test("rename replaces the destination and removes the source; of two if-absent claims exactly one wins", async () => {
   await inWorld(async (w) => {
     const env = startProcess(w, "app").env;
