@@ -85,6 +85,18 @@ export class FailpointRegistry {
     return this.hitCounts.get(name) ?? 0;
   }
 
+  /** Hit counts in order of first hit, when nothing is armed or parked (a setup's, to reuse); else null. */
+  plainHits(): readonly (readonly [FailpointName, number])[] | null {
+    if (this.actions.size > 0 || this.parks.size > 0) return null;
+    return [...this.hitCounts];
+  }
+
+  /** Starts from `hits` (a reused setup's counts), before anything is hit. */
+  restoreHits(hits: readonly (readonly [FailpointName, number])[]): void {
+    if (this.hitCounts.size > 0) throw new Error("failpoint hits can be restored only before any hit");
+    for (const [name, n] of hits) this.hitCounts.set(name, n);
+  }
+
   /** Every name hit in this universe, in order of first hit. */
   hitNames(): FailpointName[] {
     return [...this.hitCounts.keys()];

@@ -18,3 +18,33 @@ export class SeededIds implements IdSource {
     return this.next(this.clock.now());
   }
 }
+
+/**
+ * The ids of a universe: its own seeded stream, except while a scenario's setup runs. The setup
+ * draws from a stream of its own, the same for every seed, so the state a setup leaves does not
+ * depend on the seed and one run of it can serve every universe of the scenario (see
+ * `World.captureSetup`). The universe's stream is untouched meanwhile.
+ */
+export class UniverseIds implements IdSource {
+  private active: IdSource;
+
+  constructor(
+    private readonly own: IdSource,
+    private readonly setupStream: () => IdSource,
+  ) {
+    this.active = own;
+  }
+
+  ulid(): string {
+    return this.active.ulid();
+  }
+
+  /** From now until `endSetup`, ids come from a fresh setup stream. */
+  beginSetup(): void {
+    this.active = this.setupStream();
+  }
+
+  endSetup(): void {
+    this.active = this.own;
+  }
+}

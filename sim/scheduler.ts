@@ -106,6 +106,15 @@ export class Actor implements ActorView {
   }
 }
 
+/** What a setup that only the director ran leaves in the scheduler (see `World.captureSetup`). */
+export interface SchedulerSetupState {
+  readonly stepCount: number;
+  readonly directorSteps: number;
+  readonly directorLastStep: string;
+  /** Processes the setup made, after the director's, in order. */
+  readonly processes: readonly { readonly name: string; readonly crashable: boolean }[];
+}
+
 export type SchedulerOutcome =
   /** Every actor finished or died. */
   | { readonly kind: "quiescent" }
@@ -166,6 +175,44 @@ export class Scheduler implements FailpointHost {
     this.processes.push(p);
     this.trace.emit({ e: "process", proc: name, crashable });
     return p;
+  }
+
+  /**
+   * The scheduler's state after a setup, or null when the setup was more than the director
+   * stepping alone (a choice, a decision, another actor, a crash): such a setup cannot be reused.
+   */
+  setupState(): SchedulerSetupState | null {
+    const director = this.actors[0];
+    const plain =
+      this.actors.length === 1 &&
+      director?.director === true &&
+      this.current === director &&
+      this.tape.length === 0 &&
+      this.stepDecisions === 0 &&
+      this.crashesChosen === 0 &&
+      this.processes.every((p) => p.alive);
+    if (!plain || !director) return null;
+    return {
+      stepCount: this.stepCount,
+      directorSteps: director.steps,
+      directorLastStep: director.lastStep,
+      processes: this.processes.slice(1).map((p) => ({ name: p.name, crashable: p.crashable })),
+    };
+  }
+
+  /**
+   * Puts the scheduler where `state`'s setup left it, without tracing anything (the setup's
+   * events are appended as they were). Only right after the director's first step.
+   */
+  restoreSetupState(state: SchedulerSetupState): void {
+    const director = this.actors[0];
+    if (this.actors.length !== 1 || this.processes.length !== 1 || this.stepCount !== 1 || this.current !== director || !director) {
+      throw new Error("a setup can be restored only at the director's first step");
+    }
+    for (const p of state.processes) this.processes.push(new Process(this.processes.length + 1, p.name, p.crashable));
+    this.stepCount = state.stepCount;
+    director.steps = state.directorSteps;
+    director.lastStep = state.directorLastStep;
   }
 
   /** Adds an actor; it starts when first granted. */

@@ -36,6 +36,17 @@ export class Trace {
     this.lines = null;
   }
 
+  /** Appends events recorded elsewhere (a reused setup's), as they were. */
+  appendAll(events: readonly TraceEvent[]): void {
+    for (const e of events) this.list.push(e);
+    this.lines = null;
+  }
+
+  /** The events from index `from` on. */
+  since(from: number): readonly TraceEvent[] {
+    return this.list.slice(from);
+  }
+
   get length(): number {
     return this.list.length;
   }

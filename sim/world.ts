@@ -6,13 +6,15 @@ import type { Fixes } from "../engine/fixes.ts";
 import type { Storage } from "../engine/storage/types.ts";
 import { FailpointRegistry } from "../failpoints/registry.ts";
 import { VirtualClock } from "./clock.ts";
-import { SeededIds } from "./ids.ts";
+import { SeededIds, UniverseIds } from "./ids.ts";
 import { ScheduledStorage } from "./scheduled-storage.ts";
-import { type Actor, type Process, Scheduler, type SchedulerOutcome } from "./scheduler.ts";
+import { type Actor, type Process, Scheduler, type SchedulerOutcome, type SchedulerSetupState } from "./scheduler.ts";
 import { SeedTree } from "./seed.ts";
 import { NO_FOOTPRINT } from "./step.ts";
 import type { Strategy } from "./strategy.ts";
-import { Trace } from "./trace.ts";
+import { type StoreSnapshot, VirtualStore } from "./store/virtual-store.ts";
+import { Trace, type TraceEvent } from "./trace.ts";
+import type { FailpointName } from "../failpoints/catalog.ts";
 
 /** A storage backend as the world needs it: the raw store, and whether its I/O is real. */
 export interface Backend {
@@ -26,6 +28,18 @@ export interface Backend {
    * removes a real backend's directory. The virtual store has nothing to dispose.
    */
   dispose?(): Promise<void>;
+}
+
+/** The id stream every setup draws from, whatever the universe's seed. */
+const SETUP_IDS = SeedTree.root(0).child("setup-ids");
+
+/** A setup's result, reusable by every universe that runs the same setup (see `captureSetup`). */
+export interface SetupImage {
+  readonly store: StoreSnapshot;
+  readonly clockMs: number;
+  readonly scheduler: SchedulerSetupState;
+  readonly hits: readonly (readonly [FailpointName, number])[];
+  readonly events: readonly TraceEvent[];
 }
 
 /** Something an oracle or the harness found wrong. */
@@ -48,7 +62,7 @@ export interface WorldOptions {
 export class World {
   readonly seeds: SeedTree;
   readonly clock = new VirtualClock();
-  readonly ids: SeededIds;
+  readonly ids: UniverseIds;
   readonly trace = new Trace();
   readonly sched: Scheduler;
   readonly failpoints: FailpointRegistry;
@@ -60,7 +74,7 @@ export class World {
 
   constructor(readonly options: WorldOptions) {
     this.seeds = SeedTree.root(options.seed);
-    this.ids = new SeededIds(this.seeds.child("ids").prng(), this.clock);
+    this.ids = new UniverseIds(new SeededIds(this.seeds.child("ids").prng(), this.clock), () => new SeededIds(SETUP_IDS.prng(), this.clock));
     this.fixes = options.fixes;
     this.sched = new Scheduler({
       clock: this.clock,
@@ -72,6 +86,36 @@ export class World {
     this.failpoints = new FailpointRegistry(this.sched);
     this.backend = options.backend(this.seeds.child("backend"));
     this.storage = new ScheduledStorage(this.backend.storage, this.sched, this.trace, this.backend.external);
+  }
+
+  /**
+   * What a setup run by the director alone left, from trace event `from` on: the durable store,
+   * the clock, the scheduler's counters, the failpoint hits and the events. Null when it cannot
+   * be reused (real I/O, a choice, another actor, a violation, an armed failpoint).
+   */
+  captureSetup(from: number): SetupImage | null {
+    const store = this.backend.storage;
+    if (!this.canReuseSetups || !(store instanceof VirtualStore) || this.violations.length > 0) return null;
+    const scheduler = this.sched.setupState();
+    const hits = this.failpoints.plainHits();
+    if (!scheduler || !hits) return null;
+    return Object.freeze({ store: store.snapshot(), clockMs: this.clock.now(), scheduler, hits, events: this.trace.since(from) });
+  }
+
+  /** Whether setups can be captured and restored here: on the virtual store only. */
+  get canReuseSetups(): boolean {
+    return !this.backend.external && this.backend.storage instanceof VirtualStore;
+  }
+
+  /** Starts this universe where `image`'s setup left its own (right after the director's first step). */
+  restoreSetup(image: SetupImage): void {
+    const store = this.backend.storage;
+    if (!(store instanceof VirtualStore)) throw new Error("a setup can be reused on the virtual store only");
+    store.restore(image.store);
+    this.clock.advanceTo(image.clockMs);
+    this.sched.restoreSetupState(image.scheduler);
+    this.failpoints.restoreHits(image.hits);
+    this.trace.appendAll(image.events);
   }
 
   /** A new process. `crashable`: the search may crash it as a scheduler choice. */

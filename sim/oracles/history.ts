@@ -58,6 +58,12 @@ export class History {
 
   constructor(private readonly world: World) {}
 
+  /** Takes on a reused setup's operations, all the director's (see `World.restoreSetup`). */
+  restoreOps(ops: readonly OpRecord[], director: Actor): void {
+    if (this.ops.length > 0) throw new Error("a setup's operations can be restored only into an empty history");
+    for (const op of ops) this.ops.push({ ...op, actor: director });
+  }
+
   /** The actors' operations (the director's setup and probes aside): begun, and ended with an answer. */
   counts(): { attempted: number; completed: number } {
     let attempted = 0;

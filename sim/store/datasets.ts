@@ -56,6 +56,11 @@ export class VirtualDatasets implements DatasetStore {
     return this.current;
   }
 
+  /** Makes `state` the durable state (see `VirtualStore.restore`). */
+  restoreState(state: DatasetsState): void {
+    this.current = state;
+  }
+
   create(path: DatasetPath, rows: readonly Row[] = []): Promise<Version> {
     return settle(() => this.createNow(path, rows));
   }

@@ -38,6 +38,11 @@ export class VirtualManifest implements ManifestStore {
     return this.current;
   }
 
+  /** Makes `state` the durable state (see `VirtualStore.restore`). */
+  restoreState(state: ManifestState): void {
+    this.current = state;
+  }
+
   create(rows: readonly ManifestRow[] = []): Promise<Version> {
     return settle(() => this.createNow(rows));
   }

@@ -18,6 +18,11 @@ export class VirtualObjects implements ObjectStore {
     return this.current;
   }
 
+  /** Makes `state` the durable state (see `VirtualStore.restore`). */
+  restoreState(state: ObjectsState): void {
+    this.current = state;
+  }
+
   put(key: string, body: string): Promise<void> {
     return settle(() => this.putNow(key, body));
   }

@@ -35,6 +35,13 @@ export class VirtualStore implements Storage {
     return new VirtualStore(snap);
   }
 
+  /** Makes `snap` the durable state, in O(1) (a universe forked from a setup's state). */
+  restore(snap: StoreSnapshot): void {
+    this.datasets.restoreState(snap.datasets);
+    this.manifest.restoreState(snap.manifest);
+    this.objects.restoreState(snap.objects);
+  }
+
   /** The durable state now, in O(1). */
   snapshot(): StoreSnapshot {
     return Object.freeze({
