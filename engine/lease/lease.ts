@@ -6,7 +6,7 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { rowById } from "../manifest/rows-memo.ts";
+import { memoOnRows } from "../manifest/rows-memo.ts";
 import type { ManifestRow, ManifestSnapshot } from "../storage/types.ts";
 
 /** How long a lease lasts without renewal. Far longer than any operation's own steps. */
@@ -47,15 +47,26 @@ const FREE: LeaseState = Object.freeze({ owner: null, untilMs: 0 });
 /** Parsed lease states by row: a row object lives on unchanged through later versions. */
 const parsed = new WeakMap<ManifestRow, LeaseState>();
 
-function stateIn(rows: readonly ManifestRow[], resource: string): LeaseState {
-  const row = rowById(rows, leaseObjectId(resource));
-  if (!row?.metadata) return FREE;
+function parse(row: ManifestRow): LeaseState {
   let state = parsed.get(row);
   if (state === undefined) {
-    state = Object.freeze(JSON.parse(row.metadata) as LeaseState);
+    state = row.metadata ? Object.freeze(JSON.parse(row.metadata) as LeaseState) : FREE;
     parsed.set(row, state);
   }
   return state;
+}
+
+/** Every lease of one manifest version, by object id (few rows are leases: one scan per version). */
+const leasesMemo = new WeakMap<readonly ManifestRow[], ReadonlyMap<string, LeaseState>>();
+
+function leasesOf(rows: readonly ManifestRow[]): ReadonlyMap<string, LeaseState> {
+  const out = new Map<string, LeaseState>();
+  for (const r of rows) if (r.objectType === "lease") out.set(r.objectId, parse(r));
+  return out;
+}
+
+function stateIn(rows: readonly ManifestRow[], resource: string): LeaseState {
+  return memoOnRows(leasesMemo, rows, leasesOf).get(leaseObjectId(resource)) ?? FREE;
 }
 
 /** Who holds `resource` at `nowMs`, if anyone (an expired lease is held by no one). */
