@@ -1,0 +1,89 @@
+// `omnisim merge-reports`: the JSON reports of the n shards of one search (`run --shard k/n
+// --report FILE`, one per CI job) put together into the report one unsharded run would have
+// written: the same verdict, first failing seed and universes counted. Shards are consecutive
+// slices of the seeds (cli/parallel/shard.ts), so the first failure is the first failing shard's,
+// and without --keep-going an unsharded run would have counted every universe before it and
+// stopped there. Reports that are not the n shards of one search are refused.
+import { UsageError } from "../args.ts";
+
+/** What a sharded run report carries about its shard (the unsharded search it is part of). */
+export interface ShardInfo {
+  readonly k: number;
+  readonly n: number;
+  /** The whole search: its first seed, its universes, whether it kept going after a failure. */
+  readonly fromSeed: number;
+  readonly universes: number;
+  readonly keepGoing: boolean;
+}
+
+/** The fields of a `run` report that merging reads; the rest is carried from the deciding shard. */
+export interface RunReport {
+  readonly scenario: string;
+  readonly profile: string;
+  readonly form?: string;
+  readonly strategyLabel?: string;
+  readonly backend?: string;
+  readonly fromSeed: number;
+  readonly universes: number;
+  readonly violations: number;
+  readonly elapsedMs: number;
+  readonly steps?: number;
+  readonly operationsCompleted?: number;
+  readonly firstFailure: { readonly seed: number } | null;
+  readonly shard?: ShardInfo;
+  readonly [field: string]: unknown;
+}
+
+export interface MergedRun {
+  readonly merged: RunReport & { readonly shards: number; readonly elapsedMsSum: number };
+  readonly failed: boolean;
+}
+
+/** The identity of a search: shards of one search agree on all of it. */
+function searchOf(r: RunReport): string {
+  const s = r.shard!;
+  return JSON.stringify([r.scenario, r.profile, r.form ?? null, r.strategyLabel ?? null, r.backend ?? null, s.n, s.fromSeed, s.universes, s.keepGoing]);
+}
+
+export function mergeRunReports(reports: readonly RunReport[]): MergedRun {
+  if (reports.length === 0) throw new UsageError("merge-reports needs at least one report");
+  const missing = reports.findIndex((r) => !r.shard);
+  if (missing >= 0) throw new UsageError(`report ${missing + 1} is not a shard's (no "shard" field: was it written by run --shard k/n --report FILE?)`);
+  const search = searchOf(reports[0]!);
+  const other = reports.findIndex((r) => searchOf(r) !== search);
+  if (other >= 0) throw new UsageError(`report ${other + 1} is a shard of another search (scenario, profile, strategy, seeds or shard count differ)`);
+  const n = reports[0]!.shard!.n;
+  const byK = [...reports].sort((a, b) => a.shard!.k - b.shard!.k);
+  const ks = byK.map((r) => r.shard!.k);
+  const expected = Array.from({ length: n }, (_, i) => i + 1);
+  if (JSON.stringify(ks) !== JSON.stringify(expected)) {
+    const have = new Set(ks);
+    const absent = expected.filter((k) => !have.has(k));
+    const twice = ks.filter((k, i) => ks.indexOf(k) !== i);
+    throw new UsageError(
+      `need each of the ${n} shards once: ${absent.length ? `missing ${absent.map((k) => `${k}/${n}`).join(", ")}` : ""}${absent.length && twice.length ? "; " : ""}${twice.length ? `given twice ${[...new Set(twice)].map((k) => `${k}/${n}`).join(", ")}` : ""}`,
+    );
+  }
+  const keepGoing = reports[0]!.shard!.keepGoing;
+  const deciding = byK.find((r) => r.firstFailure !== null) ?? null;
+  // Without --keep-going an unsharded run stops at the first failure: shards after it never ran.
+  const counted = keepGoing || !deciding ? byK : byK.slice(0, byK.indexOf(deciding) + 1);
+  const sum = (f: (r: RunReport) => number | undefined) => counted.reduce((t, r) => t + (f(r) ?? 0), 0);
+  const base = deciding ?? byK[0]!;
+  const { shard: _shard, ...carried } = base;
+  return {
+    merged: {
+      ...carried,
+      fromSeed: reports[0]!.shard!.fromSeed,
+      universes: sum((r) => r.universes),
+      violations: sum((r) => r.violations),
+      steps: sum((r) => r.steps),
+      operationsCompleted: sum((r) => r.operationsCompleted),
+      firstFailure: deciding?.firstFailure ?? null,
+      elapsedMs: Math.max(...byK.map((r) => r.elapsedMs)),
+      elapsedMsSum: byK.reduce((t, r) => t + r.elapsedMs, 0),
+      shards: n,
+    },
+    failed: deciding !== null,
+  };
+}
