@@ -4,6 +4,7 @@ import { UsageError } from "./args.ts";
 import { LedgerError } from "./ledger.ts";
 import { DEFAULT_HUNT_BUDGET, huntCommand } from "./commands/hunt.ts";
 import { listCommand } from "./commands/list.ts";
+import { mergeReportsCommand } from "./commands/merge-reports.ts";
 import { replayCommand } from "./commands/replay.ts";
 import { runCommand } from "./commands/run.ts";
 import { shrinkCommand } from "./commands/shrink.ts";
@@ -55,6 +56,8 @@ function program(): Command {
     .option("--no-reduction", "exhaustive search without partial-order reduction")
     .option("--scripted", "run the scenario's scripted form")
     .option("--keep-going", "count every failing universe instead of stopping at the first")
+    .option("--jobs <n>", "run the seeds on n worker threads (default 1); the same results as one thread")
+    .option("--shard <k/n>", "run only shard k of n: seeds S+floor((k-1)N/n) to S+floor(kN/n)-1 (merge the shards' --json reports with merge-reports)")
     .option("--backend <name>", "storage: virtual (default) or lance (real Lance, one fresh directory per universe; failures shrink on the virtual store)")
     .option("--keep", "with --backend lance: keep each universe's directory")
     .option("--dir <path>", "with --backend lance: where universe directories go (default the OS temp dir)")
@@ -83,10 +86,18 @@ function program(): Command {
     .option("--preemptions <p>", preemptionsHelp)
     .option("--no-reduction", "exhaustive search without partial-order reduction")
     .option("--scenario <name>", "only this scenario (repeatable)", collect)
+    .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core); the same results as one thread")
+    .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' --json reports with merge-reports)")
     .option("--no-shrink", "do not shrink each cell's first failure")
     .option("--save [file]", saveHelp)
     .option("--json", "end with one JSON line")
     .action(async (flags) => finish(await huntCommand(flags)));
+
+  p.command("merge-reports")
+    .description("merge the JSON reports of the shards of one run or hunt (--shard k/n) into one verdict; exit 1 if it is not as expected")
+    .argument("<files...>", "the shards' reports (the output of --json)")
+    .option("--json", "one JSON line")
+    .action((files, flags) => finish(mergeReportsCommand(files, flags)));
 
   oneUniverse(
     p.command("shrink").description("shrink a failing universe's choice tape while the same violation fires; print the minimal schedule, write the tape"),

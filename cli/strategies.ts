@@ -137,18 +137,33 @@ export interface Guarantee {
   readonly actors: number;
   readonly stepBound: number;
   readonly depths: readonly DepthGuarantee[];
+  /**
+   * Whether every universe of the run stayed within the n and k the bound assumes. When one took
+   * more step decisions or offered more actors, the bound does not apply and is not claimed.
+   */
+  readonly holds: boolean;
+  /** The most step decisions and actors offered any universe of the run had. */
+  readonly observed: { readonly stepDecisions: number; readonly actors: number };
+}
+
+/** What a run saw, against which a PCT guarantee is checked. */
+export interface Observed {
+  readonly maxStepDecisions: number;
+  readonly maxActorsOffered: number;
 }
 
 /** The guarantee of `universes` seeds from `fromSeed`, for PCT and the portfolio; null otherwise. */
-export function guaranteeOf(s: SeededStrategies, fromSeed: number, universes: number): Guarantee | null {
+export function guaranteeOf(s: SeededStrategies, fromSeed: number, universes: number, seen: Observed): Guarantee | null {
   const b = s.bounds;
   if (!b) return null;
   const n = b.actors;
   const k = b.stepBound;
+  const observed = { stepDecisions: seen.maxStepDecisions, actors: seen.maxActorsOffered };
+  const holds = observed.stepDecisions <= k && observed.actors <= n;
   if (s.choice.name === "pct") {
     const d = s.choice.depth ?? DEFAULT_PCT_DEPTH;
     const p = pctProbability(n, k, d);
-    return { actors: n, stepBound: k, depths: [{ depth: d, universes, perUniverse: p, missProbability: missProbability(p, universes) }] };
+    return { actors: n, stepBound: k, depths: [{ depth: d, universes, perUniverse: p, missProbability: missProbability(p, universes) }], holds, observed };
   }
   // The bound is proved for PCT run at the bug's own depth, so each depth counts its own members.
   const depths: DepthGuarantee[] = [];
@@ -161,7 +176,7 @@ export function guaranteeOf(s: SeededStrategies, fromSeed: number, universes: nu
     const p = pctProbability(n, k, d);
     depths.push({ depth: d, universes: count, perUniverse: p, missProbability: missProbability(p, count) });
   }
-  return { actors: n, stepBound: k, depths };
+  return { actors: n, stepBound: k, depths, holds, observed };
 }
 
 export function formatProbability(p: number): string {
@@ -170,8 +185,13 @@ export function formatProbability(p: number): string {
   return p.toExponential(2);
 }
 
-/** One human line per depth. */
+/** One human line per depth; or why no guarantee is claimed. */
 export function guaranteeLines(g: Guarantee): string[] {
+  if (!g.holds) {
+    return [
+      `  no PCT guarantee: it assumes n=${g.actors} actors and k=${g.stepBound} step decisions per universe, but a universe of this run had ${g.observed.actors} actors and ${g.observed.stepDecisions} step decisions`,
+    ];
+  }
   return g.depths.map(
     (d) =>
       `  PCT guarantee, bug depth ${d.depth} (n=${g.actors} actors, k=${g.stepBound} steps): ` +

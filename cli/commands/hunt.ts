@@ -8,14 +8,19 @@ import cliProgress from "cli-progress";
 import type { ProfileName } from "../../engine/fixes.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
-import { searchSeeds, type SearchSummary } from "../../sim/search.ts";
+import type { SearchSummary } from "../../sim/search.ts";
+import { throughputLine, throughputOf } from "../../sim/throughput.ts";
+import { defaultJobs, type SearchPool } from "../parallel/parallel-search.ts";
+import type { ShardInfo } from "../parallel/merge.ts";
+import { parseSpread, poolFor, type Spread, type SpreadFlags, spreadSearch } from "../parallel/spread.ts";
 import { exploreSchedules } from "../../sim/strategies/dfs-search.ts";
-import { parseCount, parseSeed, resolveProfile, resolveScenario } from "../args.ts";
+import { parseCount, parseSeed, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { virtualBackend } from "../../sim/universe.ts";
 import { saveTarget } from "../ledger.ts";
 import { afterFailure } from "../failure.ts";
 import { parseStrategyChoice, seededStrategies, type StrategyChoice, type StrategyFlags, strategyLabel } from "../strategies.ts";
 
-export interface HuntFlags extends StrategyFlags {
+export interface HuntFlags extends StrategyFlags, SpreadFlags {
   budget?: string;
   seed?: string;
   scenario?: string[];
@@ -45,6 +50,15 @@ interface Row {
   /** Whether the first violation is one of the scenario's declared symptoms. */
   symptom: boolean;
   elapsedMs: number;
+  /** The work the cell's search did: scheduling points and the scenario's operations, begun and ended. */
+  steps: number;
+  operationsAttempted: number;
+  operationsCompleted: number;
+  universesPerSecond: number;
+  stepsPerSecond: number;
+  operationsPerSecond: number;
+  /** This command's slice of the cell's seeds, under --shard (merge-reports puts the cells back together). */
+  shard: ShardInfo | null;
   asExpected: boolean;
   /** The portfolio member that found the first failure. */
   member: string | null;
@@ -68,6 +82,26 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   saveTarget(flags.save);
   const scenarios = flags.scenario?.length ? flags.scenario.map(resolveScenario) : SCENARIOS;
   const cells = cellsOf(scenarios);
+  const spread = parseSpread(flags, defaultJobs());
+  // Exhaustive search explores one seed's schedules: nothing to split (the default --jobs is ignored).
+  if (choice.name === "dfs" && (flags.jobs !== undefined || spread.shard)) {
+    throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
+  }
+  const pool = choice.name === "dfs" ? null : poolFor(spread);
+  try {
+    return await huntCells(flags, cells, { budget, fromSeed, choice, spread, pool });
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function huntCells(
+  flags: HuntFlags,
+  cells: readonly Cell[],
+  o: { budget: number; fromSeed: number; choice: StrategyChoice; spread: Spread; pool: SearchPool | null },
+): Promise<number> {
+  const { budget, fromSeed, choice } = o;
+  const huntStarted = performance.now();
   const bar =
     process.stderr.isTTY && !flags.json
       ? new cliProgress.SingleBar(
@@ -83,11 +117,12 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
     const spec = formSpec(cell.scenario, "searched");
     const started = performance.now();
     const onUniverse = () => bar?.update(++done, { cell: `${cell.scenario.name} on ${cell.profile}` });
-    const { summary, member } = await searchCell(choice, spec, profile.fixes, fromSeed, budget, !cell.expectRed, onUniverse);
+    const { summary, member, shard } = await searchCell(choice, cell, spec, profile.fixes, fromSeed, budget, !cell.expectRed, onUniverse, o.spread, o.pool);
     done += budget - summary.universes;
     bar?.update(done);
     const first = summary.firstFailure;
     const elapsedMs = Math.round(performance.now() - started);
+    const rates = throughputOf({ universes: summary.universes, steps: summary.steps, operationsCompleted: summary.operationsCompleted }, elapsedMs);
     let tape: Row["tape"] = null;
     if (first) {
       const r = await afterFailure({
@@ -114,6 +149,13 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
       // A scenario that names no bug (the random workload) counts every violation as its own.
       symptom: first ? cell.scenario.symptoms.length === 0 || cell.scenario.symptoms.includes(first.violations[0]!.kind) : false,
       elapsedMs,
+      steps: summary.steps,
+      operationsAttempted: summary.operationsAttempted,
+      operationsCompleted: summary.operationsCompleted,
+      universesPerSecond: rates.universesPerSecond,
+      stepsPerSecond: rates.stepsPerSecond,
+      operationsPerSecond: rates.operationsPerSecond,
+      shard,
       asExpected: cell.expectRed === (first !== null),
       member: first ? member(first.seed) : null,
       tape,
@@ -121,20 +163,42 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   }
   bar?.stop();
   printTable(rows);
-  if (flags.json) console.log(JSON.stringify({ budget, strategy: choice.name, strategyLabel: strategyLabel(choice), rows }));
+  const sum = (f: (r: Row) => number) => rows.reduce((t, r) => t + f(r), 0);
+  const total = throughputOf(
+    { universes: sum((r) => r.universes), steps: sum((r) => r.steps), operationsCompleted: sum((r) => r.operationsCompleted) },
+    performance.now() - huntStarted,
+  );
+  const threads = o.pool ? ` on ${o.spread.jobs} threads` : "";
+  if (!flags.json) console.log(`hunt: ${total.universes} universes, ${throughputLine(total)}${threads} (shrinking included)`);
+  if (flags.json) {
+    console.log(
+      JSON.stringify({
+        budget,
+        strategy: choice.name,
+        strategyLabel: strategyLabel(choice),
+        jobs: o.pool ? o.spread.jobs : 1,
+        shard: o.spread.shard,
+        throughput: total,
+        rows,
+      }),
+    );
+  }
   return rows.every((r) => r.asExpected) ? 0 : 1;
 }
 
 /** One cell's search: seeded strategies over `budget` seeds, or exhaustive search capped at `budget` universes. */
 async function searchCell(
   choice: StrategyChoice,
+  cell: Cell,
   spec: ReturnType<typeof formSpec>,
   fixes: ReturnType<typeof resolveProfile>["fixes"],
   fromSeed: number,
   budget: number,
   keepGoing: boolean,
   onUniverse: () => void,
-): Promise<{ summary: SearchSummary; member: (seed: number) => string }> {
+  spread: Spread,
+  pool: SearchPool | null,
+): Promise<{ summary: SearchSummary; member: (seed: number) => string; shard: ShardInfo | null }> {
   if (choice.name === "dfs") {
     const s = await exploreSchedules({
       spec,
@@ -146,11 +210,19 @@ async function searchCell(
       keepGoing,
       onUniverse,
     });
-    return { summary: s, member: () => strategyLabel(choice) };
+    return { summary: s, member: () => strategyLabel(choice), shard: null };
   }
   const seeded = await seededStrategies(choice, spec, fixes);
-  const summary = await searchSeeds({ spec, fixes, fromSeed, universes: budget, strategyFor: seeded.forSeed, keepGoing, onUniverse });
-  return { summary, member: seeded.describe };
+  const summary = await spreadSearch({
+    task: { scenario: cell.scenario.name, form: "searched", fixes, strategy: choice, fromSeed, universes: budget, keepGoing, backend: { name: "virtual" } },
+    spread,
+    pool,
+    spec,
+    strategyFor: seeded.forSeed,
+    backend: virtualBackend,
+    onUniverse,
+  });
+  return { summary, member: seeded.describe, shard: summary.shard };
 }
 
 function printTable(rows: readonly Row[]): void {

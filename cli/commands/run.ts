@@ -3,9 +3,10 @@
 // is shrunk and its tape written; with `--save` it joins the seed ledger.
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
-import { searchSeeds } from "../../sim/search.ts";
 import { exploreSchedules, type ExhaustiveSummary } from "../../sim/strategies/dfs-search.ts";
 import type { UniverseResult } from "../../sim/universe.ts";
+import { throughputLine, throughputOf } from "../../sim/throughput.ts";
+import { parseSpread, poolFor, type SpreadFlags, spreadSearch, type SpreadSummary } from "../parallel/spread.ts";
 import { parseCount, parseSeed, resolveProfile, resolveScenario, UsageError, type BackendFlags, resolveBackend } from "../args.ts";
 import { saveTarget } from "../ledger.ts";
 import { afterFailure, type FailureReport, failureLines } from "../failure.ts";
@@ -24,7 +25,7 @@ import {
 /** Schedules `run --strategy dfs` explores at most, unless `--seeds` says otherwise. */
 export const DEFAULT_DFS_BUDGET = 20_000;
 
-export interface RunFlags extends StrategyFlags, BackendFlags {
+export interface RunFlags extends StrategyFlags, BackendFlags, SpreadFlags {
   profile?: string;
   fix?: string[];
   seeds?: string;
@@ -44,6 +45,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   saveTarget(flags.save);
   const backend = resolveBackend(flags);
   if (backend.name === "lance" && choice.name === "dfs") throw new UsageError("exhaustive search runs on the virtual store only");
+  const spread = parseSpread(flags, 1);
+  if (choice.name === "dfs" && (spread.jobs > 1 || spread.shard)) throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
   const fromSeed = flags.seed !== undefined ? parseSeed(flags.seed) : 1;
   const form = flags.scripted ? "scripted" : "searched";
   const spec = formSpec(scenario, form);
@@ -54,6 +57,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
   let first: UniverseResult | null;
   let guarantee: Guarantee | null = null;
   let exhaustive: ExhaustiveSummary | null = null;
+  let work: { steps: number; operationsAttempted: number; operationsCompleted: number } = { steps: 0, operationsAttempted: 0, operationsCompleted: 0 };
+  let spreadSummary: SpreadSummary | null = null;
   let describe = (_seed: number) => label;
   if (choice.name === "dfs") {
     const max = flags.seeds !== undefined ? parseCount(flags.seeds, "--seeds") : DEFAULT_DFS_BUDGET;
@@ -67,29 +72,48 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
       keepGoing: flags.keepGoing ?? false,
     });
     ({ universes, violations, firstFailure: first } = exhaustive);
+    work = exhaustive;
   } else {
     const count = flags.seeds !== undefined ? parseCount(flags.seeds, "--seeds") : 1;
     const seeded = await seededStrategies(choice, spec, profile.fixes);
     describe = seeded.describe;
-    const summary = await searchSeeds({
-      spec,
-      fixes: profile.fixes,
-      fromSeed,
-      universes: count,
-      strategyFor: seeded.forSeed,
-      keepGoing: flags.keepGoing ?? false,
-      backend: backend.factory,
-    });
+    const pool = poolFor(spread);
+    let summary: SpreadSummary;
+    try {
+      summary = await spreadSearch({
+        task: {
+          scenario: scenario.name,
+          form,
+          fixes: profile.fixes,
+          strategy: choice,
+          fromSeed,
+          universes: count,
+          keepGoing: flags.keepGoing ?? false,
+          backend: { name: backend.name, ...(flags.keep ? { keep: true } : {}), ...(flags.dir !== undefined ? { dir: flags.dir } : {}) },
+        },
+        spread,
+        pool,
+        spec,
+        strategyFor: seeded.forSeed,
+        backend: backend.factory,
+      });
+    } finally {
+      await pool?.destroy();
+    }
+    spreadSummary = summary;
+    work = summary;
     ({ universes, violations, firstFailure: first } = summary);
-    guarantee = guaranteeOf(seeded, fromSeed, summary.universes);
+    guarantee = guaranteeOf(seeded, summary.fromSeed, summary.universes, summary);
   }
   const elapsedMs = Math.round(performance.now() - started);
+  const rates = throughputOf({ universes, steps: work.steps, operationsCompleted: work.operationsCompleted }, elapsedMs);
+  const shardNote = spreadSummary?.shard ? ` [shard ${spreadSummary.shard.k}/${spreadSummary.shard.n}: seeds ${spreadSummary.fromSeed}..${spreadSummary.fromSeed + spreadSummary.seeds - 1}]` : "";
   const formNote = form === "scripted" ? " (scripted)" : "";
   let report: FailureReport | null = null;
   if (first) {
     const v = first.violations[0]!;
     const via = choice.name === "portfolio" ? ` [${describe(first.seed)}]` : "";
-    console.log(`FAIL ${scenario.name}${formNote} on ${profile.label}: seed ${first.seed} after ${universes} universe(s)${via}`);
+    console.log(`FAIL ${scenario.name}${formNote} on ${profile.label}: seed ${first.seed} after ${universes} universe(s)${via}${shardNote}`);
     console.log(`  ${v.kind}: ${v.message}`);
     console.log(`  trace ${first.traceHash}`);
     if (choice.name !== "dfs") {
@@ -115,9 +139,10 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
         : `pass ${scenario.name}${formNote} on ${profile.label}: no violation in ${space}, but the space within ${bound} is not exhausted (raise --seeds) (${elapsedMs} ms)`,
     );
   } else {
-    console.log(`pass ${scenario.name}${formNote} on ${profile.label}: ${universes} universe(s), no violation (${elapsedMs} ms)`);
+    console.log(`pass ${scenario.name}${formNote} on ${profile.label}: ${universes} universe(s), no violation (${elapsedMs} ms)${shardNote}`);
     if (guarantee) for (const line of guaranteeLines(guarantee)) console.log(line);
   }
+  if (!flags.json) console.log(`  ${throughputLine(rates)}${spread.jobs > 1 ? ` on ${spread.jobs} threads` : ""}`);
   if (flags.json) {
     console.log(
       JSON.stringify({
@@ -127,6 +152,14 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
         universes,
         violations,
         elapsedMs,
+        steps: work.steps,
+        operationsAttempted: work.operationsAttempted,
+        operationsCompleted: work.operationsCompleted,
+        stepsPerSecond: rates.stepsPerSecond,
+        operationsPerSecond: rates.operationsPerSecond,
+        universesPerSecond: rates.universesPerSecond,
+        jobs: spread.jobs,
+        shard: spreadSummary?.shard ?? null,
         firstFailure: first
           ? {
               seed: first.seed,

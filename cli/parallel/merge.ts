@@ -87,3 +87,59 @@ export function mergeRunReports(reports: readonly RunReport[]): MergedRun {
     failed: deciding !== null,
   };
 }
+
+/** A row of a `hunt` report: one cell (scenario on profile), as merging reads it. */
+export interface HuntRow {
+  readonly scenario: string;
+  readonly profile: string;
+  readonly expected: "red" | "green";
+  readonly universes: number;
+  readonly violations: number;
+  readonly firstFailingSeed: number | null;
+  readonly elapsedMs: number;
+  readonly steps?: number;
+  readonly operationsCompleted?: number;
+  readonly shard: ShardInfo | null;
+  readonly [field: string]: unknown;
+}
+
+export interface MergedHunt {
+  readonly rows: readonly (HuntRow & { readonly shards: number; readonly asExpected: boolean })[];
+  readonly failed: boolean;
+}
+
+/**
+ * The shards of one hunt, cell by cell: each cell's rows merged as a run's shards are (a cell is
+ * red where its merged search failed). Every shard must hold the same cells.
+ */
+export function mergeHuntReports(reports: readonly { readonly rows: readonly HuntRow[] }[]): MergedHunt {
+  if (reports.length === 0) throw new UsageError("merge-reports needs at least one report");
+  const cellsOf = (r: { rows: readonly HuntRow[] }) => r.rows.map((row) => `${row.scenario} on ${row.profile}`).join("\n");
+  const cells = cellsOf(reports[0]!);
+  const other = reports.findIndex((r) => cellsOf(r) !== cells);
+  if (other >= 0) throw new UsageError(`report ${other + 1} hunted other cells than report 1 (scenarios or profiles differ)`);
+  const rows = reports[0]!.rows.map((_, i) => {
+    const shards = reports.map((r) => r.rows[i]!);
+    const { merged, failed } = mergeRunReports(
+      shards.map((row): RunReport => {
+        const { shard, ...rest } = row;
+        return {
+          ...rest,
+          fromSeed: shard?.fromSeed ?? 0,
+          firstFailure: row.firstFailingSeed === null ? null : { seed: row.firstFailingSeed },
+          ...(shard ? { shard } : {}),
+        };
+      }),
+    );
+    const row = merged as unknown as HuntRow & { shards: number };
+    const expected = shards[0]!.expected;
+    return {
+      ...row,
+      expected,
+      firstFailingSeed: merged.firstFailure?.seed ?? null,
+      shards: merged.shards,
+      asExpected: (expected === "red") === failed,
+    };
+  });
+  return { rows, failed: rows.some((r) => !r.asExpected) };
+}

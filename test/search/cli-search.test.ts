@@ -6,17 +6,29 @@ import { join } from "node:path";
 import { expect, test } from "vitest";
 import { omnisim } from "../cli/run-cli.ts";
 
-test("a green PCT run reports its guarantee, in text and JSON", () => {
-  const r = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "20", "--json");
+test("a green PCT run reports its guarantee, in text and JSON, when every universe stayed within its k and n", () => {
+  const r = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "10", "--json");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/PCT guarantee, bug depth 2 \(n=\d+ actors, k=\d+ steps\): >= .* per universe; missed by all 20 with probability <= /);
-  const j = r.json as { universes: number; violations: number; firstFailure: null; strategy: string; guarantee: { actors: number; stepBound: number; depths: { depth: number; perUniverse: number; missProbability: number }[] } };
-  expect(j).toMatchObject({ universes: 20, violations: 0, firstFailure: null, strategy: "pct" });
+  expect(r.stdout).toMatch(/PCT guarantee, bug depth 2 \(n=\d+ actors, k=\d+ steps\): >= .* per universe; missed by all 10 with probability <= /);
+  const j = r.json as { universes: number; violations: number; firstFailure: null; strategy: string; guarantee: { holds: boolean; actors: number; stepBound: number; observed: { stepDecisions: number; actors: number }; depths: { depth: number; perUniverse: number; missProbability: number }[] } };
+  expect(j).toMatchObject({ universes: 10, violations: 0, firstFailure: null, strategy: "pct" });
   const g = j.guarantee;
+  expect(g.holds).toBe(true);
+  expect(g.observed.stepDecisions).toBeLessThanOrEqual(g.stepBound);
   const p = 1 / (g.actors * g.stepBound);
   expect(g.depths[0]!.depth).toBe(2);
   expect(g.depths[0]!.perUniverse).toBeCloseTo(p, 12);
-  expect(g.depths[0]!.missProbability).toBeCloseTo((1 - p) ** 20, 12);
+  expect(g.depths[0]!.missProbability).toBeCloseTo((1 - p) ** 10, 12);
+});
+
+test("no PCT guarantee is claimed when a universe of the run took more steps than the k it assumed", () => {
+  const r = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "200", "--json");
+  expect(r.code).toBe(0);
+  const g = (r.json as { guarantee: { holds: boolean; stepBound: number; observed: { stepDecisions: number } } }).guarantee;
+  expect(g.holds).toBe(false);
+  expect(g.observed.stepDecisions).toBeGreaterThan(g.stepBound);
+  expect(r.stdout).toMatch(/no PCT guarantee: it assumes n=\d+ actors and k=\d+ step decisions per universe, but a universe of this run had/);
+  expect(r.stdout).not.toMatch(/missed by all/);
 });
 
 test("a PCT failure replays from its seed with --strategy pct --depth", () => {
