@@ -67,7 +67,7 @@ export async function appendAuditRow(
 }
 
 /** Whether `operationId` already has an audit row of `kind` (the retry after a Phase D fault). */
-async function alreadyAudited(env: Env, operationId: string, kind: RecoveryKind): Promise<boolean> {
+export async function alreadyAudited(env: Env, operationId: string, kind: RecoveryKind): Promise<boolean> {
   if (!(await env.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return false;
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   const rows = (await env.storage.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows;

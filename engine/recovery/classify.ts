@@ -15,14 +15,24 @@ export type ClassificationMode = "Strict" | "Loose" | "Confirmed";
 
 export type SidecarDecision = "Abort" | "RollBack" | "RollForward";
 
-/** Strict for single-commit writers; Loose for writers whose drift is derived state. */
-export function classificationMode(kind: SidecarKind): ClassificationMode {
+/**
+ * The sidecar version at which a BranchMerge sidecar carries Phase-B confirmation. Fixed at 2,
+ * not derived from the current version, so a later bump still reads v2 sidecars as confirmed.
+ */
+export const CONFIRMATION_SCHEMA_VERSION = 2;
+
+/**
+ * Strict for single-commit writers; Loose for writers whose drift is derived state. A
+ * BranchMerge sidecar written before confirmation shipped (v1) keeps the loose roll-forward:
+ * read strictly, a completed pre-upgrade merge would be rolled back.
+ */
+export function classificationMode(kind: SidecarKind, schemaVersion: number): ClassificationMode {
   switch (kind) {
     case "Mutation":
     case "Load":
       return "Strict";
     case "BranchMerge":
-      return "Confirmed";
+      return schemaVersion >= CONFIRMATION_SCHEMA_VERSION ? "Confirmed" : "Loose";
     case "SchemaApply":
     case "EnsureIndices":
     case "Optimize":
@@ -30,10 +40,10 @@ export function classificationMode(kind: SidecarKind): ClassificationMode {
   }
 }
 
-export function classifyTable(pin: SidecarTablePin, head: Version, pinned: Version, kind: SidecarKind): TableClassification {
+export function classifyTable(pin: SidecarTablePin, head: Version, pinned: Version, kind: SidecarKind, schemaVersion: number): TableClassification {
   if (head < pinned) return "InvariantViolation";
   if (head === pinned) return "NoMovement";
-  switch (classificationMode(kind)) {
+  switch (classificationMode(kind, schemaVersion)) {
     case "Strict":
       if (head === pinned + 1) {
         return pin.expected_version === pinned && pin.post_commit_pin === head ? "RolledPastExpected" : "UnexpectedAtP1";

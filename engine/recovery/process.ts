@@ -42,7 +42,7 @@ export async function processSidecar(
     const path = pathFromUri(env.root, pin.table_path);
     const head = await env.storage.datasets.latestVersion(path, pin.table_branch ?? null);
     const pinned = snapshot.pinned(pin.table_key);
-    states.push({ pin, path, classification: classifyTable(pin, head, pinned, sidecar.writer_kind), pinned, head });
+    states.push({ pin, path, classification: classifyTable(pin, head, pinned, sidecar.writer_kind, sidecar.schema_version), pinned, head });
   }
   switch (decide(states.map((s) => s.classification))) {
     case "Abort": {

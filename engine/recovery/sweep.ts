@@ -11,9 +11,9 @@ import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "../schema-state/recover.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
-import { appendAuditRow } from "./audit.ts";
+import { alreadyAudited, appendAuditRow } from "./audit.ts";
 import { processSidecar, type SidecarOutcome } from "./process.ts";
-import { listSidecars, type RecoverySidecar } from "./sidecar.ts";
+import { deleteSidecar, listSidecars, type RecoverySidecar } from "./sidecar.ts";
 
 /**
  * `recover_manifest_drift(Full)`, from `open`: every sidecar, each against a fresh snapshot of
@@ -104,11 +104,19 @@ async function snapshotForSidecar(env: Env, coordinator: Coordinator, sidecar: R
   return readSnapshot(env, sidecar.branch);
 }
 
-/** A sidecar whose branch was deleted pins unreachable drift: audit and delete it. */
+/**
+ * A sidecar whose branch was deleted pins unreachable drift: audit and delete it. Idempotent
+ * across a failed delete: the audit lands before the delete, so a retry that finds the audit
+ * row only deletes (`already_recorded`). A failure between the commit and the audit row leaves
+ * a commit without its row, and the retry appends a second commit (upstream's documented
+ * residual). The delete passes `recovery.sidecar_delete` (`delete_sidecar`).
+ */
 async function discardOrphanedBranchSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<void> {
   const main = await coordinator.refreshUnlocked();
-  const graphCommitId = await appendGraphCommit(env, null, main.version, RECOVERY_ACTOR);
-  await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);
-  await appendAuditRow(env, sidecar, graphCommitId, "OrphanedBranchDiscarded", []);
-  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  if (!(await alreadyAudited(env, sidecar.operation_id, "OrphanedBranchDiscarded"))) {
+    const graphCommitId = await appendGraphCommit(env, null, main.version, RECOVERY_ACTOR);
+    await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);
+    await appendAuditRow(env, sidecar, graphCommitId, "OrphanedBranchDiscarded", []);
+  }
+  await deleteSidecar(env, sidecar.operation_id);
 }
