@@ -62,6 +62,8 @@ export interface ErrorDetailsByKind {
   ReadOnly: Record<string, never>;
   /** `init` against a root that already holds schema files (upstream's `AlreadyInitialized`). */
   AlreadyInitialized: { root: string };
+  /** One mutation staged a table in two modes that cannot mix (`append_batch`). */
+  StagingModesMixed: { tableKey: TableKey; staged: string; incoming: string };
   /** Another initialization holds the root's init claim (`fix502`). */
   InitializationClaimed: { root: string };
   /** `__manifest`'s internal-schema stamp is one this engine cannot serve. */
@@ -95,6 +97,7 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   ReadSetChanged: "Manifest",
   ReadOnly: "Validation",
   LeaseLost: "Manifest",
+  StagingModesMixed: "Manifest",
   AlreadyInitialized: "AlreadyInitialized",
   InitializationClaimed: "InitializationClaimed",
   InternalSchemaUnsupported: "Manifest",
@@ -105,6 +108,7 @@ const BAD_REQUEST: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>(["Interna
 
 /** Manifest errors upstream raises as `Internal` rather than `Conflict`. */
 const INTERNAL: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>([
+  "StagingModesMixed",
   "HeadBehindManifest",
   "RecoveryInvariantViolation",
   "InjectedFailure",

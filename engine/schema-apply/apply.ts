@@ -160,9 +160,9 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
       await requireHead(env, sourceKey, entry.path, entry.version);
       const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
       const path = tablePathForTableKey(target);
-      const created = await env.storage.datasets.create(path);
       const projected = projectRows(rows, lookupTable(desired, target)!, buckets.propertyRenames.get(target));
-      const v = (await commitTable(env, target, path, created, { op: "Overwrite", rows: projected })).version;
+      // `TableStore::write_dataset`: the renamed table is created holding its rows, one version.
+      const v = await env.storage.datasets.create(path, projected);
       changes.push({ kind: "register", tableKey: target, path });
       await addUpdate(target, path, v);
     }

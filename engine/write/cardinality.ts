@@ -5,16 +5,26 @@ import { OmniError } from "../errors.ts";
 import type { EdgeType } from "../schema/catalog.ts";
 import type { Row } from "../storage/types.ts";
 
-/** `count_src_per_edge`: edges per source, committed and pending (pending wins on equal ids). */
-export function countSourcesPerEdge(committed: readonly Row[], pending: readonly Row[]): Map<string, number> {
-  const byId = new Map<string, Row>();
-  for (const r of committed) byId.set(r.id, r);
-  for (const r of pending) byId.set(r.id, r);
+/**
+ * `count_src_per_edge`: edges per source, committed and pending. With `dedupeById` (a Merge
+ * load) a pending row shadows the committed row of its id and pending rows of one id count once
+ * (the last), as the merge will publish them; otherwise (mutations, Append and Overwrite loads,
+ * whose edge ids are fresh) every row counts.
+ */
+export function countSourcesPerEdge(committed: readonly Row[], pending: readonly Row[], dedupeById: boolean): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const r of byId.values()) {
+  const count = (r: Row) => {
     const src = String(r.src);
     counts.set(src, (counts.get(src) ?? 0) + 1);
+  };
+  if (!dedupeById) {
+    for (const r of [...committed, ...pending]) count(r);
+    return counts;
   }
+  const pendingById = new Map<string, Row>();
+  for (const r of pending) pendingById.set(r.id, r);
+  for (const r of committed) if (!pendingById.has(r.id)) count(r);
+  for (const r of pendingById.values()) count(r);
   return counts;
 }
 

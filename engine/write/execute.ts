@@ -106,16 +106,17 @@ async function insertEdge(
   const t = edgeType(h, type);
   const row: Row = { id: h.env.ids.ulid(), src: from, dst: to, ...props };
   checkRow(t, row);
-  const tableKey = tableKeyFor("edge", type);
-  const opened = await openTableForMutation(h, txn, staging, tableKey, "Insert");
+  // Upstream validates the endpoints before it opens the edge table.
   await ensureNodeIdExists(h, staging, type, "src", t.from, from);
   await ensureNodeIdExists(h, staging, type, "dst", t.to, to);
+  const tableKey = tableKeyFor("edge", type);
+  const opened = await openTableForMutation(h, txn, staging, tableKey, "Insert");
   staging.appendRows(tableKey, "Append", [row]);
   if (!isDefaultCardinality(t.cardinality)) {
     // #298: the scan must read live HEAD; `regress298` reads the pinned (stale) base instead.
     const at = h.env.fixes.regress298 ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);
     const committed = await h.env.storage.datasets.checkout(opened.path, null, at);
-    enforceCardinality(t, countSourcesPerEdge(committed.rows, staging.pendingRows(tableKey)));
+    enforceCardinality(t, countSourcesPerEdge(committed.rows, staging.pendingRows(tableKey), false));
   }
   return { affectedNodes: 0, affectedEdges: 1 };
 }

@@ -80,7 +80,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     const tableKey = tableKeyFor("edge", type);
     const entry = h.coordinator.snapshot.entry(tableKey);
     const committed = entry ? (await h.env.storage.datasets.checkout(entry.path, null, entry.version)).rows : [];
-    enforceCardinality(t, countSourcesPerEdge(spec.mode === "Overwrite" ? [] : committed, staging.pendingRows(tableKey)));
+    enforceCardinality(t, countSourcesPerEdge(spec.mode === "Overwrite" ? [] : committed, staging.pendingRows(tableKey), spec.mode === "Merge"));
   }
   return { nodesLoaded, edgesLoaded };
 }

@@ -1,6 +1,7 @@
 // `MutationStaging`: what one mutation or load has accumulated before its commit. Inserts and
 // updates are pending rows; deletes are committed inline at the seed (recorded here), or
 // staged as pending predicates under `stagedDeletes`.
+import { OmniError } from "../errors.ts";
 import type { DatasetPath, Row, RowPredicate, TableKey, Version } from "../storage/types.ts";
 import { type OpKind, stricter } from "./ops.ts";
 
@@ -36,19 +37,36 @@ export class MutationStaging {
     this.opKinds.set(tableKey, prior ? stricter(prior, kind) : kind);
   }
 
+  /**
+   * `append_batch`'s accumulator rule: Append rolls up into Merge when a merge op arrives (a
+   * merge-insert inserts append-shaped rows too); Overwrite (and, under `stagedDeletes`,
+   * Delete) never mixes with another mode.
+   */
   private table(tableKey: TableKey, mode: PendingMode): PendingTable {
     let t = this.pending.get(tableKey);
     if (!t) {
       t = { mode, rows: [], deletes: [] };
       this.pending.set(tableKey, t);
     } else if (t.mode !== mode) {
-      // Upstream's accumulator refuses a second mode for one table in one query.
-      throw new Error(`table ${tableKey} staged both ${t.mode} and ${mode} in one mutation`);
+      const additive = (m: PendingMode) => m === "Append" || m === "Merge";
+      if (!additive(t.mode) || !additive(mode)) {
+        throw new OmniError(
+          "StagingModesMixed",
+          { tableKey, staged: t.mode, incoming: mode },
+          `table '${tableKey}' cannot mix ${t.mode.toLowerCase()} staging with ${mode.toLowerCase()} staging`,
+        );
+      }
+      if (mode === "Merge") {
+        t = { ...t, mode: "Merge" };
+        this.pending.set(tableKey, t);
+      }
     }
     return t;
   }
 
   appendRows(tableKey: TableKey, mode: Exclude<PendingMode, "Delete">, rows: readonly Row[]): void {
+    // An empty batch is a no-op for additive modes; for Overwrite it means "replace with nothing".
+    if (rows.length === 0 && mode !== "Overwrite") return;
     this.table(tableKey, mode).rows.push(...rows);
   }
 
