@@ -89,14 +89,14 @@ export class LanceDatasets implements DatasetStore {
       const ds = await this.dataset(path, branch);
       const head = await this.head(ds);
       const intervening = ds.log.since(readVersion, branch);
-      const txn = await planTransaction(ds.table, head, delta);
+      const txn = await planTransaction(ds.table, head, delta, readVersion);
       if (intervening.length > 0) {
         // LanceDB would rebase this stale commit silently; the adapter applies section 10.2
         // (the seam's rule) to its op log, over Lance's real fragment ids.
         const atRead = countsReadFragments(delta.op)
           ? await atVersion(ds.table, readVersion, async () => fragmentsOf(await scanRows(ds.table)))
           : [];
-        checkStaleCommit(staleFootprint(delta.op, txn.touchedAtHead, atRead), intervening);
+        checkStaleCommit(staleFootprint(delta.op, txn.touchedAtHead, atRead, txn.touchedAtRead), intervening);
       }
       const committed = await txn.commit();
       await ds.log.append(committed.added.map((a) => ({ ...a, readVersion, ref: null })));

@@ -1,6 +1,12 @@
 // Each transaction kind of the seam as LanceDB calls on HEAD:
 //   Append       add(rows)
 //   Merge        mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll()
+//   StagedMergeInsert
+//                the same call, logged as the Update it is; its footprint is read at its read
+//                version (the fragments of the rows it matched there), as Lance's staged
+//                transaction would carry it. LanceDB has no staged commit, so the call matches
+//                again at HEAD: a key inserted by someone else since the read version is
+//                updated here where Lance would insert it twice (docs/fidelity.md).
 //   Update       mergeInsert("id").whenMatchedUpdateAll() (per-row values in one version;
 //                `update()` sets the same SQL values on every row it selects, and Lance's SQL
 //                has no CASE to vary them)
@@ -23,7 +29,7 @@ import type { LanceTable } from "./connection.ts";
 import { rowMatches } from "../../engine/storage/row-predicate.ts";
 import { deleteSql } from "./delete-predicate.ts";
 import { ambiguousSource, lanceCall } from "./errors.ts";
-import { fragmentsOf, scanRows } from "./fragments.ts";
+import { atVersion, fragmentsOf, scanRows } from "./fragments.ts";
 import { checkedRow, dataRecord } from "./row-codec.ts";
 
 export interface AddedVersion {
@@ -42,6 +48,8 @@ export interface Committed {
 export interface Transaction {
   /** Existing fragments the transaction touches at HEAD: what a stale check compares. */
   readonly touchedAtHead: ReadonlySet<number>;
+  /** A staged merge-insert's footprint: the fragments it rewrites at its read version. */
+  readonly touchedAtRead?: ReadonlySet<number>;
   commit(): Promise<Committed>;
 }
 
@@ -50,7 +58,7 @@ async function headOf(table: LanceTable): Promise<Version> {
   return version(await lanceCall(() => table.version()));
 }
 
-export async function planTransaction(table: LanceTable, head: Version, delta: TxnDelta): Promise<Transaction> {
+export async function planTransaction(table: LanceTable, head: Version, delta: TxnDelta, readVersion: Version = head): Promise<Transaction> {
   const one = (op: LanceOp, rowsAffected: number, to: number, touched: readonly number[] = []): Committed => ({
     version: version(to),
     rowsAffected,
@@ -62,12 +70,29 @@ export async function planTransaction(table: LanceTable, head: Version, delta: T
       return fixed(new Set(), async () => one("Append", delta.rows.length, (await lanceCall(() => table.add(data))).version));
     }
     case "Merge": {
-      const data = arrowTable(DATA_SCHEMA, uniqueById(delta.rows, "Merge").map(dataRecord));
-      // Merge is no row rewriter under section 10.2, so what it touched is never compared.
-      return fixed(new Set(), async () => {
+      const rows = uniqueById(delta.rows, "Merge");
+      const ids = new Set(rows.map((r) => r.id));
+      // The fragments whose rows it replaces: what a later stale rewriter compares.
+      const touched = fragmentsOf((await scanRows(table)).filter((r) => ids.has(r.row.id)));
+      const data = arrowTable(DATA_SCHEMA, rows.map(dataRecord));
+      return fixed(touched, async () => {
         const r = await lanceCall(() => table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
-        return one("Merge", r.numInsertedRows + r.numUpdatedRows, r.version);
+        return one("Merge", r.numInsertedRows + r.numUpdatedRows, r.version, [...touched]);
       });
+    }
+    case "StagedMergeInsert": {
+      const rows = uniqueById(delta.rows, "Merge");
+      const ids = new Set(rows.map((r) => r.id));
+      const touchedAtRead = await atVersion(table, readVersion, async () => fragmentsOf((await scanRows(table)).filter((r) => ids.has(r.row.id))));
+      const data = arrowTable(DATA_SCHEMA, rows.map(dataRecord));
+      return {
+        touchedAtHead: new Set(),
+        touchedAtRead,
+        async commit() {
+          const r = await lanceCall(() => table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
+          return one("Update", r.numInsertedRows + r.numUpdatedRows, r.version, [...touchedAtRead]);
+        },
+      };
     }
     case "Update": {
       const rows = uniqueById(delta.rows, "Update");

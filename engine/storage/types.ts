@@ -49,8 +49,20 @@ export interface RowPredicate {
 /** A transaction's effect, applied to the content of the version it commits on. */
 export type TxnDelta =
   | { readonly op: "Append"; readonly rows: readonly Row[] }
-  /** Merge-insert on `id`: matched rows are replaced, others inserted. */
+  /**
+   * Merge-insert on `id` as LanceDB's `mergeInsert` runs it: matched rows are replaced, others
+   * inserted, re-executed on the content it lands on (LanceDB retries it internally).
+   */
   | { readonly op: "Merge"; readonly rows: readonly Row[] }
+  /**
+   * Merge-insert on `id` as upstream's keyed writes commit it: planned at the read version
+   * (`stage_merge_insert`, Lance's `execute_uncommitted`) and committed once, never re-executed
+   * (`commit_staged`). Rows whose id is in the read version are moved out of their fragments,
+   * every row goes into one new fragment; Lance logs it as an `Update` whose footprint is the
+   * read version's fragments it rewrote. A key absent at the read version is inserted even if
+   * a concurrent writer inserted it since.
+   */
+  | { readonly op: "StagedMergeInsert"; readonly rows: readonly Row[] }
   /** Replaces rows that exist by `id`; rows that no longer exist are skipped. */
   | { readonly op: "Update"; readonly rows: readonly Row[] }
   /** Deletes the rows matching `where` in the content it commits on. */

@@ -51,10 +51,12 @@ function deltaOf(t: PendingTable): TxnDelta {
     case "Overwrite":
       return { op: "Overwrite", rows: t.rows };
     case "Merge": {
-      // Dedupe by id, last wins (merge-insert needs unique source keys).
+      // Dedupe by id, last wins (merge-insert needs unique source keys), then stage the
+      // merge-insert at the table's staged version and commit it once (`stage_merge_insert`,
+      // `commit_staged`): a Lance Update, never re-executed.
       const byId = new Map<string, Row>();
       for (const r of t.rows) byId.set(r.id, r);
-      return { op: "Merge", rows: [...byId.values()] };
+      return { op: "StagedMergeInsert", rows: [...byId.values()] };
     }
     case "Delete":
       return { op: "Delete", where: { anyOf: t.deletes } };

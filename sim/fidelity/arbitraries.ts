@@ -66,7 +66,8 @@ const predicate: fc.Arbitrary<RowPredicate> = fc
 function delta(ds: DatasetPath): fc.Arbitrary<TxnDelta> {
   return fc.oneof(
     { arbitrary: rows(ds, false).map((r): TxnDelta => ({ op: "Append", rows: r })), weight: 5 },
-    { arbitrary: rows(ds, true).map((r): TxnDelta => ({ op: "Merge", rows: r })), weight: 3 },
+    { arbitrary: rows(ds, true).map((r): TxnDelta => ({ op: "Merge", rows: r })), weight: 2 },
+    { arbitrary: rows(ds, true).map((r): TxnDelta => ({ op: "StagedMergeInsert", rows: r })), weight: 3 },
     { arbitrary: rows(ds, true).map((r): TxnDelta => ({ op: "Update", rows: r })), weight: 3 },
     { arbitrary: predicate.map((where): TxnDelta => ({ op: "Delete", where })), weight: 3 },
     { arbitrary: rows(ds, false).map((r): TxnDelta => ({ op: "Overwrite", rows: r })), weight: 1 },

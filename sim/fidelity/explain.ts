@@ -13,6 +13,7 @@ export const KNOWN_DIVERGENCES = {
   fragmentLayout: "fragment-layout",
   versionArithmetic: "version-arithmetic",
   branchInUse: "branch-in-use",
+  stagedRematch: "staged-rematch",
 } as const;
 
 export interface ExplainContext {
@@ -66,4 +67,22 @@ async function staleCommit(path: DatasetPath, ctx: ExplainContext & { named: Ver
     return `${KNOWN_DIVERGENCES.fragmentLayout}: the backends' fragments differed between the read version and HEAD`;
   }
   return undefined;
+}
+
+/**
+ * Before a stale staged merge-insert runs: if it inserts a key (absent at its read version)
+ * that HEAD now has, the model inserts it again, as Lance's staged transaction would, and
+ * LanceDB's mergeInsert, which matches at HEAD, updates it. From there the contents differ.
+ */
+export async function stagedRematch(store: VirtualStore, op: FidelityOp, read: Version, head: Version | undefined): Promise<string | undefined> {
+  if (op.kind !== "datasets.commit" || op.delta.op !== "StagedMergeInsert" || head === undefined || read >= head || read < 1) return undefined;
+  try {
+    const atRead = new Set((await store.datasets.checkout(op.ds, null, read)).rows.map((r) => r.id));
+    const atHead = new Set((await store.datasets.checkout(op.ds, null, head)).rows.map((r) => r.id));
+    const rematched = op.delta.rows.filter((r) => !atRead.has(r.id) && atHead.has(r.id)).map((r) => r.id);
+    if (rematched.length === 0) return undefined;
+    return `${KNOWN_DIVERGENCES.stagedRematch}: ${rematched.join(", ")} inserted since the read version; the staged plan inserts again, LanceDB updates`;
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { version, type Branch, type DatasetPath, type Version, type VersionInfo 
 import { VirtualStore } from "../store/virtual-store.ts";
 import { NOTHING_RESOLVED, storageCall, type Resolved } from "./calls.ts";
 import { judge, type Verdict } from "./compare.ts";
-import { explain } from "./explain.ts";
+import { explain, stagedRematch } from "./explain.ts";
 import { HEAD, type FidelityOp, type VersionRef } from "./ops.ts";
 import { outcomeOf, type Outcome } from "./outcome.ts";
 import { VersionMap } from "./version-map.ts";
@@ -74,6 +74,7 @@ async function runStep(u: Universe, op: FidelityOp, index: number, prefix: strin
   const forLance = key === "" || virtualHead === undefined ? forVirtual : mapResolved(u.vmap, key, forVirtual, virtualHead);
   const before = op.kind === "datasets.cleanup" ? await versionLists(u, op.ds) : undefined;
 
+  const rematch = await stagedRematch(u.virtual, op, forVirtual.read, virtualHead);
   const call = (resolved: Resolved) => storageCall(op, resolved);
   const t0 = u.now();
   const virtual = await outcomeOf(() => call(forVirtual)(u.virtual));
@@ -82,6 +83,7 @@ async function runStep(u: Universe, op: FidelityOp, index: number, prefix: strin
   const t2 = u.now();
 
   let verdict = judge(op, virtual, lance, { key, vmap: u.vmap, virtualHead, lanceHead, ...(before ? { before } : {}) });
+  if (rematch !== undefined && virtual.ok && lance.ok) verdict = { category: "known", reason: rematch };
   if (verdict.category === "disagree") {
     const reason = await explain(op, virtual, lance, {
       virtual: u.virtual,

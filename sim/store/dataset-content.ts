@@ -36,6 +36,8 @@ export interface DeltaOutcome {
    * collide with every later writer of the compacted rows.
    */
   readonly touched: ReadonlySet<FragmentId>;
+  /** A staged merge-insert's footprint: the read version's fragments it rewrote. */
+  readonly touchedAtRead?: ReadonlySet<FragmentId>;
 }
 
 const NOTHING_TOUCHED: ReadonlySet<FragmentId> = new Set();
@@ -47,12 +49,15 @@ export const EMPTY_CONTENT: DatasetContent = Object.freeze({
   nextFragmentId: 0 as FragmentId,
 });
 
-export function applyDelta(content: DatasetContent, delta: TxnDelta): DeltaOutcome {
+/** `delta` applied to `content` (HEAD); a staged merge-insert was planned at `read`. */
+export function applyDelta(content: DatasetContent, delta: TxnDelta, read: DatasetContent = content): DeltaOutcome {
   switch (delta.op) {
     case "Append":
       return append(content, storedRows(delta.rows));
     case "Merge":
       return mergeInsert(content, uniqueById(delta.rows, "Merge"));
+    case "StagedMergeInsert":
+      return stagedMergeInsert(content, read, uniqueById(delta.rows, "Merge"));
     case "Update":
       return update(content, uniqueById(delta.rows, "Update"));
     case "Delete":
@@ -109,6 +114,39 @@ function mergeInsert(content: DatasetContent, incoming: ReadonlyMap<string, Row>
     rowsAffected: replaced.rowsReplaced + inserts.length,
     touched: replaced.touched,
   };
+}
+
+/**
+ * Upstream's staged merge-insert (Lance's `Operation::Update`, rows rewritten by moving them):
+ * the rows whose id is in the read version leave the fragments that held them there, and every
+ * incoming row goes into one new fragment. The plan is the read version's, so a key absent
+ * there is inserted even if HEAD has it now (the stale-commit rule has refused any overlap with
+ * the fragments it rewrites, so those are at HEAD as they were at the read version).
+ */
+function stagedMergeInsert(head: DatasetContent, read: DatasetContent, incoming: ReadonlyMap<string, Row>): DeltaOutcome {
+  const touchedAtRead = new Set<FragmentId>();
+  /** Matched target rows per id: each is rewritten (a key held twice stays twice). */
+  const matched = new Map<string, number>();
+  for (const fragment of read.fragments) {
+    for (const row of fragment.rows) {
+      if (!incoming.has(row.id)) continue;
+      touchedAtRead.add(fragment.id);
+      matched.set(row.id, (matched.get(row.id) ?? 0) + 1);
+    }
+  }
+  const touched = new Set<FragmentId>();
+  const fragments: Fragment[] = [];
+  for (const fragment of head.fragments) {
+    if (!touchedAtRead.has(fragment.id)) {
+      fragments.push(fragment);
+      continue;
+    }
+    touched.add(fragment.id);
+    const kept = fragment.rows.filter((row) => !matched.has(row.id));
+    if (kept.length > 0) fragments.push(Object.freeze({ id: fragment.id, rows: Object.freeze(kept) }));
+  }
+  const written = [...incoming.values()].flatMap((row) => Array<Row>(matched.get(row.id) ?? 1).fill(row));
+  return { content: withNewFragment(head, fragments, written), rowsAffected: written.length, touched, touchedAtRead };
 }
 
 /** Replaces rows that exist by id; ids no longer present are skipped. */

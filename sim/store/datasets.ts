@@ -16,7 +16,7 @@ import {
   type Version,
   type VersionInfo,
 } from "../../engine/storage/types.ts";
-import { checkStaleCommit, staleFootprint } from "../../engine/storage/conflict-rule.ts";
+import { checkStaleCommit, loggedOp, plannedAtRead, staleFootprint } from "../../engine/storage/conflict-rule.ts";
 import {
   applyDelta,
   EMPTY_CONTENT,
@@ -110,13 +110,15 @@ export class VirtualDatasets implements DatasetStore {
     const chain = this.chain(path, branch);
     const intervening = versionsSince(chain, branch, readVersion);
     // A rebase applies the delta to HEAD's content; the version records what it touched there.
-    const outcome = applyDelta(chain.head.content, delta);
+    // A staged merge-insert was planned at its read version.
+    const planned = plannedAtRead(delta.op) ? entryAt(chain, branch, readVersion).content : chain.head.content;
+    const outcome = applyDelta(chain.head.content, delta, planned);
     if (intervening.length > 0) {
       const read = entryAt(chain, branch, readVersion).content;
-      checkStaleCommit(staleFootprint(delta.op, outcome.touched, fragmentIds(read)), intervening);
+      checkStaleCommit(staleFootprint(delta.op, outcome.touched, fragmentIds(read), outcome.touchedAtRead), intervening);
     }
     const committed = this.append(path, branch, chain, {
-      op: delta.op,
+      op: loggedOp(delta.op),
       readVersion,
       content: outcome.content,
       touched: outcome.touched,

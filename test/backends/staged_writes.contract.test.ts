@@ -61,7 +61,7 @@ contract((k) => {
   test("a merge-insert commit updates the matched row and inserts the new one, without duplicates", async () => {
     const s = await written(person("alice", 30));
     const pre = await s.datasets.latestVersion(PERSON, null);
-    const r = await s.datasets.commit(PERSON, null, pre, { op: "Merge", rows: [person("alice", 31), person("bob", 25)] });
+    const r = await s.datasets.commit(PERSON, null, pre, { op: "StagedMergeInsert", rows: [person("alice", 31), person("bob", 25)] });
     expect(await rowsAt(s, r.version)).toEqual([person("alice", 31), person("bob", 25)]);
   });
 
@@ -69,9 +69,13 @@ contract((k) => {
   test("a merge-insert rewriting a committed row leaves one row with the new value", async () => {
     const s = await written(person("alice", 30));
     const pre = await s.datasets.latestVersion(PERSON, null);
-    const r = await s.datasets.commit(PERSON, null, pre, { op: "Merge", rows: [person("alice", 31)] });
+    const r = await s.datasets.commit(PERSON, null, pre, { op: "StagedMergeInsert", rows: [person("alice", 31)] });
     expect(r.rowsAffected).toBe(1);
     expect(await rowsAt(s, r.version)).toEqual([person("alice", 31)]);
+    // The superseded committed fragment is removed (`removed_fragment_ids`), the row lives on in
+    // the new one, and Lance logs the commit as an Update.
+    expect((await s.datasets.checkout(PERSON, null, r.version)).fragments).toBe(1);
+    expect((await s.datasets.versions(PERSON, null)).at(-1)?.op).toBe("Update");
   });
 
   // Mirrors staged_writes.rs::stage_overwrite_empty_batch_replaces_all_rows.

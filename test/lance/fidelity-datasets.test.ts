@@ -8,7 +8,7 @@ import { assertAgreement, ran } from "./fidelity-helpers.ts";
 test("dataset sequences agree with real Lance, stale writers included", async () => {
   const tally = await assertAgreement({ mix: DATASET_HEAVY, minLength: 4, maxLength: 30 }, 20261123, 160);
   // The sweep reached what it is for: stale commits of every row-rewriting kind, and compactions.
-  for (const kind of ["Update", "Delete", "Rewrite", "Merge", "Append"]) expect(ran(tally, `datasets.commit ${kind} (stale)`)).toBeGreaterThan(0);
+  for (const kind of ["Update", "Delete", "Rewrite", "Merge", "StagedMergeInsert", "Append"]) expect(ran(tally, `datasets.commit ${kind} (stale)`)).toBeGreaterThan(0);
   expect(ran(tally, "datasets.cleanup")).toBeGreaterThan(10);
   expect(ran(tally, "datasets.restore")).toBeGreaterThan(10);
   expect(tally.total("exact")).toBeGreaterThan(tally.total("normalized"));
