@@ -169,7 +169,7 @@ async function huntCells(
     performance.now() - huntStarted,
   );
   const threads = o.pool ? ` on ${o.spread.jobs} threads` : "";
-  if (!flags.json) console.log(`hunt: ${total.universes} universes, ${throughputLine(total)}${threads} (shrinking included)`);
+  if (!flags.json) console.log(`hunt: ${total.universes} universes, ${throughputLine(total)}${threads} (wall time of the whole hunt: thread start-up and shrinking included)`);
   if (flags.json) {
     console.log(
       JSON.stringify({
