@@ -86,7 +86,7 @@ function program(): Command {
     .option("--preemptions <p>", preemptionsHelp)
     .option("--no-reduction", "exhaustive search without partial-order reduction")
     .option("--scenario <name>", "only this scenario (repeatable)", collect)
-    .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core); the same results as one thread")
+    .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
     .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' --json reports with merge-reports)")
     .option("--no-shrink", "do not shrink each cell's first failure")
     .option("--save [file]", saveHelp)

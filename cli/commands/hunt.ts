@@ -29,6 +29,9 @@ export interface HuntFlags extends StrategyFlags, SpreadFlags {
   save?: boolean | string;
 }
 
+/** Below this many universes in all, a hunt runs on one thread unless `--jobs` says otherwise. */
+export const SMALL_HUNT = 1000;
+
 /** Universes per cell when no `--budget` is given. */
 export const DEFAULT_HUNT_BUDGET = 1500;
 
@@ -82,7 +85,9 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   saveTarget(flags.save);
   const scenarios = flags.scenario?.length ? flags.scenario.map(resolveScenario) : SCENARIOS;
   const cells = cellsOf(scenarios);
-  const spread = parseSpread(flags, defaultJobs());
+  // Every core by default, except for a hunt too small to repay starting the threads (each loads
+  // the sources, a few seconds on a busy machine).
+  const spread = parseSpread(flags, cells.length * budget >= SMALL_HUNT ? defaultJobs() : 1);
   // Exhaustive search explores one seed's schedules: nothing to split (the default --jobs is ignored).
   if (choice.name === "dfs" && (flags.jobs !== undefined || spread.shard)) {
     throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
