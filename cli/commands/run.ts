@@ -3,6 +3,7 @@
 // is shrunk and its tape written; with `--save` it joins the seed ledger.
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
+import { REDUCTION_CAVEAT } from "../../sim/step.ts";
 import { exploreSchedules, type ExhaustiveSummary } from "../../sim/strategies/dfs-search.ts";
 import type { UniverseResult } from "../../sim/universe.ts";
 import { throughputLine, throughputOf } from "../../sim/throughput.ts";
@@ -138,6 +139,7 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
         ? `pass ${scenario.name}${formNote} on ${profile.label}: clean within ${bound}: ${space} explored, seed ${fromSeed} (${elapsedMs} ms)`
         : `pass ${scenario.name}${formNote} on ${profile.label}: no violation in ${space}, but the space within ${bound} is not exhausted (raise --seeds) (${elapsedMs} ms)`,
     );
+    if (exhaustive.reduction) console.log(`  (${REDUCTION_CAVEAT})`);
   } else {
     console.log(`pass ${scenario.name}${formNote} on ${profile.label}: ${universes} universe(s), no violation (${elapsedMs} ms)${shardNote}`);
     if (guarantee) for (const line of guaranteeLines(guarantee)) console.log(line);
@@ -179,6 +181,8 @@ export async function runCommand(name: string, flags: RunFlags): Promise<number>
               complete: exhaustive.complete,
               preemptions: exhaustive.preemptions,
               reduction: exhaustive.reduction,
+              // Without the reduction the search is exact; with it, equal only up to timestamps and ids.
+              exact: !exhaustive.reduction,
               maxDepth: exhaustive.maxDepth,
             }
           : null,
