@@ -17,15 +17,33 @@ import { benchShrink } from "./shrink.ts";
 import { round } from "./table.ts";
 import { benchThroughput } from "./throughput.ts";
 
+const SECTIONS = ["throughput", "find", "exhaustive", "shrink", "lance"] as const;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--against REV]`;
+
+/** Bad arguments: one line and exit 2, before anything runs or bench/results.json is touched. */
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message} (${USAGE})\n`);
+  process.exit(2);
+}
+
 const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(`${USAGE}\nPrints a table per section and writes bench/results.json (about 2.5 minutes in all).`);
+  process.exit(0);
+}
 const quick = args.includes("--quick");
 const onlyAt = args.indexOf("--only");
-const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? "").split(",")) : null;
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? "").split(",").filter((s) => s !== "")) : null;
 const againstAt = args.indexOf("--against");
 const against = againstAt >= 0 ? args[againstAt + 1] : undefined;
-if (againstAt >= 0 && (against === undefined || against.startsWith("--"))) {
-  console.error("--against needs a revision (a commit, tag or branch)");
-  process.exit(2);
+if (againstAt >= 0 && (against === undefined || against.startsWith("--"))) usageError("--against needs a revision (a commit, tag or branch)");
+for (const [i, a] of args.entries()) {
+  const value = i > 0 && (args[i - 1] === "--only" || args[i - 1] === "--against");
+  if (a !== "--quick" && a !== "--only" && a !== "--against" && !value) usageError(`unknown argument "${a}"`);
+}
+if (only !== null) {
+  if (only.size === 0) usageError("--only needs a list of sections");
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) usageError(`unknown section "${s}"`);
 }
 const wanted = (section: string) => (against === undefined ? only === null || only.has(section) : section === "against");
 

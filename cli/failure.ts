@@ -1,130 +1,189 @@
-// What happens after a universe fails, in `run`, `hunt` and `shrink`: shrink its tape (unless
-// `--no-shrink`), write the tape to a file that `omnisim replay --tape` replays, and save the
-// failure to the seed ledger (with `--save`).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+// What happens after a universe fails, in `run`, `hunt` and `shrink`, in this order:
+//   1. say what failed and print the line that replays it (`found`);
+//   2. shrink its tape, keeping the failure's signature (unless `--no-shrink`);
+//   3. the caller writes its JSON (and `--report`, `--junit`);
+//   4. only then save artefacts: the tape file, and the seed ledger with `--save`.
+// Failing to save an artefact is reported on stderr and never hides the failure.
 import { performance } from "node:perf_hooks";
 import type { Scenario, ScenarioForm } from "../scenarios/types.ts";
+import type { BackendName } from "../sim/backends.ts";
 import { shrinkTape } from "../sim/shrink/shrink.ts";
-import type { TraceEvent } from "../sim/trace.ts";
+import { describeSignature, type FailureSignature, signatureOf } from "../sim/shrink/signature.ts";
 import type { UniverseResult, UniverseSpec } from "../sim/universe.ts";
-import { type ProfileChoice, UsageError } from "./args.ts";
-import { appendToLedger, type LedgerEntry, saveTarget } from "./ledger.ts";
-import { replayCommand } from "./replay-command.ts";
-import { renderTimeline } from "./timeline.ts";
+import type { ProfileChoice } from "./args.ts";
+import { artefactPath, writeArtefact } from "./artefacts.ts";
+import { appendToLedger, type LedgerEntry, LEDGER_PATH } from "./ledger.ts";
+import { Progress } from "./progress.ts";
+import { replayLine } from "./replay-command.ts";
+import { type StrategyChoice, strategyLabel } from "./strategies.ts";
+import { scheduleLines } from "./timeline.ts";
+import { checkpoint } from "./interrupt.ts";
 
-/** Where tapes go unless `--out` says otherwise (gitignored). */
-export const OUTPUT_DIR = ".omnisim";
-
-export interface FailureInput {
+/** A failing universe and everything that names it. */
+export interface Failure {
   readonly scenario: Scenario;
+  /** The scenario as the command line names it (a name, or a scenario file's path). */
+  readonly ref: string;
   readonly form: ScenarioForm;
   readonly spec: UniverseSpec;
   readonly profile: ProfileChoice;
-  /** The strategy label (`pct:d=3`, ...). */
-  readonly strategy: string;
+  /** The strategy that chose the universe's steps; null when a tape file did (`shrink --tape`). */
+  readonly strategy: StrategyChoice | null;
+  /** The portfolio member (or PCT's bounds) that ran this seed. */
+  readonly member: string | null;
   readonly result: UniverseResult;
-  readonly shrink: boolean;
-  /** `--save`: true for the default ledger, or a ledger path. */
-  readonly save?: boolean | string;
-  /** The tape file to write (default under `.omnisim/`). */
-  readonly out?: string;
-  readonly maxReplays?: number;
+  readonly backend: BackendName;
 }
 
-export interface ShrinkSummary {
+export function failureStrategyLabel(f: Failure): string {
+  return f.strategy ? strategyLabel(f.strategy) : "tape";
+}
+
+/** The line that replays the failing universe from its seed. */
+export function replayOf(f: Failure, tapeFile?: string): string {
+  return replayLine({
+    scenario: f.ref,
+    form: f.form,
+    seed: f.result.seed,
+    profile: f.profile,
+    ...(f.strategy && tapeFile === undefined ? { strategy: f.strategy } : {}),
+    ...(tapeFile !== undefined ? { tapeFile } : {}),
+    backend: f.backend,
+  });
+}
+
+export function signatureText(result: UniverseResult): string {
+  const s = signatureOf(result);
+  return s ? describeSignature(s) : "pass";
+}
+
+/** Step 1: what failed and how to replay it. */
+export function foundLines(f: Failure, where: string): string[] {
+  const v = f.result.violations[0]!;
+  const form = f.form === "scripted" ? " (scripted)" : "";
+  const via = f.member ? ` [${f.member}]` : "";
+  return [
+    `FAIL ${f.scenario.name}${form} on ${f.profile.label}: seed ${f.result.seed}${where}${via}`,
+    `  ${v.kind}: ${v.message}`,
+    `  trace ${f.result.traceHash}`,
+    `  replay: ${replayOf(f)}`,
+  ];
+}
+
+export interface Shrunk {
+  readonly tape: readonly number[];
   readonly before: number;
   readonly after: number;
   readonly replays: number;
   readonly ms: number;
   readonly budgetSpent: boolean;
-}
-
-export interface FailureReport {
-  readonly kind: string;
-  /** The tape written: the shrunk one, or the original with `--no-shrink`. */
-  readonly tape: number[];
-  readonly tapeFile: string;
-  readonly shrunk: ShrinkSummary | null;
-  /** The universe the tape file replays. */
+  readonly signature: FailureSignature;
+  /** The replay of the shrunk tape. */
   readonly final: UniverseResult;
-  /** The ledger written to, or null without `--save`. */
-  readonly savedTo: string | null;
-  readonly replay: string;
 }
 
-export function defaultTapeFile(scenario: string, form: ScenarioForm, profile: string, seed: number): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.=+-]/g, "_");
-  return join(OUTPUT_DIR, `${safe(scenario)}.${form}.${safe(profile)}.seed${seed}.tape.json`);
-}
-
-export async function afterFailure(input: FailureInput): Promise<FailureReport> {
-  const { result } = input;
-  const kind = result.violations[0]!.kind;
-  let tape = [...result.tape];
-  let final = result;
-  let shrunk: ShrinkSummary | null = null;
-  if (input.shrink) {
-    const started = performance.now();
+/** Step 2: shrink the tape while the failure's signature holds, with progress on a terminal. */
+export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Shrunk> {
+  const started = performance.now();
+  const budget = maxReplays ?? 2000;
+  const progress = new Progress(`shrink ${f.scenario.name}`, budget, "replays");
+  const yieldNow = checkpoint(null);
+  try {
     const s = await shrinkTape({
-      spec: input.spec,
-      fixes: input.profile.fixes,
-      seed: result.seed,
-      tape,
-      kind,
-      ...(input.maxReplays !== undefined ? { maxReplays: input.maxReplays } : {}),
+      spec: f.spec,
+      fixes: f.profile.fixes,
+      seed: f.result.seed,
+      tape: f.result.tape,
+      maxReplays: budget,
+      onReplay: async () => {
+        progress.advance(1);
+        await yieldNow();
+      },
     });
-    tape = s.tape;
-    final = s.result;
-    shrunk = { before: s.before, after: s.after, replays: s.replays, ms: Math.round(performance.now() - started), budgetSpent: s.budgetSpent };
+    return {
+      tape: s.tape,
+      before: s.before,
+      after: s.after,
+      replays: s.replays,
+      ms: Math.round(performance.now() - started),
+      budgetSpent: s.budgetSpent,
+      signature: s.signature,
+      final: s.result,
+    };
+  } finally {
+    progress.stop();
   }
-  const tapeFile = input.out ?? defaultTapeFile(input.scenario.name, input.form, input.profile.label, result.seed);
-  const entry: LedgerEntry = {
-    scenario: input.scenario.name,
-    profile: input.profile.label,
-    form: input.form,
-    seed: result.seed,
-    strategy: input.strategy,
-    violation: kind,
+}
+
+/** The tape file a failure's tape goes to (planned before anything is written). */
+export function tapeFileOf(f: Failure, out?: string): string {
+  return (
+    out ??
+    artefactPath({ scenario: f.scenario.name, form: f.form, profile: f.profile.label, strategy: failureStrategyLabel(f), seed: f.result.seed }, "tape.json")
+  );
+}
+
+export function ledgerEntryOf(f: Failure, tape: readonly number[]): LedgerEntry {
+  return {
+    scenario: f.scenario.name,
+    profile: f.profile.label,
+    form: f.form,
+    seed: f.result.seed,
+    strategy: failureStrategyLabel(f),
+    violation: f.result.violations[0]!.kind,
     tape,
   };
-  writeTapeFile(tapeFile, entry);
-  const savedTo = saveTarget(input.save);
-  if (savedTo) appendToLedger([entry], savedTo);
-  const extra = ["--tape", tapeFile, ...(input.form === "scripted" ? ["--scripted"] : [])];
-  return { kind, tape, tapeFile, shrunk, final, savedTo, replay: replayCommand(input.scenario.name, result.seed, input.profile, "random", extra) };
 }
 
-function writeTapeFile(path: string, entry: LedgerEntry): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(entry)}\n`);
-  } catch (e) {
-    throw new UsageError(`cannot write tape file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+/** The lines about a shrunk tape: before and after, the minimal schedule, the tape itself. */
+export function shrunkLines(s: Shrunk, options: { schedule: boolean }): string[] {
+  const out = [
+    `  shrunk: tape ${s.before} -> ${s.after} choices in ${s.ms} ms (${s.replays} replays${s.budgetSpent ? ", replay budget spent" : ""}), still ${describeSignature(s.signature)}`,
+  ];
+  if (options.schedule) {
+    out.push("  minimal schedule (> marks a switch to another actor):");
+    for (const line of scheduleLines(s.final.trace.events())) out.push(`  ${line}`);
   }
+  out.push(`  shrunk tape (${s.tape.length}): ${JSON.stringify(s.tape)}  trace ${s.final.traceHash}`);
+  return out;
 }
 
-/** The schedule of a universe as numbered steps, without the director's setup and checks. */
-export function scheduleLines(events: readonly TraceEvent[]): string[] {
-  return renderTimeline(events).filter((line) => !/^\s*\d*\s+director\s/.test(line));
+export interface Saved {
+  /** The tape file written (it may carry a number if another file had the name). */
+  readonly tapeFile: string | null;
+  readonly ledger: string | null;
+  /** One line per artefact that could not be saved. */
+  readonly errors: readonly string[];
 }
 
-/** The lines `run` and `shrink` print about a failure's tape. */
-export function failureLines(r: FailureReport, options: { schedule: boolean }): string[] {
-  const out: string[] = [];
-  if (r.shrunk) {
-    const s = r.shrunk;
-    out.push(
-      `  shrunk: tape ${s.before} -> ${s.after} choices in ${s.ms} ms (${s.replays} replays${s.budgetSpent ? ", replay budget spent" : ""}), still ${r.kind}`,
-    );
-    if (options.schedule) {
-      out.push("  minimal schedule:");
-      for (const line of scheduleLines(r.final.trace.events())) out.push(`  ${line}`);
+/**
+ * Step 4: write the tape file (`.omnisim/<scenario>.<form>.<profile>.<strategy>.seed<S>.tape.json`,
+ * never overwriting another tape) and, with `--save`, the ledger entry. Errors are returned.
+ */
+export function saveArtefacts(f: Failure, tape: readonly number[], options: { out?: string; save?: string | null }): Saved {
+  const errors: string[] = [];
+  const entry = ledgerEntryOf(f, tape);
+  let tapeFile: string | null = null;
+  try {
+    tapeFile = writeArtefact(tapeFileOf(f, options.out), "tape.json", `${JSON.stringify(entry)}\n`, options.out !== undefined);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  let ledger: string | null = null;
+  if (options.save) {
+    try {
+      appendToLedger([entry], options.save);
+      ledger = options.save;
+    } catch (e) {
+      errors.push(`cannot save to the seed ledger ${options.save}: ${(e as Error).message}`);
     }
   }
-  out.push(`  tape (${r.tape.length}): ${JSON.stringify(r.tape)}`);
-  out.push(`  tape file: ${r.tapeFile}`);
-  if (r.savedTo) out.push(`  saved to the seed ledger ${r.savedTo}`);
-  out.push(`  replay the tape: ${r.replay}`);
-  return out;
+  return { tapeFile, ledger, errors };
+}
+
+/** What `--save` tells the user about a failure found on `fixed` (see README, "A failure on fixed"). */
+export function fixedNote(f: Failure, save: string | null): string | null {
+  if (!save || f.profile.label !== "fixed") return null;
+  const where = save === LEDGER_PATH ? "scenarios/regressions.json" : save;
+  return `  note: found on fixed, so the ledger test stays red until a new fix flag closes it; then set this entry's profile in ${where} to fixed+<flag>=off (README: "From a failure on fixed to a fix flag").`;
 }

@@ -3,8 +3,9 @@
 // still fail on the profile it was found on, with the same violation kind, and pass on `fixed`.
 // The file stays sorted and free of duplicates; a ledger that does not parse is refused with the
 // reason, never rewritten.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { EnvironmentError } from "./errors.ts";
 import { resolveProfile, type ProfileChoice } from "./args.ts";
 
 export const LEDGER_PATH = join(import.meta.dirname, "..", "scenarios", "regressions.json");
@@ -76,8 +77,14 @@ export function parseLedger(text: string): LedgerEntry[] {
 /** The entries of the ledger at `path`; none if the file does not exist. Throws on a corrupt ledger. */
 export function readLedger(path: string = LEDGER_PATH): LedgerEntry[] {
   if (!existsSync(path)) return [];
+  let text: string;
   try {
-    return parseLedger(readFileSync(path, "utf8"));
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new LedgerError(`cannot read the seed ledger ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseLedger(text);
   } catch (e) {
     if (e instanceof LedgerError) throw new LedgerError(`corrupt seed ledger ${path}: ${e.message}`);
     throw e;
@@ -119,8 +126,12 @@ export function appendToLedger(entries: readonly LedgerEntry[], path: string = L
   const added = after.length - before.length;
   if (added === 0 && existsSync(path)) return 0;
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, formatLedger(after));
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, formatLedger(after));
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new EnvironmentError(`cannot write the seed ledger ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return added;
 }
 
@@ -129,6 +140,15 @@ export function saveTarget(save: boolean | string | undefined): string | null {
   if (save === undefined || save === false) return null;
   const path = typeof save === "string" ? save : LEDGER_PATH;
   readLedger(path);
+  // Refused before any universe runs: a search that found a failure must be able to save it.
+  try {
+    const target = existsSync(path) ? path : dirname(path);
+    if (!statSync(target).isDirectory() && target !== path) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    if (target === path && statSync(path).isDirectory()) throw Object.assign(new Error("a directory"), { code: "EISDIR" });
+    accessSync(target, constants.W_OK);
+  } catch (e) {
+    throw new EnvironmentError(`cannot write the seed ledger ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   return path;
 }
 

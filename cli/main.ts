@@ -1,14 +1,21 @@
-// The omnisim command line.
-import { Command, CommanderError, Option } from "commander";
-import { UsageError } from "./args.ts";
-import { LedgerError } from "./ledger.ts";
+// The omnisim command line. Exit codes: 0 clean, 1 a violation found (or a hunt cell not as
+// expected), 2 bad input or an environment error, always as one line on stderr and never a
+// stack trace (OMNISIM_DEBUG=1 shows one); 130 on Ctrl-C.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Command, Option } from "commander";
 import { DEFAULT_HUNT_BUDGET, huntCommand } from "./commands/hunt.ts";
+import { failpointsCommand, fixesCommand, oraclesCommand, profilesCommand } from "./commands/discover.ts";
 import { listCommand } from "./commands/list.ts";
 import { mergeReportsCommand } from "./commands/merge-reports.ts";
 import { replayCommand } from "./commands/replay.ts";
-import { runCommand } from "./commands/run.ts";
+import { DEFAULT_RUN_SEEDS, runCommand } from "./commands/run.ts";
+import { showCommand } from "./commands/show.ts";
 import { shrinkCommand } from "./commands/shrink.ts";
+import { errorLine, isCommanderError } from "./errors.ts";
 import { DEFAULT_PCT_DEPTH, STRATEGY_NAMES } from "./strategies.ts";
+
+const VERSION = (JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -19,96 +26,151 @@ const strategyOption = (what: string) =>
 const depthHelp = `PCT's bug depth d: d-1 priority change points (default ${DEFAULT_PCT_DEPTH})`;
 const preemptionsHelp = "exhaustive search: preemptions (and crashes) allowed per schedule (default 2)";
 const saveHelp = "append each failure to the seed ledger scenarios/regressions.json (or to FILE)";
+const scenarioHelp = "a scenario name (see `omnisim list`) or the path of a scenario file (./my-scenario.ts)";
+const fixHelp = "toggle one fix flag on top of the profile: name=on or name=off (repeatable; see `omnisim fixes`)";
 
-/** The options that name one universe: seed, profile, fixes, and the strategy that ran it. */
-function oneUniverse(cmd: Command, strategyWhat: string): Command {
+/** `--backend lance` and its directory options. */
+function lanceOptions(cmd: Command, keepHelp: string): Command {
   return cmd
-    .argument("<scenario>", "scenario name")
-    .option("--seed <s>", "the seed (default 1)")
-    .option("--profile <profile>", "engine profile (default: the scenario's red profile)")
-    .option("--fix <name=on|off>", "toggle one fix flag on top of the profile (repeatable)", collect)
-    .addOption(strategyOption(strategyWhat))
-    .option("--depth <d>", depthHelp);
+    .option("--backend <name>", "storage: virtual (default) or lance (real Lance, one fresh directory per universe)")
+    .option("--keep", keepHelp)
+    .option("--keep-passing", "with --keep: keep passing universes' directories too")
+    .option("--stop-at-violation", "with --keep: keep the graph as it was when the failure happened, not after the final recovery")
+    .option("--dir <path>", "with --backend lance: where universe directories go (default the OS temp dir)");
+}
+
+/** `--json`, `--report FILE`, `--junit FILE`. */
+function reportOptions(cmd: Command): Command {
+  return cmd
+    .option("--json", "print exactly one JSON document on stdout, nothing else")
+    .option("--report <file>", "write the JSON document to FILE (pure JSON)")
+    .option("--junit <file>", "write a JUnit XML report to FILE (one test case per scenario and profile)");
 }
 
 function program(): Command {
   const p = new Command("omnisim")
     .description("Deterministic simulation of omnigraph's write and recovery path: find, replay and shrink races and crash bugs.")
+    .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError(false);
 
   p.command("list")
     .description("one line per scenario: name, bug, red profile, description")
-    .option("--json", "one JSON object per scenario")
+    .option("--json", "one JSON array")
     .action((flags) => finish(listCommand(flags)));
+  p.command("profiles")
+    .description("the engine profiles: what each is and which fixes it turns on")
+    .option("--json", "one JSON array")
+    .action((flags) => finish(profilesCommand(flags)));
+  p.command("fixes")
+    .description("the fix flags: what each fixes and where it is on")
+    .option("--json", "one JSON array")
+    .action((flags) => finish(fixesCommand(flags)));
+  p.command("failpoints")
+    .description("the failpoint catalog: each name, whether the model hits it, and where it sits")
+    .option("--json", "one JSON array")
+    .action((flags) => finish(failpointsCommand(flags)));
+  p.command("oracles")
+    .description("the oracles that judge every engine universe")
+    .option("--json", "one JSON array")
+    .action((flags) => finish(oraclesCommand(flags)));
 
-  p.command("run")
-    .description("run universes of a scenario (its searched form unless --scripted) from seed S upward; exit 1 if an oracle fires")
-    .argument("<scenario>", "scenario name (see `omnisim list`)")
-    .option("--profile <profile>", "engine profile: seed, regress-298, regress-297, fixed (default: the scenario's red profile)")
-    .option("--fix <name=on|off>", "toggle one fix flag on top of the profile (repeatable)", collect)
-    .option("--seeds <n>", "how many universes to run (seeds S..S+n-1); with dfs, the most schedules to explore (default 20000)")
-    .option("--seed <s>", "the first seed (default 1); with dfs, the seed of every schedule")
-    .addOption(strategyOption("search strategy (default random)"))
-    .option("--depth <d>", depthHelp)
-    .option("--preemptions <p>", preemptionsHelp)
-    .option("--no-reduction", "exhaustive search without partial-order reduction")
-    .option("--scripted", "run the scenario's scripted form")
-    .option("--keep-going", "count every failing universe instead of stopping at the first")
-    .option("--jobs <n>", "run the seeds on n worker threads (default 1); the same results as one thread")
-    .option("--shard <k/n>", "run only shard k of n: seeds S+floor((k-1)N/n) to S+floor(kN/n)-1 (merge the shards' --json reports with merge-reports)")
-    .option("--backend <name>", "storage: virtual (default) or lance (real Lance, one fresh directory per universe; failures shrink on the virtual store)")
-    .option("--keep", "with --backend lance: keep each universe's directory")
-    .option("--dir <path>", "with --backend lance: where universe directories go (default the OS temp dir)")
-    .option("--no-shrink", "do not shrink the first failure's tape")
-    .option("--save [file]", saveHelp)
-    .option("--json", "end with one JSON summary line")
-    .action(async (name, flags) => finish(await runCommand(name, flags)));
+  reportOptions(
+    lanceOptions(
+      p
+        .command("run")
+        .description("run universes of a scenario (its searched form unless --scripted) from seed S upward; exit 1 if an oracle fires")
+        .argument("<scenario>", scenarioHelp)
+        .option("--profile <profile>", "engine profile: seed, regress-298, regress-297, fixed (default: the scenario's red profile)")
+        .option("--fix <name=on|off>", fixHelp, collect)
+        .option("--seeds <n>", `how many universes to run (seeds S..S+n-1; default ${DEFAULT_RUN_SEEDS}); with dfs, the most schedules to explore (default 20000)`)
+        .option("--seed <s>", "the first seed (default 1); with dfs, the seed of every schedule")
+        .option("--time <duration>", "stop when this wall-clock budget is spent (90s, 5m, 1h)")
+        .addOption(strategyOption("search strategy (default random)"))
+        .option("--depth <d>", depthHelp)
+        .option("--preemptions <p>", preemptionsHelp)
+        .option("--no-reduction", "exhaustive search without partial-order reduction")
+        .option("--scripted", "run the scenario's scripted form")
+        .option("--keep-going", "count every failing universe instead of stopping at the first")
+        .option("--jobs <n>", "run the seeds on n worker threads (default 1); the same results as one thread")
+        .option("--shard <k/n>", "run only shard k of n: seeds S+floor((k-1)N/n) to S+floor(kN/n)-1 (merge the shards' reports with merge-reports)")
+        .option("--no-shrink", "do not shrink the first failure's tape")
+        .option("--save [file]", saveHelp),
+      "with --backend lance: keep each failing universe's directory, print where, and index it",
+    ),
+  ).action(async (name, flags) => finish(await runCommand(name, flags)));
 
-  oneUniverse(p.command("replay").description("replay one universe as a timeline, with its verdict and trace hash"), "the strategy the seed was found with")
-    .option("--tape <file>", "replay this choice tape instead of the strategy's choices (its seed, profile and form apply unless given)")
-    .option("--trace <file>", "write the JSONL trace to this file")
-    .option("--backend <name>", "storage: virtual (default) or lance (real Lance, in a fresh directory removed afterwards)")
-    .option("--keep", "with --backend lance: keep the directory and print where it is")
-    .option("--dir <path>", "with --backend lance: where the directory goes (default the OS temp dir)")
-    .option("--scripted", "run the scenario's scripted form")
-    .option("--verbose", "show every scheduling point, including starts and passing failpoints")
-    .option("--json", "end with one JSON line")
-    .action(async (name, flags) => finish(await replayCommand(name, flags)));
+  lanceOptions(
+    p
+      .command("replay")
+      .description("replay one universe as a timeline, with its verdict and trace hash")
+      .argument("<scenario>", scenarioHelp)
+      .option("--seed <s>", "the seed (default 1, or the tape file's)")
+      .option("--profile <profile>", "engine profile (default: the scenario's red profile, or the tape file's)")
+      .option("--fix <name=on|off>", fixHelp, collect)
+      .addOption(strategyOption("the strategy the seed was found with (default random)"))
+      .option("--depth <d>", depthHelp)
+      .option("--tape <file>", "replay this choice tape instead of the strategy's choices (its seed, profile and form apply unless given)")
+      .option("--trace <file>", "write the JSONL trace to this file (`omnisim show FILE` renders it)")
+      .option("--perfetto <file>", "write the universe in the Trace Event Format (open it in ui.perfetto.dev or chrome://tracing)")
+      .option("--scripted", "run the scenario's scripted form")
+      .option("--verbose", "show every scheduling point, including starts and passing failpoints")
+      .option("--json", "print exactly one JSON document on stdout, nothing else"),
+    "with --backend lance: keep the directory, print where, and index it",
+  ).action(async (name, flags) => finish(await replayCommand(name, flags)));
 
-  p.command("hunt")
-    .description("every scenario on its red profile and on fixed, with a closing table")
-    .option("--budget <n>", `universes per scenario and profile (default ${DEFAULT_HUNT_BUDGET})`)
-    .option("--seed <s>", "the first seed (default 1)")
-    .addOption(strategyOption("search strategy (default portfolio)"))
-    .option("--depth <d>", depthHelp)
-    .option("--preemptions <p>", preemptionsHelp)
-    .option("--no-reduction", "exhaustive search without partial-order reduction")
-    .option("--scenario <name>", "only this scenario (repeatable)", collect)
-    .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
-    .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' --json reports with merge-reports)")
-    .option("--no-shrink", "do not shrink each cell's first failure")
-    .option("--save [file]", saveHelp)
-    .option("--json", "end with one JSON line")
-    .action(async (flags) => finish(await huntCommand(flags)));
+  p.command("show")
+    .description("render a trace written by `replay --trace` as the replay timeline")
+    .argument("<trace.jsonl>", "the trace file")
+    .option("--verbose", "show every scheduling point")
+    .action((file, flags) => finish(showCommand(file, flags)));
+
+  reportOptions(
+    lanceOptions(
+      p
+        .command("hunt")
+        .description("every scenario on its red profile and on fixed (or on --profile), with a closing table and a replay line per failure")
+        .option("--budget <n>", `universes per scenario and profile (default ${DEFAULT_HUNT_BUDGET})`)
+        .option("--time <duration>", "a wall-clock budget for the whole hunt, shared by the cells (90s, 5m, 1h)")
+        .option("--seed <s>", "the first seed (default 1)")
+        .option("--profile <profile>", "hunt on this profile instead of each scenario's red profile and fixed (repeatable)", collect)
+        .addOption(strategyOption("search strategy (default portfolio)"))
+        .option("--depth <d>", depthHelp)
+        .option("--preemptions <p>", preemptionsHelp)
+        .option("--no-reduction", "exhaustive search without partial-order reduction")
+        .option("--scenario <name>", "only this scenario, by name or file (repeatable)", collect)
+        .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core); the same results as one thread")
+        .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' reports with merge-reports)")
+        .option("--details", "the wide table: universes, violations, strategy members, tapes, times")
+        .option("--no-shrink", "do not shrink each cell's first failure")
+        .option("--save [file]", saveHelp),
+      "with --backend lance: keep each failing universe's directory, print where, and index it",
+    ),
+  ).action(async (flags) => finish(await huntCommand(flags)));
 
   p.command("merge-reports")
     .description("merge the JSON reports of the shards of one run or hunt (--shard k/n) into one verdict; exit 1 if it is not as expected")
-    .argument("<files...>", "the shards' reports (the output of --json)")
-    .option("--json", "one JSON line")
+    .argument("<files...>", "the shards' reports (--report FILE, or the output of --json)")
+    .option("--json", "print exactly one JSON document on stdout, nothing else")
+    .option("--report <file>", "write the merged JSON document to FILE (pure JSON)")
+    .option("--junit <file>", "write a JUnit XML report of the merged verdict to FILE")
     .action((files, flags) => finish(mergeReportsCommand(files, flags)));
 
-  oneUniverse(
-    p.command("shrink").description("shrink a failing universe's choice tape while the same violation fires; print the minimal schedule, write the tape"),
-    "the strategy the seed was found with (default random)",
-  )
+  p.command("shrink")
+    .description("shrink a failing universe's choice tape while the same failure comes first; print the minimal schedule, write the tape")
+    .argument("<scenario>", scenarioHelp)
+    .option("--seed <s>", "the seed (default 1, or the tape file's)")
+    .option("--profile <profile>", "engine profile (default: the scenario's red profile)")
+    .option("--fix <name=on|off>", fixHelp, collect)
+    .addOption(strategyOption("the strategy the seed was found with (default random)"))
+    .option("--depth <d>", depthHelp)
     .option("--scripted", "the scenario's scripted form")
     .option("--tape <file>", "shrink this tape instead of the strategy's choices")
-    .option("--out <file>", "write the minimal tape here (default under .omnisim/)")
+    .option("--out <file>", "write the minimal tape here (default under .omnisim/, named for scenario, form, profile, strategy and seed)")
     .option("--replays <n>", "at most this many replays (default 2000)")
     .option("--save [file]", saveHelp)
-    .option("--json", "end with one JSON line")
+    .option("--json", "print exactly one JSON document on stdout, nothing else")
     .action(async (name, flags) => finish(await shrinkCommand(name, flags)));
 
   return p;
@@ -125,17 +187,24 @@ function finish(code: number): void {
   exitCode = code;
 }
 
+function fail(e: unknown): void {
+  process.stderr.write(`omnisim: ${errorLine(e)}\n`);
+  process.exitCode = 2;
+}
+
+process.on("unhandledRejection", (e) => {
+  fail(e);
+  process.exit(2);
+});
+
 try {
   await program().parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (e) {
-  if (e instanceof CommanderError) {
+  if (isCommanderError(e)) {
     // Help and version exit 0; parse errors were already printed by commander: exit 2.
     process.exitCode = e.exitCode === 0 ? 0 : 2;
-  } else if (e instanceof UsageError || e instanceof LedgerError) {
-    process.stderr.write(`omnisim: ${e.message}\n`);
-    process.exitCode = 2;
   } else {
-    throw e;
+    fail(e);
   }
 }

@@ -79,7 +79,7 @@ export function strategyLabel(c: StrategyChoice): string {
 
 /** The arguments that select this strategy again on a command line. */
 export function strategyArgv(c: StrategyChoice): string[] {
-  if (c.name === "random") return [];
+  if (c.name === "random") return ["--strategy", "random"];
   if (c.name === "pct") return ["--strategy", "pct", "--depth", String(c.depth)];
   if (c.name === "dfs") return ["--strategy", "dfs", "--preemptions", String(c.preemptions), ...(c.reduction === false ? ["--no-reduction"] : [])];
   return ["--strategy", c.name];

@@ -1,69 +1,93 @@
 // Renders a universe's trace as a readable timeline: one line per step (actor, step, result),
-// plus failpoint decisions, crashes, choices, finishes and violations.
-import type { TraceEvent } from "../sim/trace.ts";
+// with failpoint decisions, crashes, choices, each logical operation's outcome where it ends,
+// finishes and violations. Tables carry their graph names (`node:Person`), and a `>` in the
+// gutter marks each switch point: a step granted to another actor than the step before it.
+import { canonicalJson, type TraceEvent, type TracedError } from "../sim/trace.ts";
+import { nameTables, tableNames } from "./table-names.ts";
 
+export interface TimelineOptions {
+  /** Show every scheduling point, including actor starts and failpoints that passed. */
+  readonly verbose?: boolean;
+}
+
+function errorText(err: TracedError): string {
+  const details = err.details ? ` ${brief(err.details)}` : "";
+  return `${err.kind ?? err.name}${details}: ${err.message}`;
+}
+
+/** A result as the trace file has it (canonical JSON), so `show` prints what `replay` printed. */
 function brief(value: unknown): string {
-  const s = JSON.stringify(value) ?? "null";
+  const s = canonicalJson(value);
   return s.length > 100 ? `${s.slice(0, 97)}...` : s;
 }
 
-function errorText(err: Record<string, unknown>): string {
-  const kind = err.kind ? `${String(err.kind)}` : String(err.name ?? "error");
-  const details = err.details ? ` ${brief(err.details)}` : "";
-  return `${kind}${details}: ${String(err.message ?? "")}`;
-}
+/** The gutter: a switch marker and the step number, or blanks. */
+const GUTTER = 8;
+const gutter = (n: number | null, switched: boolean) => `${switched ? ">" : " "}${n === null ? "" : String(n).padStart(5)}`.padEnd(GUTTER);
 
-export function renderTimeline(events: readonly TraceEvent[], options: { verbose?: boolean } = {}): string[] {
+export function renderTimeline(events: readonly TraceEvent[], options: TimelineOptions = {}): string[] {
+  const names = tableNames(events);
+  const named = (s: string) => nameTables(s, names);
   const out: string[] = [];
-  const width = Math.max(8, ...events.filter((e) => typeof e.actor === "string").map((e) => (e.actor as string).length));
+  const width = Math.max(8, ...events.map((e) => ("actor" in e && typeof e.actor === "string" ? e.actor.length : 0)));
   const pad = (s: string) => s.padEnd(width);
+  const line = (actor: string, text: string) => out.push(`${gutter(null, false)}${pad(actor)}  ${named(text)}`);
   let open: { index: number; actor: string } | null = null;
+  let lastActor: string | null = null;
   for (const ev of events) {
     switch (ev.e) {
       case "grant": {
-        const step = String(ev.step);
-        if (!options.verbose && (step === "start" || step.startsWith("failpoint "))) {
+        if (!options.verbose && (ev.step === "start" || ev.step.startsWith("failpoint "))) {
           open = null;
           break;
         }
-        out.push(`${String(ev.n).padStart(5)}  ${pad(String(ev.actor))}  ${step}`);
-        open = { index: out.length - 1, actor: String(ev.actor) };
+        const switched = lastActor !== null && ev.actor !== lastActor;
+        lastActor = ev.actor;
+        out.push(`${gutter(ev.n, switched)}${pad(ev.actor)}  ${named(ev.step)}`);
+        open = { index: out.length - 1, actor: ev.actor };
         break;
       }
       case "io": {
-        const result = "err" in ev ? `ERR ${errorText(ev.err as Record<string, unknown>)}` : brief(ev.ok);
-        if (open && open.actor === ev.actor) out[open.index] += `  -> ${result}`;
-        else out.push(`       ${pad(String(ev.actor))}  ${String(ev.op)} -> ${result}`);
+        const result = ev.err !== undefined ? `ERR ${errorText(ev.err)}` : brief(ev.ok);
+        if (open && open.actor === ev.actor) out[open.index] += `  -> ${named(result)}`;
+        else line(ev.actor, `${ev.op} -> ${result}`);
         open = null;
         break;
       }
       case "failpoint":
-        if (ev.decision !== "pass" || options.verbose) out.push(`       ${pad(String(ev.actor))}  failpoint ${String(ev.name)}: ${String(ev.decision)}`);
+        if (ev.decision !== "pass" || options.verbose) line(ev.actor, `failpoint ${ev.name}: ${ev.decision}`);
         break;
       case "crash":
-        out.push(`       ** crash of process ${String(ev.proc)} (${String(ev.cause)}); killed ${(ev.killed as string[]).join(", ") || "no actor"}`);
+        out.push(`${gutter(null, false)}** crash of process ${ev.proc} (${ev.cause}); killed ${ev.killed.join(", ") || "no actor"}`);
         break;
       case "choose":
-        out.push(`       choice "${String(ev.label)}" = ${String(ev.v)} of ${String(ev.n)}`);
+        out.push(`${gutter(null, false)}choice "${ev.label}" = ${ev.v} of ${ev.n}`);
+        break;
+      case "op":
+        line(ev.actor, `= ${ev.label} -> ${ev.status === "err" ? `err ${ev.error ?? "error"}` : ev.status}`);
         break;
       case "finish":
-        out.push(`       ${pad(String(ev.actor))}  finished`);
+        line(ev.actor, "finished");
         break;
       case "fail":
-        out.push(`       ${pad(String(ev.actor))}  FAILED ${errorText(ev.error as Record<string, unknown>)}`);
-        break;
-      case "note":
-        out.push(`       ${pad(String(ev.actor ?? ""))}  # ${String(ev.text)}`);
+        line(ev.actor, `FAILED ${errorText(ev.error)}`);
         break;
       case "violation":
-        out.push(`  !!   violation ${String(ev.kind)}: ${String(ev.message)}`);
+        out.push(`  !!    violation ${ev.kind}: ${named(ev.message)}`);
         break;
       case "escape":
-        out.push(`  !!   escape: ${String(ev.actor)} left the world after "${String(ev.lastStep)}"`);
+        out.push(`  !!    escape: ${ev.actor} left the world after "${ev.lastStep}"`);
         break;
-      default:
+      case "process":
+      case "spawn":
+      case "verdict":
         break;
     }
   }
   return out;
+}
+
+/** The steps of the actors, without the director's setup and checks (a minimal schedule). */
+export function scheduleLines(events: readonly TraceEvent[]): string[] {
+  return renderTimeline(events).filter((l) => l.slice(GUTTER).split(/\s+/, 1)[0] !== "director");
 }

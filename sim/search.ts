@@ -14,6 +14,11 @@ export interface SearchOptions {
   readonly keepGoing?: boolean;
   /** Called after each universe (progress bars). */
   readonly onUniverse?: (result: UniverseResult, index: number) => void;
+  /**
+   * Awaited after each universe; true stops the search there. The command line uses it for a
+   * wall-clock budget and to let Ctrl-C through (it yields to the event loop now and then).
+   */
+  readonly checkpoint?: () => Promise<boolean>;
 }
 
 export interface SearchSummary {
@@ -61,6 +66,7 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
       first ??= result;
       if (!options.keepGoing) break;
     }
+    if (options.checkpoint && (await options.checkpoint())) break;
   }
   return { universes: ran, violations: failed, firstFailure: first, steps, operationsAttempted, operationsCompleted, maxStepDecisions, maxActorsOffered };
 }

@@ -20,10 +20,15 @@ export function decode(value: number, n: number): number {
 export interface TapeFile {
   readonly scenario?: string;
   readonly profile?: string;
+  readonly form?: "searched" | "scripted";
   readonly seed?: number;
   readonly tape: number[];
 }
 
+/**
+ * Parses a tape file. The fields that say where a tape came from are optional, but one that is
+ * present must be well-formed: a seed of -5, 1.5 or "abc" is refused, never read as seed 1.
+ */
 export function parseTapeFile(text: string): TapeFile {
   let data: unknown;
   try {
@@ -36,9 +41,19 @@ export function parseTapeFile(text: string): TapeFile {
     throw new Error("tape file must hold a list of non-negative integers (as `[...]` or `{\"tape\": [...]}`)");
   }
   const meta = Array.isArray(data) ? {} : (data as Record<string, unknown>);
+  for (const key of ["scenario", "profile"] as const) {
+    if (meta[key] !== undefined && (typeof meta[key] !== "string" || meta[key] === "")) throw new Error(`"${key}" must be a non-empty string`);
+  }
+  if (meta.seed !== undefined && !(Number.isSafeInteger(meta.seed) && (meta.seed as number) >= 0)) {
+    throw new Error(`"seed" must be a non-negative integer, not ${JSON.stringify(meta.seed)}`);
+  }
+  if (meta.form !== undefined && meta.form !== "searched" && meta.form !== "scripted") {
+    throw new Error(`"form" must be "searched" or "scripted", not ${JSON.stringify(meta.form)}`);
+  }
   return {
     ...(typeof meta.scenario === "string" ? { scenario: meta.scenario } : {}),
     ...(typeof meta.profile === "string" ? { profile: meta.profile } : {}),
+    ...(meta.form === "searched" || meta.form === "scripted" ? { form: meta.form } : {}),
     ...(typeof meta.seed === "number" ? { seed: meta.seed } : {}),
     tape: tape as number[],
   };

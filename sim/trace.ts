@@ -3,7 +3,68 @@
 // is the SHA-256 of those lines, each ending in a newline. Same triple, same hash.
 import { createHash } from "node:crypto";
 
-export type TraceEvent = { readonly e: string } & Record<string, unknown>;
+// The trace schema: every event a universe records, as a closed union on `e`. docs/trace.md
+// documents each field; `omnisim show` renders a saved trace from it. Building an event is one
+// object literal at the emit site: nothing is computed for the trace that the run does not need.
+
+/** An error as the trace records it (`describeError`). */
+export interface TracedError {
+  readonly name: string;
+  /** The engine's or storage's typed kind (`ExpectedVersionMismatch`), when it has one. */
+  readonly kind?: string;
+  readonly details?: unknown;
+  readonly message: string;
+}
+
+export type TraceEvent =
+  /** A process was created (`crashable`: the search may crash it). */
+  | { readonly e: "process"; readonly proc: string; readonly crashable: boolean }
+  /** An actor was added to a process; it runs when first granted. */
+  | { readonly e: "spawn"; readonly actor: string; readonly proc: string }
+  /** Scheduler step `n` went to `actor`, to take the step labelled `step`. */
+  | { readonly e: "grant"; readonly n: number; readonly actor: string; readonly step: string }
+  /**
+   * A storage call took effect: exactly one of `ok` (a summary of its result, which may be null)
+   * and `err` (the error it failed with) is present.
+   */
+  | { readonly e: "io"; readonly actor: string; readonly op: string; readonly args: Readonly<Record<string, unknown>>; readonly ok?: unknown; readonly err?: TracedError }
+  /** A named failpoint was hit and decided (`pass`, `error`, `park`, `crash`, `probe`). */
+  | { readonly e: "failpoint"; readonly actor: string; readonly name: string; readonly decision: string }
+  /** A process died (`cause`: `choice`, `failpoint`, `script`) and took these actors with it. */
+  | { readonly e: "crash"; readonly proc: string; readonly cause: string; readonly killed: readonly string[] }
+  /** A choice was read from the tape: value `v` of `n` options. */
+  | { readonly e: "choose"; readonly label: string; readonly n: number; readonly v: number }
+  /** An actor's function returned. */
+  | { readonly e: "finish"; readonly actor: string }
+  /** An actor's function threw. */
+  | { readonly e: "fail"; readonly actor: string; readonly error: TracedError }
+  /** An actor awaited something the world does not own. */
+  | { readonly e: "escape"; readonly actor: string; readonly lastStep: string }
+  /** A logical operation of the history ended (`error`: its error kind when it failed). */
+  | { readonly e: "op"; readonly id: number; readonly label: string; readonly actor: string; readonly status: "ok" | "err" | "pending"; readonly error?: string }
+  /** An oracle or the harness found something wrong. */
+  | { readonly e: "violation"; readonly kind: string; readonly message: string; readonly details?: Readonly<Record<string, unknown>> }
+  /** The universe's end: its verdict and the kinds of its violations, in order. */
+  | { readonly e: "verdict"; readonly verdict: "pass" | "fail"; readonly violations: readonly string[] };
+
+export type TraceEventName = TraceEvent["e"];
+
+/** Every event name, for readers of saved traces (`omnisim show`). */
+export const TRACE_EVENT_NAMES: readonly TraceEventName[] = [
+  "process",
+  "spawn",
+  "grant",
+  "io",
+  "failpoint",
+  "crash",
+  "choose",
+  "finish",
+  "fail",
+  "escape",
+  "op",
+  "violation",
+  "verdict",
+];
 
 /** JSON with object keys sorted at every depth; `undefined` fields are dropped. */
 export function canonicalJson(value: unknown): string {
@@ -71,7 +132,7 @@ export class Trace {
 }
 
 /** An error as the trace records it: its name, kind (when typed) and message. */
-export function describeError(e: unknown): Record<string, unknown> {
+export function describeError(e: unknown): TracedError {
   if (e instanceof Error) {
     const kind = (e as { kind?: unknown }).kind;
     const details = (e as { details?: unknown }).details;

@@ -1,11 +1,13 @@
 import { SCENARIOS } from "../../scenarios/registry.ts";
 
-/** `omnisim list`: one line per scenario: name, bug, red profile, description. */
+/** `omnisim list`: one line per scenario: name, bug, red profile, description (`--json`: one array). */
 export function listCommand(options: { json?: boolean }): number {
   if (options.json) {
-    for (const s of SCENARIOS) {
-      console.log(JSON.stringify({ name: s.name, bug: s.bug, redProfile: s.redProfile, scripted: !!s.scripted, summary: s.summary }));
-    }
+    console.log(
+      JSON.stringify(
+        SCENARIOS.map((s) => ({ name: s.name, bug: s.bug, redProfile: s.redProfile, symptoms: s.symptoms, scripted: !!s.scripted, summary: s.summary })),
+      ),
+    );
     return 0;
   }
   const w = Math.max(...SCENARIOS.map((s) => s.name.length));

@@ -5,11 +5,11 @@
 // whose last line is the document.
 import { readFileSync } from "node:fs";
 import { UsageError } from "../args.ts";
+import { Output, type OutputFlags, reportErrors } from "../output.ts";
+import { huntJunitCase } from "./hunt.ts";
 import { type HuntRow, mergeHuntReports, mergeRunReports, type RunReport } from "../parallel/merge.ts";
 
-export interface MergeFlags {
-  json?: boolean;
-}
+export interface MergeFlags extends OutputFlags {}
 
 function readReport(path: string): Record<string, unknown> {
   let text: string;
@@ -36,21 +36,34 @@ export function mergeReportsCommand(files: readonly string[], flags: MergeFlags)
   if (hunts !== 0 && hunts !== docs.length) throw new UsageError("cannot merge hunt reports with run reports");
   if (hunts > 0) {
     const merged = mergeHuntReports(docs as unknown as { rows: HuntRow[] }[]);
-    if (flags.json) console.log(JSON.stringify({ command: "hunt", shards: docs.length, rows: merged.rows }));
-    else {
-      for (const r of merged.rows) {
-        const found = r.firstFailingSeed === null ? "no violation" : `first failing seed ${r.firstFailingSeed}`;
-        console.log(`${r.asExpected ? "ok  " : "FAIL"} ${r.scenario} on ${r.profile} (expect ${r.expected}): ${r.universes} universe(s) over ${r.shards} shard(s), ${found}`);
-      }
-      console.log(merged.failed ? "merge-reports: a cell is not as expected" : "merge-reports: every cell as expected");
+    const out = new Output(flags);
+    for (const r of merged.rows) {
+      const found = r.firstFailingSeed === null ? "no violation" : `first failing seed ${r.firstFailingSeed}`;
+      out.line(`${r.asExpected ? "ok  " : "FAIL"} ${r.scenario} on ${r.profile} (expect ${r.expected}): ${r.universes} universe(s) over ${r.shards} shard(s), ${found}`);
+      if (typeof r.replay === "string") out.line(`       replay: ${r.replay}`);
     }
+    out.line(merged.failed ? "merge-reports: a cell is not as expected" : "merge-reports: every cell as expected");
+    const doc = { command: "hunt", shards: docs.length, ok: !merged.failed, rows: merged.rows };
+    reportErrors(out.result(doc, () => ({ suite: "omnisim hunt", cases: merged.rows.map((r) => huntJunitCase(r as never)) })));
     return merged.failed ? 1 : 0;
   }
   const { merged, failed } = mergeRunReports(docs as unknown as RunReport[]);
-  if (flags.json) console.log(JSON.stringify(merged));
-  else {
-    const first = merged.firstFailure ? `FAIL at seed ${merged.firstFailure.seed}` : "pass";
-    console.log(`${first}: ${merged.scenario} on ${merged.profile}, ${merged.universes} universe(s), ${merged.violations} violation(s), ${merged.shards} shard(s)`);
-  }
+  const out = new Output(flags);
+  const first = merged.firstFailure ? `FAIL at seed ${merged.firstFailure.seed}` : "pass";
+  out.line(`${first}: ${merged.scenario} on ${merged.profile}, ${merged.universes} universe(s), ${merged.violations} violation(s), ${merged.shards} shard(s)`);
+  const replay = (merged.firstFailure as { replay?: unknown } | null)?.replay;
+  if (typeof replay === "string") out.line(`  replay: ${replay}`);
+  const junit = () => ({
+    suite: `omnisim run ${merged.scenario}`,
+    cases: [
+      {
+        name: `${merged.scenario} on ${merged.profile}`,
+        className: merged.scenario,
+        seconds: merged.elapsedMs / 1000,
+        failure: merged.firstFailure ? { message: `violation at seed ${merged.firstFailure.seed}: ${String(replay ?? "")}`, type: "violation", details: String(replay ?? "") } : null,
+      },
+    ],
+  });
+  reportErrors(out.result(merged, junit));
   return failed ? 1 : 0;
 }

@@ -1,14 +1,17 @@
 // `omnisim shrink <scenario> --seed S`: replays a failing universe (from its seed and strategy,
-// or from `--tape FILE`) and shrinks its choice tape while the same violation still fires first;
-// prints the minimal schedule and the tape, and writes the tape file. Exit 1 when it shrank a
-// failure, 0 when the universe passes (nothing to shrink), 2 on bad input.
+// or from `--tape FILE`) and shrinks its choice tape while the same failure (its signature:
+// violation kind, error kind, operation, actor role) still comes first; prints the minimal
+// schedule and writes the tape file. Exit 1 when the universe fails (the failure reproduces and
+// was shrunk), 0 when it passes (nothing to shrink), 2 on bad input.
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
-import { parseCount, parseSeed, readTape, resolveProfile, resolveScenario, UsageError } from "../args.ts";
+import { parseCount, parseSeed, readTape, resolveProfile, UsageError } from "../args.ts";
+import { type Failure, fixedNote, foundLines, replayOf, saveArtefacts, shrinkFailure, shrunkLines, tapeFileOf } from "../failure.ts";
 import { saveTarget } from "../ledger.ts";
-import { afterFailure, failureLines } from "../failure.ts";
-import { parseStrategyChoice, replayStrategy, seededStrategies, type StrategyFlags, strategyLabel } from "../strategies.ts";
+import { reportErrors } from "../output.ts";
+import { loadScenario } from "../scenario-ref.ts";
+import { parseStrategyChoice, replayStrategy, seededStrategies, type StrategyFlags } from "../strategies.ts";
 
 export interface ShrinkFlags extends StrategyFlags {
   seed?: string;
@@ -22,58 +25,75 @@ export interface ShrinkFlags extends StrategyFlags {
   json?: boolean;
 }
 
-export async function shrinkCommand(name: string, flags: ShrinkFlags): Promise<number> {
-  const scenario = resolveScenario(name);
+export async function shrinkCommand(ref: string, flags: ShrinkFlags): Promise<number> {
+  const { scenario } = await loadScenario(ref);
   const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
   const tape = flags.tape !== undefined ? readTape(flags.tape) : null;
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (tape?.seed ?? 1);
-  if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
+  const scripted = flags.scripted ?? tape?.form === "scripted";
+  if (scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
   const choice = parseStrategyChoice(flags, "random");
-  saveTarget(flags.save);
+  const save = saveTarget(flags.save);
   if (choice.name === "dfs" && !tape) throw new UsageError("a schedule found by --strategy dfs shrinks from its tape: give --tape FILE");
   const maxReplays = flags.replays !== undefined ? parseCount(flags.replays, "--replays") : undefined;
-  const form = flags.scripted ? "scripted" : "searched";
+  const form = scripted ? "scripted" : "searched";
   const spec = formSpec(scenario, form);
-  const strategy = tape ? replayStrategy(tape.tape) : (await seededStrategies(choice, spec, profile.fixes)).forSeed(seed);
+  const seeded = tape ? null : await seededStrategies(choice, spec, profile.fixes);
+  const strategy = tape ? replayStrategy(tape.tape) : seeded!.forSeed(seed);
   const started = performance.now();
   const result = await runUniverse({ spec, seed, fixes: profile.fixes, strategy });
   const head = `${scenario.name} (${form}) on ${profile.label}, seed ${seed}`;
   const named = { scenario: scenario.name, profile: profile.label, seed, form };
   if (result.verdict === "pass") {
-    console.log(`pass ${head}: no violation, nothing to shrink`);
     if (flags.json) console.log(JSON.stringify({ ...named, verdict: "pass" }));
+    else console.log(`pass ${head}: no violation, nothing to shrink (exit 0)`);
     return 0;
   }
-  const report = await afterFailure({
+  const failure: Failure = {
     scenario,
+    ref,
     form,
     spec,
     profile,
-    strategy: tape ? "tape" : strategyLabel(choice),
+    strategy: tape ? null : choice,
+    member: choice.name === "portfolio" && seeded ? seeded.describe(seed) : null,
     result,
-    shrink: true,
-    ...(flags.out !== undefined ? { out: flags.out } : {}),
-    ...(flags.save !== undefined ? { save: flags.save } : {}),
-    ...(maxReplays !== undefined ? { maxReplays } : {}),
-  });
-  const v = report.final.violations[0]!;
-  console.log(`FAIL ${head}`);
-  console.log(`  ${v.kind}: ${v.message}`);
-  for (const line of failureLines(report, { schedule: true })) console.log(line);
+    backend: "virtual",
+  };
+  const say = (lines: readonly string[]) => {
+    if (!flags.json) for (const l of lines) console.log(l);
+  };
+  say(foundLines(failure, ""));
+  const shrunk = await shrinkFailure(failure, maxReplays);
+  say(shrunkLines(shrunk, { schedule: true }));
+  const tapeFile = tapeFileOf(failure, flags.out);
+  say([`  replay the shrunk tape: ${replayOf(failure, tapeFile)}`]);
+  const v = shrunk.final.violations[0]!;
   if (flags.json) {
     console.log(
       JSON.stringify({
         ...named,
+        verdict: "fail",
         violation: { kind: v.kind, message: v.message },
-        before: report.shrunk!.before,
-        after: report.shrunk!.after,
-        replays: report.shrunk!.replays,
+        signature: shrunk.signature,
+        before: shrunk.before,
+        after: shrunk.after,
+        replays: shrunk.replays,
         elapsedMs: Math.round(performance.now() - started),
-        tape: report.tape,
-        tapeFile: report.tapeFile,
-        traceHash: report.final.traceHash,
+        tape: shrunk.tape,
+        tapeFile,
+        traceHash: shrunk.final.traceHash,
+        replay: replayOf(failure),
+        replayTape: replayOf(failure, tapeFile),
       }),
     );
   }
+  const saved = saveArtefacts(failure, shrunk.tape, { ...(flags.out !== undefined ? { out: flags.out } : {}), save });
+  if (saved.tapeFile && saved.tapeFile !== tapeFile) say([`  (the tape file name was taken by another tape: written to ${saved.tapeFile})`]);
+  if (saved.ledger) say([`  saved to the seed ledger ${saved.ledger}`]);
+  const note = fixedNote(failure, saved.ledger);
+  if (note) say([note]);
+  say(["exit 1: the universe fails, and its shrunk tape replays the failure"]);
+  reportErrors(saved.errors);
   return 1;
 }

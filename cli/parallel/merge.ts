@@ -92,7 +92,8 @@ export function mergeRunReports(reports: readonly RunReport[]): MergedRun {
 export interface HuntRow {
   readonly scenario: string;
   readonly profile: string;
-  readonly expected: "red" | "green";
+  /** `any`: a cell on a profile the scenario claims nothing about (`hunt --profile`). */
+  readonly expected: "red" | "green" | "any";
   readonly universes: number;
   readonly violations: number;
   readonly firstFailingSeed: number | null;
@@ -138,7 +139,7 @@ export function mergeHuntReports(reports: readonly { readonly rows: readonly Hun
       expected,
       firstFailingSeed: merged.firstFailure?.seed ?? null,
       shards: merged.shards,
-      asExpected: (expected === "red") === failed,
+      asExpected: expected === "any" || (expected === "red") === failed,
     };
   });
   return { rows, failed: rows.some((r) => !r.asExpected) };

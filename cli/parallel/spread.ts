@@ -47,6 +47,8 @@ export interface SpreadSearch {
   readonly strategyFor: (seed: number) => StrategyFactory;
   readonly backend: BackendFactory;
   readonly onUniverse?: (result: UniverseResult | null) => void;
+  /** Awaited after each universe on one thread: true stops the search (`--time`, Ctrl-C). */
+  readonly checkpoint?: () => Promise<boolean>;
 }
 
 export interface SpreadSummary extends SearchSummary {
@@ -76,6 +78,7 @@ export async function spreadSearch(s: SpreadSearch): Promise<SpreadSummary> {
           keepGoing: task.keepGoing,
           backend: s.backend,
           ...(s.onUniverse ? { onUniverse: (r: UniverseResult) => s.onUniverse!(r) } : {}),
+          ...(s.checkpoint ? { checkpoint: s.checkpoint } : {}),
         });
   return { ...summary, fromSeed: task.fromSeed, seeds: task.universes, shard };
 }

@@ -1,7 +1,8 @@
 // Shrinking a failing universe. The universe is named by its seed and its choice tape; the seed
 // stays fixed (so ids and the clock stay the same) while fast-check's own shrinker for
 // `fc.array(fc.nat())`, started from the failing tape as an example, removes and lowers choices
-// as long as a replay of the candidate still fails with the same violation kind first. Tapes
+// as long as a replay of the candidate still fails first with the same signature (violation
+// kind, error kind, operation and actor role: `signature.ts`). Tapes
 // decode tolerantly, so every candidate means something: a shorter tape ends in default
 // choices (keep running the same actor, crash nothing, draw the first option), and scenario
 // knobs (operation counts, actors, armed faults) are choices too, so they shrink with it.
@@ -9,6 +10,7 @@ import fc from "fast-check";
 import type { Fixes } from "../../engine/fixes.ts";
 import { ReplayStrategy } from "../strategies/replay.ts";
 import type { Tape } from "../tape.ts";
+import { type FailureSignature, sameSignature, signatureOf } from "./signature.ts";
 import { type BackendFactory, runUniverse, type UniverseResult, type UniverseSpec } from "../universe.ts";
 
 /** Replays a shrink may spend unless told otherwise. */
@@ -20,8 +22,10 @@ export interface ShrinkOptions {
   readonly seed: number;
   /** The failing tape. */
   readonly tape: Tape;
-  /** The violation kind that must still fire first (default: the tape's own first violation). */
-  readonly kind?: string;
+  /** The failure that must still come first (default: the tape's own first violation's). */
+  readonly signature?: FailureSignature;
+  /** Awaited after each replay (progress, and letting Ctrl-C through). */
+  readonly onReplay?: (replays: number, budget: number) => Promise<void>;
   /** At most this many replays; candidates past it count as passing, which ends the shrink. */
   readonly maxReplays?: number;
   readonly backend?: BackendFactory;
@@ -29,6 +33,8 @@ export interface ShrinkOptions {
 
 export interface ShrinkResult {
   readonly kind: string;
+  /** The signature every accepted candidate kept. */
+  readonly signature: FailureSignature;
   /** The minimal tape found: values as decoded, trailing default choices dropped. */
   readonly tape: number[];
   readonly before: number;
@@ -111,25 +117,29 @@ function sum(tape: Tape): number {
 export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> {
   const budget = options.maxReplays ?? DEFAULT_SHRINK_REPLAYS;
   let replays = 0;
-  const replay = (tape: Tape) => {
+  const replay = async (tape: Tape) => {
     replays++;
-    return replayTape({ ...options, tape });
+    const result = await replayTape({ ...options, tape });
+    await options.onReplay?.(replays, budget);
+    return result;
   };
   const start = trimTape(options.tape);
   const first = await replay(start);
-  const kind = options.kind ?? firstKind(first);
-  if (kind === null || firstKind(first) !== kind) {
+  const signature = options.signature ?? signatureOf(first);
+  if (signature === null || !sameSignature(signatureOf(first), signature)) {
     throw new ShrinkError(
-      `the tape does not reproduce ${options.kind ?? "a violation"} on seed ${options.seed} (its replay ${kind === null ? "passes" : `fails with ${firstKind(first)}`})`,
+      `the tape does not reproduce ${options.signature?.kind ?? "a violation"} on seed ${options.seed} (its replay ${firstKind(first) === null ? "passes" : `fails with ${firstKind(first)}`})`,
     );
   }
+  const kind = signature.kind;
+  const keeps = (result: UniverseResult) => sameSignature(signatureOf(result), signature);
   let spent = false;
   const fails = async (candidate: Tape) => {
     if (replays >= budget) {
       spent = true;
       return false;
     }
-    return firstKind(await replay(candidate)) === kind;
+    return keeps(await replay(candidate));
   };
   let best = await shortestPrefix(start, fails);
   for (;;) {
@@ -149,7 +159,7 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
   let tape = trimTape(decoded.tape.slice(0, found.length));
   const same = tape.length === found.length && tape.every((v, i) => v === found[i]);
   let result = same ? decoded : await replay(tape);
-  if (firstKind(result) !== kind) {
+  if (!keeps(result)) {
     // Decoding should make this impossible; keep the candidate fast-check returned.
     tape = [...found];
     result = decoded;
@@ -158,5 +168,5 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
     tape = start;
     result = first;
   }
-  return { kind, tape, before: options.tape.length, after: tape.length, replays, budgetSpent: spent, result };
+  return { kind, signature, tape, before: options.tape.length, after: tape.length, replays, budgetSpent: spent, result };
 }

@@ -21,6 +21,8 @@ export interface ExhaustiveOptions extends Partial<DfsOptions> {
   readonly backend?: BackendFactory;
   /** Called after each universe. */
   readonly onUniverse?: (result: UniverseResult, index: number, redundant: boolean) => void;
+  /** Awaited after each universe; true stops the search (a time budget, an interrupt). */
+  readonly checkpoint?: () => Promise<boolean>;
   /** Stop after a universe for which this holds (benchmarks stop at a given symptom). */
   readonly stopAfter?: (result: UniverseResult) => boolean;
 }
@@ -92,6 +94,7 @@ export async function exploreSchedules(options: ExhaustiveOptions): Promise<Exha
       if (!options.keepGoing) break;
     }
     if (options.stopAfter?.(result)) break;
+    if (options.checkpoint && (await options.checkpoint())) break;
     if (!tree.backtrack()) {
       complete = true;
       break;

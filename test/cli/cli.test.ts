@@ -9,7 +9,7 @@ test("run finds the demo's lost update, names the seed, and replay reproduces it
   expect(run.code).toBe(1);
   const first = run.json!.firstFailure as { seed: number; traceHash: string; violation: { kind: string } };
   expect(first.violation.kind).toBe("lost-update");
-  expect(run.stdout).toContain(`omnisim replay demo-lost-update --seed ${first.seed} --profile seed`);
+  expect(run.json!.firstFailure).toMatchObject({ replay: `npx omnisim replay demo-lost-update --profile seed --strategy random --seed ${first.seed}` });
   const replay = omnisim("replay", "demo-lost-update", "--seed", String(first.seed), "--json");
   expect(replay.code).toBe(1);
   expect(replay.json).toMatchObject({ verdict: "fail", traceHash: first.traceHash, seed: first.seed });

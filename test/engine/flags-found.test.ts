@@ -56,7 +56,7 @@ test("auditOnce: a crash between a recovery's audit and its sidecar delete makes
         await g.mutate([person("Alice")]).catch(() => undefined);
         const first = startProcess(w, "open-1");
         const opening = first.spawn("open-1", () => first.open());
-        await untilIo(w, "open-1 appended its audit row", (e) => e.op === "datasets.commit" && String((e.args as { path: string }).path).startsWith("_graph_commit_recoveries"));
+        await untilIo(w, "open-1 appended its audit row", (e) => e.e === "io" && e.op === "datasets.commit" && String((e.args as { path: string }).path).startsWith("_graph_commit_recoveries"));
         w.crash(first.proc);
         expect(opening.status).toBe("dead");
         await w.sleep(60_000); // past the crashed recoverer's lease
@@ -80,7 +80,7 @@ test("completeStagingPromotion: a crash after the first staging file breaks ever
         const applier = startProcess(w, "applier");
         const ag = await applier.open();
         applier.spawn("apply", () => ag.applySchema(WITH_EMAIL));
-        await untilIo(w, "the first staging file is written", (e) => e.op === "objects.put" && (e.args as { key: string }).key === `${SCHEMA_SOURCE_FILE}.staging`);
+        await untilIo(w, "the first staging file is written", (e) => e.e === "io" && e.op === "objects.put" && (e.args as { key: string }).key === `${SCHEMA_SOURCE_FILE}.staging`);
         w.crash(applier.proc);
         await w.sleep(60_000);
         const reopen = startProcess(w, "reopen");

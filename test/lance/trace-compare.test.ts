@@ -57,7 +57,7 @@ test("a compaction that adds two versions on Lance is versions, through commits,
 });
 
 test("real differences are not explained away: another error, another manifest version, an order the renaming cannot map", () => {
-  const failed: TraceEvent = { ...commit(1, 2), ok: undefined, err: { name: "StorageError", kind: "CommitConflict", message: "x" } };
+  const failed = { ...commit(1, 2), ok: undefined, err: { name: "StorageError", kind: "CommitConflict", message: "x" } } as TraceEvent;
   expect(compareTraces(trace(commit(1, 2)), trace(failed)).agreement).toBeNull();
   expect(compareTraces(trace(publish(2, 3)), trace(publish(2, 4))).agreement).toBeNull();
   // Two model versions that are one Lance version (a compaction that added nothing) do not rename.
@@ -65,6 +65,6 @@ test("real differences are not explained away: another error, another manifest v
   // A listing with an extra version that is not a ReserveFragments.
   expect(compareTraces(trace(listing("Create", "Rewrite")), trace(listing("Create", "Rewrite", "CreateIndex"))).agreement).toBeNull();
   // Another operation outcome.
-  const op = (status: string): TraceEvent => ({ e: "op", id: 1, label: "insert", actor: "w", status });
+  const op = (status: "ok" | "err"): TraceEvent => ({ e: "op", id: 1, label: "insert", actor: "w", status });
   expect(compareTraces(trace(op("ok")), trace(op("err"))).agreement).toBeNull();
 });

@@ -67,7 +67,7 @@ export function storageCallShapes(trace: Trace): string[] {
     .map((e) => {
       const args = e.args as Record<string, unknown>;
       const delta = args.delta as Record<string, unknown> | undefined;
-      const outcome = e.err === undefined ? "ok" : (e.err as Record<string, unknown>).kind ?? (e.err as Record<string, unknown>).name;
+      const outcome = e.err === undefined ? "ok" : (e.err.kind ?? e.err.name);
       return canonicalJson([e.actor, e.op, args.path ?? args.key ?? args.name ?? args.prefix ?? args.from ?? null, delta?.op ?? null, outcome]);
     });
 }
@@ -76,7 +76,7 @@ export function storageCallShapes(trace: Trace): string[] {
 export function manifestVersions(trace: Trace): string[] {
   return trace
     .events()
-    .filter((e) => e.e === "io" && typeof e.op === "string" && e.op.startsWith("manifest."))
+    .flatMap((e) => (e.e === "io" && e.op.startsWith("manifest.") ? [e] : []))
     .map((e) => {
       const args = e.args as Record<string, unknown>;
       const ok = e.ok;

@@ -7,9 +7,10 @@ import { expect, test } from "vitest";
 import { omnisim } from "../cli/run-cli.ts";
 
 test("a green PCT run reports its guarantee, in text and JSON, when every universe stayed within its k and n", () => {
+  const text = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "10");
+  expect(text.stdout).toMatch(/PCT guarantee, bug depth 2 \(n=\d+ actors, k=\d+ steps\): >= .* per universe; missed by all 10 with probability <= /);
   const r = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "10", "--json");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/PCT guarantee, bug depth 2 \(n=\d+ actors, k=\d+ steps\): >= .* per universe; missed by all 10 with probability <= /);
   const j = r.json as { universes: number; violations: number; firstFailure: null; strategy: string; guarantee: { holds: boolean; actors: number; stepBound: number; observed: { stepDecisions: number; actors: number }; depths: { depth: number; perUniverse: number; missProbability: number }[] } };
   expect(j).toMatchObject({ universes: 10, violations: 0, firstFailure: null, strategy: "pct" });
   const g = j.guarantee;
@@ -27,15 +28,16 @@ test("no PCT guarantee is claimed when a universe of the run took more steps tha
   const g = (r.json as { guarantee: { holds: boolean; stepBound: number; observed: { stepDecisions: number } } }).guarantee;
   expect(g.holds).toBe(false);
   expect(g.observed.stepDecisions).toBeGreaterThan(g.stepBound);
-  expect(r.stdout).toMatch(/no PCT guarantee: it assumes n=\d+ actors and k=\d+ step decisions per universe, but a universe of this run had/);
-  expect(r.stdout).not.toMatch(/missed by all/);
+  const text = omnisim("run", "open-sweep-cas-race", "--strategy", "pct", "--depth", "2", "--profile", "fixed", "--seeds", "200");
+  expect(text.stdout).toMatch(/no PCT guarantee: it assumes n=\d+ actors and k=\d+ step decisions per universe, but a universe of this run had/);
+  expect(text.stdout).not.toMatch(/missed by all/);
 });
 
 test("a PCT failure replays from its seed with --strategy pct --depth", () => {
   const run = omnisim("run", "demo-lost-update", "--strategy", "pct", "--depth", "2", "--seeds", "100", "--no-shrink", "--json");
   expect(run.code).toBe(1);
   const first = run.json!.firstFailure as { seed: number; traceHash: string };
-  expect(run.stdout).toContain(`omnisim replay demo-lost-update --seed ${first.seed} --profile seed --strategy pct --depth 2`);
+  expect(run.json!.firstFailure).toMatchObject({ replay: `npx omnisim replay demo-lost-update --profile seed --strategy pct --depth 2 --seed ${first.seed}` });
   const replay = omnisim("replay", "demo-lost-update", "--seed", String(first.seed), "--strategy", "pct", "--depth", "2", "--json");
   expect(replay.json).toMatchObject({ verdict: "fail", traceHash: first.traceHash });
 });
@@ -44,10 +46,10 @@ test("run --strategy dfs explores the scripted form: red on seed, clean within t
   const red = omnisim("run", "card-concurrent-insert", "--scripted", "--strategy", "dfs", "--no-shrink", "--json");
   expect(red.code).toBe(1);
   expect(red.json).toMatchObject({ strategy: "dfs", universes: 1, exhaustive: { schedules: 1, preemptions: 2, reduction: true } });
-  expect(red.stdout).toMatch(/replay the tape: omnisim replay card-concurrent-insert --seed 1 --profile seed --tape \S+ --scripted/);
+  expect((red.json!.firstFailure as { replay: string }).replay).toMatch(/^npx omnisim replay card-concurrent-insert --scripted --profile seed --tape \S+ --seed 1$/);
   const green = omnisim("run", "card-concurrent-insert", "--scripted", "--strategy", "dfs", "--profile", "fixed", "--json");
   expect(green.code).toBe(0);
-  expect(green.stdout).toMatch(/clean within 2 preemption\(s\): 1 schedule\(s\) explored/);
+  expect(omnisim("run", "card-concurrent-insert", "--scripted", "--strategy", "dfs", "--profile", "fixed").stdout).toMatch(/clean within 2 preemption\(s\): 1 schedule\(s\) explored/);
   expect(green.json).toMatchObject({ exhaustive: { complete: true } });
 });
 

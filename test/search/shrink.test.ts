@@ -44,10 +44,12 @@ test("B2' shrinks to one switch between the two inserts", async () => {
 
 test("omnisim shrink prints the minimal schedule and writes a tape that omnisim replay --tape replays", () => {
   const out = join(mkdtempSync(join(tmpdir(), "omnisim-shrink-")), "b2.tape.json");
+  const text = omnisim("shrink", "card-concurrent-insert", "--seed", "1", "--out", out);
+  expect(text.code).toBe(1);
+  expect(text.stdout).toContain("minimal schedule");
+  expect(text.stdout).toMatch(/^\s+>?\s+\d+\s+insert-(acme|beta)\s+/m);
   const shrink = omnisim("shrink", "card-concurrent-insert", "--seed", "1", "--out", out, "--json");
   expect(shrink.code).toBe(1);
-  expect(shrink.stdout).toContain("minimal schedule:");
-  expect(shrink.stdout).toMatch(/^\s+\d+\s+insert-(acme|beta)\s+/m);
   const j = shrink.json as { before: number; after: number; tape: number[]; traceHash: string; violation: { kind: string } };
   expect(j.violation.kind).toBe("card-violated");
   expect(j.after).toBeLessThanOrEqual(j.before);

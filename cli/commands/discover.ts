@@ -1,0 +1,129 @@
+// Discovery: `omnisim profiles`, `fixes`, `failpoints`, `oracles` (and `list` for scenarios):
+// one line each with a description, or with `--json` one JSON array.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { FIX_NAMES, type FixName, PROFILE_NAMES, PROFILES, type ProfileName } from "../../engine/fixes.ts";
+import { FP, HEAD_FAILPOINTS, SEED_FAILPOINTS } from "../../failpoints/catalog.ts";
+import { SCENARIOS } from "../../scenarios/registry.ts";
+import { ORACLES } from "../../sim/oracles/judge.ts";
+
+const PROFILE_ABOUT: Partial<Record<ProfileName, string>> = {
+  seed: "the engine as the seed commits describe it: #297 and #298 fixed, #296 and everything later not",
+  "regress-298": "seed with #298 re-opened: the edge @card scan reads the stale pinned base",
+  "regress-297": "seed without #297: optimize neither retries Lance conflicts nor publishes by fast-forward",
+  fixed: "every fix on: upstream's landed and designed fixes and the ones omnisim found",
+};
+
+/** One line per flag; test/cli/workflow.test.ts fails on a flag without one (add it here). */
+const FIX_ABOUT: Partial<Record<FixName, string>> = {
+  fix296: "B1 (#296): an open-sweep roll-forward that loses the publish race converges or defers",
+  fix297: "B3 (#297): optimize retries Lance conflicts and publishes by monotonic fast-forward",
+  regress298: "re-opens B2 (#298): the edge @card scan reads the pinned (stale) base, not HEAD",
+  fix361: "B5 (#361): recovery skips a listed sidecar that vanished before it was read",
+  fix308: "B11 (#308): a delete that matches nothing commits no Lance version",
+  fix502: "#495 (#502): init cleans up only before its datasets are created, under a root claim released last",
+  fix487: "#483 (#487): the manifest's internal-schema stamp rides its Create commit",
+  stampFloor311: "not a fix: #311's refusal to open a manifest stamped below the current version",
+  sharedQueues: "every handle of one root in a process shares one write-queue manager",
+  noDetachedEnsureIndices: "B1 (server): no detached ensureIndices after a schema apply",
+  readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
+  probeOnWrite: "B4: a write probes the manifest instead of trusting the warm snapshot",
+  opClassPrecondition: "B4: compaction-only advances fast-forward a strict write's pin",
+  stagedDeletes: "B8: deletes are staged under the sidecar instead of committed inline",
+  noWritePathIndexBuild: "B9: no index builds on the write path",
+  ownerLease: "B6, B7, B10, the stale lock: a branch lease on __manifest, recorded in sidecars",
+  auditOnce: "found by omnisim: recovery audits an operation once",
+  completeStagingPromotion: "found by omnisim: a partial schema staging set is discarded, not promoted",
+};
+
+const ORACLE_ABOUT: Record<string, string> = {
+  "card-and-integrity": "@card limits and referential integrity hold in every published snapshot",
+  "acked-writes-visible": "an acknowledged write stays visible until another operation touches its rows",
+  "failed-ops-all-or-nothing": "a failed or crashed operation's rows are all visible or none, in every snapshot",
+  "audited-once": "recovery audits each recovered operation exactly once",
+  "live-sidecars-untouched": "no one but its writer deletes a live writer's sidecar",
+  "operations-end-as-allowed": "operations end only with the errors their kind allows; must-succeed and must-fail demands hold",
+};
+
+/** Run after every engine scenario by its director, not by the judge. */
+const LIVENESS_ABOUT =
+  "after everything and once crashed leases expire, a new process opens read-write, HEAD equals every pin, __recovery/ is empty, and a write goes through";
+
+interface Row {
+  readonly name: string;
+  readonly about: string;
+  readonly [extra: string]: unknown;
+}
+
+function print(rows: readonly Row[], json: boolean | undefined, columns: (r: Row) => string[] = (r) => [r.name, r.about]): number {
+  if (json) {
+    console.log(JSON.stringify(rows));
+    return 0;
+  }
+  const cells = rows.map(columns);
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  for (const c of cells) console.log(c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]!))).join("  "));
+  return 0;
+}
+
+export function profilesCommand(flags: { json?: boolean }): number {
+  const rows = PROFILE_NAMES.map((p) => ({
+    name: p,
+    about: PROFILE_ABOUT[p] ?? "(no description yet: see engine/fixes.ts)",
+    on: FIX_NAMES.filter((f) => PROFILES[p][f]),
+    redScenarios: SCENARIOS.filter((s) => s.redProfile === p).map((s) => s.name),
+  }));
+  return print(rows, flags.json);
+}
+
+export function fixesCommand(flags: { json?: boolean }): number {
+  const rows = FIX_NAMES.map((f) => ({ name: f, about: FIX_ABOUT[f] ?? "(no description yet: see engine/fixes.ts)", profiles: Object.fromEntries(PROFILE_NAMES.map((p) => [p, PROFILES[p][f]])) }));
+  const onOff = (r: Row) => PROFILE_NAMES.map((p) => `${p}=${(r.profiles as Record<string, boolean>)[p] ? "on" : "off"}`).join(" ");
+  return print(rows, flags.json, (r) => [r.name, r.about, `(${onOff(r)})`]);
+}
+
+/** Failpoints the engine model hits, read from its sources (`FP.NAME` at a call site). */
+function modelledFailpoints(): Set<string> {
+  const engine = join(import.meta.dirname, "..", "..", "engine");
+  const hit = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) for (const m of readFileSync(path, "utf8").matchAll(/\bFP\.([A-Z_]+)/g)) hit.add(m[1]!);
+    }
+  };
+  walk(engine);
+  return hit;
+}
+
+/** `mutation.post_finalize_pre_publisher` -> `mutation: post finalize, pre publisher`. */
+function describeFailpoint(name: string): string {
+  const [area, point] = name.split(".", 2) as [string, string];
+  return `${area.replace(/_/g, " ")}: ${point.replace(/_(pre|post|before|after)_/g, ", $1 ").replace(/_/g, " ")}`;
+}
+
+export function failpointsCommand(flags: { json?: boolean }): number {
+  const modelled = modelledFailpoints();
+  const seed = new Set<string>(Object.values(SEED_FAILPOINTS));
+  const rows = (Object.keys(FP) as (keyof typeof FP)[])
+    .map((constant) => ({
+      name: FP[constant] as string,
+      constant: `FP.${constant}`,
+      about: describeFailpoint(FP[constant]),
+      era: seed.has(FP[constant]) ? "seed" : Object.values(HEAD_FAILPOINTS).includes(FP[constant] as never) ? "later" : "seed",
+      modelled: modelled.has(constant),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  return print(rows, flags.json, (r) => [r.name, r.modelled ? "modelled" : "not modelled", `${r.era} era`, r.about]);
+}
+
+export function oraclesCommand(flags: { json?: boolean }): number {
+  const rows = [
+    ...Object.keys(ORACLES)
+      .sort()
+      .map((name) => ({ name, about: ORACLE_ABOUT[name] ?? "", runs: "after every engine universe" })),
+    { name: "liveness", about: LIVENESS_ABOUT, runs: "after every engine universe" },
+  ];
+  return print(rows, flags.json);
+}

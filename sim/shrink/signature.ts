@@ -1,0 +1,61 @@
+// A failure's signature: what must stay the same while a tape shrinks. The violation kind alone
+// is too coarse: a B1 failure (`open-failed` of an open with ExpectedVersionMismatch) and another
+// open failing with HeadBehindManifest share the kind but are different bugs. So the signature
+// is the kind, the error kind that caused it, the operation that failed and the role of the
+// actor that ran it (the actor's name without its instance number: `open-1` and `open-2` are
+// one role, `open`).
+import type { UniverseResult } from "../universe.ts";
+import type { Violation } from "../world.ts";
+
+export interface FailureSignature {
+  readonly kind: string;
+  /** The error the failing operation ended with (`ExpectedVersionMismatch`), if any. */
+  readonly errorKind: string | null;
+  /** The failing operation, its actor's name replaced by the role and numbers by `#`. */
+  readonly operation: string | null;
+  /** The role of the actor that ran it. */
+  readonly role: string | null;
+}
+
+/** `open-1` -> `open`, `writer#2` -> `writer`, `w3` -> `w`. */
+export function roleOf(actor: string): string {
+  return actor.replace(/#\d+$/, "").replace(/[-_]?\d+$/, "") || actor;
+}
+
+interface OpEvent {
+  readonly label: string;
+  readonly actor: string;
+  readonly error?: string;
+}
+
+/** The operation a violation names (its `op` detail), as the trace recorded it. */
+function operationOf(v: Violation, result: UniverseResult): OpEvent | null {
+  const label = v.details?.op;
+  if (typeof label !== "string") return null;
+  for (const ev of result.trace.events()) {
+    if (ev.e === "op" && ev.label === label) return { label, actor: String(ev.actor), ...(typeof ev.error === "string" ? { error: ev.error } : {}) };
+  }
+  return { label, actor: "" };
+}
+
+export function signatureOf(result: UniverseResult): FailureSignature | null {
+  const v = result.violations[0];
+  if (!v) return null;
+  const op = operationOf(v, result);
+  const detailError = typeof v.details?.error === "string" ? v.details.error : null;
+  const errorKind = detailError ?? op?.error ?? /failed with ([A-Za-z]+)/.exec(v.message)?.[1] ?? null;
+  const role = op?.actor ? roleOf(op.actor) : null;
+  const operation = op ? (op.actor ? op.label.split(op.actor).join(role!) : op.label).replace(/\d+/g, "#") : null;
+  return { kind: v.kind, errorKind, operation, role };
+}
+
+export function sameSignature(a: FailureSignature | null, b: FailureSignature | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.kind === b.kind && a.errorKind === b.errorKind && a.operation === b.operation && a.role === b.role;
+}
+
+/** `maintenance-failed (ExpectedVersionMismatch in "optimizer: optimize" by optimizer)`. */
+export function describeSignature(s: FailureSignature): string {
+  const parts = [s.errorKind, s.operation ? `in "${s.operation}"` : null, s.role ? `by ${s.role}` : null].filter((p) => p !== null);
+  return parts.length ? `${s.kind} (${parts.join(" ")})` : s.kind;
+}

@@ -1,0 +1,99 @@
+// The user's workflow beyond one command: a saved trace shown again, the discovery commands,
+// a scenario file of one's own, and the path from a failure on `fixed` to a ledger entry that a
+// new fix flag turns green.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { type LedgerEntry, profileOfLabel, readLedger } from "../../cli/ledger.ts";
+import { FIX_NAMES, PROFILES } from "../../engine/fixes.ts";
+import { FP } from "../../failpoints/catalog.ts";
+import { findScenario } from "../../scenarios/registry.ts";
+import { formSpec } from "../../scenarios/types.ts";
+import { replayTape } from "../../sim/shrink/shrink.ts";
+import { expectUsageError, omnisim, omnisimIn, REPO } from "./run-cli.ts";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "omnisim-flow-"));
+
+test("show renders a saved trace exactly as replay printed it, and refuses what is not a trace", () => {
+  const dir = tmp();
+  const trace = join(dir, "b1.jsonl");
+  const replay = omnisim("replay", "open-sweep-cas-race", "--scripted", "--trace", trace);
+  const show = omnisim("show", trace);
+  expect(show.code).toBe(0);
+  const timeline = (s: string) => s.split("\n").filter((l) => !/^(open-sweep-cas-race \(|steps: |verdict: )/.test(l));
+  expect(timeline(show.stdout)).toEqual(timeline(replay.stdout));
+  expect(show.stdout).toContain("verdict: fail (open-failed)");
+  const bad = join(dir, "bad.jsonl");
+  writeFileSync(bad, '{"e":"grant","n":1,"actor":"a","step":"x"}\n{"e":"nonsense"}\n');
+  const refused = omnisim("show", bad);
+  expect(expectUsageError(refused)).toBeNull();
+  expect(refused.stderr).toContain("line 2");
+  expect(expectUsageError(omnisim("show", join(dir, "missing.jsonl")))).toBeNull();
+});
+
+test("profiles, fixes, failpoints and oracles: one line each with a description, and --json", () => {
+  const fixes = omnisim("fixes", "--json");
+  const list = JSON.parse(fixes.stdout) as { name: string; about: string; profiles: Record<string, boolean> }[];
+  expect(list.map((f) => f.name)).toEqual(FIX_NAMES);
+  for (const f of list) expect(f.about, `describe ${f.name} in cli/commands/discover.ts`).not.toMatch(/no description yet/);
+  expect(list.find((f) => f.name === "fix296")!.profiles).toMatchObject({ seed: false, fixed: true });
+  const profiles = JSON.parse(omnisim("profiles", "--json").stdout) as { name: string; about: string; on: string[] }[];
+  expect(profiles.map((p) => p.name)).toEqual(Object.keys(PROFILES));
+  expect(profiles.find((p) => p.name === "fixed")!.on).toEqual(FIX_NAMES.filter((f) => PROFILES.fixed[f]));
+  for (const p of profiles) expect(p.about, `describe ${p.name} in cli/commands/discover.ts`).not.toMatch(/no description yet/);
+  const fps = JSON.parse(omnisim("failpoints", "--json").stdout) as { name: string; constant: string; modelled: boolean }[];
+  expect(fps.map((f) => f.name).sort()).toEqual(Object.values(FP).sort());
+  expect(fps.find((f) => f.name === FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH)!.modelled).toBe(true);
+  const oracles = JSON.parse(omnisim("oracles", "--json").stdout) as { name: string; about: string }[];
+  expect(oracles.map((o) => o.name)).toContain("card-and-integrity");
+  for (const o of oracles) expect(o.about.length).toBeGreaterThan(10);
+  for (const cmd of ["profiles", "fixes", "failpoints", "oracles"]) {
+    const text = omnisim(cmd);
+    expect(text.code, cmd).toBe(0);
+    expect(text.stdout.trim().split("\n").length, cmd).toBeGreaterThanOrEqual(4);
+  }
+});
+
+test("a scenario file of one's own (the template) runs, replays from its printed line, and is red on its profile and green on fixed", () => {
+  const dir = tmp();
+  const file = join(REPO, "scenarios", "examples", "template.ts");
+  const red = omnisimIn(dir, "run", file, "--seeds", "300", "--no-shrink", "--json");
+  expect(red.code).toBe(1);
+  const first = red.json!.firstFailure as { replay: string; traceHash: string; violation: { kind: string } };
+  expect(first.violation.kind).toBe("card-violated");
+  expect(first.replay).toContain(`replay ${file} `);
+  const again = omnisimIn(dir, ...first.replay.split(" ").slice(2), "--json");
+  expect(again.json!.traceHash).toBe(first.traceHash);
+  expect(omnisimIn(dir, "run", file, "--profile", "fixed", "--seeds", "200").code).toBe(0);
+  const notAScenario = join(dir, "nothing.ts");
+  writeFileSync(notAScenario, "export const x = 1;\n");
+  expect(expectUsageError(omnisimIn(dir, "run", notAScenario))).toBeNull();
+  expect(expectUsageError(omnisimIn(dir, "run", "./no/such/file.ts"))).toBeNull();
+});
+
+/** What test/search/ledger.test.ts demands of an entry: red on its profile, green on fixed. */
+async function ledgerVerdict(e: LedgerEntry, scenario = findScenario(e.scenario)!) {
+  const spec = formSpec(scenario, e.form);
+  const red = await replayTape({ spec, fixes: profileOfLabel(e.profile).fixes, seed: e.seed, tape: e.tape });
+  const fixed = await replayTape({ spec, fixes: PROFILES.fixed, seed: e.seed, tape: e.tape });
+  return { redOnProfile: red.violations.some((v) => v.kind === e.violation), greenOnFixed: fixed.verdict === "pass" };
+}
+
+test("from a failure on fixed to a ledger entry and a fix flag: the saved entry is red until the flag exists, then green", async () => {
+  const dir = tmp();
+  const ledger = join(dir, "regressions.json");
+  // A failure on fixed, saved: the note says what comes next, and the entry cannot pass yet.
+  const onFixed = omnisimIn(REPO, "run", "./test/cli/fixtures/red-on-fixed.ts", "--profile", "fixed", "--seeds", "1", "--save", ledger);
+  expect(onFixed.code).toBe(1);
+  expect(onFixed.stdout).toContain("found on fixed, so the ledger test stays red until a new fix flag closes it");
+  expect(readLedger(ledger)[0]).toMatchObject({ scenario: "red-on-fixed", profile: "fixed" });
+  // Once the new flag exists, the entry names the fixed engine without it. Here readSetToken
+  // stands for the new flag: B2' on fixed with it off is the failure, fixed with it on the fix.
+  const found = omnisim("run", "card-concurrent-insert", "--profile", "fixed", "--fix", "readSetToken=off", "--seeds", "50", "--save", ledger, "--json");
+  expect(found.code).toBe(1);
+  const entry = readLedger(ledger).find((e) => e.scenario === "card-concurrent-insert")!;
+  expect(entry.profile).toBe("fixed+readSetToken=off");
+  expect(await ledgerVerdict(entry)).toEqual({ redOnProfile: true, greenOnFixed: true });
+  expect(readFileSync(ledger, "utf8")).toContain('"profile":"fixed+readSetToken=off"');
+});
