@@ -214,7 +214,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     const seeded = await seededStrategies(o.choice, spec, profile.fixes);
     if (o.choice.name !== "random") member = seeded.describe;
     const spread = await spreadSearch({
-      task: { scenario: cell.scenario.name, form: "searched", fixes: profile.fixes, strategy: o.choice, fromSeed: o.fromSeed, universes: o.budget, keepGoing, backend: { name: o.backend.name } },
+      task: { scenario: cell.ref, form: "searched", fixes: profile.fixes, strategy: o.choice, fromSeed: o.fromSeed, universes: o.budget, keepGoing, backend: { name: o.backend.name } },
       spread: o.spread,
       pool: o.pool,
       spec,

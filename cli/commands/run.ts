@@ -98,7 +98,7 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
       try {
         summary = await spreadSearch({
           task: {
-            scenario: scenario.name,
+            scenario: ref,
             form,
             fixes: profile.fixes,
             strategy: choice,

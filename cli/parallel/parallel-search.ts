@@ -12,12 +12,11 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
-import { findScenario } from "../../scenarios/registry.ts";
 import { formSpec } from "../../scenarios/types.ts";
 import { backendByName } from "../../sim/backends.ts";
 import type { SearchSummary } from "../../sim/search.ts";
 import { runUniverse, type UniverseResult } from "../../sim/universe.ts";
-import { type SearchTask, strategiesFor, type TaskOutcome } from "./search-task.ts";
+import { scenarioNamed, type SearchTask, strategiesFor, type TaskOutcome } from "./search-task.ts";
 
 /** The default for `--jobs` where a command spreads by default (`hunt`): every core. */
 export function defaultJobs(): number {
@@ -131,8 +130,7 @@ async function combine(
 
 /** The failing universe again, on this thread, for the whole result. */
 async function rerun(task: SearchTask, seed: number): Promise<UniverseResult> {
-  const scenario = findScenario(task.scenario);
-  if (!scenario) throw new Error(`unknown scenario ${task.scenario}`);
+  const scenario = await scenarioNamed(task.scenario);
   const strategies = await strategiesFor(task);
   const { name, ...backendOptions } = task.backend;
   const result = await runUniverse({

@@ -2,14 +2,14 @@
 // which fixes, with which strategy, over which seeds. Whoever runs it (a worker, or this thread)
 // gets the same universes: each depends only on its (scenario, form, fixes, strategy, seed).
 import type { Fixes } from "../../engine/fixes.ts";
-import { findScenario } from "../../scenarios/registry.ts";
 import { formSpec, type ScenarioForm } from "../../scenarios/types.ts";
 import { type BackendName, backendByName } from "../../sim/backends.ts";
 import { searchSeeds } from "../../sim/search.ts";
+import { loadScenario } from "../scenario-ref.ts";
 import { seededStrategies, type SeededStrategies, type StrategyChoice } from "../strategies.ts";
 
 export interface SearchTask {
-  /** A scenario of the registry, by name. */
+  /** A scenario of the registry by name, or a scenario file by path (cli/scenario-ref.ts). */
   readonly scenario: string;
   readonly form: ScenarioForm;
   readonly fixes: Fixes;
@@ -42,20 +42,19 @@ export function strategiesFor(task: Pick<SearchTask, "scenario" | "form" | "fixe
   const key = JSON.stringify([task.scenario, task.form, task.fixes, task.strategy]);
   let s = strategiesMemo.get(key);
   if (!s) {
-    s = seededStrategies(task.strategy, formSpec(scenarioNamed(task.scenario), task.form), task.fixes);
+    s = scenarioNamed(task.scenario).then((scenario) => seededStrategies(task.strategy, formSpec(scenario, task.form), task.fixes));
     strategiesMemo.set(key, s);
   }
   return s;
 }
 
-function scenarioNamed(name: string) {
-  const s = findScenario(name);
-  if (!s) throw new Error(`unknown scenario ${name}`);
-  return s;
+/** The scenario a task names: a worker loads a scenario file as the command line did. */
+export async function scenarioNamed(ref: string) {
+  return (await loadScenario(ref)).scenario;
 }
 
 export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
-  const spec = formSpec(scenarioNamed(task.scenario), task.form);
+  const spec = formSpec(await scenarioNamed(task.scenario), task.form);
   const strategies = await strategiesFor(task);
   const { name, ...backendOptions } = task.backend;
   const summary = await searchSeeds({

@@ -98,3 +98,25 @@ test("replay --perfetto: B1's script as Trace Event Format, one track per actor,
   const ends = events.filter((e) => e.ph === "X").map((e) => (e.ts as number) + (e.dur as number));
   expect(Math.max(...ends)).toBeGreaterThan(30_000 * 1000);
 });
+
+test("the README's CI fleet: hunt shards with --report, merged by merge-reports into one JUnit verdict with replay lines", async () => {
+  const dir = tmp();
+  const args = ["hunt", "--scenario", "./test/cli/fixtures/claims-green.ts", "--profile", "seed", "--budget", "40", "--no-shrink"];
+  const files = [1, 2].map((k) => {
+    const file = join(dir, `hunt-${k}.json`);
+    omnisimIn(REPO, ...args, "--shard", `${k}/2`, "--report", file);
+    return file;
+  });
+  const whole = omnisimIn(REPO, ...args, "--json");
+  const junit = join(dir, "hunt.xml");
+  const merged = omnisimIn(REPO, "merge-reports", ...files, "--report", join(dir, "hunt.json"), "--junit", junit);
+  expect(merged.code).toBe(whole.code);
+  const row = (JSON.parse(readFileSync(join(dir, "hunt.json"), "utf8")) as { rows: { firstFailingSeed: number; replay: string }[] }).rows[0]!;
+  const wholeRow = (whole.json!.rows as { firstFailingSeed: number; replay: string }[])[0]!;
+  expect(row.firstFailingSeed).toBe(wholeRow.firstFailingSeed);
+  expect(row.replay).toBe(wholeRow.replay);
+  const xml = (await parse(readFileSync(junit, "utf8"))) as { testsuite: { testcase: { name: string; failure?: { message?: string }[] }[] }[] };
+  const cases = xml.testsuite.flatMap((s) => s.testcase);
+  expect(cases.map((c) => c.name)).toEqual(["demo-claims-green on seed"]);
+  expect(cases[0]!.failure![0]!.message).toContain(wholeRow.replay);
+});
