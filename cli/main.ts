@@ -140,7 +140,7 @@ function program(): Command {
         .option("--preemptions <p>", preemptionsHelp)
         .option("--no-reduction", "exhaustive search without partial-order reduction")
         .option("--scenario <name>", "only this scenario, by name or file (repeatable)", collect)
-        .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core); the same results as one thread")
+        .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
         .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' reports with merge-reports)")
         .option("--details", "the wide table: universes, violations, strategy members, tapes, times")
         .option("--no-shrink", "do not shrink each cell's first failure")

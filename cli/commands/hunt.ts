@@ -38,6 +38,9 @@ export interface HuntFlags extends StrategyFlags, LanceFlags, OutputFlags, Sprea
   save?: boolean | string;
 }
 
+/** Below this many universes in all, a hunt runs on one thread unless `--jobs` says otherwise. */
+export const SMALL_HUNT = 1000;
+
 /** Universes per cell when no `--budget` is given. */
 export const DEFAULT_HUNT_BUDGET = 1500;
 
@@ -113,14 +116,17 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   const backend = resolveRunBackend(flags, { scenario: "hunt", form: "searched", profile: "hunt", strategy: strategyLabel(choice) });
   if (backend.name === "lance" && choice.name === "dfs") throw new UsageError("exhaustive search runs on the virtual store only");
   // Every core by default, on the virtual store; Lance universes run one at a time, in this process.
-  const spread = parseSpread(flags, backend.name === "lance" ? 1 : defaultJobs());
+  // Every core by default on the virtual store, except for a hunt too small to repay starting
+  // the threads (each loads the sources, a few seconds on a busy machine); Lance universes run one
+  // at a time, in this process.
+  const cells = cellsOf(scenarios, profiles);
+  const spread = parseSpread(flags, backend.name === "lance" || cells.length * budget < SMALL_HUNT ? 1 : defaultJobs());
   if (backend.name === "lance" && spread.jobs > 1) throw new UsageError("--jobs runs on the virtual store only (Lance universes run one at a time, in this process)");
   // Exhaustive search explores one seed's schedules: nothing to split (the default --jobs is ignored).
   if (choice.name === "dfs" && (flags.jobs !== undefined || spread.shard)) {
     throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
   }
   const out = new Output(flags);
-  const cells = cellsOf(scenarios, profiles);
   const started = performance.now();
   const perCell = spread.shard ? shardSeeds(fromSeed, budget, spread.shard).universes : budget;
   const progress = new Progress("hunt", cells.length * perCell, "universes");
@@ -144,7 +150,7 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   out.line(`${ok ? "ok" : "UNEXPECTED"}: ${rows.filter((r) => r.asExpected).length} of ${rows.length} cells as expected in ${(elapsedMs / 1000).toFixed(1)} s`);
   const sum = (f: (r: HuntRow) => number) => rows.reduce((t, r) => t + f(r), 0);
   const total = throughputOf({ universes: sum((r) => r.universes), steps: sum((r) => r.steps), operationsCompleted: sum((r) => r.operationsCompleted) }, elapsedMs);
-  out.line(`hunt: ${total.universes} universes, ${throughputLine(total)}${pool ? ` on ${spread.jobs} threads` : ""} (shrinking included)`);
+  out.line(`hunt: ${total.universes} universes, ${throughputLine(total)}${pool ? ` on ${spread.jobs} threads` : ""} (wall time of the whole hunt: thread start-up and shrinking included)`);
   const doc = {
     budget,
     fromSeed,
