@@ -62,6 +62,8 @@ export interface ErrorDetailsByKind {
   ReadOnly: Record<string, never>;
   /** `init` against a root that already holds schema files (upstream's `AlreadyInitialized`). */
   AlreadyInitialized: { root: string };
+  /** Optimize's compaction of an internal table lost to concurrent writers on every retry. */
+  InternalCompactionExhausted: { table: string; attempts: number };
   /** One mutation staged a table in two modes that cannot mix (`append_batch`). */
   StagingModesMixed: { tableKey: TableKey; staged: string; incoming: string };
   /** Another initialization holds the root's init claim (`fix502`). */
@@ -98,6 +100,7 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   ReadOnly: "Validation",
   LeaseLost: "Manifest",
   StagingModesMixed: "Manifest",
+  InternalCompactionExhausted: "Manifest",
   AlreadyInitialized: "AlreadyInitialized",
   InitializationClaimed: "InitializationClaimed",
   InternalSchemaUnsupported: "Manifest",

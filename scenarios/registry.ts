@@ -6,6 +6,7 @@ import { demoLostUpdate } from "./demo-lost-update.ts";
 import { emptyDeleteDrift } from "./empty-delete-drift.ts";
 import { initCleanupDeletesGraph } from "./init-cleanup-deletes-graph.ts";
 import { tornInitUnstamped } from "./torn-init-unstamped.ts";
+import { manifestCompactionVsPublish } from "./manifest-compaction-vs-publish.ts";
 import { indexBuildBreaksPin } from "./index-build-breaks-pin.ts";
 import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
@@ -38,6 +39,7 @@ export const SCENARIOS: readonly Scenario[] = [
   emptyDeleteDrift,
   initCleanupDeletesGraph,
   tornInitUnstamped,
+  manifestCompactionVsPublish,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

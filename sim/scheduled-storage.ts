@@ -192,6 +192,15 @@ export class ScheduledStorage implements Storage {
           () => (now ? now.manifest.mergeNow(branch, readVersion, rows) : m.merge(branch, readVersion, rows)),
           asVersion,
         ),
+      compact: (branch, readVersion) =>
+        this.call(
+          "manifest.compact",
+          "",
+          { branch, readVersion },
+          () => writes(mf(branch)),
+          () => (now ? now.manifest.compactNow(branch, readVersion) : m.compact(branch, readVersion)),
+          (v) => (v === null ? null : { version: v }),
+        ),
       createBranch: (name, from) =>
         this.call(
           "manifest.createBranch",

@@ -184,11 +184,14 @@ export class World {
   /**
    * Waits until `leader` has taken a seed-chosen number of steps (0..maxSteps) or ended: a
    * search knob for how late a second actor starts, so a follower can meet the leader deep
-   * into its operation (a random walk alone almost never starves one actor that long).
+   * into its operation (a random walk alone almost never starves one actor that long). Steps
+   * of the actors the leader's operation spawned in its process (optimize's table workers)
+   * count as the leader's.
    */
   async stagger(label: string, leader: Actor, maxSteps: number): Promise<void> {
     const k = this.choose(label, maxSteps + 1);
-    await this.until(`${label}: ${leader.name} took ${k} steps`, () => leader.steps >= k || leader.ended);
+    const steps = () => this.sched.actors.reduce((n, a) => (a === leader || (a.proc === leader.proc && a.id > leader.id) ? n + a.steps : n), 0);
+    await this.until(`${label}: ${leader.name} took ${k} steps`, () => steps() >= k || leader.ended);
   }
 
   /** Whether `actor` waits on something not yet true (a lock, a lease poll, a park), or ended. */

@@ -40,6 +40,23 @@ export function contention(objectId: string, at: Version, branch: Branch, readVe
   );
 }
 
+/** A merge rewriting a row whose fragment a compaction since its read version rewrote. */
+export function compactedUnder(objectId: string, at: Version, branch: Branch, readVersion: Version): StorageError {
+  return new StorageError(
+    "TooMuchWriteContention",
+    `Too much write contention: row ${objectId} was rewritten by the compaction at version ${at} ` +
+      `of ${branchLabel(branch)} after read version ${readVersion}`,
+  );
+}
+
+/** A stale compaction whose planned fragments a merge or compaction since rewrote. */
+export function compactionPreempted(at: Version, op: string): StorageError {
+  return new StorageError(
+    "RetryableCommitConflict",
+    `Retryable commit conflict for version ${at}: This Rewrite transaction was preempted by concurrent transaction ${op} at version ${at}. Please retry.`,
+  );
+}
+
 export function ambiguousSource(what: string, key: string): StorageError {
   return new StorageError(
     "InvalidInput",

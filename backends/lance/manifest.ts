@@ -18,7 +18,7 @@ import { StorageError } from "../../engine/storage/errors.ts";
 import { version, type Branch, type ManifestRow, type ManifestSnapshot, type ManifestStore, type Version } from "../../engine/storage/types.ts";
 import { arrowTable, MANIFEST_SCHEMA } from "./arrow-schemas.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
-import { ambiguousSource, branchExists, branchNotFound, contention, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
+import { ambiguousSource, branchExists, branchNotFound, compactedUnder, compactionPreempted, contention, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
 import { atVersion } from "./fragments.ts";
 import { OpLog } from "./op-log.ts";
 import { manifestLocation, MANIFEST_TABLE, type TableLocation } from "./paths.ts";
@@ -98,12 +98,66 @@ export class LanceManifest implements ManifestStore {
         const clash = ids.find((id) => written.has(id));
         if (clash !== undefined) throw contention(clash, later.version, branch, readVersion);
       }
+      // A compaction since the read version that rewrote a fragment holding a row this merge
+      // rewrites (Lance's resolver; the publisher's merge-insert reports it as contention).
+      const compactions = intervening.filter((e) => e.op === "Rewrite");
+      if (compactions.length > 0) {
+        const atRead = await this.fragmentsAt(ref, branch, readVersion);
+        for (const later of compactions) {
+          const rewritten = new Set(later.touched.filter((t): t is number => typeof t === "number"));
+          const clash = ids.find((id) => rewritten.has(atRead.get(id) ?? -1));
+          if (clash !== undefined) throw compactedUnder(clash, later.version, branch, readVersion);
+        }
+      }
+      const atHead = await fragmentOfRows(ref.table);
+      const modified = [...new Set(ids.flatMap((id) => (atHead.has(id) ? [atHead.get(id)!] : [])))];
       const data = arrowTable(MANIFEST_SCHEMA, rows.map(manifestRecord));
       const result = await lanceCall(() => ref.table.mergeInsert("object_id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data));
       const committed = version(result.version);
-      await ref.log.append([{ version: committed, op: "Merge", readVersion, touched: ids, ref: branch }]);
+      await ref.log.append([{ version: committed, op: "Merge", readVersion, touched: [...ids, ...modified], ref: branch }]);
       return committed;
     });
+  }
+
+  /**
+   * Compaction through LanceDB's `optimize()` (ReserveFragments, then Rewrite), planned at
+   * `readVersion` as the seam says; the stale-plan check is the adapter's, over real fragment
+   * ids, since `optimize()` itself re-plans at HEAD.
+   */
+  compact(branch: Branch, readVersion: Version): Promise<Version | null> {
+    return this.serial.run(async () => {
+      const ref = await this.ref(branch);
+      const head = await this.head(ref, branch);
+      const intervening = ref.log.since(readVersion, branch);
+      const planned = new Set((await this.fragmentsAt(ref, branch, readVersion)).values());
+      if (planned.size < 2) return null;
+      for (const later of intervening) {
+        if ((later.op === "Merge" || later.op === "Rewrite") && later.touched.some((t) => typeof t === "number" && planned.has(t))) {
+          throw compactionPreempted(later.version, later.op === "Merge" ? "Update" : later.op);
+        }
+      }
+      const before = new Set((await fragmentOfRows(ref.table)).values());
+      await lanceCall(() => ref.table.optimize({ cleanupOlderThan: new Date(0) }));
+      await lanceCall(() => ref.table.checkoutLatest());
+      const to = version(await lanceCall(() => ref.table.version()));
+      if (to === head) return null;
+      const after = new Set((await fragmentOfRows(ref.table)).values());
+      const removed = [...before].filter((f) => !after.has(f));
+      const added = [];
+      for (let v = head + 1; v <= to; v++) {
+        const op = v === to ? "Rewrite" : v === head + 1 ? "ReserveFragments" : "CreateIndex";
+        added.push({ version: version(v), op: op as "Rewrite" | "ReserveFragments" | "CreateIndex", readVersion, touched: op === "Rewrite" ? removed : [], ref: branch });
+      }
+      await ref.log.append(added);
+      return to;
+    });
+  }
+
+  /** Each row's fragment at `at` of `branch` (versions before a fork are read from the ref that holds them). */
+  private async fragmentsAt(ref: ManifestRef, branch: Branch, at: Version): Promise<Map<string, number>> {
+    const entry = ref.log.entry(at);
+    const holder = entry === undefined || entry.ref === branch ? ref : await this.ref(entry.ref);
+    return atVersion(holder.table, at, () => fragmentOfRows(holder.table));
   }
 
   createBranch(name: string, from: Branch): Promise<void> {
@@ -194,6 +248,12 @@ export class LanceManifest implements ManifestStore {
     if (head > ref.log.head) await ref.log.reconcile(head, branch);
     return head;
   }
+}
+
+/** Each row's fragment (objectId to fragment id, through `_rowid`) at the version `table` has checked out. */
+async function fragmentOfRows(table: LanceTable): Promise<Map<string, number>> {
+  const records = (await lanceCall(() => table.query().select(["object_id"]).withRowId().toArray())) as { object_id: string; _rowid: bigint }[];
+  return new Map(records.map((r) => [r.object_id, Number(BigInt(r._rowid) >> 32n)]));
 }
 
 function sortedRows(records: readonly ManifestRecord[]): ManifestRow[] {

@@ -1,5 +1,6 @@
-// `optimize_all_tables`: compaction (a Rewrite commit when a table has two or more fragments)
-// and missing index builds, per table, under an Optimize sidecar, then a publish. Two versions
+// `optimize_all_tables`: compaction (ReserveFragments + Rewrite when a table has two or more
+// fragments) and missing index builds, per table, under an Optimize sidecar, then a publish;
+// the tables concurrently (up to 8); then the internal tables (`compact-internal.ts`). Two versions
 // of `optimize_one_table`, chosen in one place by `fix297`:
 // - before #297: one attempt; a Lance conflict fails it, and the publish expects the manifest
 //   to still equal the pin it started from, so a concurrent writer's publish fails it (B3);
@@ -23,6 +24,8 @@ import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import { type CommitSection, enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
 import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
+import { compactInternalTables } from "./compact-internal.ts";
+import { concurrently } from "../sync/concurrently.ts";
 
 export const COMPACTION_RETRY_BUDGET = 5;
 
@@ -48,14 +51,25 @@ export async function optimize(h: Handle): Promise<TableOptimizeStats[]> {
   }
   await ensureSchemaState(env, h.coordinator, h.id);
   const snapshot = await readSnapshot(env, null);
-  const stats: TableOptimizeStats[] = [];
-  for (const tableKey of catalogTableKeys(h.catalog)) {
+  const one = env.fixes.fix297 ? optimizeTableFixed : optimizeTableBefore297;
+  const jobs = catalogTableKeys(h.catalog).flatMap((tableKey) => {
     const entry = snapshot.entry(tableKey);
-    if (!entry) continue;
-    const one = env.fixes.fix297 ? optimizeTableFixed : optimizeTableBefore297;
-    stats.push(await one(h, tableKey, entry.path));
-  }
-  return stats;
+    return entry ? [() => one(h, tableKey, entry.path)] : [];
+  });
+  // The tables run concurrently (`buffer_unordered`), up to the maintenance concurrency.
+  const outcomes = await concurrently(env, "optimize table", MAINTENANCE_CONCURRENCY, jobs);
+  // The internal tables are compacted even when a data table failed; then the first failure.
+  await compactInternalTables(h);
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed && !failed.ok) throw failed.error;
+  return outcomes.map((o) => (o.ok ? o.value : unreachable()));
+}
+
+/** `DEFAULT_MAINT_CONCURRENCY`: tables optimized at once. */
+export const MAINTENANCE_CONCURRENCY = 8;
+
+function unreachable(): never {
+  throw new Error("a failed table outcome after the failures were thrown");
 }
 
 interface Plan {

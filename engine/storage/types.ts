@@ -69,7 +69,11 @@ export type TxnDelta =
   | { readonly op: "Delete"; readonly where: RowPredicate }
   /** Replaces the whole content; indices are dropped. */
   | { readonly op: "Overwrite"; readonly rows: readonly Row[] }
-  /** Compaction: merges every fragment into one; content unchanged. */
+  /**
+   * Compaction (Lance's `compact_files`): merges every fragment into one, content unchanged;
+   * commits a ReserveFragments version and then the Rewrite (two versions; the result is the
+   * Rewrite's). Real Lance may add none (nothing it will compact) or one more (an index delta).
+   */
   | { readonly op: "Rewrite" }
   | { readonly op: "ReserveFragments" }
   | { readonly op: "CreateIndex"; readonly index: string }
@@ -110,7 +114,7 @@ export interface DatasetStore {
   /** The content at `version`. VersionNotFound if it never existed or was cleaned up. */
   checkout(path: DatasetPath, branch: Branch, at: Version): Promise<DatasetSnapshot>;
   /**
-   * Commits `delta` built on `readVersion`. On HEAD it appends; otherwise every version after
+   * Commits `delta` built on `readVersion` (one version; a compaction two). On HEAD it appends; otherwise every version after
    * `readVersion` is checked: compatible ones are rebased over, incompatible ones raise
    * CommitConflict or RetryableCommitConflict (engine-model section 10.2).
    */
@@ -171,6 +175,15 @@ export interface ManifestStore {
    * `readVersion` wrote any of the same objectIds; otherwise it rebases.
    */
   merge(branch: Branch, readVersion: Version, rows: readonly ManifestRow[]): Promise<Version>;
+  /**
+   * Compacts `branch` in place (Lance's `compact_files`: ReserveFragments, then Rewrite),
+   * planned at `readVersion`: null (nothing committed) when that version has fewer than two
+   * fragments; otherwise RetryableCommitConflict if a merge or compaction since rewrote one of
+   * them, else the Rewrite's version. Rows are unchanged. A merge rewriting a row whose fragment
+   * a compaction since `readVersion` rewrote is TooMuchWriteContention (the publisher's
+   * merge-insert runs with no retries of its own, so Lance reports the conflict so).
+   */
+  compact(branch: Branch, readVersion: Version): Promise<Version | null>;
   /** Creates a manifest branch from the HEAD of `from`. AlreadyExists if present. */
   createBranch(name: string, from: Branch): Promise<void>;
   /** NotFound if absent. */

@@ -117,7 +117,12 @@ export class VirtualDatasets implements DatasetStore {
       const read = entryAt(chain, branch, readVersion).content;
       checkStaleCommit(staleFootprint(delta.op, outcome.touched, fragmentIds(read), outcome.touchedAtRead), intervening);
     }
-    const committed = this.append(path, branch, chain, {
+    // Lance's `compact_files` commits a ReserveFragments for the new fragment ids, then the
+    // Rewrite: two versions when two or more fragments were merged (a lone fragment rewritten
+    // stays one version here; Lance commits none, a normalized difference: docs/fidelity.md).
+    const compacts = delta.op === "Rewrite" && outcome.touched.size > 1;
+    const reserved = compacts ? this.appendReserve(path, branch, chain, readVersion) : chain;
+    const committed = this.append(path, branch, reserved, {
       op: loggedOp(delta.op),
       readVersion,
       content: outcome.content,
@@ -172,6 +177,12 @@ export class VirtualDatasets implements DatasetStore {
 
   private chain(path: DatasetPath, branch: Branch): VersionChain<DatasetVersion> {
     return chainOf(this.refs(path), branch, `dataset ${path}`);
+  }
+
+  /** A ReserveFragments version (content unchanged) on `chain`; the chain after it. */
+  private appendReserve(path: DatasetPath, branch: Branch, chain: VersionChain<DatasetVersion>, readVersion: Version): VersionChain<DatasetVersion> {
+    this.append(path, branch, chain, { op: "ReserveFragments", readVersion, content: chain.head.content, touched: new Set<FragmentId>() });
+    return this.chain(path, branch);
   }
 
   private append(

@@ -53,7 +53,14 @@ function datasetVersionDump(entry: DatasetVersion): unknown {
 }
 
 function manifestVersionDump(entry: ManifestVersion): unknown {
-  return { version: entry.version, rows: sortedRowsOf(entry), touched: [...entry.touched].sort() };
+  return {
+    version: entry.version,
+    op: entry.op,
+    rows: sortedRowsOf(entry),
+    touched: [...entry.touched].sort(),
+    fragmentOf: [...entry.fragmentOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    modified: [...entry.modified].sort((a, b) => a - b),
+  };
 }
 
 function sha256(text: string): string {

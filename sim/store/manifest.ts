@@ -17,10 +17,17 @@ import { settle } from "./settle.ts";
 /** One committed manifest version. */
 export interface ManifestVersion {
   readonly version: Version;
+  /** The Lance operation: a merge-insert is an Update; a compaction is ReserveFragments then Rewrite. */
+  readonly op: "Create" | "Update" | "ReserveFragments" | "Rewrite";
   /** Every row visible at this version, sorted by objectId, frozen: what `load` hands out. */
   readonly rows: readonly ManifestRow[];
   /** The objectIds this commit wrote: what the row-level CAS of later commits checks. */
   readonly touched: ReadonlySet<string>;
+  /** The fragment each row lives in (a merge-insert moves the rows it writes to a new one). */
+  readonly fragmentOf: ReadonlyMap<string, number>;
+  readonly nextFragment: number;
+  /** Existing fragments this commit rewrote or removed: what stale merges and compactions compare. */
+  readonly modified: ReadonlySet<number>;
 }
 
 /** Null until `create`. */
@@ -50,7 +57,15 @@ export class VirtualManifest implements ManifestStore {
   createNow(rows: readonly ManifestRow[] = []): Version {
     if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
     const incoming = uniqueByObjectId(rows);
-    const first: ManifestVersion = Object.freeze({ version: version(1), rows: mergedRows(Object.freeze([]), incoming), touched: new Set(incoming.keys()) });
+    const first: ManifestVersion = Object.freeze({
+      version: version(1),
+      op: "Create",
+      rows: mergedRows(Object.freeze([]), incoming),
+      touched: new Set(incoming.keys()),
+      fragmentOf: new Map([...incoming.keys()].map((id) => [id, 0])),
+      nextFragment: 1,
+      modified: new Set<number>(),
+    });
     this.current = refsStartingWith(first);
     return first.version;
   }
@@ -90,6 +105,7 @@ export class VirtualManifest implements ManifestStore {
     const chain = chainOf(refs, branch, OWNER);
     const intervening = versionsSince(chain, branch, readVersion);
     const incoming = uniqueByObjectId(rows);
+    const read = intervening.length > 0 ? entryAt(chain, branch, readVersion) : chain.head;
     for (const later of intervening) {
       for (const objectId of incoming.keys()) {
         if (later.touched.has(objectId)) {
@@ -99,17 +115,84 @@ export class VirtualManifest implements ManifestStore {
               `of ${branchLabel(branch)} after read version ${readVersion}`,
           );
         }
+        // A row this merge rewrites lived, at its read version, in a fragment a compaction has
+        // rewritten since: Lance's resolver refuses the Update (retryably), and the publisher's
+        // merge-insert (no retries of its own) reports that as contention.
+        const fragment = read.fragmentOf.get(objectId);
+        if (later.op === "Rewrite" && fragment !== undefined && later.modified.has(fragment)) {
+          throw new StorageError(
+            "TooMuchWriteContention",
+            `Too much write contention: row ${objectId} was rewritten by the compaction at version ${later.version} ` +
+              `of ${branchLabel(branch)} after read version ${readVersion}`,
+          );
+        }
       }
     }
-    // No shared objectId: rebase onto HEAD. A matched objectId is replaced whole (UpdateAll).
-    const merged = mergedRows(chain.head.rows, incoming);
+    // No shared objectId: rebase onto HEAD. A matched objectId is replaced whole (UpdateAll),
+    // and every row written moves to one new fragment.
+    const head = chain.head;
+    const fragmentOf = new Map(head.fragmentOf);
+    const modified = new Set<number>();
+    for (const objectId of incoming.keys()) {
+      const old = fragmentOf.get(objectId);
+      if (old !== undefined) modified.add(old);
+      fragmentOf.set(objectId, head.nextFragment);
+    }
     const next: ManifestVersion = Object.freeze({
       version: chain.nextVersion,
-      rows: merged,
+      op: "Update",
+      rows: mergedRows(head.rows, incoming),
       touched: new Set(incoming.keys()),
+      fragmentOf,
+      nextFragment: head.nextFragment + 1,
+      modified,
     });
     this.current = withChain(refs, branch, chain.append(next));
     return next.version;
+  }
+
+  compact(branch: Branch, readVersion: Version): Promise<Version | null> {
+    return settle(() => this.compactNow(branch, readVersion));
+  }
+
+  compactNow(branch: Branch, readVersion: Version): Version | null {
+    const refs = this.refs();
+    const chain = chainOf(refs, branch, OWNER);
+    const intervening = versionsSince(chain, branch, readVersion);
+    const read = intervening.length > 0 ? entryAt(chain, branch, readVersion) : chain.head;
+    const planned = new Set(read.fragmentOf.values());
+    // `plan_compaction` at the read version: a lone fragment is left alone.
+    if (planned.size < 2) return null;
+    for (const later of intervening) {
+      if ((later.op === "Update" || later.op === "Rewrite") && [...later.modified].some((f) => planned.has(f))) {
+        throw new StorageError(
+          "RetryableCommitConflict",
+          `Retryable commit conflict for version ${later.version}: This Rewrite transaction was preempted by ` +
+            `concurrent transaction ${later.op} at version ${later.version}. Please retry.`,
+        );
+      }
+    }
+    const head = chain.head;
+    const reserve: ManifestVersion = Object.freeze({ ...head, version: chain.nextVersion, op: "ReserveFragments", touched: new Set<string>(), modified: new Set<number>() });
+    const reserved = chain.append(reserve);
+    const fragmentOf = new Map(head.fragmentOf);
+    const modified = new Set<number>();
+    for (const [objectId, fragment] of fragmentOf) {
+      if (!planned.has(fragment)) continue;
+      modified.add(fragment);
+      fragmentOf.set(objectId, head.nextFragment);
+    }
+    const rewrite: ManifestVersion = Object.freeze({
+      version: reserved.nextVersion,
+      op: "Rewrite",
+      rows: head.rows,
+      touched: new Set<string>(),
+      fragmentOf,
+      nextFragment: head.nextFragment + 1,
+      modified,
+    });
+    this.current = withChain(refs, branch, reserved.append(rewrite));
+    return rewrite.version;
   }
 
   createBranch(name: string, from: Branch): Promise<void> {

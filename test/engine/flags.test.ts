@@ -182,7 +182,7 @@ test("opClassPrecondition (today: only the strict open's check): a stale strict 
     return r.ok ? "ok" : [r.error.kind, r.error.details];
   };
   const compacted = await offAndOn("opClassPrecondition", (w) => run(w, "optimize"));
-  expect(compacted.off).toEqual(["ExpectedVersionMismatch", { tableKey: PERSON, expected: 7, actual: 8 }]);
+  expect(compacted.off).toEqual(["ExpectedVersionMismatch", { tableKey: PERSON, expected: 7, actual: 9 }]);
   expect(compacted.on).toBe("ok");
   // The control: a logical advance still fails loudly with the flag on.
   const inserted = await offAndOn("opClassPrecondition", (w) => run(w, "insert"));

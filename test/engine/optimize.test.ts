@@ -16,7 +16,7 @@ test("optimize converges past a concurrent insert published by a separate handle
     expect(result.ok).toBe(true);
     expect(personStats(result.ok ? result.value : [])).toEqual({ tableKey: PERSON, committed: true, skippedForDrift: false });
     // eve's merge (v8), then optimize's compaction rebased on top of it (v9), published monotonically.
-    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 2, SEEDED_PIN + 2] });
+    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 3, SEEDED_PIN + 3] });
     expect(await publishedIds(w, PERSON)).toEqual(["alice", "bob", "carol", "dave", "eve"]);
     expect(await sidecarKeys(w)).toEqual([]);
     // B6, as upstream's own test has it: the writer's open swept optimize's live sidecar
@@ -35,7 +35,7 @@ test("optimize re-plans past a concurrent delete that conflicts with its compact
     expect(personStats(result.ok ? result.value : [])).toEqual({ tableKey: PERSON, committed: true, skippedForDrift: false });
     // The first compaction attempt hit a RetryableCommitConflict; only the retry committed.
     expect(w.failpoints.hits(FP.OPTIMIZE_BEFORE_COMPACT)).toBe(2);
-    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 2, SEEDED_PIN + 2] });
+    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 3, SEEDED_PIN + 3] });
     expect(await publishedIds(w, PERSON)).toEqual(["bob", "carol", "dave"]);
     expect(await sidecarKeys(w)).toEqual([]);
     const again = await startProcess(w, "again").open();
@@ -52,7 +52,7 @@ test("a retry after its own compaction does not mistake that compaction for drif
     expect(personStats(await g.optimize())).toEqual({ tableKey: PERSON, committed: true, skippedForDrift: false });
     // One injected conflict after the compaction; the retry found nothing left to do but publish.
     expect(w.failpoints.hits(FP.OPTIMIZE_INJECT_REINDEX_CONFLICT)).toBe(1);
-    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 1, SEEDED_PIN + 1] });
+    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN + 2, SEEDED_PIN + 2] });
     expect(personStats(await g.optimize())).toEqual({ tableKey: PERSON, committed: false, skippedForDrift: false });
     expect(await publishedIds(w, PERSON)).toEqual(["alice", "bob", "carol", "dave"]);
     expect(await sidecarKeys(w)).toEqual([]);
@@ -68,11 +68,11 @@ test("a compaction that never published is rolled forward by the next open", asy
     await failsAt(w, FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT, () => g.optimize());
     const sidecar = await onlySidecar(w);
     expect(sidecar.writer_kind).toBe("Optimize");
-    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN, SEEDED_PIN + 1] });
+    expect(await pinsAndHeads(w, PERSON)).toEqual({ [PERSON]: [SEEDED_PIN, SEEDED_PIN + 2] });
 
     const reopened = await startProcess(w, "reopen").open();
     const audit = await assertRecovered(w, sidecar.operation_id, "RolledForward", [PERSON]);
-    expect(audit.outcomes).toEqual([{ table_key: PERSON, from_version: SEEDED_PIN, to_version: SEEDED_PIN + 1 }]);
+    expect(audit.outcomes).toEqual([{ table_key: PERSON, from_version: SEEDED_PIN, to_version: SEEDED_PIN + 2 }]);
     const desired = reopened.handle.schemaSource.replace("age: I32? }", "age: I32?  nickname: String? }");
     expect((await reopened.applySchema(desired)).applied).toBe(true);
   });

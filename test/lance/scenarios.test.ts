@@ -14,17 +14,17 @@ import { type Agreement, compareTraces, manifestVersions, operations, storageCal
  * Where the trace hashes cannot match, the level at which the traces do agree, and why. Every
  * other scripted universe must give the very same trace hash on both backends.
  */
-const EXPECTED: Readonly<Record<string, Agreement>> = {
-  // Lance keeps the compacted fragment apart from the unindexed one written after it, or moves
-  // updated rows to a new fragment: checkout fragment counts differ (divergence 2).
-  "strict-write-after-optimize/seed": "layout",
-  "sweep-discards-live-sidecar/seed": "layout",
-  // A compaction adds ReserveFragments + Rewrite on Lance (+2), one Rewrite in the model:
-  // every later version of that table is numbered differently (divergence 1).
+const EXPECTED: Readonly<Record<string, Agreement | "calls">> = {
+  // The model compacts as upstream's Lance does with stable row ids (ReserveFragments then
+  // Rewrite, +2) and merges the indexed fragment with the unindexed one; LanceDB keeps them
+  // apart and commits one version: the later drift and stale-view texts name other version
+  // numbers. Only the checks above hold (verdict, violation kinds, operations, storage calls,
+  // manifest versions): "calls" (divergences 1 and 2).
+  "strict-write-after-optimize/seed": "calls",
+  "sweep-discards-live-sidecar/seed": "calls",
+  // Both compact with ReserveFragments + Rewrite, but later versions are numbered differently
+  // (divergence 1). On `fixed` the compactions agree to the hash.
   "optimize-vs-write/regress-297": "versions",
-  "optimize-vs-write/fixed": "versions",
-  "strict-write-after-optimize/fixed": "versions",
-  "sweep-discards-live-sidecar/fixed": "versions",
 };
 
 const lance = lanceBackendFactory();
@@ -46,7 +46,7 @@ for (const scenario of SCENARIOS.filter((s) => s.scripted)) {
       expect(storageCallShapes(onLance.trace)).toEqual(storageCallShapes(onModel.trace));
       expect(manifestVersions(onLance.trace)).toEqual(manifestVersions(onModel.trace));
       const comparison = compareTraces(onModel.trace, onLance.trace);
-      expect(comparison.agreement, JSON.stringify(comparison.differences, null, 1)).toBe(expected);
+      expect(comparison.agreement, JSON.stringify(comparison.differences, null, 1)).toBe(expected === "calls" ? null : expected);
       if (expected === "hash") expect(onLance.traceHash).toBe(onModel.traceHash);
     });
   }
