@@ -1,5 +1,12 @@
 // One flag per fix from the bug catalog (engine-model sections 10.5 and 10.7), plus the fixes
 // for what the harness found (docs/fixes.md); a profile is a named set of flags.
+//
+// Each flag is read in one place in the engine, its home: the one file under engine/ named
+// for the flag (`fix296` in `recovery/fix296.ts`, `readSetToken` in `handle/read-set-token.ts`,
+// `ownerLease` in `lease/owner-lease.ts`). The home either holds the behaviour the flag
+// switches (`write/fix308.ts`, `graph/fix502.ts`) or exports the predicate every switch point
+// calls, so a reader finds each switch from its importers. No other engine file reads
+// `env.fixes`; `test/guards/fix-homes.test.ts` enforces both.
 
 export interface Fixes {
   /** #296: an open-sweep roll-forward that loses the publish race converges or defers. */

@@ -12,7 +12,7 @@ import { initGraphCoordinator } from "../manifest/graph-init.ts";
 import { renderSchemaContract, SCHEMA_CONTRACT_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { alreadyInitialized, initOwnership, type InitPhase } from "./fix502.ts";
-import type { Handle } from "./handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { handleFor, type OpenOptions } from "./open.ts";
 
 export async function initGraph(env: Env, source: string, options: OpenOptions = {}): Promise<Handle> {

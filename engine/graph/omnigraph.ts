@@ -11,7 +11,7 @@ import { planSchema, type SchemaPlan } from "../schema-apply/plan-schema.ts";
 import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
 import type { MutationOp, MutationResult } from "../write/ops.ts";
 import { mutate } from "../write/mutate.ts";
-import type { Handle } from "./handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { initGraph } from "./init.ts";
 import { openGraph, type OpenOptions } from "./open.ts";
 import { readTable } from "./read.ts";

@@ -1,17 +1,18 @@
 // Opening a graph (`Omnigraph::open`). A read-write open runs the schema-staging recovery and
 // the recovery sweep first, taking no queues.
-import { ensureSchemaState } from "./schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import type { Env } from "../env.ts";
 import { Coordinator } from "../manifest/coordinator.ts";
 import { recoverManifestDrift } from "../recovery/sweep.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
-import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
+import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import { WriteQueueManager } from "../sync/write-queue.ts";
-import { leaseGuardsCommits } from "../lease/policy.ts";
-import { bumpingPublishOptions } from "../write/commit-section.ts";
-import { recoverIfLeaseFree } from "./lease-recovery.ts";
-import type { Handle, OpenMode } from "./handle.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
+import { bumpingPublishOptions } from "../handle/commit-section.ts";
+import { recoverIfLeaseFree } from "../handle/lease-recovery.ts";
+import type { Handle, OpenMode } from "../handle/handle.ts";
+import { sharedQueues } from "../sync/shared-queues.ts";
 
 export interface OpenOptions {
   readonly mode?: OpenMode;
@@ -31,7 +32,7 @@ export async function openGraph(env: Env, options: OpenOptions = {}): Promise<Ha
     } else {
       const schemaRecovery = await recoverSchemaStateFiles(env, coordinator.snapshot);
       // With root-shared queues the sweep waits for in-process writers (RFC-022).
-      const queues = env.fixes.sharedQueues ? WriteQueueManager.forHandle(env, name) : undefined;
+      const queues = sharedQueues(env) ? WriteQueueManager.forHandle(env, name) : undefined;
       await recoverManifestDrift(env, coordinator, schemaRecovery, bumpingPublishOptions(env, null), queues);
     }
   }

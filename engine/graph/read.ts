@@ -1,10 +1,10 @@
 // The read path: validate the schema contract, probe the manifest (refreshing the warm
 // snapshot when it moved), and read the table at its published version. Reads never see Lance
 // HEAD, only what the manifest publishes.
-import { ensureSchemaState } from "./schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { tableKeyFor, type TypeKind } from "../schema/catalog.ts";
 import type { Row } from "../storage/types.ts";
-import type { Handle } from "./handle.ts";
+import type { Handle } from "../handle/handle.ts";
 
 export async function readTable(h: Handle, kind: TypeKind, type: string): Promise<Row[]> {
   await ensureSchemaState(h.env, h.coordinator, h.id);

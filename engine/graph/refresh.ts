@@ -3,14 +3,14 @@
 // rollback-eligible sidecars to the next read-write open.
 import { listSidecars } from "../recovery/sidecar.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
-import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
+import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import { SCHEMA_APPLY_SERIAL_KEY } from "../sync/write-queue.ts";
-import { leaseGuardsCommits } from "../lease/policy.ts";
-import { bumpingPublishOptions } from "../write/commit-section.ts";
-import type { Handle } from "./handle.ts";
-import { recoverIfLeaseFree } from "./lease-recovery.ts";
-import { ensureSchemaState } from "./schema-guard.ts";
-import { reloadSchemaIfSourceChanged } from "./heal.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
+import { bumpingPublishOptions } from "../handle/commit-section.ts";
+import type { Handle } from "../handle/handle.ts";
+import { recoverIfLeaseFree } from "../handle/lease-recovery.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
+import { reloadSchemaIfSourceChanged } from "../handle/heal.ts";
 
 export async function refreshHandle(h: Handle): Promise<void> {
   if (leaseGuardsCommits(h.env)) {

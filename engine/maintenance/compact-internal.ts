@@ -7,7 +7,7 @@
 // docs/fidelity.md.)
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { GRAPH_COMMIT_ACTORS, GRAPH_COMMITS } from "../manifest/layout.ts";
 import { isRetryableLanceConflict } from "../storage/errors.ts";
 import type { DatasetPath, Version } from "../storage/types.ts";

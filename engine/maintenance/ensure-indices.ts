@@ -2,10 +2,10 @@
 // an EnsureIndices sidecar (Loose: any number of commits rolls forward), then each table's
 // index commits land, then one publish with NO expected map, then the sidecar goes. In the
 // server flake this ran detached after a schema apply and raced a fresh handle's open (B1).
-import { ensureSchemaState } from "../graph/schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import type { Snapshot, TableEntry } from "../manifest/snapshot.ts";
 import { datasetUri } from "../manifest/layout.ts";
@@ -13,7 +13,7 @@ import { deleteSidecarBestEffort, newSidecar, type SidecarTablePin, writeSidecar
 import { catalogTableKeys } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
 import type { Version } from "../storage/types.ts";
-import { enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
+import { enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../handle/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
 import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 

@@ -7,12 +7,12 @@
 // - with #297: an outer loop that reopens and re-plans on retryable Lance conflicts, a
 //   `head_advanced` guard so its own commits are not mistaken for drift, and a monotonic
 //   fast-forward publish that only moves the pin up.
-import { ensureSchemaState } from "../graph/schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { headBehindManifest, isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import { deleteSidecarBestEffort, listSidecars, newSidecar, writeSidecar } from "../recovery/sidecar.ts";
@@ -21,11 +21,12 @@ import { requiredIndices } from "../schema/indices.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import { isRetryableLanceConflict } from "../storage/errors.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
-import { type CommitSection, enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../write/commit-section.ts";
+import { type CommitSection, enterCommitSection, maintenancePublishOptions, sidecarOwner } from "../handle/commit-section.ts";
 import { buildMissingIndices } from "../write/publish.ts";
 import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 import { compactInternalTables } from "./compact-internal.ts";
 import { concurrently } from "../sync/concurrently.ts";
+import { fix297 } from "./fix297.ts";
 
 export const COMPACTION_RETRY_BUDGET = 5;
 
@@ -51,7 +52,7 @@ export async function optimize(h: Handle): Promise<TableOptimizeStats[]> {
   }
   await ensureSchemaState(env, h.coordinator, h.id);
   const snapshot = await readSnapshot(env, null);
-  const one = env.fixes.fix297 ? optimizeTableFixed : optimizeTableBefore297;
+  const one = fix297(env) ? optimizeTableFixed : optimizeTableBefore297;
   const jobs = catalogTableKeys(h.catalog).flatMap((tableKey) => {
     const entry = snapshot.entry(tableKey);
     return entry ? [() => one(h, tableKey, entry.path)] : [];

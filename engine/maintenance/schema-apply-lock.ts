@@ -1,5 +1,5 @@
 // Maintenance refuses while a schema apply holds its lock (see manifest/schema-apply-lock.ts).
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 
 /** `ensure_schema_apply_idle`: refresh the coordinator, then check the lock. */

@@ -10,6 +10,7 @@ import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { GRAPH_COMMIT_RECOVERIES } from "../manifest/layout.ts";
 import type { TableKey, Version } from "../storage/types.ts";
 import type { RecoverySidecar } from "./sidecar.ts";
+import { auditOnce } from "./audit-once.ts";
 
 export type RecoveryKind = "RolledForward" | "RolledBack" | "OrphanedBranchDiscarded";
 
@@ -28,7 +29,7 @@ export async function recordAudit(
   outcomes: readonly TableOutcome[],
 ): Promise<void> {
   await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
-  if (env.fixes.auditOnce && (await alreadyAudited(env, sidecar.operation_id, kind))) return;
+  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id, kind))) return;
   const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
   await appendAuditRow(env, sidecar, graphCommitId, kind, outcomes);
 }

@@ -13,6 +13,7 @@ import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts
 import { recordAudit, type TableOutcome } from "./audit.ts";
 import { classifyTable, decide, type TableClassification } from "./classify.ts";
 import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
+import { fix296 } from "./fix296.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -83,7 +84,7 @@ export async function processSidecar(
         published = await rollForwardAll(env, snapshot, sidecar, states, publishOptions);
       } catch (e) {
         // #296: a lost race is convergence, not a conflict. At the seed it fails the caller.
-        if (env.fixes.fix296 && isOmniError(e, "ExpectedVersionMismatch")) return convergeOrDefer(env, sidecar, states);
+        if (fix296(env) && isOmniError(e, "ExpectedVersionMismatch")) return convergeOrDefer(env, sidecar, states);
         throw e;
       }
       const outcomes: TableOutcome[] = sidecar.tables.map((pin) =>

@@ -8,6 +8,7 @@ import { maybeFail } from "../failpoint.ts";
 import { RECOVERY_DIR, sidecarKey } from "../manifest/layout.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { Branch, TableKey, Version } from "../storage/types.ts";
+import { fix361 } from "./fix361.ts";
 
 export const SIDECAR_SCHEMA_VERSION = 2;
 
@@ -124,7 +125,7 @@ export async function listSidecars(env: Env): Promise<RecoverySidecar[]> {
       // #361: a listed sidecar that vanished before the GET was completed and deleted by its
       // live writer. At the seed that NotFound fails the caller.
       if (isStorageError(e, "NotFound")) {
-        if (env.fixes.fix361) continue;
+        if (fix361(env)) continue;
         throw new OmniError("StorageFailure", { storageKind: "NotFound", key }, `failed to read recovery sidecar ${key}: not found`, {
           cause: e,
         });

@@ -9,7 +9,7 @@ import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
 import { sidecarKey } from "../manifest/layout.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
-import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "../schema-state/recover.ts";
+import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "./schema-state-files.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
 import { alreadyAudited, appendAuditRow } from "./audit.ts";
 import { processSidecar, type SidecarOutcome } from "./process.ts";

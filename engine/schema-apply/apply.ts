@@ -6,8 +6,8 @@
 import { FP } from "../../failpoints/catalog.ts";
 import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
-import { healHandle } from "../graph/heal.ts";
+import type { Handle } from "../handle/handle.ts";
+import { healHandle } from "../handle/heal.ts";
 import { ensureIndices } from "../maintenance/ensure-indices.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { datasetUri, SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
@@ -24,10 +24,11 @@ import { promoteStaging, validateSchemaState, writeSchemaContractStaging } from 
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
-import { leaseGuardsCommits } from "../lease/policy.ts";
-import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../write/commit-section.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
+import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
 import { commitTable } from "../write/commit-table.ts";
 import { requireHead } from "../write/open-table.ts";
+import { noDetachedEnsureIndices } from "./no-detached-ensure-indices.ts";
 
 export interface SchemaApplyOptions {
   /** Turns every soft drop into a hard one (old versions are cleaned up after the publish). */
@@ -57,7 +58,7 @@ export async function applySchema(h: Handle, source: string, options: SchemaAppl
     await outer?.exit();
   }
   // The seed's server handler spawned `ensure_indices()` after every apply (RFC-022 removed it).
-  if (result.applied && h.served && !h.env.fixes.noDetachedEnsureIndices) {
+  if (result.applied && h.served && !noDetachedEnsureIndices(h.env)) {
     h.env.world.spawn("ensure_indices (detached)", () => ensureIndices(h));
   }
   return result;

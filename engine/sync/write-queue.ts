@@ -5,6 +5,7 @@
 import type { Env } from "../env.ts";
 import type { Branch } from "../storage/types.ts";
 import { Mutex, type Release } from "./mutex.ts";
+import { sharedQueues } from "./shared-queues.ts";
 
 /** A queue key: a table key (or the schema-apply serial key) and its branch. */
 export interface QueueKey {
@@ -31,7 +32,7 @@ export class WriteQueueManager {
 
   /** The manager of a new handle: its own, or the process's shared one for this root. */
   static forHandle(env: Env, handleId: string): WriteQueueManager {
-    if (env.fixes.sharedQueues) {
+    if (sharedQueues(env)) {
       return env.world.processLocal(`write-queue:${env.root}`, () => new WriteQueueManager(`root ${env.root}`));
     }
     return new WriteQueueManager(`handle ${handleId}`);

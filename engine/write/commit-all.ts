@@ -4,20 +4,21 @@
 // (Phase A); then the dataset commits (Phase B). The caller publishes (Phase C) while still
 // inside the section, then deletes the sidecar (Phase D).
 import { OmniError, expectedVersionMismatch, headBehindManifest } from "../errors.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import type { QueueKey } from "../sync/write-queue.ts";
 import { commitTable } from "./commit-table.ts";
-import { type CommitSection, enterCommitSection, sidecarOwner } from "./commit-section.ts";
+import { type CommitSection, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
 import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
 import { ensureExpectedVersion } from "./open-table.ts";
 import { isStorageError } from "../storage/errors.ts";
+import { readSetToken } from "../handle/read-set-token.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
 interface StagedTable {
@@ -94,7 +95,7 @@ export async function commitAll(
     if (section.recovered) staged = await stageAll(h, staging);
     const fresh = await readSnapshot(env, txn.branch);
     // readSetToken: the read set is revalidated under the queues, before any effect.
-    if (env.fixes.readSetToken && fresh.headToken !== txn.base.headToken) {
+    if (readSetToken(env) && fresh.headToken !== txn.base.headToken) {
       throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, "the graph head moved since this write validated its read set");
     }
     const expected = new Map(staging.expected);

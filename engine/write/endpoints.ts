@@ -1,9 +1,9 @@
 // Referential integrity on the write path (`ensure_node_id_exists`): an edge's endpoint must
 // exist in the pending batch or in the node table as the handle's warm snapshot pins it. The
 // warm read re-validates the schema contract, as `snapshot_for_branch` does.
-import { ensureSchemaState } from "../graph/schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { OmniError } from "../errors.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
 import type { MutationStaging } from "./staging.ts";

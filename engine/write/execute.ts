@@ -4,7 +4,7 @@
 import { FP } from "../../failpoints/catalog.ts";
 import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { type EdgeType, type NodeType, tableKeyFor, type TableType } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
 import { projectRow } from "../schema/project.ts";
@@ -18,6 +18,8 @@ import { type OpenedTable, openTableForMutation, requireHead } from "./open-tabl
 import { matches, type MutationOp, type MutationResult, type Where } from "./ops.ts";
 import type { MutationStaging } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
+import { stagedDeletes } from "./staged-deletes.ts";
+import { regress298 } from "./regress298.ts";
 
 const NONE: MutationResult = { affectedNodes: 0, affectedEdges: 0 };
 
@@ -114,7 +116,7 @@ async function insertEdge(
   staging.appendRows(tableKey, "Append", [row]);
   if (!isDefaultCardinality(t.cardinality)) {
     // #298: the scan must read live HEAD; `regress298` reads the pinned (stale) base instead.
-    const at = h.env.fixes.regress298 ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);
+    const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);
     const committed = await h.env.storage.datasets.checkout(opened.path, null, at);
     enforceCardinality(t, countSourcesPerEdge(committed.rows, staging.pendingRows(tableKey), false));
   }
@@ -166,9 +168,9 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   const primary: RowPredicate = { anyOf: [{ column: "id", in: ids }] };
   // `reopen_for_mutation` runs before the failpoint: a writer that lands while the delete is
   // parked there is not seen until the inline delete rebases over it.
-  const head = env.fixes.stagedDeletes ? opened.readAt : await requireHead(env, tableKey, opened.path, opened.readAt);
+  const head = stagedDeletes(env) ? opened.readAt : await requireHead(env, tableKey, opened.path, opened.readAt);
   await maybeFail(env, FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE);
-  if (env.fixes.stagedDeletes) {
+  if (stagedDeletes(env)) {
     staging.stageDelete(tableKey, primary.anyOf[0]!);
   } else {
     const done = await deleteWhere(env, tableKey, opened.path, head, primary);
@@ -209,7 +211,7 @@ async function deleteFrom(
 ): Promise<number> {
   const env = h.env;
   const table = opened ?? (await openTableForMutation(h, txn, staging, tableKey, "Delete"));
-  if (env.fixes.stagedDeletes) {
+  if (stagedDeletes(env)) {
     const content = await env.storage.datasets.checkout(table.path, null, table.readAt);
     const count = content.rows.filter((r) => rowMatches(r, where)).length;
     if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);

@@ -1,10 +1,10 @@
 // `load_as`: bulk rows for several tables in one write. Its referential-integrity and @card
 // checks read the handle's warm snapshot (`snapshot_for_branch`), not live HEAD: a stale
 // handle's load can exceed @card (B2''), the loader twin of #298.
-import { ensureSchemaState } from "../graph/schema-guard.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { OmniError } from "../errors.ts";
-import type { Handle } from "../graph/handle.ts";
-import { healHandle } from "../graph/heal.ts";
+import type { Handle } from "../handle/handle.ts";
+import { healHandle } from "../handle/heal.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
 import type { Row, Scalar } from "../storage/types.ts";

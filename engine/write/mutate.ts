@@ -3,11 +3,11 @@
 import { FP } from "../../failpoints/catalog.ts";
 import { isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
-import { healHandle } from "../graph/heal.ts";
+import type { Handle } from "../handle/handle.ts";
+import { healHandle } from "../handle/heal.ts";
 import { deleteSidecarBestEffort, type SidecarKind } from "../recovery/sidecar.ts";
 import { commitAll } from "./commit-all.ts";
-import { logicalPublishOptions } from "./commit-section.ts";
+import { logicalPublishOptions } from "../handle/commit-section.ts";
 import { enforceNoMixedDestructiveConstructive, executeOp } from "./execute.ts";
 import type { MutationOp, MutationResult } from "./ops.ts";
 import { publishUpdates } from "./publish.ts";

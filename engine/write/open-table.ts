@@ -3,12 +3,13 @@
 // (`ensure_expected_version`), or, under `opClassPrecondition`, that only maintenance moved it.
 import type { Env } from "../env.ts";
 import { expectedVersionMismatch, OmniError } from "../errors.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import { tablePathForTableKey } from "../schema/catalog.ts";
 import type { DatasetPath, LanceOp, TableKey, Version } from "../storage/types.ts";
 import { isStrict, type OpKind } from "./ops.ts";
 import type { MutationStaging } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
+import { opClassPrecondition } from "./op-class-precondition.ts";
 
 export interface OpenedTable {
   readonly tableKey: TableKey;
@@ -64,7 +65,7 @@ const MAINTENANCE: ReadonlySet<LanceOp> = new Set<LanceOp>(["Rewrite", "ReserveF
  */
 export async function ensureExpectedVersion(env: Env, tableKey: TableKey, path: DatasetPath, actual: Version, expected: Version): Promise<Version> {
   if (actual === expected) return expected;
-  if (env.fixes.opClassPrecondition && actual > expected) {
+  if (opClassPrecondition(env) && actual > expected) {
     const between = (await env.storage.datasets.versions(path, null)).filter((v) => v.version > expected && v.version <= actual);
     const complete = between.length === actual - expected;
     if (complete && between.every((v) => MAINTENANCE.has(v.op))) return actual;

@@ -4,7 +4,7 @@
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "../handle/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
@@ -13,6 +13,7 @@ import { requiredIndices } from "../schema/indices.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import type { TableUpdate } from "./commit-all.ts";
 import { commitTable } from "./commit-table.ts";
+import { noWritePathIndexBuild } from "./no-write-path-index-build.ts";
 
 /**
  * `build_indices_on_dataset`: one CreateIndex commit per missing index. Returns the new HEAD.
@@ -41,7 +42,7 @@ export async function publishUpdates(
   const changes: ManifestChange[] = [];
   for (const u of updates) {
     let version = u.version;
-    if (u.rowCount > 0 && !env.fixes.noWritePathIndexBuild) {
+    if (u.rowCount > 0 && !noWritePathIndexBuild(env)) {
       const path = h.coordinator.snapshot.entry(u.tableKey)?.path;
       if (path) version = await buildMissingIndices(env, h.catalog, u.tableKey, path, u.version);
     }

@@ -1,10 +1,11 @@
 // `open_write_txn`: the schema contract is validated, and the base snapshot is
 // pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
 // handle writes from a stale base.
-import { ensureSchemaState } from "../graph/schema-guard.ts";
-import type { Handle } from "../graph/handle.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
+import type { Handle } from "../handle/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
+import { probeOnWrite } from "./probe-on-write.ts";
 
 export interface WriteTxn {
   readonly branch: Branch;
@@ -21,6 +22,6 @@ export interface WriteTxn {
 export async function openWriteTxn(h: Handle): Promise<WriteTxn> {
   await ensureSchemaState(h.env, h.coordinator, h.id);
   const observed = h.coordinator.snapshot;
-  if (h.env.fixes.probeOnWrite) await h.coordinator.probe();
+  if (probeOnWrite(h.env)) await h.coordinator.probe();
   return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };
 }

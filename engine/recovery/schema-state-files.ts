@@ -5,13 +5,14 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
-import { listSidecars } from "../recovery/sidecar.ts";
+import { listSidecars } from "./sidecar.ts";
 import { catalogTableKeys } from "../schema/catalog.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
 import { parseSchemaState, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE, stagingName } from "../schema/contract.ts";
 import { SchemaParseError } from "../schema/errors.ts";
 import { schemaIrHash } from "../schema/ir.ts";
-import { deleteStaging, promoteStaging, stagingPresent } from "./contract-files.ts";
+import { deleteStaging, promoteStaging, stagingPresent } from "../schema-state/contract-files.ts";
+import { completeStagingPromotion } from "./complete-staging-promotion.ts";
 
 export type SchemaStateRecovery =
   | { readonly kind: "Noop" }
@@ -45,7 +46,7 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
   if (sidecars.some((s) => s.writer_kind === "SchemaApply")) {
     // `_schema.pg.staging` is written first and renamed first: with it present, a missing IR or
     // state file means the apply died writing its staging set, before its publish.
-    if (env.fixes.completeStagingPromotion && present.source && !(present.ir && present.state)) {
+    if (completeStagingPromotion(env) && present.source && !(present.ir && present.state)) {
       await deleteStaging(env);
       return { kind: "CleanedStaging" };
     }

@@ -6,11 +6,11 @@
 import type { Env } from "../env.ts";
 import { isOmniError } from "../errors.ts";
 import { acquireLease, branchLeaseResource, leaseOwnerId, releaseLease } from "../lease/lease.ts";
-import { leaseGuardsCommits } from "../lease/policy.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
 import type { Coordinator } from "../manifest/coordinator.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
-import { recoverUnderLease } from "../write/commit-section.ts";
+import { recoverUnderLease } from "./commit-section.ts";
 
 export async function ensureSchemaState(env: Env, coordinator: Coordinator, who: string): Promise<Catalog> {
   try {

@@ -1,9 +1,9 @@
 // Shared pieces of every handle operation: the heal at the head of every write, and reloading
 // the catalog when a heal changed the schema. A read-only handle (upstream `OpenMode::ReadOnly`)
 // differs only in skipping the open's recovery sweep: its writes run, and heal, like any other.
-import { leaseGuardsCommits } from "../lease/policy.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
-import { bumpingPublishOptions } from "../write/commit-section.ts";
+import { bumpingPublishOptions } from "./commit-section.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
 import { SCHEMA_SOURCE_FILE } from "../schema/contract.ts";
 import type { Catalog } from "../schema/catalog.ts";

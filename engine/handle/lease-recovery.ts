@@ -4,7 +4,7 @@
 import type { Env } from "../env.ts";
 import { branchLeaseResource, leaseOwnerId, releaseLease, tryAcquireLease } from "../lease/lease.ts";
 import type { Coordinator } from "../manifest/coordinator.ts";
-import { recoverUnderLease } from "../write/commit-section.ts";
+import { recoverUnderLease } from "./commit-section.ts";
 
 /** Whether recovery ran; false when a live committer held the lease. */
 export async function recoverIfLeaseFree(env: Env, coordinator: Coordinator, who: string): Promise<boolean> {

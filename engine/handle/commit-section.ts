@@ -4,20 +4,21 @@
 // holding it, the committer first recovers whatever dead committers left behind (it may restore,
 // as nobody else can be committing), and clears a schema-apply lock whose apply died.
 import type { Env } from "../env.ts";
-import type { Handle } from "../graph/handle.ts";
+import type { Handle } from "./handle.ts";
 import type { Coordinator } from "../manifest/coordinator.ts";
-import { reloadSchemaIfSourceChanged } from "../graph/heal.ts";
+import { reloadSchemaIfSourceChanged } from "./heal.ts";
 import { acquireLease, branchLeaseResource, fenceRow, type Lease, leaseOwnerId, LEASE_TTL_MS, releaseLease } from "../lease/lease.ts";
 import type { SidecarOwner } from "../recovery/sidecar.ts";
-import { leaseGuardsCommits } from "../lease/policy.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
 import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
 import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import { graphHeadObjectId } from "../manifest/snapshot.ts";
 import { recoverManifestDrift } from "../recovery/sweep.ts";
-import { recoverSchemaStateFiles } from "../schema-state/recover.ts";
+import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import type { Branch, ManifestRow } from "../storage/types.ts";
 import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
+import { readSetToken } from "./read-set-token.ts";
 
 export interface CommitSection {
   readonly branch: Branch;
@@ -47,7 +48,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
     }
     return { branch, lease, recovered, exit: () => releaseLease(env, lease) };
   }
-  const all = env.fixes.readSetToken ? [...keys, branchGateKey(branch)] : keys;
+  const all = readSetToken(env) ? [...keys, branchGateKey(branch)] : keys;
   const release = await h.queues.acquireMany(env, all);
   return {
     branch,
@@ -80,7 +81,7 @@ function headRow(env: Env, branch: Branch): ManifestRow {
  */
 export function logicalPublishOptions(h: Handle, section: CommitSection, validatedToken: string | null): PublishOptions {
   const base = bumpingPublishOptions(h.env, section.lease);
-  return h.env.fixes.readSetToken ? { ...base, expectedHeadToken: validatedToken } : base;
+  return readSetToken(h.env) ? { ...base, expectedHeadToken: validatedToken } : base;
 }
 
 /**
@@ -88,9 +89,9 @@ export function logicalPublishOptions(h: Handle, section: CommitSection, validat
  * still move the head token, so every concurrent validation is voided.
  */
 export function bumpingPublishOptions(env: Env, lease: Lease | null): PublishOptions {
-  if (!env.fixes.readSetToken && !lease) return {};
+  if (!readSetToken(env) && !lease) return {};
   return {
-    extraRows: (state) => [...(lease ? [fenceRow(env, state, lease)] : []), ...(env.fixes.readSetToken ? [headRow(env, state.branch)] : [])],
+    extraRows: (state) => [...(lease ? [fenceRow(env, state, lease)] : []), ...(readSetToken(env) ? [headRow(env, state.branch)] : [])],
   };
 }
 

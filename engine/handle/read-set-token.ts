@@ -1,0 +1,9 @@
+// The one home of the `readSetToken` flag (engine/fixes.ts): RFC-013 s7.1 / RFC-022 (B2', B2''): a
+// shared head row in every publish, validation redone under it. Read by `commit-section.ts` (queue
+// keys, expected head token, extra rows) and `commit-all.ts` (revalidation).
+import type { Env } from "../env.ts";
+
+/** Whether `readSetToken` is on for this engine. */
+export function readSetToken(env: Env): boolean {
+  return env.fixes.readSetToken;
+}
