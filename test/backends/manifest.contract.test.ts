@@ -167,4 +167,27 @@ contract((k) => {
     await expectStorageError(store.manifest.merge(null, v(1), [head("x"), head("y")]), "InvalidInput");
     expect(await store.manifest.latestVersion(null)).toBe(1);
   });
+  test("compact rewrites the fragments in place, rows unchanged; a lone fragment has nothing to compact", async () => {
+    const s = await created();
+    for (let n = 1; n <= 3; n++) await s.manifest.merge(null, v(n), [versionRow("node:Person", n)]);
+    const before = await s.manifest.load(null);
+    const compacted = await s.manifest.compact(null, before.version);
+    expect(compacted).not.toBeNull();
+    expect(compacted!).toBeGreaterThan(before.version);
+    expect(await s.manifest.latestVersion(null)).toBe(compacted);
+    expect((await s.manifest.load(null)).rows).toEqual(before.rows);
+    expect(await s.manifest.compact(null, compacted!)).toBeNull();
+  });
+
+  test("a merge planned before a compaction that rewrote its matched row is TooMuchWriteContention; a fresh one commits", async () => {
+    const s = await created();
+    await s.manifest.merge(null, v(1), [head("t0")]);
+    await s.manifest.merge(null, v(2), [versionRow("node:Person", 1)]);
+    const read = await s.manifest.latestVersion(null);
+    const compacted = await s.manifest.compact(null, read);
+    expect(compacted).not.toBeNull();
+    await expectStorageError(s.manifest.merge(null, read, [head("t1")]), "TooMuchWriteContention");
+    const fresh = await s.manifest.merge(null, compacted!, [head("t1")]);
+    expect((await s.manifest.load(null, fresh)).rows.find((r) => r.objectId === "graph_head:main")?.metadata).toBe("t1");
+  });
 });
