@@ -228,6 +228,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
       backend: o.backend.factory,
       onUniverse,
       checkpoint: checkpoint(o.deadline),
+      stop: () => o.deadline !== null && performance.now() >= o.deadline,
     });
     summary = spread;
     shard = spread.shard;

@@ -115,6 +115,7 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
           backend: backend.factory,
           onUniverse,
           checkpoint: checkpoint(deadline),
+          stop: () => deadline !== null && performance.now() >= deadline,
         });
       } finally {
         await pool?.destroy();

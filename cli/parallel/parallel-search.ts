@@ -61,6 +61,8 @@ export interface ParallelSearchOptions {
   readonly pool: SearchPool;
   /** Called as pieces finish, with the universes they ran (progress bars). */
   readonly onProgress?: (universes: number) => void;
+  /** True once no more pieces should start (a wall-clock budget): the seeds run so far count. */
+  readonly stop?: () => boolean;
 }
 
 export async function parallelSearch(options: ParallelSearchOptions): Promise<ParallelSummary> {
@@ -74,6 +76,8 @@ export async function parallelSearch(options: ParallelSearchOptions): Promise<Pa
   /** The lowest piece holding a failure, when not keeping going: nothing after it counts. */
   let cut = Infinity;
   let next = 0;
+  /** Pieces launched before `stop` said so: the search ends after them. */
+  let limit = Infinity;
   const executed = { universes: 0, steps: 0, operationsCompleted: 0 };
   const inFlight = new Set<Promise<void>>();
   const launch = (i: number) => {
@@ -90,11 +94,12 @@ export async function parallelSearch(options: ParallelSearchOptions): Promise<Pa
   };
   // Keep every thread busy with one piece and one queued behind it.
   while (next < pieces.length || inFlight.size > 0) {
-    while (next < pieces.length && next < cut && inFlight.size < pool.jobs * 2) launch(next++);
+    if (limit === Infinity && options.stop?.()) limit = next;
+    while (next < pieces.length && next < cut && next < limit && inFlight.size < pool.jobs * 2) launch(next++);
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
   }
-  return combine(task, outcomes, cut, executed);
+  return combine(task, outcomes, Math.min(cut, limit - 1), executed, limit < Infinity);
 }
 
 async function combine(
@@ -102,6 +107,7 @@ async function combine(
   outcomes: readonly (TaskOutcome | null)[],
   cut: number,
   executed: ParallelSummary["executed"],
+  stopped = false,
 ): Promise<ParallelSummary> {
   let universes = 0;
   let violations = 0;
@@ -111,7 +117,8 @@ async function combine(
   let maxStepDecisions = 0;
   let maxActorsOffered = 0;
   let firstSeed: number | null = null;
-  const last = task.keepGoing ? outcomes.length - 1 : Math.min(cut, outcomes.length - 1);
+  // Stopped early, even a search that keeps going counts only the pieces it ran.
+  const last = task.keepGoing && !stopped ? outcomes.length - 1 : Math.min(cut, outcomes.length - 1);
   for (let i = 0; i <= last; i++) {
     const o = outcomes[i];
     if (!o) throw new Error(`search piece ${i} did not finish`);

@@ -49,6 +49,8 @@ export interface SpreadSearch {
   readonly onUniverse?: (result: UniverseResult | null) => void;
   /** Awaited after each universe on one thread: true stops the search (`--time`, Ctrl-C). */
   readonly checkpoint?: () => Promise<boolean>;
+  /** On worker threads: true once no more seeds should start (`--time`). */
+  readonly stop?: () => boolean;
 }
 
 export interface SpreadSummary extends SearchSummary {
@@ -68,7 +70,7 @@ export async function spreadSearch(s: SpreadSearch): Promise<SpreadSummary> {
   const task: SearchTask = { ...whole, ...slice };
   const summary: SearchSummary =
     s.pool && task.universes > 0
-      ? await parallelSearch({ task, pool: s.pool, onProgress: (n) => { for (let i = 0; i < n; i++) s.onUniverse?.(null); } })
+      ? await parallelSearch({ task, pool: s.pool, ...(s.stop ? { stop: s.stop } : {}), onProgress: (n) => { for (let i = 0; i < n; i++) s.onUniverse?.(null); } })
       : await searchSeeds({
           spec: s.spec,
           fixes: task.fixes,

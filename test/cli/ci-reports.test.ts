@@ -44,6 +44,11 @@ test("run --junit and --report on a green run; --time ends a search on its wall-
   expect(xml.failures).toBe(0);
   expect(xml.testsuite.flatMap((s) => s.testcase).map((c) => [c.name, c.failure])).toEqual([["demo-lost-update on fixed", undefined]]);
   expect(omnisim("run", "demo-lost-update", "--time", "soon").code).toBe(2);
+  // On worker threads too: no more seeds start once the budget is spent.
+  const threads = omnisim("run", "demo-lost-update", "--profile", "fixed", "--seeds", "1000000", "--time", "3s", "--jobs", "2", "--json");
+  expect(threads.code).toBe(0);
+  expect(threads.json).toMatchObject({ stopped: "time", jobs: 2 });
+  expect(threads.json!.universes as number).toBeLessThan(1000000);
 });
 
 /** The Trace Event Format's rules for the events the export writes. */
