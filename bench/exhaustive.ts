@@ -1,3 +1,4 @@
+import { redProfileOf } from "../scenarios/claims.ts";
 // Exhaustive search: schedules explored and seconds, with and without the sleep-set
 // reduction, on the scripted forms of B1, B2 and B2' and on their searched forms on `fixed`
 // (where the whole bounded space is clean, so it is explored to the end).
@@ -40,7 +41,7 @@ export async function benchExhaustive(options: { quick: boolean }): Promise<{ ro
     if (options.quick && !c.quick) continue;
     const s = findScenario(c.scenario);
     if (!s) continue;
-    const profile = c.profile === "red" ? s.redProfile! : "fixed";
+    const profile = c.profile === "red" ? redProfileOf(s.claim)! : "fixed";
     for (const reduction of [true, false]) {
       const started = performance.now();
       const r = await exploreSchedules({ spec: formSpec(s, c.form), fixes: PROFILES[profile], seed: 1, preemptions: c.preemptions, reduction });

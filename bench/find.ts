@@ -1,3 +1,4 @@
+import { bugLabel, isClaimed, redProfileOf } from "../scenarios/claims.ts";
 // Time to first failure: for every red scenario and every strategy, universes and milliseconds
 // until the first universe that shows the scenario's own symptom (another bug found on the way
 // does not count), from each of 20 base seeds, capped. Medians and worsts are over every base
@@ -43,13 +44,12 @@ interface Search {
 const BASE_STRIDE = 1_000_003;
 
 function isSymptom(s: Scenario, r: UniverseResult): boolean {
-  const kind = r.violations[0]?.kind;
-  return kind !== undefined && (s.symptoms.length === 0 || s.symptoms.includes(kind));
+  return r.violations.some((v) => isClaimed(s.claim, v));
 }
 
 async function seeded(s: Scenario, forSeed: (seed: number) => StrategyFactory, base: number, cap: number): Promise<Search> {
   const spec = formSpec(s, "searched");
-  const fixes = PROFILES[s.redProfile!];
+  const fixes = PROFILES[redProfileOf(s.claim)!];
   const started = performance.now();
   for (let i = 0; i < cap; i++) {
     const seed = base * BASE_STRIDE + i;
@@ -64,7 +64,7 @@ async function exhaustive(s: Scenario, base: number, cap: number): Promise<Searc
   let hit: number | null = null;
   await exploreSchedules({
     spec: formSpec(s, "searched"),
-    fixes: PROFILES[s.redProfile!],
+    fixes: PROFILES[redProfileOf(s.claim)!],
     seed: base,
     maxUniverses: cap,
     keepGoing: true,
@@ -83,8 +83,9 @@ export async function benchFind(options: { quick: boolean }): Promise<{ rows: Fi
   const dfsBases = options.quick ? 1 : 3;
   const rows: FindRow[] = [];
   for (const s of SCENARIOS) {
-    if (!s.redProfile || s.redProfile === "fixed") continue;
-    const bounds = await estimatePctBounds(formSpec(s, "searched"), PROFILES[s.redProfile]);
+    const red = redProfileOf(s.claim);
+    if (!red) continue;
+    const bounds = await estimatePctBounds(formSpec(s, "searched"), PROFILES[red]);
     const pct = (d: number) => () => ((seeds) => new PctStrategy(seeds.prng(), { depth: d, stepBound: bounds.stepBound })) as StrategyFactory;
     const strategies: [string, (seed: number) => StrategyFactory][] = [
       ["random", () => randomStrategy],
@@ -100,8 +101,8 @@ export async function benchFind(options: { quick: boolean }): Promise<{ rows: Fi
       const worst = byN[byN.length - 1]!;
       return {
         scenario: s.name,
-        bug: s.bug,
-        profile: s.redProfile!,
+        bug: bugLabel(s.claim),
+        profile: red,
         strategy,
         bases: n,
         found: results.filter((r) => r.found).length,

@@ -1,3 +1,4 @@
+import { redProfileOf } from "../scenarios/claims.ts";
 // Shrinking: for every red scenario, the first failure a random search finds from seed 1,
 // shrunk with the default replay budget: tape length before and after, replays and seconds.
 import { performance } from "node:perf_hooks";
@@ -22,9 +23,10 @@ export interface ShrinkRow {
 export async function benchShrink(options: { quick: boolean }): Promise<{ rows: ShrinkRow[]; lines: string[] }> {
   const rows: ShrinkRow[] = [];
   for (const s of SCENARIOS) {
-    if (!s.redProfile || s.redProfile === "fixed") continue;
+    const red = redProfileOf(s.claim);
+    if (!red) continue;
     const spec = formSpec(s, "searched");
-    const fixes = PROFILES[s.redProfile];
+    const fixes = PROFILES[red];
     const found = await searchSeeds({ spec, fixes, fromSeed: 1, universes: 500 });
     const f = found.firstFailure;
     if (!f) continue;

@@ -130,20 +130,18 @@ function program(): Command {
     lanceOptions(
       p
         .command("hunt")
-        .description("every scenario on its red profile and on fixed (or on --profile), with a closing table and a replay line per failure")
+        .description("every scenario on its red profile, on upstream and on fixed (or on --profile), judged by its claim, with a closing table and a replay line per failure")
         .option("--budget <n>", `universes per scenario and profile (default ${DEFAULT_HUNT_BUDGET})`)
         .option("--time <duration>", "a wall-clock budget for the whole hunt, shared by the cells (90s, 5m, 1h)")
         .option("--seed <s>", "the first seed (default 1)")
-        .option("--profile <profile>", "hunt on this profile instead of each scenario's red profile and fixed (repeatable)", collect)
-        .addOption(strategyOption("search strategy (default portfolio)"))
+        .option("--profile <profile>", "hunt on this profile instead of each scenario's red profile, upstream and fixed (repeatable)", collect)
+        .addOption(strategyOption("search strategy: random, pct or portfolio (default portfolio)"))
         .option("--depth <d>", depthHelp)
-        .option("--preemptions <p>", preemptionsHelp)
-        .option("--no-reduction", "exhaustive search without partial-order reduction")
         .option("--scenario <name>", "only this scenario, by name or file (repeatable)", collect)
         .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
         .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' reports with merge-reports)")
         .option("--details", "the wide table: universes, violations, strategy members, tapes, times")
-        .option("--no-shrink", "do not shrink each cell's first failure")
+        .option("--no-shrink", "do not shrink each cell's reported failure")
         .option("--save [file]", saveHelp),
       "with --backend lance: keep each failing universe's directory, print where, and index it",
     ),

@@ -20,7 +20,7 @@ export function looksLikePath(ref: string): boolean {
 
 function isScenario(x: unknown): x is Scenario {
   const s = x as Partial<Scenario> | null;
-  return s !== null && typeof s === "object" && typeof s.name === "string" && typeof s.searched === "function" && Array.isArray(s.symptoms);
+  return s !== null && typeof s === "object" && typeof s.name === "string" && typeof s.searched === "function" && typeof s.claim?.kind === "string";
 }
 
 export async function loadScenario(ref: string): Promise<ScenarioRef> {

@@ -105,6 +105,28 @@ export const FIX_NAMES: readonly FixName[] = [
   "completeStagingPromotion",
 ];
 
+/** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
+export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
+  fix296: "B1: a lost roll-forward race converges or defers (#296)",
+  fix297: "B3: optimize retries Lance conflicts and publishes by fast-forward (#297)",
+  regress298: "re-opens B2: the edge `@card` scan reads the stale pin (#298 undone)",
+  fix361: "B5: a listed sidecar that vanished before its read is skipped (#361)",
+  fix308: "B11: a delete that matches nothing commits no Lance version (#308)",
+  fix502: "#495: init cleans up only before its datasets are created, under a root claim released last (#502)",
+  fix487: "#483: the manifest's internal-schema stamp rides its Create commit (#487)",
+  stampFloor311: "not a fix: #311's refusal to open a manifest stamped below the current version (red for a torn init)",
+  sharedQueues: "RFC-022: every handle of a root in one process shares its write queues",
+  noDetachedEnsureIndices: "B1 (server): no detached `ensureIndices` after a schema apply",
+  readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
+  probeOnWrite: "a write probes the manifest instead of trusting the warm snapshot",
+  opClassPrecondition: "B4: an advance made only by maintenance fast-forwards a strict write's pin",
+  stagedDeletes: "B8: deletes staged under the sidecar instead of committed inline",
+  noWritePathIndexBuild: "B9: no index builds on the write path",
+  ownerLease: "B6, B7, B10, F2: a branch lease on `__manifest` from revalidation to sidecar delete, recorded in sidecars",
+  auditOnce: "F1: recovery audits an operation once",
+  completeStagingPromotion: "F3: a partial staging set is discarded, not promoted",
+};
+
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
 const SEED: Fixes = {
   fix296: false,
@@ -127,10 +149,34 @@ const SEED: Fixes = {
   completeStagingPromotion: false,
 };
 
+/**
+ * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
+ * #296, #297, #298, #308, #361, #311, #487, #502 and the RFC-022 write protocol's parts (root-shared queues, the
+ * `graph_head` token revalidated before effects, no detached ensureIndices, staged deletes, no
+ * index builds on the write path, the fresh capture probe); none of omnisim's own designs.
+ * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
+ */
+const UPSTREAM: Fixes = {
+  ...SEED,
+  fix296: true,
+  fix361: true,
+  fix308: true,
+  fix502: true,
+  fix487: true,
+  stampFloor311: true,
+  sharedQueues: true,
+  noDetachedEnsureIndices: true,
+  readSetToken: true,
+  probeOnWrite: true,
+  stagedDeletes: true,
+  noWritePathIndexBuild: true,
+};
+
 export const PROFILES = {
   seed: SEED,
   "regress-298": { ...SEED, regress298: true },
   "regress-297": { ...SEED, fix297: false },
+  upstream: UPSTREAM,
   fixed: {
     fix296: true,
     fix297: true,

@@ -29,7 +29,12 @@ export interface FailpointHost {
    * is not runnable until `released()` holds; for "crash" its process dies at this point and
    * the returned promise never settles.
    */
-  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean): Promise<void>;
+  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean, planned: boolean): Promise<void>;
+  /**
+   * The world's own fault plan, asked at a hit no script armed: an error, a crash, or nothing.
+   * (The simulator decides it from the seed, and only for actors the search may touch.)
+   */
+  plannedFault(name: FailpointName): "error" | "crash" | null;
 }
 
 interface ParkState {
@@ -43,11 +48,14 @@ export class FailpointRegistry {
   /** Hits seen since the action was armed; `skip` and `times` count against this. */
   private readonly armedHits = new Map<FailpointName, number>();
   private readonly parks = new Map<FailpointName, ParkState>();
+  /** Every name a script armed (`set`) in this universe: a searched form must arm none. */
+  private readonly scripted = new Set<FailpointName>();
 
   constructor(private readonly host: FailpointHost) {}
 
   /** Arms `name` with `action`, replacing what was there and resetting its park state. */
   set(name: FailpointName, action: FailpointAction): void {
+    this.scripted.add(name);
     this.actions.set(name, action);
     this.armedHits.set(name, 0);
     if (action.kind === "park") this.parks.set(name, { reached: false, released: false });
@@ -59,9 +67,14 @@ export class FailpointRegistry {
     this.actions.delete(name);
   }
 
-  /** Disarms every failpoint (a restart runs with no faults injected). */
+  /** Disarms every scripted failpoint (a restart runs with no faults injected). */
   disarmAll(): void {
     this.actions.clear();
+  }
+
+  /** The names a script armed in this universe, in catalog order of first arming. */
+  scriptArmed(): FailpointName[] {
+    return [...this.scripted];
   }
 
   action(name: FailpointName): FailpointAction {
@@ -108,10 +121,12 @@ export class FailpointRegistry {
    */
   async hit(name: FailpointName): Promise<HitOutcome> {
     this.hitCounts.set(name, (this.hitCounts.get(name) ?? 0) + 1);
-    const decision = this.decide(name);
+    let decision = this.decide(name);
+    const planned = this.actions.has(name) ? null : this.host.plannedFault(name);
+    if (planned) decision = planned;
     const park = this.parks.get(name);
     const released = park ? () => park.released : ALWAYS;
-    await this.host.failpointHit(name, decision, released);
+    await this.host.failpointHit(name, decision, released, planned !== null);
     return decision === "error" ? "error" : "pass";
   }
 
@@ -120,25 +135,28 @@ export class FailpointRegistry {
     if (!action) return "pass";
     const seen = this.armedHits.get(name) ?? 0;
     this.armedHits.set(name, seen + 1);
-    switch (action.kind) {
-      case "off":
-      case "probe":
-        return "pass";
-      case "error": {
-        const skip = action.skip ?? 0;
-        if (seen < skip) return "pass";
-        if (action.times !== undefined && seen >= skip + action.times) return "pass";
-        return "error";
-      }
-      case "crash":
-        return seen < (action.skip ?? 0) ? "pass" : "crash";
-      case "park": {
-        const park = this.parks.get(name)!;
-        if (park.reached || park.released) return "pass";
-        park.reached = true;
-        return "park";
-      }
+    if (action.kind !== "park") return outcomeOf(action, seen);
+    const park = this.parks.get(name)!;
+    if (park.reached || park.released) return "pass";
+    park.reached = true;
+    return "park";
+  }
+}
+
+/** An error, crash, probe or off action's decision on the hit that saw `seen` armed hits before it. */
+function outcomeOf(action: Exclude<FailpointAction, { kind: "park" }>, seen: number): HitDecision {
+  switch (action.kind) {
+    case "off":
+    case "probe":
+      return "pass";
+    case "error": {
+      const skip = action.skip ?? 0;
+      if (seen < skip) return "pass";
+      if (action.times !== undefined && seen >= skip + action.times) return "pass";
+      return "error";
     }
+    case "crash":
+      return seen < (action.skip ?? 0) ? "pass" : "crash";
   }
 }
 

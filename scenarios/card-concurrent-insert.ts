@@ -11,12 +11,14 @@ const SEED = [[person("Alice"), company("Acme"), company("Beta")]];
 
 export const cardConcurrentInsert: Scenario = {
   name: "card-concurrent-insert",
-  bug: "B2'",
+  claim: {
+    kind: "bug",
+    bug: "B2'",
+    redProfile: "seed",
+    symptoms: [{ kind: "card-violated", table: "edge:WorksAt" }],
+    closedBy: ["readSetToken"],
+  },
   summary: "two concurrent edge inserts both pass @card before either commits",
-  redProfile: "seed",
-  symptoms: ["card-violated"],
-  actors: ["insert-acme", "insert-beta"],
-  oracles: ["card-and-integrity"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -29,12 +29,17 @@ const deletePerson = (name: string): MutationOp => ({ kind: "deleteNode", type: 
 
 export const emptyDeleteDrift: Scenario = {
   name: "empty-delete-drift",
-  bug: "B11",
   summary: "a node delete's zero-row cascade commits an unrecorded edge-table version (#308)",
-  redProfile: "seed",
-  symptoms: ["drift-after-recovery", "wedged-write"],
-  actors: ["deleter", "writer"],
-  oracles: ["liveness (drift-after-recovery)", "operations-end-as-allowed (wedged-write)"],
+  claim: {
+    kind: "bug",
+    bug: "B11",
+    redProfile: "seed",
+    // The unrecorded version survives every recovery (no sidecar covers it); a later non-strict
+    // write to the edge table is refused by the drift guard.
+    symptoms: [{ kind: "drift-after-recovery" }, { kind: "wedged-write", errorKind: "DriftAhead" }],
+    closedBy: ["fix308"],
+    masks: [{ flags: ["stagedDeletes"], why: "a staged delete is committed at commit time only for tables with staged rows, so a zero-row cascade commits nothing" }],
+  },
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -13,12 +13,15 @@ const SEED = [[person("Alice"), person("Bob"), company("Acme"), company("Beta")]
 
 export const indexBuildBreaksPin: Scenario = {
   name: "index-build-breaks-pin",
-  bug: "B9",
+  claim: {
+    kind: "bug",
+    bug: "B9",
+    redProfile: "seed",
+    symptoms: [{ kind: "wedged-write", errorKind: "DriftAhead", opKind: "mutate" }],
+    closedBy: ["noWritePathIndexBuild"],
+    masks: [{ flags: ["ownerLease"], why: "a committer recovers under the lease with full recovery, which rolls the multistep sidecar back instead of deferring it" }],
+  },
   summary: "index commits on the write path push HEAD past the sidecar's pin; a failed publish then wedges writes",
-  redProfile: "seed",
-  symptoms: ["wedged-write"],
-  actors: ["writer"],
-  oracles: ["operations-end-as-allowed (wedged-write)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {
@@ -34,9 +37,6 @@ export const indexBuildBreaksPin: Scenario = {
     const { world } = ctx;
     await setupGraph(ctx, CARD_SCHEMA, SEED);
     const w = await openIn(ctx, "writer", { crashable: true });
-    if (world.chance("an index build fails during the first edge's publish")) {
-      world.failpoints.set(FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE, { kind: "error", skip: world.choose("index builds that succeed first", 3), times: 1 });
-    }
     await world.join(
       w.spawn("writer", async (c) => {
         await c.mutate("first WorksAt edge", [worksAt("Alice", "Acme")]);

@@ -16,12 +16,16 @@ const INIT_FAULTS: readonly FailpointName[] = [FP.INIT_AFTER_SCHEMA_PG_WRITTEN, 
 
 export const initCleanupDeletesGraph: Scenario = {
   name: "init-cleanup-deletes-graph",
-  bug: "#495",
   summary: "an init failing after its manifest committed deletes the completed graph's schema files",
-  redProfile: "seed",
-  symptoms: ["open-failed"],
-  actors: ["operator-a", "operator-b"],
-  oracles: ["operations-end-as-allowed (open-failed)", "liveness"],
+  claim: {
+    kind: "bug",
+    bug: "#495",
+    redProfile: "seed",
+    // No open can read the graph: its schema files are gone (the liveness open fails, and the
+    // oracles find the final state unreadable).
+    symptoms: [{ kind: "open-failed", opKind: "open" }, { kind: "final-state-unreadable" }],
+    closedBy: ["fix502"],
+  },
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -10,12 +10,14 @@ import type { Scenario } from "./types.ts";
 
 export const loserSidecarWedge: Scenario = {
   name: "loser-sidecar-wedge",
-  bug: "B7",
+  claim: {
+    kind: "bug",
+    bug: "B7",
+    redProfile: "seed",
+    symptoms: [{ kind: "wedged-write", errorKind: "DriftAhead", opKind: "mutate" }],
+    closedBy: ["ownerLease"],
+  },
   summary: "a writer that loses its publish after committing leaves a sidecar that wedges later writes",
-  redProfile: "seed",
-  symptoms: ["wedged-write"],
-  actors: ["writer-1", "writer-2", "later-writer"],
-  oracles: ["operations-end-as-allowed (wedged-write)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -48,12 +48,12 @@ function refusalNotRetried(env: Env): Env {
 export function manifestCompactionVsPublishScenario(options: { plantRefusalNotRetried?: boolean } = {}): Scenario {
   return {
     name: "manifest-compaction-vs-publish",
-    bug: "#291 control",
     summary: "optimize compacts __manifest while a writer publishes; both sides retry the conflict (never red)",
-    redProfile: null,
-    symptoms: ["maintenance-failed", "unexpected-error"],
-    actors: ["optimizer", "writer"],
-    oracles: ["operations-end-as-allowed (maintenance-failed, unexpected-error)", "acked-writes-visible"],
+    claim: {
+      kind: "control",
+      of: "#291",
+      why: "the publisher's merge-insert runs with no conflict retries, so Lance reports a compaction's refusal as TooMuchWriteContention, which the publisher retries; the compaction retries its own conflicts",
+    },
     crashBudget: 0,
     probe: PERSON_PROBE,
     async scripted(ctx) {

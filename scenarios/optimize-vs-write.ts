@@ -13,12 +13,15 @@ const SEED = [[person("A1")], [person("A2")], [person("A3")], [person("A4")]];
 
 export const optimizeVsWrite: Scenario = {
   name: "optimize-vs-write",
-  bug: "B3",
+  claim: {
+    kind: "bug",
+    bug: "B3",
+    redProfile: "regress-297",
+    symptoms: [{ kind: "maintenance-failed", errorKind: "ExpectedVersionMismatch", opKind: "optimize" }],
+    closedBy: ["fix297"],
+    masks: [{ flags: ["ownerLease"], why: "optimize and the writer both commit under the branch lease, so the write cannot land between optimize's plan and its publish" }],
+  },
   summary: "optimize fails when a writer on another handle publishes while it compacts (#297)",
-  redProfile: "regress-297",
-  symptoms: ["maintenance-failed"],
-  actors: ["optimizer", "writer"],
-  oracles: ["operations-end-as-allowed (maintenance-failed)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

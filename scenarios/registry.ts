@@ -1,4 +1,5 @@
 // Every scenario, in the order `omnisim list` shows them.
+import { auditTwice } from "./audit-twice.ts";
 import { cardConcurrentInsert } from "./card-concurrent-insert.ts";
 import { cardLoaderStale } from "./card-loader-stale.ts";
 import { cardStaleHandle } from "./card-stale-handle.ts";
@@ -12,8 +13,10 @@ import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
 import { openSweepCasRace } from "./open-sweep-cas-race.ts";
 import { optimizeVsWrite } from "./optimize-vs-write.ts";
+import { partialStagingPromotion } from "./partial-staging-promotion.ts";
 import { randomWorkloadScenario } from "./random-workload.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
+import { schemaLockWedge } from "./schema-lock-wedge.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
 import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
 import { strictWriteAfterInsert } from "./strict-write-after-insert.ts";
@@ -40,6 +43,9 @@ export const SCENARIOS: readonly Scenario[] = [
   initCleanupDeletesGraph,
   tornInitUnstamped,
   manifestCompactionVsPublish,
+  auditTwice,
+  schemaLockWedge,
+  partialStagingPromotion,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

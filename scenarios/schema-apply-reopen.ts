@@ -26,12 +26,20 @@ async function setup(ctx: ScenarioContext, crashable: boolean) {
 
 export const schemaApplyReopen: Scenario = {
   name: "schema-apply-reopen",
-  bug: "B1",
+  claim: {
+    kind: "bug",
+    bug: "B1",
+    redProfile: "seed",
+    // The open fails on the lost roll-forward (before #296), or, having won it, deletes the live
+    // ensureIndices' sidecar (the B6 flavour of the same race): both end with the detached task.
+    symptoms: [
+      { kind: "open-failed", errorKind: "ExpectedVersionMismatch", opKind: "open", actor: "fresh" },
+      { kind: "live-sidecar-deleted", opKind: "open", actor: "fresh" },
+    ],
+    closedBy: ["noDetachedEnsureIndices"],
+    masks: [{ flags: ["ownerLease"], why: "the detached ensureIndices holds the branch lease from its sidecar to its publish, so the fresh open leaves its sidecar alone" }],
+  },
   summary: "the server's detached ensureIndices after a hard drop races a fresh handle's open (#296)",
-  redProfile: "seed",
-  symptoms: ["open-failed", "live-sidecar-deleted"],
-  actors: ["server apply", "detached ensure_indices", "fresh open"],
-  oracles: ["operations-end-as-allowed (open-failed)", "live-sidecars-untouched"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

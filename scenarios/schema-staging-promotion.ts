@@ -14,12 +14,14 @@ const WITH_EMAIL = CARD_SCHEMA.replace("age: I32? }", "age: I32?  email: String?
 
 export const schemaStagingPromotion: Scenario = {
   name: "schema-staging-promotion",
-  bug: "B10",
+  claim: {
+    kind: "bug",
+    bug: "B10",
+    redProfile: "seed",
+    symptoms: [{ kind: "live-sidecar-deleted", opKind: "open", actor: "opener" }, { kind: "unexpected-error", opKind: "schemaApply", actor: "apply" }],
+    closedBy: ["ownerLease"],
+  },
   summary: "an open promotes a live schema apply's staging files and rolls its sidecar forward",
-  redProfile: "seed",
-  symptoms: ["live-sidecar-deleted", "unexpected-error"],
-  actors: ["applier", "opener"],
-  oracles: ["live-sidecars-untouched", "operations-end-as-allowed"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -9,12 +9,16 @@ import type { Scenario } from "./types.ts";
 
 export const sidecarListGetRace: Scenario = {
   name: "sidecar-list-get-race",
-  bug: "B5",
+  claim: {
+    kind: "bug",
+    bug: "B5",
+    redProfile: "seed",
+    // Any recovery pass (a write's heal, an open's sweep) that lists a sidecar its writer then deletes.
+    symptoms: [{ kind: "spurious-storage-failure", errorKind: "StorageFailure" }],
+    closedBy: ["fix361"],
+    masks: [{ flags: ["ownerLease"], why: "the follower's heal runs under the branch lease, which the writer holds until its sidecar is deleted" }],
+  },
   summary: "a heal lists a live writer's sidecar, the writer deletes it, the heal's GET fails (#361)",
-  redProfile: "seed",
-  symptoms: ["spurious-storage-failure"],
-  actors: ["writer", "follower"],
-  oracles: ["operations-end-as-allowed (spurious-storage-failure)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

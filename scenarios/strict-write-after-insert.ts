@@ -7,12 +7,12 @@ import type { Scenario } from "./types.ts";
 
 export const strictWriteAfterInsert: Scenario = {
   name: "strict-write-after-insert",
-  bug: "B4 control",
+  claim: {
+    kind: "control",
+    of: "B4",
+    why: "after another handle's insert, a stale strict update must still fail loudly: B4's fix may not turn a real conflict into a pass",
+  },
   summary: "after another handle's insert, a stale strict update must fail loudly (never red)",
-  redProfile: null,
-  symptoms: ["stale-write-succeeded"],
-  actors: ["served", "external-insert"],
-  oracles: ["operations-end-as-allowed (stale-write-succeeded)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   scripted: (ctx) => strictWriteScripted(ctx, "insert"),

@@ -6,12 +6,14 @@ import type { Scenario } from "./types.ts";
 
 export const strictWriteAfterOptimize: Scenario = {
   name: "strict-write-after-optimize",
-  bug: "B4",
+  claim: {
+    kind: "bug",
+    bug: "B4",
+    redProfile: "seed",
+    symptoms: [{ kind: "maintenance-failed-logical-write", errorKind: "ExpectedVersionMismatch", opKind: "mutate" }],
+    closedBy: ["probeOnWrite", "opClassPrecondition"],
+  },
   summary: "a stale handle's strict update fails after a compaction that changed nothing logical",
-  redProfile: "seed",
-  symptoms: ["maintenance-failed-logical-write"],
-  actors: ["served", "external-optimize"],
-  oracles: ["operations-end-as-allowed (maintenance-failed-logical-write)"],
   crashBudget: 0,
   probe: PERSON_PROBE,
   scripted: (ctx) => strictWriteScripted(ctx, "compaction"),

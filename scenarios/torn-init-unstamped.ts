@@ -30,12 +30,12 @@ async function crashInit(ctx: ScenarioContext, stepsAfterCreate: (init: Actor) =
 
 export const tornInitUnstamped: Scenario = {
   name: "torn-init-unstamped",
-  bug: "#483 control",
   summary: "a crash between the manifest's Create and its stamp; the seed migrates, #311 refused it (never red on seed)",
-  redProfile: null,
-  symptoms: ["open-failed"],
-  actors: ["init"],
-  oracles: ["liveness (open-failed, wedged-write)"],
+  claim: {
+    kind: "control",
+    of: "#483",
+    why: "the seed reads a missing stamp as v1 and migrates it: a torn init opens and takes writes (red only with stampFloor311, the later #311 refusal, which only upstream has, and upstream also has #487)",
+  },
   crashBudget: 0,
   probe: PERSON_PROBE,
   async scripted(ctx) {

@@ -1,11 +1,12 @@
-// What a scenario declares: its bug, the profile on which it is expected red, its actors and
-// oracles, and its two forms (a scripted failpoint schedule and a searched world).
-import type { ProfileName } from "../engine/fixes.ts";
+// What a scenario declares: its claim (the bug, the profile on which it is red, the symptom, the
+// fixes that close it) and its two forms (a scripted failpoint schedule and a searched world).
+import { SEARCHED_FAULT_BUDGET } from "../sim/fault-plan.ts";
 import { History } from "../sim/oracles/history.ts";
 import { judge } from "../sim/oracles/judge.ts";
 import { type LivenessProbe, recoverAndCheckLiveness } from "../sim/oracles/liveness.ts";
 import type { UniverseSpec } from "../sim/universe.ts";
 import type { World } from "../sim/world.ts";
+import type { ScenarioClaim } from "./claims.ts";
 
 export type ScenarioForm = "searched" | "scripted";
 
@@ -17,26 +18,22 @@ export interface ScenarioContext {
 
 export interface Scenario {
   readonly name: string;
-  /** The bug catalog entry (`B1`, `B2'`, ...), or `none`/`demo`. */
-  readonly bug: string;
   /** One line for `omnisim list`. */
   readonly summary: string;
-  /** The profile on which the scenario is expected to fail; null for a control that is never red. */
-  readonly redProfile: ProfileName | null;
-  /** The violation kinds that are this bug's symptom (others found on the way are other bugs). */
-  readonly symptoms: readonly string[];
-  readonly actors: readonly string[];
-  /** The oracles that judge it (the standard set runs on every engine scenario). */
-  readonly oracles: readonly string[];
+  /** What the scenario claims: checked by the claims suite in `npm test` and by `hunt`. */
+  readonly claim: ScenarioClaim;
   /** Crashes the search may choose. */
   readonly crashBudget?: number;
+  /** Durable writes per process over which a crash point is drawn (see sim/strategies/crash-plan.ts). */
+  readonly crashHorizon?: number;
   readonly maxSteps?: number;
   /**
    * The write a fresh process must manage after recovery (the liveness oracle); absent for
-   * scenarios that do not run on the engine.
+   * scenarios that do not run on the engine. Engine scenarios' searched forms also get the
+   * harness's seeded fault plan (`sim/fault-plan.ts`).
    */
   readonly probe?: LivenessProbe;
-  /** No script: the seed decides the interleaving, crashes and armed faults. */
+  /** No script: the seed decides the interleaving, the crashes and the faults. Arms no failpoint. */
   searched(ctx: ScenarioContext): Promise<void>;
   /** A deterministic failpoint script that shows the bug's exact symptom. */
   scripted?(ctx: ScenarioContext): Promise<void>;
@@ -50,6 +47,8 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
   return {
     name: `${scenario.name}/${form}`,
     ...(form === "searched" && scenario.crashBudget !== undefined ? { crashBudget: scenario.crashBudget } : {}),
+    ...(scenario.crashHorizon !== undefined ? { crashHorizon: scenario.crashHorizon } : {}),
+    ...(form === "searched" && scenario.probe ? { faultBudget: SEARCHED_FAULT_BUDGET } : {}),
     ...(scenario.maxSteps !== undefined ? { maxSteps: scenario.maxSteps } : {}),
     async direct(world) {
       const history = new History(world);
@@ -61,6 +60,10 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
       const history = histories.get(world);
       if (history && scenario.probe) await judge(world, history);
     },
-    operations: (world) => histories.get(world)?.counts() ?? { attempted: 0, completed: 0 },
+    operations: (world) => {
+      const c = histories.get(world)?.counts() ?? { attempted: 0, completed: 0 };
+      // A workload's operations that never began (their actor died first) were attempted too.
+      return { attempted: Math.max(c.attempted, world.plannedOperations), completed: c.completed };
+    },
   };
 }

@@ -14,7 +14,9 @@
 import type { FailpointName } from "../failpoints/catalog.ts";
 import type { FailpointHost, HitDecision } from "../failpoints/registry.ts";
 import type { VirtualClock } from "./clock.ts";
+import { faultChoices, type PlannedFault, plannedFaultOf } from "./fault-plan.ts";
 import { NO_FOOTPRINT, type StepInfo } from "./step.ts";
+import { DEFAULT_CRASH_HORIZON } from "./strategies/crash-plan.ts";
 import type { ActorView, StepDecision, StepOption, Strategy } from "./strategy.ts";
 import { decode } from "./tape.ts";
 import { describeError, type Trace } from "./trace.ts";
@@ -113,6 +115,8 @@ export interface SchedulerSetupState {
   readonly directorLastStep: string;
   /** Processes the setup made, after the director's, in order. */
   readonly processes: readonly { readonly name: string; readonly crashable: boolean }[];
+  /** The execution fingerprint so far (the director's grants). */
+  readonly digest: readonly [number, number];
 }
 
 export type SchedulerOutcome =
@@ -131,6 +135,10 @@ export interface SchedulerOptions {
   readonly strategy: Strategy;
   /** How many crashes the search may choose; scripted crashes and failpoint crashes are extra. */
   readonly crashBudget?: number;
+  /** How many faults the seeded fault plan may inject at failpoints (`sim/fault-plan.ts`). */
+  readonly faultBudget?: number;
+  /** Durable writes of a typical process: scales how rarely a planned fault strikes a hit. */
+  readonly crashHorizon?: number;
   readonly maxSteps?: number;
 }
 
@@ -146,11 +154,17 @@ export class Scheduler implements FailpointHost {
   stepDecisions = 0;
   /** Distinct actors offered a step at a decision (PCT's n counts these). */
   actorsOffered = 0;
+  /** Two running 32-bit hashes of every grant, crash and data choice: see `executionDigest`. */
+  private digestA = 0x811c9dc5;
+  private digestB = 0x01000193;
 
   private readonly clock: VirtualClock;
   private readonly trace: Trace;
   private readonly strategy: Strategy;
   private readonly crashBudget: number;
+  private readonly faultBudget: number;
+  private faultsPlanned = 0;
+  private readonly faultChoices: number;
   private readonly maxSteps: number;
   private lastRun: Actor | null = null;
   private signal = false;
@@ -167,6 +181,8 @@ export class Scheduler implements FailpointHost {
     this.trace = options.trace;
     this.strategy = options.strategy;
     this.crashBudget = options.crashBudget ?? 0;
+    this.faultBudget = options.faultBudget ?? 0;
+    this.faultChoices = faultChoices(options.crashHorizon ?? DEFAULT_CRASH_HORIZON);
     this.maxSteps = options.maxSteps ?? 200_000;
   }
 
@@ -197,6 +213,7 @@ export class Scheduler implements FailpointHost {
       directorSteps: director.steps,
       directorLastStep: director.lastStep,
       processes: this.processes.slice(1).map((p) => ({ name: p.name, crashable: p.crashable })),
+      digest: [this.digestA, this.digestB],
     };
   }
 
@@ -213,6 +230,7 @@ export class Scheduler implements FailpointHost {
     this.stepCount = state.stepCount;
     director.steps = state.directorSteps;
     director.lastStep = state.directorLastStep;
+    [this.digestA, this.digestB] = state.digest;
   }
 
   /** Adds an actor; it starts when first granted. */
@@ -282,9 +300,10 @@ export class Scheduler implements FailpointHost {
   }
 
   /** FailpointHost: a failpoint hit is a scheduling point, traced with its decision. */
-  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean): Promise<void> {
+  failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean, planned: boolean): Promise<void> {
     const a = this.requireCurrent(`failpoint ${name}`);
-    this.trace.emit({ e: "failpoint", actor: a.name, name, decision });
+    this.trace.emit({ e: "failpoint", actor: a.name, name, decision, ...(planned ? { planned } : {}) });
+    if (decision === "error" || decision === "crash") this.mix(0x10000000 + hashName(name) + (decision === "crash" ? 1 : 0));
     if (decision === "crash") {
       this.crash(a.proc, `failpoint ${name}`);
       return never();
@@ -295,6 +314,14 @@ export class Scheduler implements FailpointHost {
     return this.suspend(a, step, decision === "park" ? released : null, null);
   }
 
+  /** FailpointHost: the seeded fault plan, for actors of processes the search may crash. */
+  plannedFault(name: FailpointName): PlannedFault | null {
+    if (this.faultsPlanned >= this.faultBudget || !this.current?.proc.crashable) return null;
+    const fault = plannedFaultOf(this.chooseData(`fault at ${name}`, this.faultChoices, true), this.faultChoices);
+    if (fault) this.faultsPlanned++;
+    return fault;
+  }
+
   /**
    * Kills `proc`: its actors stay where they wait and never resume (no `finally` of theirs
    * runs), and its in-memory state is dropped. Durable storage keeps what was committed.
@@ -302,6 +329,7 @@ export class Scheduler implements FailpointHost {
   crash(proc: Process, cause: string): void {
     if (!proc.alive) return;
     proc.alive = false;
+    this.mix(0x20000000 + proc.id);
     proc.local.clear();
     const killed: string[] = [];
     for (const a of this.actors) {
@@ -316,14 +344,31 @@ export class Scheduler implements FailpointHost {
   }
 
   /** A choice the scenario makes: a value in [0, n), recorded on the tape when n > 1. */
-  chooseData(label: string, n: number): number {
+  chooseData(label: string, n: number, bounded = false): number {
     if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`choice over ${n} options: ${label}`);
     if (n === 1) return 0;
     const ordinal = this.tape.length;
-    const v = decode(this.strategy.chooseData({ ordinal, label, n }), n);
+    const v = decode(this.strategy.chooseData(bounded ? { ordinal, label, n, bounded } : { ordinal, label, n }), n);
     this.tape.push(v);
+    // A fault-plan choice changes the execution only if the fault fires (mixed in below).
+    if (!bounded) this.mix(0x40000000 + v);
     this.trace.emit({ e: "choose", label, n, v });
     return v;
+  }
+
+  /**
+   * A fingerprint of this run's execution: the sequence of actors granted, processes crashed,
+   * the scenario's data choices and the faults that fired (a planned fault that never fires
+   * leaves the execution as it was). Two universes with the same fingerprint ran the same execution; a
+   * search counts distinct fingerprints to show it explored more than one.
+   */
+  executionDigest(): string {
+    return (this.digestA >>> 0).toString(16).padStart(8, "0") + (this.digestB >>> 0).toString(16).padStart(8, "0");
+  }
+
+  private mix(x: number): void {
+    this.digestA = Math.imul(this.digestA ^ x, 0x01000193);
+    this.digestB = Math.imul(this.digestB ^ x, 0x5bd1e995) ^ (this.digestB >>> 15);
   }
 
   /** Runs until nothing can run. */
@@ -433,6 +478,7 @@ export class Scheduler implements FailpointHost {
     a.lastStep = p.step.label;
     a.steps++;
     this.stepCount++;
+    this.mix(a.id);
     this.current = a;
     this.lastRun = a;
     this.signal = false;
@@ -521,6 +567,13 @@ export class Scheduler implements FailpointHost {
     while (this.actors.some((a) => a.name === `${name}#${i}`)) i++;
     return `${name}#${i}`;
   }
+}
+
+/** A small hash of a failpoint name, for the execution fingerprint. */
+function hashName(name: string): number {
+  let h = 0;
+  for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) & 0xffffff;
+  return h << 1;
 }
 
 const START: StepInfo = { label: "start", footprint: NO_FOOTPRINT };

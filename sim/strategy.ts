@@ -34,6 +34,8 @@ export interface DataDecision {
   readonly ordinal: number;
   readonly label: string;
   readonly n: number;
+  /** A fault the search may inject (the fault plan); bounded exhaustive search leaves it at 0. */
+  readonly bounded?: boolean;
 }
 
 export interface Strategy {

@@ -1,6 +1,7 @@
 // The trace: one canonical JSON line per event (a step granted, a storage call and its
 // result, a failpoint hit, a spawn, a finish, a crash, a choice, the verdict). The trace hash
 // is the SHA-256 of those lines, each ending in a newline. Same triple, same hash.
+import type { Violation } from "./violations.ts";
 import { createHash } from "node:crypto";
 
 // The trace schema: every event a universe records, as a closed union on `e`. docs/trace.md
@@ -43,7 +44,7 @@ export type TraceEvent =
   /** A logical operation of the history ended (`error`: its error kind when it failed). */
   | { readonly e: "op"; readonly id: number; readonly label: string; readonly actor: string; readonly status: "ok" | "err" | "pending"; readonly error?: string }
   /** An oracle or the harness found something wrong. */
-  | { readonly e: "violation"; readonly kind: string; readonly message: string; readonly details?: Readonly<Record<string, unknown>> }
+  | ({ readonly e: "violation" } & Violation)
   /** The universe's end: its verdict and the kinds of its violations, in order. */
   | { readonly e: "verdict"; readonly verdict: "pass" | "fail"; readonly violations: readonly string[] };
 

@@ -15,6 +15,10 @@ export interface UniverseSpec {
   readonly name: string;
   /** Crashes the search may choose as scheduler steps. */
   readonly crashBudget?: number;
+  /** Faults the seeded fault plan may inject at failpoints (none unless given). */
+  readonly faultBudget?: number;
+  /** Durable writes per process over which a seeded strategy draws a crash point (default 24). */
+  readonly crashHorizon?: number;
   readonly maxSteps?: number;
   /**
    * The director: sets the world up, spawns actors, waits for them, runs the oracles. It runs
@@ -36,10 +40,17 @@ export interface OperationCounts {
 
 const NO_OPERATIONS: OperationCounts = Object.freeze({ attempted: 0, completed: 0 });
 
-export type StrategyFactory = (seeds: SeedTree) => Strategy;
+/** What a strategy may know of the universe it decides (hints a scenario gives the search). */
+export interface StrategyHints {
+  /** Durable writes per process over which a planned crash point is drawn. */
+  readonly crashHorizon?: number;
+}
+
+export type StrategyFactory = (seeds: SeedTree, hints: StrategyHints) => Strategy;
 export type BackendFactory = (seeds: SeedTree) => Backend;
 
-export const randomStrategy: StrategyFactory = (seeds) => new RandomStrategy(seeds.prng());
+export const randomStrategy: StrategyFactory = (seeds, hints) =>
+  new RandomStrategy(seeds.prng(), hints.crashHorizon !== undefined ? { crashHorizon: hints.crashHorizon } : {});
 
 /** The graph root the engine sees on every backend, so traces agree across backends. */
 export const LOGICAL_ROOT = "mem://graph";
@@ -73,6 +84,10 @@ export interface UniverseResult {
   readonly operations: OperationCounts;
   readonly trace: Trace;
   readonly failpointsHit: readonly string[];
+  /** Failpoints a script armed (a searched form must arm none). */
+  readonly scriptArmed: readonly string[];
+  /** The execution's fingerprint: equal for universes that ran the same grants, crashes and choices. */
+  readonly executionDigest: string;
   readonly world: World;
 }
 
@@ -84,6 +99,8 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     strategy: options.strategy ?? randomStrategy,
     backend: options.backend ?? virtualBackend,
     ...(spec.crashBudget !== undefined ? { crashBudget: spec.crashBudget } : {}),
+    ...(spec.faultBudget !== undefined ? { faultBudget: spec.faultBudget } : {}),
+    ...(spec.crashHorizon !== undefined ? { crashHorizon: spec.crashHorizon } : {}),
     ...(spec.maxSteps !== undefined ? { maxSteps: spec.maxSteps } : {}),
   });
   const director = world.process("director");
@@ -113,6 +130,8 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     operations: spec.operations?.(world) ?? NO_OPERATIONS,
     trace: world.trace,
     failpointsHit: world.failpoints.hitNames(),
+    scriptArmed: world.failpoints.scriptArmed(),
+    executionDigest: world.sched.executionDigest(),
     world,
   };
 }
@@ -127,9 +146,11 @@ function reportHarnessErrors(world: World): void {
     const e = a.outcome.error;
     if (isOmniError(e) || isStorageError(e)) continue;
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    world.violation("harness-error", `actor ${a.name} threw ${message}`, {
-      actor: a.name,
-      ...(e instanceof Error && e.stack ? { stack: e.stack.split("\n").slice(0, 6).join("\n") } : {}),
+    world.violation({
+      kind: "harness-error",
+      message: `actor ${a.name} threw ${message}`,
+      errorKind: e instanceof Error ? e.name : "thrown",
+      details: { actor: a.name, ...(e instanceof Error && e.stack ? { stack: e.stack.split("\n").slice(0, 6).join("\n") } : {}) },
     });
   }
 }

@@ -15,6 +15,7 @@ import type { Strategy } from "./strategy.ts";
 import { type StoreSnapshot, VirtualStore } from "./store/virtual-store.ts";
 import { Trace, type TraceEvent } from "./trace.ts";
 import type { FailpointName } from "../failpoints/catalog.ts";
+import type { Violation } from "./violations.ts";
 
 /** A storage backend as the world needs it: the raw store, and whether its I/O is real. */
 export interface Backend {
@@ -42,20 +43,17 @@ export interface SetupImage {
   readonly events: readonly TraceEvent[];
 }
 
-/** Something an oracle or the harness found wrong. */
-export interface Violation {
-  /** A stable name: `open-failed`, `card-exceeded`, `lost-update`, `deadlock`, ... */
-  readonly kind: string;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-}
+
+export type { Violation } from "./violations.ts";
 
 export interface WorldOptions {
   readonly seed: number;
   readonly fixes: Fixes;
-  readonly strategy: (seeds: SeedTree) => Strategy;
+  readonly strategy: (seeds: SeedTree, hints: { crashHorizon?: number }) => Strategy;
   readonly backend: (seeds: SeedTree) => Backend;
   readonly crashBudget?: number;
+  readonly faultBudget?: number;
+  readonly crashHorizon?: number;
   readonly maxSteps?: number;
 }
 
@@ -71,6 +69,11 @@ export class World {
   /** The storage actors see: every call a scheduling point and a trace event. */
   readonly storage: Storage;
   readonly violations: Violation[] = [];
+  /**
+   * Operations a workload set out to run, begun or not: a crash that kills an actor early cuts
+   * short operations that never begin, and they count as attempted (see `formSpec`).
+   */
+  plannedOperations = 0;
 
   constructor(readonly options: WorldOptions) {
     this.seeds = SeedTree.root(options.seed);
@@ -79,8 +82,10 @@ export class World {
     this.sched = new Scheduler({
       clock: this.clock,
       trace: this.trace,
-      strategy: options.strategy(this.seeds.child("strategy")),
+      strategy: options.strategy(this.seeds.child("strategy"), options.crashHorizon !== undefined ? { crashHorizon: options.crashHorizon } : {}),
       crashBudget: options.crashBudget ?? 0,
+      faultBudget: options.faultBudget ?? 0,
+      ...(options.crashHorizon !== undefined ? { crashHorizon: options.crashHorizon } : {}),
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     });
     this.failpoints = new FailpointRegistry(this.sched);
@@ -154,14 +159,17 @@ export class World {
     return this.sched.spawn(proc, name, fn);
   }
 
-  /** A choice of the scenario's (an operation, a knob, a fault), on the tape. */
-  choose(label: string, n: number): number {
-    return this.sched.chooseData(label, n);
+  /**
+   * A choice of the scenario's (an operation, a knob), on the tape. `bounded`: a fault the
+   * search injects (the fault plan); bounded exhaustive search leaves it at its default.
+   */
+  choose(label: string, n: number, options: { bounded?: boolean } = {}): number {
+    return this.sched.chooseData(label, n, options.bounded ?? false);
   }
 
   /** A yes/no choice; 0 (the simplest) is no. */
-  chance(label: string): boolean {
-    return this.choose(label, 2) === 1;
+  chance(label: string, options: { bounded?: boolean } = {}): boolean {
+    return this.choose(label, 2, options) === 1;
   }
 
   // Director-only helpers: a director actor runs whenever it can, so these waits script the
@@ -205,10 +213,9 @@ export class World {
   }
 
   /** Records a violation; the universe's verdict is "fail" if there is any. */
-  violation(kind: string, message: string, details?: Record<string, unknown>): void {
-    const v: Violation = details ? { kind, message, details } : { kind, message };
+  violation(v: Violation): void {
     this.violations.push(v);
-    this.trace.emit({ e: "violation", kind, message, ...(details ? { details } : {}) });
+    this.trace.emit({ e: "violation", ...v });
   }
 
   /** Runs the scheduler to the end and turns how it ended into violations. */
@@ -218,21 +225,21 @@ export class World {
       case "quiescent":
         break;
       case "deadlock":
-        this.violation(
-          "deadlock",
-          `no actor can run: ${outcome.blocked.map((b) => `${b.actor} at ${b.step}`).join("; ")}`,
-          { blocked: outcome.blocked },
-        );
+        this.violation({
+          kind: "deadlock",
+          message: `no actor can run: ${outcome.blocked.map((b) => `${b.actor} at ${b.step}`).join("; ")}`,
+          details: { blocked: outcome.blocked },
+        });
         break;
       case "escape":
-        this.violation(
-          "escape",
-          `actor ${outcome.actor} awaited something outside the world after "${outcome.lastStep}"`,
-          { actor: outcome.actor, lastStep: outcome.lastStep },
-        );
+        this.violation({
+          kind: "escape",
+          message: `actor ${outcome.actor} awaited something outside the world after "${outcome.lastStep}"`,
+          details: { actor: outcome.actor, lastStep: outcome.lastStep },
+        });
         break;
       case "step-limit":
-        this.violation("step-limit", `the universe did not end within ${outcome.steps} steps`);
+        this.violation({ kind: "step-limit", message: `the universe did not end within ${outcome.steps} steps` });
         break;
     }
     return outcome;

@@ -1,39 +1,19 @@
 // Discovery: `omnisim profiles`, `fixes`, `failpoints`, `oracles` (and `list` for scenarios):
 // one line each with a description, or with `--json` one JSON array.
+import { redProfileOf } from "../../scenarios/claims.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIX_NAMES, type FixName, PROFILE_NAMES, PROFILES, type ProfileName } from "../../engine/fixes.ts";
+import { FIX_NAMES, FIX_SUMMARIES, PROFILE_NAMES, type ProfileName, PROFILES } from "../../engine/fixes.ts";
 import { FP, HEAD_FAILPOINTS, SEED_FAILPOINTS } from "../../failpoints/catalog.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { ORACLES } from "../../sim/oracles/judge.ts";
 
 const PROFILE_ABOUT: Partial<Record<ProfileName, string>> = {
   seed: "the engine as the seed commits describe it: #297 and #298 fixed, #296 and everything later not",
+  upstream: "what upstream has landed by its newest commit (62a9c3fe), as the model renders it: no fix of omnisim's own design",
   "regress-298": "seed with #298 re-opened: the edge @card scan reads the stale pinned base",
   "regress-297": "seed without #297: optimize neither retries Lance conflicts nor publishes by fast-forward",
   fixed: "every fix on: upstream's landed and designed fixes and the ones omnisim found",
-};
-
-/** One line per flag; test/cli/workflow.test.ts fails on a flag without one (add it here). */
-const FIX_ABOUT: Partial<Record<FixName, string>> = {
-  fix296: "B1 (#296): an open-sweep roll-forward that loses the publish race converges or defers",
-  fix297: "B3 (#297): optimize retries Lance conflicts and publishes by monotonic fast-forward",
-  regress298: "re-opens B2 (#298): the edge @card scan reads the pinned (stale) base, not HEAD",
-  fix361: "B5 (#361): recovery skips a listed sidecar that vanished before it was read",
-  fix308: "B11 (#308): a delete that matches nothing commits no Lance version",
-  fix502: "#495 (#502): init cleans up only before its datasets are created, under a root claim released last",
-  fix487: "#483 (#487): the manifest's internal-schema stamp rides its Create commit",
-  stampFloor311: "not a fix: #311's refusal to open a manifest stamped below the current version",
-  sharedQueues: "every handle of one root in a process shares one write-queue manager",
-  noDetachedEnsureIndices: "B1 (server): no detached ensureIndices after a schema apply",
-  readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
-  probeOnWrite: "B4: a write probes the manifest instead of trusting the warm snapshot",
-  opClassPrecondition: "B4: compaction-only advances fast-forward a strict write's pin",
-  stagedDeletes: "B8: deletes are staged under the sidecar instead of committed inline",
-  noWritePathIndexBuild: "B9: no index builds on the write path",
-  ownerLease: "B6, B7, B10, the stale lock: a branch lease on __manifest, recorded in sidecars",
-  auditOnce: "found by omnisim: recovery audits an operation once",
-  completeStagingPromotion: "found by omnisim: a partial schema staging set is discarded, not promoted",
 };
 
 const ORACLE_ABOUT: Record<string, string> = {
@@ -71,13 +51,13 @@ export function profilesCommand(flags: { json?: boolean }): number {
     name: p,
     about: PROFILE_ABOUT[p] ?? "(no description yet: see engine/fixes.ts)",
     on: FIX_NAMES.filter((f) => PROFILES[p][f]),
-    redScenarios: SCENARIOS.filter((s) => s.redProfile === p).map((s) => s.name),
+    redScenarios: SCENARIOS.filter((s) => redProfileOf(s.claim) === p).map((s) => s.name),
   }));
   return print(rows, flags.json);
 }
 
 export function fixesCommand(flags: { json?: boolean }): number {
-  const rows = FIX_NAMES.map((f) => ({ name: f, about: FIX_ABOUT[f] ?? "(no description yet: see engine/fixes.ts)", profiles: Object.fromEntries(PROFILE_NAMES.map((p) => [p, PROFILES[p][f]])) }));
+  const rows = FIX_NAMES.map((f) => ({ name: f, about: FIX_SUMMARIES[f], profiles: Object.fromEntries(PROFILE_NAMES.map((p) => [p, PROFILES[p][f]])) }));
   const onOff = (r: Row) => PROFILE_NAMES.map((p) => `${p}=${(r.profiles as Record<string, boolean>)[p] ? "on" : "off"}`).join(" ");
   return print(rows, flags.json, (r) => [r.name, r.about, `(${onOff(r)})`]);
 }

@@ -1,22 +1,27 @@
-// `omnisim hunt`: every scenario on its red profile and on `fixed` (or on the profiles given with
-// `--profile`), a budget of universes per cell (`--budget`, or a wall-clock `--time` shared by
-// the cells), progress on a terminal, an 80-column table (`--details` for every column), and
-// for each failure the line that replays it. Exit 0 when every cell is as expected (red where
-// the bug lives, green on `fixed`), 1 otherwise, 2 on bad input. The portfolio is the default
-// strategy. Each cell's first failure is shrunk (unless `--no-shrink`); tapes and ledger entries
-// (`--save`) are written only after the table, the failures and the reports are out.
+// `omnisim hunt`: every scenario on its red profile, on `upstream` and on `fixed` (a control on
+// `seed` and `fixed`; or on the profiles given with `--profile`), a budget of universes per cell
+// (`--budget`, or a wall-clock `--time` shared by the cells), progress on a terminal, an
+// 80-column table (`--details` for every column), and for each failure the line that replays it.
+// Cells are judged by the scenario's claim: a red cell searches until the scenario's own symptom
+// shows (other bugs found on the way are listed, and do not make it red); a green cell must not
+// show it; and a violation that no scenario claims as an open bug on that profile fails its cell
+// (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. The
+// portfolio is the default strategy. Each cell's reported failure is shrunk (unless
+// `--no-shrink`); tapes and ledger entries (`--save`) are written only after the table, the
+// failures and the reports are out.
 import { performance } from "node:perf_hooks";
-import { isProfileName, type ProfileName } from "../../engine/fixes.ts";
+import { isProfileName, PROFILES, type ProfileName } from "../../engine/fixes.ts";
+import { bugLabel, closingValue, isClaimed, redOnUpstream, type ScenarioClaim } from "../../scenarios/claims.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
+import { cellHolds, knownOpenBug } from "../../scenarios/verify/checks.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
-import type { SearchSummary } from "../../sim/search.ts";
 import { throughputLine, throughputOf } from "../../sim/throughput.ts";
 import type { ShardInfo } from "../parallel/merge.ts";
 import { defaultJobs, type SearchPool } from "../parallel/parallel-search.ts";
 import { shardSeeds } from "../parallel/shard.ts";
 import { parseSpread, poolFor, type Spread, type SpreadFlags, spreadSearch } from "../parallel/spread.ts";
-import { exploreSchedules } from "../../sim/strategies/dfs-search.ts";
 import type { UniverseResult } from "../../sim/universe.ts";
+import { signatureOf } from "../../sim/violations.ts";
 import { checkSeedRange, parseCount, parseProfile, parseSeed, parseTime, resolveProfile, UsageError } from "../args.ts";
 import { type Failure, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkFailure, tapeFileOf } from "../failure.ts";
 import { checkpoint } from "../interrupt.ts";
@@ -58,11 +63,22 @@ export interface HuntRow {
   bug: string;
   profile: string;
   expected: Expectation;
+  /** What the scenario claims: a bug, a control (green on every profile) or a workload. */
+  claim: ScenarioClaim["kind"];
   universes: number;
+  /** Universes with any violation. */
   violations: number;
+  distinctExecutions: number;
+  /** Universes that showed the scenario's own claimed symptom (a workload: any violation), the first of them, and its signature. */
+  claimed: number;
+  claimedSeed: number | null;
+  claimedViolation: string | null;
+  /** Other bugs found on the way: signature, first seed, count, and whether another scenario claims it as an open bug here. */
+  others: { signature: string; seed: number; count: number; known: boolean }[];
+  /** The reported failure (the first claimed universe, else the first failing one): its seed and first violation's signature. */
   firstFailingSeed: number | null;
   firstViolation: string | null;
-  /** Whether the first violation is one of the scenario's declared symptoms. */
+  /** Whether the reported failure shows the scenario's own symptom. */
   symptom: boolean;
   elapsedMs: number;
   /** The work the cell's search did: scheduling points and the scenario's operations, begun and ended. */
@@ -85,13 +101,27 @@ export interface HuntRow {
   tape: { before: number; after: number; shrinkMs: number | null; file: string } | null;
 }
 
-/** Which cells a hunt runs: each scenario on its red profile and `fixed`, or on the profiles asked for. */
+/**
+ * What a scenario's claim expects on a profile: red where the bug lives (its red profile, and
+ * `upstream` when upstream lacks a closing flag), green on `fixed` (and everywhere for a control),
+ * and on any other profile green when every closing flag is on there, else either way.
+ */
+function expectOn(claim: ScenarioClaim, p: ProfileName): Expectation {
+  if (claim.kind === "control" || p === "fixed") return "green";
+  if (p === claim.redProfile) return "red";
+  if (claim.kind === "workload") return "any";
+  if (p === "upstream") return redOnUpstream(claim) ? "red" : "green";
+  return claim.closedBy.every((f) => PROFILES[p][f] === closingValue(f)) ? "green" : "any";
+}
+
+/** Which cells a hunt runs: each scenario on its red profile, `upstream` and `fixed` (a control on `seed` and `fixed`), or on the profiles asked for. */
 function cellsOf(scenarios: readonly { scenario: Scenario; ref: string }[], profiles: readonly ProfileName[] | null): Cell[] {
   const cells: Cell[] = [];
   for (const { scenario: s, ref } of scenarios) {
-    const expectOn = (p: ProfileName): Expectation => (p === s.redProfile ? "red" : p === "fixed" || s.redProfile === null ? "green" : "any");
-    const wanted = profiles ?? [...(s.redProfile && s.redProfile !== "fixed" ? [s.redProfile] : []), "fixed" as const];
-    for (const p of wanted) cells.push({ scenario: s, ref, profile: p, expect: expectOn(p) });
+    const c = s.claim;
+    const wanted: readonly ProfileName[] =
+      profiles ?? (c.kind === "bug" ? [c.redProfile, "upstream", "fixed"] : c.kind === "workload" ? [c.redProfile, "fixed"] : ["seed", "fixed"]);
+    for (const p of wanted) cells.push({ scenario: s, ref, profile: p, expect: expectOn(c, p) });
   }
   return cells;
 }
@@ -113,8 +143,9 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   const scenarios = flags.scenario?.length ? await Promise.all(flags.scenario.map(loadScenario)) : SCENARIOS.map((s) => ({ scenario: s, ref: s.name }));
   checkWritable(flags.report, "report");
   checkWritable(flags.junit, "JUnit report");
+  // Claims are judged over seeded searches; exhaustive search explores one seed's schedules.
+  if (choice.name === "dfs") throw new UsageError("hunt runs seeded strategies (random, pct, portfolio); use `omnisim run --strategy dfs` for exhaustive search");
   const backend = resolveRunBackend(flags, { scenario: "hunt", form: "searched", profile: "hunt", strategy: strategyLabel(choice) });
-  if (backend.name === "lance" && choice.name === "dfs") throw new UsageError("exhaustive search runs on the virtual store only");
   // Every core by default, on the virtual store; Lance universes run one at a time, in this process.
   // Every core by default on the virtual store, except for a hunt too small to repay starting
   // the threads (each loads the sources, a few seconds on a busy machine); Lance universes run one
@@ -122,15 +153,11 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   const cells = cellsOf(scenarios, profiles);
   const spread = parseSpread(flags, backend.name === "lance" || cells.length * budget < SMALL_HUNT ? 1 : defaultJobs());
   if (backend.name === "lance" && spread.jobs > 1) throw new UsageError("--jobs runs on the virtual store only (Lance universes run one at a time, in this process)");
-  // Exhaustive search explores one seed's schedules: nothing to split (the default --jobs is ignored).
-  if (choice.name === "dfs" && (flags.jobs !== undefined || spread.shard)) {
-    throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
-  }
   const out = new Output(flags);
   const started = performance.now();
   const perCell = spread.shard ? shardSeeds(fromSeed, budget, spread.shard).universes : budget;
   const progress = new Progress("hunt", cells.length * perCell, "universes");
-  const pool = choice.name === "dfs" ? null : poolFor(spread);
+  const pool = poolFor(spread);
   const outcomes: CellOutcome[] = [];
   try {
     for (const [i, cell] of cells.entries()) {
@@ -199,43 +226,35 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     o.progress.advance(1, r?.verdict === "fail" ? 1 : 0, note);
     if (r) o.backend.after(r, naming);
   };
-  // On a cell expected green every failure is counted; on a red one the first is enough.
-  const keepGoing = cell.expect === "green";
-  let summary: SearchSummary;
-  let shard: ShardInfo | null = null;
-  let member: (seed: number) => string | null = () => null;
-  if (o.choice.name === "dfs") {
-    summary = await exploreSchedules({
-      spec,
+  // Every universe is judged by the claim; a red cell stops at the first that shows its own symptom.
+  const seeded = await seededStrategies(o.choice, spec, profile.fixes);
+  const member = (seed: number) => (o.choice.name === "random" ? null : seeded.describe(seed));
+  const summary = await spreadSearch({
+    task: {
+      scenario: cell.ref,
+      form: "searched",
       fixes: profile.fixes,
-      seed: o.fromSeed,
-      preemptions: o.choice.preemptions!,
-      reduction: o.choice.reduction ?? true,
-      maxUniverses: o.budget,
-      keepGoing,
-      onUniverse,
-      checkpoint: checkpoint(o.deadline),
-    });
-  } else {
-    const seeded = await seededStrategies(o.choice, spec, profile.fixes);
-    if (o.choice.name !== "random") member = seeded.describe;
-    const spread = await spreadSearch({
-      task: { scenario: cell.ref, form: "searched", fixes: profile.fixes, strategy: o.choice, fromSeed: o.fromSeed, universes: o.budget, keepGoing, backend: { name: o.backend.name } },
-      spread: o.spread,
-      pool: o.pool,
-      spec,
-      strategyFor: seeded.forSeed,
-      backend: o.backend.factory,
-      onUniverse,
-      checkpoint: checkpoint(o.deadline),
-      stop: () => o.deadline !== null && performance.now() >= o.deadline,
-    });
-    summary = spread;
-    shard = spread.shard;
-  }
+      strategy: o.choice,
+      fromSeed: o.fromSeed,
+      universes: o.budget,
+      keepGoing: true,
+      claims: true,
+      stopAtClaim: cell.expect === "red",
+      backend: { name: o.backend.name },
+    },
+    spread: o.spread,
+    pool: o.pool,
+    spec,
+    strategyFor: seeded.forSeed,
+    backend: o.backend.factory,
+    onUniverse,
+    checkpoint: checkpoint(o.deadline),
+    stop: () => o.deadline !== null && performance.now() >= o.deadline,
+  });
   await o.backend.finish(spec, profile.fixes);
   o.progress.advance(o.perCell - summary.universes);
-  const first = summary.firstFailure;
+  // The failure reported: the scenario's own symptom if it showed, else the first violation.
+  const first = summary.firstClaimed ?? summary.firstFailure;
   const elapsedMs = Math.round(performance.now() - started);
   const rates = throughputOf({ universes: summary.universes, steps: summary.steps, operationsCompleted: summary.operationsCompleted }, elapsedMs);
   const failure: Failure | null = first
@@ -243,18 +262,25 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     : null;
   const shrunk = failure && o.shrink ? await shrinkFailure(failure) : null;
   const tapeFile = failure ? tapeFileOf(failure) : null;
-  const symptom = first ? cell.scenario.symptoms.length === 0 || cell.scenario.symptoms.includes(first.violations[0]!.kind) : false;
+  const fc = summary.firstClaimed;
+  const claimedViolation = fc?.violations.find((v) => isClaimed(cell.scenario.claim, v, fc.violations)) ?? null;
+  const others = summary.others.map((f) => ({ signature: f.signature, seed: f.seed, count: f.count, known: knownOpenBug(f.violation, profile.fixes, cell.scenario) }));
   const row: HuntRow = {
     scenario: cell.scenario.name,
-    bug: cell.scenario.bug,
+    bug: bugLabel(cell.scenario.claim),
     profile: cell.profile,
     expected: cell.expect,
+    claim: cell.scenario.claim.kind,
     universes: summary.universes,
     violations: summary.violations,
+    distinctExecutions: summary.executionDigests.length,
+    claimed: summary.claimed,
+    claimedSeed: fc?.seed ?? null,
+    claimedViolation: claimedViolation ? signatureOf(claimedViolation) : null,
+    others,
     firstFailingSeed: first?.seed ?? null,
-    firstViolation: first ? first.violations[0]!.kind : null,
-    // A scenario that names no bug (the random workload) counts every violation as its own.
-    symptom,
+    firstViolation: claimedViolation ? signatureOf(claimedViolation) : first ? signatureOf(first.violations[0]!) : null,
+    symptom: fc !== null,
     elapsedMs,
     steps: summary.steps,
     operationsAttempted: summary.operationsAttempted,
@@ -262,11 +288,18 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     universesPerSecond: rates.universesPerSecond,
     stepsPerSecond: rates.stepsPerSecond,
     operationsPerSecond: rates.operationsPerSecond,
-    shard,
-    asExpected: cell.expect === "any" || (cell.expect === "red") === (first !== null),
+    shard: summary.shard,
+    // A control must be green, whatever else is open on the profile; other cells tolerate another
+    // scenario's open bug but not an unknown one.
+    asExpected:
+      cell.scenario.claim.kind === "control"
+        ? summary.violations === 0
+        : cell.expect === "any"
+          ? others.every((x) => x.known)
+          : cellHolds(cell.expect === "red", summary.claimed, others),
     member: first ? member(first.seed) : null,
     traceHash: first?.traceHash ?? null,
-    replay: failure ? (o.choice.name === "dfs" ? replayOf(failure, tapeFile!) : replayOf(failure)) : null,
+    replay: failure ? replayOf(failure) : null,
     replayTape: failure ? replayOf(failure, tapeFile!) : null,
     tape: first ? { before: first.tape.length, after: shrunk?.tape.length ?? first.tape.length, shrinkMs: shrunk?.ms ?? null, file: tapeFile! } : null,
   };
@@ -276,8 +309,10 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
 const verdictOf = (r: HuntRow) => (r.asExpected ? "ok" : "FAIL");
 
 function found(r: HuntRow): string {
+  const unknown = r.others.filter((o) => !o.known).length;
+  const tail = unknown ? ` (+${unknown} unknown)` : "";
   if (r.firstViolation === null) return r.expected === "red" ? `none in ${r.universes}` : "-";
-  return `${r.firstViolation}${r.symptom ? "" : "*"} @${r.firstFailingSeed}`;
+  return `${r.firstViolation}${r.symptom ? "" : "*"}${tail} @${r.firstFailingSeed}`;
 }
 
 function table(header: readonly string[], body: readonly string[][]): string[] {
@@ -305,13 +340,14 @@ function compactTable(rows: readonly HuntRow[]): string[] {
     rows.map((r, i) => [...body[i]!, fit(found(r), Math.max(16, WIDTH - used))]),
   );
   if (rows.some((r) => r.firstViolation !== null && !r.symptom)) lines.push("* not the scenario's own symptom (another bug found on the way)");
+  if (rows.some((r) => r.others.some((o) => !o.known))) lines.push("(+n unknown): violations no scenario claims as open bugs there");
   lines.push("(--details for universes, violations, strategy members, tapes and times)");
   return lines;
 }
 
 function detailTable(rows: readonly HuntRow[]): string[] {
   return table(
-    ["scenario", "bug", "profile", "want", "ok?", "universes", "violations", "first failure", "member", "tape", "ms"],
+    ["scenario", "bug", "profile", "want", "ok?", "universes", "violations", "first failure", "other bugs", "member", "tape", "ms"],
     rows.map((r) => [
       r.scenario,
       r.bug,
@@ -321,6 +357,7 @@ function detailTable(rows: readonly HuntRow[]): string[] {
       String(r.universes),
       String(r.violations),
       found(r),
+      r.others.length === 0 ? "-" : r.others.map((o) => `${o.signature} @${o.seed}${o.known ? "" : " UNKNOWN"}`).join("; "),
       r.member ?? "-",
       r.tape === null ? "-" : r.tape.shrinkMs === null ? String(r.tape.after) : `${r.tape.before}->${r.tape.after}`,
       String(r.elapsedMs),

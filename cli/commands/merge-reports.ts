@@ -38,7 +38,8 @@ export function mergeReportsCommand(files: readonly string[], flags: MergeFlags)
     const merged = mergeHuntReports(docs as unknown as { rows: HuntRow[] }[]);
     const out = new Output(flags);
     for (const r of merged.rows) {
-      const found = r.firstFailingSeed === null ? "no violation" : `first failing seed ${r.firstFailingSeed}`;
+      const unknown = r.others.filter((o) => !o.known).length;
+      const found = `${r.claimedSeed === null ? "its own symptom not shown" : `its own symptom first at seed ${r.claimedSeed}`}${unknown ? `, ${unknown} unknown bug(s)` : ""}`;
       out.line(`${r.asExpected ? "ok  " : "FAIL"} ${r.scenario} on ${r.profile} (expect ${r.expected}): ${r.universes} universe(s) over ${r.shards} shard(s), ${found}`);
       if (typeof r.replay === "string") out.line(`       replay: ${r.replay}`);
     }

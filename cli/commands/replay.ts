@@ -4,6 +4,7 @@
 // `--trace FILE` writes the JSONL trace (`omnisim show` renders it), `--perfetto FILE` the same
 // universe in the Trace Event Format for Perfetto or chrome://tracing.
 import { writeFileSync } from "node:fs";
+import { redProfileOf } from "../../scenarios/claims.ts";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
 import { parseSeed, readTape, resolveProfile, UsageError } from "../args.ts";
@@ -48,7 +49,7 @@ export async function replayCommand(ref: string, flags: ReplayFlags): Promise<nu
   const profile =
     flags.profile === undefined && (flags.fix ?? []).length === 0 && tape?.profile !== undefined
       ? profileFromFile(tape.profile, flags.tape!)
-      : resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
+      : resolveProfile(flags.profile ?? redProfileOf(scenario.claim) ?? "seed", flags.fix);
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (tape?.seed ?? 1);
   const scripted = flags.scripted ?? tape?.form === "scripted";
   if (scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);

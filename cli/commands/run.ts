@@ -2,6 +2,7 @@
 // schedule within the preemption bound); exit 0 when no oracle fired, 1 when one did, 2 on bad
 // input. A failure is printed with the line that replays it, shrunk, reported (`--json`,
 // `--report`, `--junit`), and only then are its tape and ledger entry saved.
+import { redProfileOf } from "../../scenarios/claims.ts";
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
 import { REDUCTION_CAVEAT } from "../../sim/step.ts";
@@ -39,7 +40,7 @@ export interface RunFlags extends StrategyFlags, LanceFlags, OutputFlags, Spread
 
 export async function runCommand(ref: string, flags: RunFlags): Promise<number> {
   const { scenario } = await loadScenario(ref);
-  const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
+  const profile = resolveProfile(flags.profile ?? redProfileOf(scenario.claim) ?? "seed", flags.fix);
   if (flags.scripted && !scenario.scripted) throw new UsageError(`scenario ${scenario.name} has no scripted form`);
   const choice = parseStrategyChoice(flags, "random");
   const save = saveTarget(flags.save);
@@ -169,6 +170,8 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
     fromSeed,
     universes,
     violations,
+    // Exhaustive search never runs one schedule twice; a seeded search counts its fingerprints.
+    distinctExecutions: spreadSummary ? spreadSummary.executionDigests.length : universes,
     elapsedMs,
     steps: work.steps,
     operationsAttempted: work.operationsAttempted,

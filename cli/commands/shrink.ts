@@ -4,6 +4,7 @@
 // schedule and writes the tape file. Exit 1 when the universe fails (the failure reproduces and
 // was shrunk), 0 when it passes (nothing to shrink), 2 on bad input.
 import { performance } from "node:perf_hooks";
+import { redProfileOf } from "../../scenarios/claims.ts";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
 import { parseCount, parseSeed, readTape, resolveProfile, UsageError } from "../args.ts";
@@ -27,7 +28,7 @@ export interface ShrinkFlags extends StrategyFlags {
 
 export async function shrinkCommand(ref: string, flags: ShrinkFlags): Promise<number> {
   const { scenario } = await loadScenario(ref);
-  const profile = resolveProfile(flags.profile ?? scenario.redProfile ?? "seed", flags.fix);
+  const profile = resolveProfile(flags.profile ?? redProfileOf(scenario.claim) ?? "seed", flags.fix);
   const tape = flags.tape !== undefined ? readTape(flags.tape) : null;
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (tape?.seed ?? 1);
   const scripted = flags.scripted ?? tape?.form === "scripted";

@@ -4,6 +4,7 @@
 // slices of the seeds (cli/parallel/shard.ts), so the first failure is the first failing shard's,
 // and without --keep-going an unsharded run would have counted every universe before it and
 // stopped there. Reports that are not the n shards of one search are refused.
+import { cellHolds } from "../../scenarios/verify/checks.ts";
 import { UsageError } from "../args.ts";
 
 /** What a sharded run report carries about its shard (the unsharded search it is part of). */
@@ -94,9 +95,15 @@ export interface HuntRow {
   readonly profile: string;
   /** `any`: a cell on a profile the scenario claims nothing about (`hunt --profile`). */
   readonly expected: "red" | "green" | "any";
+  /** A control is green on every profile: any violation fails its cell. */
+  readonly claim: "bug" | "control" | "workload";
   readonly universes: number;
   readonly violations: number;
-  readonly firstFailingSeed: number | null;
+  /** Universes that showed the scenario's own symptom, and the first of them. */
+  readonly claimed: number;
+  readonly claimedSeed: number | null;
+  /** Other bugs, with whether another scenario claims each as an open bug on this profile. */
+  readonly others: readonly { readonly signature: string; readonly seed: number; readonly count: number; readonly known: boolean }[];
   readonly elapsedMs: number;
   readonly steps?: number;
   readonly operationsCompleted?: number;
@@ -110,8 +117,10 @@ export interface MergedHunt {
 }
 
 /**
- * The shards of one hunt, cell by cell: each cell's rows merged as a run's shards are (a cell is
- * red where its merged search failed). Every shard must hold the same cells.
+ * The shards of one hunt, cell by cell. A red cell stops at its own symptom, so its shards merge
+ * as a run's do (the first shard that showed it decides, and later shards did not count); a
+ * green cell spends its whole budget. A cell holds as `hunt` judges it (`cellHolds`). Every
+ * shard must hold the same cells.
  */
 export function mergeHuntReports(reports: readonly { readonly rows: readonly HuntRow[] }[]): MergedHunt {
   if (reports.length === 0) throw new UsageError("merge-reports needs at least one report");
@@ -121,26 +130,66 @@ export function mergeHuntReports(reports: readonly { readonly rows: readonly Hun
   if (other >= 0) throw new UsageError(`report ${other + 1} hunted other cells than report 1 (scenarios or profiles differ)`);
   const rows = reports[0]!.rows.map((_, i) => {
     const shards = reports.map((r) => r.rows[i]!);
-    const { merged, failed } = mergeRunReports(
+    const red = shards[0]!.expected === "red";
+    const { merged } = mergeRunReports(
       shards.map((row): RunReport => {
         const { shard, ...rest } = row;
         return {
           ...rest,
           fromSeed: shard?.fromSeed ?? 0,
-          firstFailure: row.firstFailingSeed === null ? null : { seed: row.firstFailingSeed },
-          ...(shard ? { shard } : {}),
+          firstFailure: red && row.claimedSeed !== null ? { seed: row.claimedSeed } : null,
+          ...(shard ? { shard: { ...shard, keepGoing: !red } } : {}),
         };
       }),
     );
+    // The shards that counted: a red cell's up to the one that showed its symptom.
+    const byK = [...shards].sort((a, b) => (a.shard?.k ?? 0) - (b.shard?.k ?? 0));
+    const decidingAt = red ? byK.findIndex((r) => r.claimedSeed !== null) : -1;
+    const counted = decidingAt >= 0 ? byK.slice(0, decidingAt + 1) : byK;
+    const others = new Map<string, HuntRow["others"][number]>();
+    for (const o of counted.flatMap((r) => r.others)) {
+      const seen = others.get(o.signature);
+      others.set(o.signature, seen ? { ...seen, count: seen.count + o.count, known: seen.known && o.known } : o);
+    }
+    const claimed = counted.reduce((t, r) => t + r.claimed, 0);
+    const seeds = counted.map((r) => r.claimedSeed).filter((x): x is number => x !== null);
+    const claimedSeed = seeds.length ? Math.min(...seeds) : null;
     const row = merged as unknown as HuntRow & { shards: number };
+    const otherList = [...others.values()];
     const expected = shards[0]!.expected;
+    // The failure a green cell reports is the lowest seed's of any shard (a red cell's, its deciding shard's).
+    const reporting = red ? null : lowestFailure(counted);
     return {
       ...row,
+      ...(reporting ? pick(reporting, REPORTED_FAILURE) : {}),
       expected,
-      firstFailingSeed: merged.firstFailure?.seed ?? null,
+      claimed,
+      claimedSeed,
+      others: otherList,
       shards: merged.shards,
-      asExpected: expected === "any" || (expected === "red") === failed,
+      asExpected:
+        shards[0]!.claim === "control"
+          ? merged.violations === 0
+          : expected === "any"
+            ? otherList.every((o) => o.known)
+            : cellHolds(red, claimed, otherList),
     };
   });
   return { rows, failed: rows.some((r) => !r.asExpected) };
+}
+
+/** The fields of a hunt row that describe its reported failure. */
+const REPORTED_FAILURE = ["firstFailingSeed", "firstViolation", "symptom", "member", "traceHash", "replay", "replayTape", "tape"] as const;
+
+function lowestFailure(rows: readonly HuntRow[]): HuntRow | null {
+  let best: HuntRow | null = null;
+  for (const r of rows) {
+    const seed = r.firstFailingSeed;
+    if (typeof seed === "number" && (best === null || seed < (best.firstFailingSeed as number))) best = r;
+  }
+  return best;
+}
+
+function pick(row: HuntRow, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
 }

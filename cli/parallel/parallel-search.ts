@@ -14,8 +14,8 @@ import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
 import { formSpec } from "../../scenarios/types.ts";
 import { backendByName } from "../../sim/backends.ts";
-import type { SearchSummary } from "../../sim/search.ts";
 import { runUniverse, type UniverseResult } from "../../sim/universe.ts";
+import type { OtherFinding, SearchSummary } from "../../sim/search.ts";
 import { scenarioNamed, type SearchTask, strategiesFor, type TaskOutcome } from "./search-task.ts";
 
 /** The default for `--jobs` where a command spreads by default (`hunt`): every core. */
@@ -88,6 +88,7 @@ export async function parallelSearch(options: ParallelSearchOptions): Promise<Pa
       executed.operationsCompleted += outcome.operationsCompleted;
       options.onProgress?.(outcome.universes);
       if (outcome.firstFailure && !task.keepGoing && i < cut) cut = i;
+      if (outcome.firstClaimed && task.stopAtClaim && i < cut) cut = i;
     });
     const tracked = p.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
@@ -99,7 +100,8 @@ export async function parallelSearch(options: ParallelSearchOptions): Promise<Pa
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
   }
-  return combine(task, outcomes, Math.min(cut, limit - 1), executed, limit < Infinity);
+  // Stopped early (a time budget), even a search that keeps going counts only the pieces it ran.
+  return combine(task, outcomes, Math.min(cut, limit - 1), executed);
 }
 
 async function combine(
@@ -107,7 +109,6 @@ async function combine(
   outcomes: readonly (TaskOutcome | null)[],
   cut: number,
   executed: ParallelSummary["executed"],
-  stopped = false,
 ): Promise<ParallelSummary> {
   let universes = 0;
   let violations = 0;
@@ -117,8 +118,12 @@ async function combine(
   let maxStepDecisions = 0;
   let maxActorsOffered = 0;
   let firstSeed: number | null = null;
-  // Stopped early, even a search that keeps going counts only the pieces it ran.
-  const last = task.keepGoing && !stopped ? outcomes.length - 1 : Math.min(cut, outcomes.length - 1);
+  let claimed = 0;
+  let firstClaimedSeed: number | null = null;
+  const digests = new Set<string>();
+  const armed = new Set<string>();
+  const others = new Map<string, OtherFinding>();
+  const last = Math.min(cut, outcomes.length - 1);
   for (let i = 0; i <= last; i++) {
     const o = outcomes[i];
     if (!o) throw new Error(`search piece ${i} did not finish`);
@@ -130,9 +135,34 @@ async function combine(
     maxStepDecisions = Math.max(maxStepDecisions, o.maxStepDecisions);
     maxActorsOffered = Math.max(maxActorsOffered, o.maxActorsOffered);
     if (o.firstFailure && firstSeed === null) firstSeed = o.firstFailure.seed;
+    claimed += o.claimed;
+    if (o.firstClaimed && firstClaimedSeed === null) firstClaimedSeed = o.firstClaimed.seed;
+    for (const d of o.executionDigests) digests.add(d);
+    for (const a of o.scriptArmed) armed.add(a);
+    // Pieces are met in seed order, so the first piece to show a signature holds its first seed.
+    for (const f of o.others) {
+      const seen = others.get(f.signature);
+      others.set(f.signature, seen ? { ...seen, count: seen.count + f.count } : f);
+    }
   }
   const firstFailure = firstSeed === null ? null : await rerun(task, firstSeed);
-  return { universes, violations, firstFailure, steps, operationsAttempted, operationsCompleted, maxStepDecisions, maxActorsOffered, executed };
+  const firstClaimed = firstClaimedSeed === null ? null : firstClaimedSeed === firstSeed ? firstFailure : await rerun(task, firstClaimedSeed);
+  return {
+    universes,
+    violations,
+    firstFailure,
+    claimed,
+    firstClaimed,
+    others: [...others.values()],
+    executionDigests: [...digests],
+    scriptArmed: [...armed],
+    steps,
+    operationsAttempted,
+    operationsCompleted,
+    maxStepDecisions,
+    maxActorsOffered,
+    executed,
+  };
 }
 
 /** The failing universe again, on this thread, for the whole result. */

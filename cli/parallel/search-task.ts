@@ -4,7 +4,8 @@
 import type { Fixes } from "../../engine/fixes.ts";
 import { formSpec, type ScenarioForm } from "../../scenarios/types.ts";
 import { type BackendName, backendByName } from "../../sim/backends.ts";
-import { searchSeeds } from "../../sim/search.ts";
+import { type OtherFinding, type SearchOptions, searchSeeds } from "../../sim/search.ts";
+import { isClaimed } from "../../scenarios/claims.ts";
 import { loadScenario } from "../scenario-ref.ts";
 import { seededStrategies, type SeededStrategies, type StrategyChoice } from "../strategies.ts";
 
@@ -18,6 +19,10 @@ export interface SearchTask {
   readonly fromSeed: number;
   readonly universes: number;
   readonly keepGoing: boolean;
+  /** Judge by the scenario's claim: its own symptom apart from other bugs (hunt, the claims suite). */
+  readonly claims?: boolean;
+  /** With `keepGoing` and `claims`: stop at the first universe that shows the claimed symptom. */
+  readonly stopAtClaim?: boolean;
   readonly backend: { readonly name: BackendName; readonly keep?: boolean; readonly dir?: string };
 }
 
@@ -33,6 +38,11 @@ export interface TaskOutcome {
   readonly maxStepDecisions: number;
   readonly maxActorsOffered: number;
   readonly firstFailure: { readonly seed: number; readonly traceHash: string; readonly kind: string } | null;
+  readonly claimed: number;
+  readonly firstClaimed: { readonly seed: number } | null;
+  readonly others: readonly OtherFinding[];
+  readonly executionDigests: readonly string[];
+  readonly scriptArmed: readonly string[];
 }
 
 /** Strategies per scenario form, fixes and choice: PCT's bounds are estimated once per thread. */
@@ -64,6 +74,7 @@ export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
     universes: task.universes,
     strategyFor: strategies.forSeed,
     keepGoing: task.keepGoing,
+    ...(await claimRule(task)),
     backend: backendByName(name, backendOptions),
   });
   const first = summary.firstFailure;
@@ -77,5 +88,17 @@ export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
     maxStepDecisions: summary.maxStepDecisions,
     maxActorsOffered: summary.maxActorsOffered,
     firstFailure: first ? { seed: first.seed, traceHash: first.traceHash, kind: first.violations[0]!.kind } : null,
+    claimed: summary.claimed,
+    firstClaimed: summary.firstClaimed ? { seed: summary.firstClaimed.seed } : null,
+    others: summary.others,
+    executionDigests: summary.executionDigests,
+    scriptArmed: summary.scriptArmed,
   };
+}
+
+/** The search options a task's claim rule stands for: the scenario's claim judges, and may stop the search. */
+export async function claimRule(task: Pick<SearchTask, "scenario" | "claims" | "stopAtClaim">): Promise<Pick<SearchOptions, "isClaimed" | "stopAtClaim">> {
+  if (!task.claims) return {};
+  const claim = (await scenarioNamed(task.scenario)).claim;
+  return { isClaimed: (v, all) => isClaimed(claim, v, all), stopAtClaim: task.stopAtClaim ?? false };
 }

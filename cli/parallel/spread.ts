@@ -7,7 +7,7 @@ import type { BackendFactory } from "../../sim/universe.ts";
 import { searchSeeds } from "../../sim/search.ts";
 import { parseCount, UsageError } from "../args.ts";
 import { parallelSearch, SearchPool } from "./parallel-search.ts";
-import type { SearchTask } from "./search-task.ts";
+import { claimRule, type SearchTask } from "./search-task.ts";
 import { parseShard, type Shard, shardSeeds } from "./shard.ts";
 import type { ShardInfo } from "./merge.ts";
 
@@ -78,6 +78,7 @@ export async function spreadSearch(s: SpreadSearch): Promise<SpreadSummary> {
           universes: task.universes,
           strategyFor: s.strategyFor,
           keepGoing: task.keepGoing,
+          ...(await claimRule(task)),
           backend: s.backend,
           ...(s.onUniverse ? { onUniverse: (r: UniverseResult) => s.onUniverse!(r) } : {}),
           ...(s.checkpoint ? { checkpoint: s.checkpoint } : {}),

@@ -14,20 +14,26 @@ const SEED = [[person("Alice"), company("Acme"), company("Beta")]];
 export const twoServersInsertEdges: Scenario = {
   // The name replay lines and reports use.
   name: "two-servers-insert-edges",
-  // The bug catalog entry it shows, or "none".
-  bug: "B2' (two processes)",
   summary: "two servers insert a WorksAt edge for Alice at once; both pass @card(0..1)",
-  // The profile on which it must be red (null: a control that is never red).
-  redProfile: "seed",
-  // The violation kinds that are this bug's symptom; anything else found is another bug.
-  symptoms: ["card-violated"],
-  actors: ["server-a", "server-b"],
-  oracles: ["card-and-integrity"],
-  // Crashes the search may choose (each crashable process can die at any scheduling point).
+  // What it claims (scenarios/claims.ts), checked part by part by the claims suite and by hunt:
+  // the bug; the profile on which it must be red; the symptoms that are this bug (a violation
+  // kind, narrowed by the error kind, the operation and actor role, the table: see
+  // `npx omnisim oracles`), anything else found being another bug; the fix flags that close it
+  // (red profile plus these is green, `fixed` without them is red); and any flags that hide it
+  // without fixing it, with why. A scenario of your own can name an existing bug of the catalog.
+  claim: {
+    kind: "bug",
+    bug: "B2'",
+    redProfile: "seed",
+    symptoms: [{ kind: "card-violated", table: "edge:WorksAt" }],
+    closedBy: ["readSetToken"],
+  },
+  // Crashes the search may choose (the crash plan cuts a crashable process before a durable write).
   crashBudget: 1,
   // The write a fresh process must manage after recovery (the liveness oracle).
   probe: PERSON_PROBE,
-  // No script: the seed decides the interleaving and the crashes.
+  // No script, and no failpoint armed: the seed decides the interleaving, the crashes and the
+  // faults (the fault plan strikes crashable processes at failpoints).
   async searched(ctx) {
     const { world } = ctx;
     await setupGraph(ctx, CARD_SCHEMA, SEED);

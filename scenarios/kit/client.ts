@@ -20,6 +20,11 @@ export class Client {
     readonly proc: Process,
   ) {}
 
+  /** The harness's record of every operation (shared by every client of the universe). */
+  get history(): ScenarioContext["history"] {
+    return this.ctx.history;
+  }
+
   /** Opens a handle named `name` in `proc` (a recorded `open`); undefined if the open failed. */
   static async open(ctx: ScenarioContext, proc: Process, name: string, options: { served?: boolean; expect?: Expectation } = {}): Promise<Client | undefined> {
     const env: Env = ctx.world.env(proc);

@@ -58,6 +58,7 @@ function pickFrom<T>(world: World, label: string, items: readonly T[]): T {
 export async function runWorkload(world: World, client: Client, actor: string, count: number): Promise<void> {
   const pools: Pools = { people: [...SEED_PEOPLE], companies: [...SEED_COMPANIES] };
   const edgeTags: string[] = [];
+  world.plannedOperations += count;
   for (let i = 0; i < count; i++) {
     const id = `${actor}-${i}`;
     const kind = pickFrom(world, `${actor} op ${i}`, MIX);

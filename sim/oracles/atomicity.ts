@@ -1,7 +1,8 @@
 // A failed (or crashed) operation is invisible or fully applied, never half: in every
 // published snapshot, either all of its rows that no other operation touches show its effect,
 // or none do.
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
+import { violationOp } from "./history.ts";
 import { describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
 
 export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
@@ -23,7 +24,8 @@ export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
         out.push({
           kind: "partial-effect",
           message: `${op.label} ${op.status === "err" ? `failed (${op.errorKind})` : "never finished"}, yet manifest v${s.version} shows part of it: ${shown.join(", ") || "some updates"}`,
-          details: { op: op.label, version: s.version },
+          op: violationOp(op),
+          details: { version: s.version },
         });
         break;
       }

@@ -1,6 +1,6 @@
 // Recovery audits each operation exactly once: no operation id has two audit rows.
 import { GRAPH_COMMIT_RECOVERIES } from "../../engine/manifest/layout.ts";
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
 
 export async function auditedOnce(ctx: JudgeContext): Promise<Violation[]> {

@@ -3,7 +3,7 @@
 import { tableKeyFor } from "../../engine/schema/catalog.ts";
 import { isDefaultCardinality } from "../../engine/schema/property-types.ts";
 import type { Row } from "../../engine/storage/types.ts";
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
 
 export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
@@ -12,7 +12,7 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
   // One report per broken fact (the first snapshot that shows it), not one per snapshot.
   const report = (v: Violation) => {
     const d = v.details as Record<string, unknown>;
-    const key = `${v.kind}:${String(d.edge)}:${String(d.source ?? d.id)}`;
+    const key = `${v.kind}:${String(v.table)}:${String(d.source ?? d.id)}`;
     if (!seen.has(key)) {
       seen.add(key);
       out.push(v);
@@ -31,6 +31,7 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
             report({
               kind: "card-violated",
               message: `manifest v${snap.version} publishes ${n} ${edge.name} edges for source '${src}' under @card(${min}..${max ?? ""})`,
+              table: tableKeyFor("edge", edge.name),
               details: { version: snap.version, edge: edge.name, source: src, count: n },
             });
           }
@@ -44,6 +45,7 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
           report({
             kind: "dangling-edge",
             message: `manifest v${snap.version} publishes a ${edge.name} edge whose ${missing} does not exist`,
+            table: tableKeyFor("edge", edge.name),
             details: { version: snap.version, edge: edge.name, id: r.id },
           });
         }

@@ -2,7 +2,7 @@
 import type { Catalog } from "../../engine/schema/catalog.ts";
 import type { Row, Scalar, Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
 import type { History, OpRecord, RowRef } from "./history.ts";
 import type { PublishedSnapshot } from "./published.ts";
 

@@ -1,7 +1,8 @@
 // Acknowledged writes stay visible: from the first snapshot published after an operation was
 // acknowledged, its inserted rows are present and its updated values hold, unless another
 // operation touches the same row.
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
+import { violationOp } from "./history.ts";
 import { describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
 
 export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
@@ -19,7 +20,9 @@ export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
         out.push({
           kind: "acked-write-lost",
           message: `${op.label} was acknowledged, but manifest v${missing.version} does not show ${describeRef(ref)}`,
-          details: { op: op.label, version: missing.version },
+          op: violationOp(op),
+          table: ref.table,
+          details: { version: missing.version },
         });
         break;
       }
@@ -35,7 +38,9 @@ export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
         out.push({
           kind: "acked-write-lost",
           message: `${op.label} was acknowledged, but manifest v${stale.version} does not show its update of ${describeRef(u.row)}`,
-          details: { op: op.label, version: stale.version },
+          op: violationOp(op),
+          table: u.row.table,
+          details: { version: stale.version },
         });
       }
     }

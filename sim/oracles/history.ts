@@ -4,7 +4,10 @@ import type { OmniErrorKind } from "../../engine/errors.ts";
 import { isOmniError } from "../../engine/errors.ts";
 import type { Scalar, TableKey } from "../../engine/storage/types.ts";
 import type { Actor } from "../scheduler.ts";
+import type { OpKind, ViolationKind, ViolationOp } from "../violations.ts";
 import type { World } from "../world.ts";
+
+export type { OpKind } from "../violations.ts";
 
 /** A row the harness can recognise by one column's value (a @key, or a unique tag). */
 export interface RowRef {
@@ -24,16 +27,14 @@ export interface Effect {
 
 export const NO_EFFECT: Effect = { inserts: [], deletes: [], updates: [] };
 
-export type OpKind = "mutate" | "load" | "open" | "schemaApply" | "optimize" | "ensureIndices" | "refresh" | "read";
-
 /** What a scenario demands of one operation beyond the default policy. */
 export interface Expectation {
   /** Error kinds this operation may legitimately end with (added to the defaults of its kind). */
   readonly allow?: readonly OmniErrorKind[];
   /** It must succeed; otherwise a violation of this kind. */
-  readonly mustSucceed?: { readonly violation: string; readonly why: string };
+  readonly mustSucceed?: { readonly violation: ViolationKind; readonly why: string };
   /** It must fail with this error kind; otherwise a violation of this kind. */
-  readonly mustFail?: { readonly kind: OmniErrorKind; readonly violation: string; readonly why: string };
+  readonly mustFail?: { readonly kind: OmniErrorKind; readonly violation: ViolationKind; readonly why: string };
 }
 
 export type OpStatus = "pending" | "ok" | "err";
@@ -51,6 +52,18 @@ export interface OpRecord {
   status: OpStatus;
   errorKind: string | null;
   errorMessage: string | null;
+  /** The table the error names (`details.tableKey` of an engine error), if any. */
+  errorTable: TableKey | null;
+}
+
+function tableOf(details: unknown): TableKey | null {
+  const t = (details as { tableKey?: unknown } | null)?.tableKey;
+  return typeof t === "string" ? (t as TableKey) : null;
+}
+
+/** An operation as a violation names it. */
+export function violationOp(op: OpRecord): ViolationOp {
+  return { label: op.label, kind: op.kind, actor: op.actor.name };
 }
 
 export class History {
@@ -92,6 +105,7 @@ export class History {
       status: "pending",
       errorKind: null,
       errorMessage: null,
+      errorTable: null,
     };
     this.ops.push(rec);
     try {
@@ -102,6 +116,7 @@ export class History {
       rec.status = "err";
       rec.errorKind = isOmniError(e) ? e.kind : e instanceof Error ? e.name : "thrown";
       rec.errorMessage = e instanceof Error ? e.message : String(e);
+      rec.errorTable = isOmniError(e) ? tableOf(e.details) : null;
       throw e;
     } finally {
       rec.end = this.world.trace.length;

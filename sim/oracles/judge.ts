@@ -27,8 +27,8 @@ export async function judge(world: World, history: History, oracles: Readonly<Re
   if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) {
     // Fail closed: without the schema no snapshot can be read, which is itself a violation; how
     // the operations ended needs no schema, so that is still judged.
-    for (const v of operationsEndAsAllowed({ history })) world.violation(v.kind, v.message, v.details ? { ...v.details } : undefined);
-    world.violation("final-state-unreadable", `the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read`);
+    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
+    world.violation({ kind: "final-state-unreadable", message: `the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read` });
     return;
   }
   // A copy: the violations recorded below are appended to the trace while later oracles read.
@@ -41,6 +41,6 @@ export async function judge(world: World, history: History, oracles: Readonly<Re
     raw,
   };
   for (const name of Object.keys(oracles).sort()) {
-    for (const v of await oracles[name]!(ctx)) world.violation(v.kind, v.message, v.details ? { ...v.details } : undefined);
+    for (const v of await oracles[name]!(ctx)) world.violation(v);
   }
 }

@@ -30,16 +30,17 @@ export async function recoverAndCheckLiveness(world: World, history: History, pr
   for (const entry of g.snapshot.tables()) {
     const head = await env.storage.datasets.latestVersion(entry.path, null);
     if (head !== entry.version) {
-      world.violation("drift-after-recovery", `after recovery ${entry.tableKey} has Lance HEAD ${head} but manifest pin ${entry.version}`, {
+      world.violation({
+        kind: "drift-after-recovery",
+        message: `after recovery ${entry.tableKey} has Lance HEAD ${head} but manifest pin ${entry.version}`,
         table: entry.tableKey,
-        head,
-        pinned: entry.version,
+        details: { head, pinned: entry.version },
       });
     }
   }
   const left = await env.storage.objects.list(RECOVERY_DIR);
   if (left.length > 0) {
-    world.violation("sidecar-after-recovery", `after recovery ${left.length} sidecar(s) remain: ${left.join(", ")}`, { sidecars: left });
+    world.violation({ kind: "sidecar-after-recovery", message: `after recovery ${left.length} sidecar(s) remain: ${left.join(", ")}`, details: { sidecars: left } });
   }
   await history.attempt(
     "probe write after recovery",

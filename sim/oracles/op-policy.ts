@@ -2,9 +2,9 @@
 // spurious storage error, a wedged write, a failed open), and a scenario's must-succeed and
 // must-fail demands hold.
 import type { OmniErrorKind } from "../../engine/errors.ts";
-import type { Violation } from "../world.ts";
 import type { JudgeContext } from "./context.ts";
-import type { OpKind, OpRecord } from "./history.ts";
+import type { Violation, ViolationKind } from "../violations.ts";
+import { type OpKind, type OpRecord, violationOp } from "./history.ts";
 
 /** What a logical write (a mutation or a load) may fail with on any correct engine. */
 const WRITE_ERRORS: readonly OmniErrorKind[] = [
@@ -30,7 +30,7 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
 };
 
 /** The violation an unexpected error stands for. */
-function classify(op: OpRecord): string {
+function classify(op: OpRecord): ViolationKind {
   switch (op.errorKind) {
     case "DriftAhead":
       return "wedged-write";
@@ -45,22 +45,33 @@ export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history">): Viol
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
     const e = op.expect;
-    if (e.mustSucceed && op.status === "err") {
-      out.push({ kind: e.mustSucceed.violation, message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage} (${e.mustSucceed.why})`, details: { op: op.label } });
+    // A fault the harness injected into this very operation excuses it from any demand.
+    const injected = op.status === "err" && op.errorKind === "InjectedFailure";
+    if (e.mustSucceed && op.status === "err" && !injected) {
+      out.push({ kind: e.mustSucceed.violation, message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage} (${e.mustSucceed.why})`, ...about(op) });
       continue;
     }
     if (e.mustFail && op.status === "ok") {
-      out.push({ kind: e.mustFail.violation, message: `${op.label} succeeded, but ${e.mustFail.why}`, details: { op: op.label } });
+      out.push({ kind: e.mustFail.violation, message: `${op.label} succeeded, but ${e.mustFail.why}`, op: violationOp(op) });
       continue;
     }
-    if (e.mustFail && op.status === "err" && op.errorKind !== e.mustFail.kind) {
-      out.push({ kind: e.mustFail.violation, message: `${op.label} failed with ${op.errorKind}, not ${e.mustFail.kind} (${e.mustFail.why})`, details: { op: op.label } });
+    if (e.mustFail && op.status === "err" && op.errorKind !== e.mustFail.kind && !injected) {
+      out.push({ kind: e.mustFail.violation, message: `${op.label} failed with ${op.errorKind}, not ${e.mustFail.kind} (${e.mustFail.why})`, ...about(op) });
       continue;
     }
     if (op.status !== "err" || e.mustFail) continue;
     const allowed = [...ALLOWED[op.kind], ...(e.allow ?? [])];
     if (allowed.includes(op.errorKind as OmniErrorKind)) continue;
-    out.push({ kind: classify(op), message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage}`, details: { op: op.label, error: op.errorKind } });
+    out.push({ kind: classify(op), message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage}`, ...about(op) });
   }
   return out;
+}
+
+/** The operation, its error kind and (when the error names one) its table. */
+function about(op: OpRecord): Pick<Violation, "op" | "errorKind" | "table"> {
+  return {
+    op: violationOp(op),
+    ...(op.errorKind ? { errorKind: op.errorKind } : {}),
+    ...(op.errorTable ? { table: op.errorTable } : {}),
+  };
 }

@@ -1,8 +1,8 @@
 // No one deletes a live writer's sidecar: a sidecar belongs to the operation that wrote it
 // until that operation ends (or its process dies); only it may delete the sidecar meanwhile.
-import type { Violation } from "../world.ts";
+import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
-import type { OpRecord } from "./history.ts";
+import { type OpRecord, violationOp } from "./history.ts";
 
 interface Owner {
   readonly actor: string;
@@ -32,7 +32,9 @@ export function liveSidecarsUntouched(ctx: JudgeContext): Violation[] {
       if (!owner || owner.actor === actor) return;
       const live = !deadActors.has(owner.actor) && (owner.op === null ? true : owner.op.end === null || owner.op.end > i);
       if (live) {
+        const culprit = opOf(actor, i);
         out.push({
+          ...(culprit ? { op: violationOp(culprit) } : {}),
           kind: "live-sidecar-deleted",
           message: `${actor} deleted ${key}, the sidecar of ${owner.label}, while that writer was still running`,
           details: { key, deletedBy: actor, owner: owner.label },

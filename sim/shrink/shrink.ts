@@ -110,6 +110,32 @@ async function zeroPairs(tape: number[], fails: (t: Tape) => Promise<boolean>): 
   return t;
 }
 
+/**
+ * The same, for a detour with steps in between (away at i, back at j): zeroing any two non-zero
+ * choices at once, then any one, keeping each candidate that still fails.
+ */
+async function zeroSpreadPairs(tape: number[], fails: (t: Tape) => Promise<boolean>): Promise<number[]> {
+  let t = tape;
+  const nonZero = () => t.flatMap((v, i) => (v === 0 ? [] : [i]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const nz = nonZero();
+    search: for (let a = 0; a < nz.length; a++) {
+      for (let b = a; b < nz.length; b++) {
+        const candidate = [...t];
+        candidate[nz[a]!] = 0;
+        candidate[nz[b]!] = 0;
+        if (await fails(candidate)) {
+          t = trimTape(candidate);
+          changed = true;
+          break search;
+        }
+      }
+    }
+  }
+  return t;
+}
+
 function sum(tape: Tape): number {
   return tape.reduce((a, b) => a + b, 0);
 }
@@ -148,7 +174,7 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
       { numRuns: 1, examples: [[best]], seed: 0, endOnFailure: false },
     );
     const shrunk = details.failed && details.counterexample ? trimTape(details.counterexample[0]) : best;
-    const paired = await zeroPairs(shrunk, fails);
+    const paired = await zeroSpreadPairs(await zeroPairs(shrunk, fails), fails);
     const improved = paired.length < best.length || (paired.length === best.length && sum(paired) < sum(best));
     best = paired;
     if (!improved || spent) break;

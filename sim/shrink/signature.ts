@@ -5,7 +5,6 @@
 // actor that ran it (the actor's name without its instance number: `open-1` and `open-2` are
 // one role, `open`).
 import type { UniverseResult } from "../universe.ts";
-import type { Violation } from "../world.ts";
 
 export interface FailureSignature {
   readonly kind: string;
@@ -22,31 +21,13 @@ export function roleOf(actor: string): string {
   return actor.replace(/#\d+$/, "").replace(/[-_]?\d+$/, "") || actor;
 }
 
-interface OpEvent {
-  readonly label: string;
-  readonly actor: string;
-  readonly error?: string;
-}
-
-/** The operation a violation names (its `op` detail), as the trace recorded it. */
-function operationOf(v: Violation, result: UniverseResult): OpEvent | null {
-  const label = v.details?.op;
-  if (typeof label !== "string") return null;
-  for (const ev of result.trace.events()) {
-    if (ev.e === "op" && ev.label === label) return { label, actor: String(ev.actor), ...(typeof ev.error === "string" ? { error: ev.error } : {}) };
-  }
-  return { label, actor: "" };
-}
-
 export function signatureOf(result: UniverseResult): FailureSignature | null {
   const v = result.violations[0];
   if (!v) return null;
-  const op = operationOf(v, result);
-  const detailError = typeof v.details?.error === "string" ? v.details.error : null;
-  const errorKind = detailError ?? op?.error ?? /failed with ([A-Za-z]+)/.exec(v.message)?.[1] ?? null;
-  const role = op?.actor ? roleOf(op.actor) : null;
-  const operation = op ? (op.actor ? op.label.split(op.actor).join(role!) : op.label).replace(/\d+/g, "#") : null;
-  return { kind: v.kind, errorKind, operation, role };
+  const op = v.op ?? null;
+  const role = op ? roleOf(op.actor) : null;
+  const operation = op ? op.label.split(op.actor).join(role!).replace(/\d+/g, "#") : null;
+  return { kind: v.kind, errorKind: v.errorKind ?? null, operation, role };
 }
 
 export function sameSignature(a: FailureSignature | null, b: FailureSignature | null): boolean {

@@ -7,7 +7,9 @@
 // Bound: a preemption is a step decision that switches away from the actor that took the step
 // just before it while that actor could still run (no other step in between; that actor is then
 // option 0), and every crash counts as one too. Schedules with more than `preemptions` of them
-// are not explored. Data choices (the scenario's `world.choose`) are explored in full, at no cost.
+// are not explored. Data choices (the scenario's `world.choose`) are explored in full, at no cost, except the fault
+// plan's (`bounded`), which stays at its default (no fault): exhaustive search explores
+// schedules and crashes; the seeded strategies explore fault plans.
 //
 // Reduction (sleep sets, Godefroid 1996): after the subtree of step t has been explored at a
 // frame, t sleeps in the subtrees of its later siblings for as long as only steps independent of
@@ -45,6 +47,8 @@ type Offer = Move | "crash";
 interface Frame {
   readonly kind: "step" | "data";
   readonly n: number;
+  /** Data frames: the fault plan's; only the default (no fault) is explored. */
+  readonly bounded: boolean;
   /** Step frames: the scheduler's step count at the decision. */
   readonly stepCount: number;
   /** Step frames: what each option does. */
@@ -145,7 +149,7 @@ export class DfsTree {
       offers[0] !== "crash" &&
       offers[0]!.actorId === last.actorId;
     const sleep = this.options.reduction ? this.sleepAt(d.stepCount) : [];
-    return this.push({ kind: "step", n: d.options.length, stepCount: d.stepCount, offers, sleep, continuing });
+    return this.push({ kind: "step", n: d.options.length, bounded: false, stepCount: d.stepCount, offers, sleep, continuing });
   }
 
   private onData(d: DataDecision): number {
@@ -157,7 +161,7 @@ export class DfsTree {
     }
     const prev = this.frames[j - 1];
     const sleep = prev && this.options.reduction && !this.redundant ? this.childSleep(prev) : [];
-    return this.push({ kind: "data", n: d.n, stepCount: -1, offers: [], sleep, continuing: false });
+    return this.push({ kind: "data", n: d.n, bounded: d.bounded ?? false, stepCount: -1, offers: [], sleep, continuing: false });
   }
 
   private push(f: Omit<Frame, "preemptionsBefore" | "blocked" | "chosen" | "done">): number {
@@ -192,7 +196,7 @@ export class DfsTree {
   }
 
   private cost(f: Frame, i: number): number {
-    if (f.kind === "data") return 0;
+    if (f.kind === "data") return f.bounded && i > 0 ? Number.POSITIVE_INFINITY : 0;
     if (f.offers[i] === "crash") return 1;
     return f.continuing && i > 0 ? 1 : 0;
   }

@@ -7,18 +7,19 @@
 // Steps are counted in step decisions: the scheduling points where more than one option exists
 // (the only ones a strategy sees). The bound k is given by the caller (see pct-bounds.ts for how
 // the harness estimates it). Crashes and the scenario's data choices come from the same seeded
-// PRNG as the priorities: a crash strikes with a small probability, as in the random walk.
+// PRNG as the priorities: crashes follow the same crash plan as the random walk.
 import { pick, type Prng } from "../seed.ts";
 import type { DataDecision, StepDecision, Strategy } from "../strategy.ts";
-import { crashOrNull, grantCount } from "./random.ts";
+import { CrashPlan, grantCount } from "./crash-plan.ts";
 
 export interface PctOptions {
   /** d >= 1: the bug depth covered; d-1 priority change points. */
   readonly depth: number;
   /** k >= 1: how many step decisions a universe is expected to take. */
   readonly stepBound: number;
-  /** Probability that a step is a crash when one is possible (default 0.02). */
-  readonly crashRate?: number;
+  /** Probability that a crashable process is planned to die (default 0.3; see crash-plan.ts). */
+  readonly crashChance?: number;
+  readonly crashHorizon?: number;
 }
 
 export class PctStrategy implements Strategy {
@@ -32,7 +33,7 @@ export class PctStrategy implements Strategy {
   readonly changePoints: readonly number[];
   private nextChange = 0;
   private decisions = 0;
-  private readonly crashRate: number;
+  private readonly crashes: CrashPlan;
 
   constructor(
     private readonly prng: Prng,
@@ -41,8 +42,8 @@ export class PctStrategy implements Strategy {
     if (!Number.isInteger(options.depth) || options.depth < 1) throw new RangeError(`PCT depth must be a positive integer, got ${options.depth}`);
     const k = Math.max(1, Math.floor(options.stepBound));
     this.name = `pct(d=${options.depth})`;
-    this.crashRate = options.crashRate ?? 0.02;
     this.changePoints = drawChangePoints(prng, options.depth - 1, k);
+    this.crashes = new CrashPlan(prng, options.crashChance ?? 0.3, options.crashHorizon);
   }
 
   chooseStep(d: StepDecision): number {
@@ -52,14 +53,13 @@ export class PctStrategy implements Strategy {
       const o = d.options[i]!;
       if (o.kind === "grant") this.meet(o.actor.id);
     }
-    const crash = crashOrNull(this.prng, d, nGrants, this.crashRate);
-    if (crash !== null) return crash;
+    if (nGrants === 0) return pick(this.prng, d.options.length);
     while (this.nextChange < this.changePoints.length && this.changePoints[this.nextChange]! <= this.decisions) {
       this.nextChange++;
       const o = d.options[this.top(d, nGrants)]!;
       if (o.kind === "grant") this.demote(o.actor.id);
     }
-    return this.top(d, nGrants);
+    return this.crashes.apply(d, this.top(d, nGrants));
   }
 
   chooseData(d: DataDecision): number {

@@ -14,36 +14,36 @@ import { RandomStrategy } from "./random.ts";
 export type DataBias = "uniform" | "low" | "high";
 
 export type PortfolioMember =
-  | { readonly kind: "random"; readonly crashRate: number; readonly data: DataBias }
-  | { readonly kind: "pct"; readonly depth: number; readonly crashRate: number; readonly data: DataBias };
+  | { readonly kind: "random"; readonly crashChance: number; readonly data: DataBias }
+  | { readonly kind: "pct"; readonly depth: number; readonly crashChance: number; readonly data: DataBias };
 
 /** The rotation, by seed modulo its length. */
 export const PORTFOLIO_SLOTS = ["random", "pct1", "pct2", "pct3"] as const;
-export const CRASH_RATES = [0.005, 0.02, 0.05, 0.15] as const;
+/** Per-process crash chances (see crash-plan.ts): from rare to nearly always. */
+export const CRASH_CHANCES = [0.1, 0.3, 0.5, 0.9] as const;
 export const DATA_BIASES: readonly DataBias[] = ["uniform", "uniform", "low", "high"];
 
 /** The member (and its knobs) that runs the universe of `seed`. */
 export function portfolioMember(seed: number): PortfolioMember {
   const slot = PORTFOLIO_SLOTS[seed % PORTFOLIO_SLOTS.length]!;
   const prng = SeedTree.root(seed).child("portfolio").prng();
-  const crashRate = CRASH_RATES[pick(prng, CRASH_RATES.length)]!;
+  const crashChance = CRASH_CHANCES[pick(prng, CRASH_CHANCES.length)]!;
   const data = DATA_BIASES[pick(prng, DATA_BIASES.length)]!;
-  if (slot === "random") return { kind: "random", crashRate, data };
-  return { kind: "pct", depth: Number(slot.slice(3)), crashRate, data };
+  if (slot === "random") return { kind: "random", crashChance, data };
+  return { kind: "pct", depth: Number(slot.slice(3)), crashChance, data };
 }
 
 export function describeMember(m: PortfolioMember): string {
   const head = m.kind === "random" ? "random" : `pct(d=${m.depth})`;
-  return `${head} crash=${m.crashRate} data=${m.data}`;
+  return `${head} crash=${m.crashChance} data=${m.data}`;
 }
 
 /** The strategy of one member; PCT members need the scenario's step bound. */
 export function memberStrategy(m: PortfolioMember, stepBound: number): StrategyFactory {
-  return (seeds) => {
+  return (seeds, hints) => {
+    const crash = { crashChance: m.crashChance, ...(hints.crashHorizon !== undefined ? { crashHorizon: hints.crashHorizon } : {}) };
     const inner: Strategy =
-      m.kind === "random"
-        ? new RandomStrategy(seeds.prng(), { crashRate: m.crashRate })
-        : new PctStrategy(seeds.prng(), { depth: m.depth, stepBound, crashRate: m.crashRate });
+      m.kind === "random" ? new RandomStrategy(seeds.prng(), crash) : new PctStrategy(seeds.prng(), { depth: m.depth, stepBound, ...crash });
     return m.data === "uniform" ? inner : new BiasedData(inner, seeds.child("swarm-data").prng(), m.data);
   };
 }
@@ -70,6 +70,8 @@ export class BiasedData implements Strategy {
   }
 
   chooseData(d: DataDecision): number {
+    // The fault plan's choices keep their own rate; the bias is for the scenario's knobs.
+    if (d.bounded) return this.inner.chooseData(d);
     const u = this.prng();
     const low = Math.min(d.n - 1, Math.floor(d.n * u * u * u));
     return this.bias === "low" ? low : d.n - 1 - low;

@@ -1,51 +1,37 @@
-// Seeded random walk: every runnable actor is equally likely at every step; a crash strikes
-// with a small probability when the scenario allows one.
+// Seeded random walk: every runnable actor is equally likely at every step; a crashable process
+// may die before any durable write (see crash-plan.ts).
 import { pick, type Prng } from "../seed.ts";
 import type { DataDecision, StepDecision, Strategy } from "../strategy.ts";
+import { CrashPlan, grantCount } from "./crash-plan.ts";
 
 export interface RandomOptions {
-  /** Probability that a step is a crash instead of a grant, when a crash is possible. */
-  readonly crashRate?: number;
+  /** Probability that a crashable process dies within `crashHorizon` durable writes (budget allowing). */
+  readonly crashChance?: number;
+  /** Durable writes per process a crash point is drawn over. */
+  readonly crashHorizon?: number;
 }
+
+/** The random walk's crash chance when none is given. */
+export const DEFAULT_CRASH_CHANCE = 0.3;
 
 export class RandomStrategy implements Strategy {
   readonly name = "random";
-  private readonly crashRate: number;
+  private readonly crashes: CrashPlan;
 
   constructor(
     private readonly prng: Prng,
     options: RandomOptions = {},
   ) {
-    this.crashRate = options.crashRate ?? 0.02;
+    this.crashes = new CrashPlan(prng, options.crashChance ?? DEFAULT_CRASH_CHANCE, options.crashHorizon);
   }
 
   chooseStep(d: StepDecision): number {
-    return randomStep(this.prng, d, this.crashRate);
+    const nGrants = grantCount(d);
+    if (nGrants === 0) return pick(this.prng, d.options.length);
+    return this.crashes.apply(d, pick(this.prng, nGrants));
   }
 
   chooseData(d: DataDecision): number {
     return pick(this.prng, d.n);
   }
-}
-
-/** Uniform over the grants, except that with probability `crashRate` a uniform crash. */
-function randomStep(prng: Prng, d: StepDecision, crashRate: number): number {
-  const nGrants = grantCount(d);
-  return crashOrNull(prng, d, nGrants, crashRate) ?? pick(prng, nGrants);
-}
-
-/** How many of `d`'s options are grants: the crash options, if any, come after them. */
-export function grantCount(d: StepDecision): number {
-  const firstCrash = d.options.findIndex((o) => o.kind === "crash");
-  return firstCrash < 0 ? d.options.length : firstCrash;
-}
-
-/**
- * A uniform crash option with probability `crashRate` (always, when nothing can be granted), or
- * null. Shared by the random walk and PCT so a crash costs both the same PRNG draws.
- */
-export function crashOrNull(prng: Prng, d: StepDecision, nGrants: number, crashRate: number): number | null {
-  const nCrashes = d.options.length - nGrants;
-  if (nCrashes > 0 && (nGrants === 0 || prng() < crashRate)) return nGrants + pick(prng, nCrashes);
-  return null;
 }

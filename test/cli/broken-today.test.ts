@@ -98,7 +98,7 @@ test("5. the timeline shows each operation's outcome where it ends, tables by th
 });
 
 test("6. the shrinker keeps the failure's signature, not only its kind", () => {
-  const r = omnisim("run", "optimize-vs-write", "--seeds", "50", "--json");
+  const r = omnisim("run", "open-sweep-cas-race", "--seeds", "50", "--json");
   expect(r.code).toBe(1);
   const first = r.json!.firstFailure as { signature: { kind: string; errorKind: string; operation: string; role: string } };
   const shrunk = r.json!.shrunk as { signature: unknown; traceHash: string; violation: { message: string } };
@@ -163,7 +163,7 @@ test("8. on a terminal: progress with elapsed time, ETA and failures; Ctrl-C sho
   expect(table.length).toBeGreaterThan(20);
   for (const line of table) expect(line.length, line).toBeLessThanOrEqual(80);
   const wide = omnisim("hunt", "--scenario", "demo-lost-update", "--budget", "30", "--no-shrink", "--details");
-  expect(wide.stdout).toMatch(/universes\s+violations\s+first failure\s+member/);
+  expect(wide.stdout).toMatch(/universes\s+violations\s+first failure\s+other bugs\s+member/);
 });
 
 test("9. README: every command it prints runs in a fresh clone (npx), names only options that exist, and the PCT example shows its guarantee", () => {

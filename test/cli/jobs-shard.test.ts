@@ -60,7 +60,7 @@ test("merge-reports refuses an incomplete set of shards, and bad --shard and --j
 test("hunt --jobs 2 and hunt --jobs 1 fill the same table", () => {
   const args = ["hunt", "--scenario", "card-concurrent-insert", "--scenario", "sidecar-list-get-race", "--budget", "40", "--no-shrink", "--json"];
   const cells = (j: Record<string, unknown> | null) =>
-    (j?.rows as Record<string, unknown>[]).map((r) => [r.scenario, r.profile, r.universes, r.violations, r.firstFailingSeed, r.steps, r.asExpected]);
+    (j?.rows as Record<string, unknown>[]).map((r) => [r.scenario, r.profile, r.universes, r.violations, r.claimedSeed, r.others, r.distinctExecutions, r.steps, r.asExpected]);
   const one = omnisim(...args, "--jobs", "1");
   const two = omnisim(...args, "--jobs", "2");
   expect(two.code).toBe(one.code);

@@ -61,8 +61,11 @@ test("a scenario file of one's own (the template) runs, replays from its printed
   const red = omnisimIn(dir, "run", file, "--seeds", "300", "--no-shrink", "--json");
   expect(red.code).toBe(1);
   const first = red.json!.firstFailure as { replay: string; traceHash: string; violation: { kind: string } };
-  expect(first.violation.kind).toBe("card-violated");
   expect(first.replay).toContain(`replay ${file} `);
+  // Its own claimed symptom (B2' across processes): hunt searches until it shows.
+  const hunt = omnisimIn(dir, "hunt", "--scenario", file, "--profile", "seed", "--budget", "300", "--no-shrink", "--json");
+  const row = (hunt.json!.rows as { claimedViolation: string | null }[])[0]!;
+  expect(row.claimedViolation).toMatch(/^card-violated/);
   const again = omnisimIn(dir, ...first.replay.split(" ").slice(2), "--json");
   expect(again.json!.traceHash).toBe(first.traceHash);
   expect(omnisimIn(dir, "run", file, "--profile", "fixed", "--seeds", "200").code).toBe(0);

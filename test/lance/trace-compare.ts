@@ -10,7 +10,9 @@
 //             versions inside manifest object ids, per table key), and a version listing sets
 //             aside Lance's ReserveFragments versions, the first half of its compaction
 //             (divergence 1: a compaction adds 0, 2 or 3 versions on Lance, 1 in the model).
-//             Manifest versions are never renamed; error and violation texts stay as they are.
+//             Manifest versions are never renamed; error texts stay as they are, and a
+//             violation is compared by its facts (kind, operation, error kind, table), not by
+//             its message, which quotes dataset versions.
 //
 // "versions" still compares every event: the same actors granted the same steps, the same
 // storage calls with the same arguments and results, the same failpoint decisions, crashes,
@@ -97,7 +99,14 @@ function project(events: readonly TraceEvent[], level: Agreement): string[] {
   const withoutLayout = events.map(dropFragmentCount);
   if (level === "layout") return withoutLayout.map(canonicalJson);
   const ranks = versionRanks(withoutLayout);
-  return withoutLayout.map((e) => canonicalJson(renumber(e, ranks)));
+  return withoutLayout.map((e) => canonicalJson(renumber(factsOnly(e), ranks)));
+}
+
+/** A violation's facts, with an empty message and no details (both quote dataset versions). */
+function factsOnly(e: TraceEvent): TraceEvent {
+  if (e.e !== "violation") return e;
+  const { message: _message, details: _details, ...facts } = e;
+  return { ...facts, message: "" };
 }
 
 function dropFragmentCount(e: TraceEvent): TraceEvent {

@@ -2,6 +2,7 @@
 // hash, verdict, violations and steps, for every scenario, both forms, red profile and fixed.
 import { afterAll, expect, test } from "vitest";
 import { PROFILES, type ProfileName } from "../../engine/fixes.ts";
+import { redProfileOf } from "../../scenarios/claims.ts";
 import { reuseSetups, setupsReused } from "../../scenarios/kit/setup.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { formSpec, type ScenarioForm } from "../../scenarios/types.ts";
@@ -13,7 +14,7 @@ async function outcomes(reuse: boolean): Promise<Map<string, string>> {
   reuseSetups(reuse);
   const out = new Map<string, string>();
   for (const s of SCENARIOS) {
-    const profiles = new Set<ProfileName>([s.redProfile ?? "fixed", "fixed"]);
+    const profiles = new Set<ProfileName>([redProfileOf(s.claim) ?? "fixed", "fixed"]);
     const forms: ScenarioForm[] = s.scripted ? ["scripted", "searched"] : ["searched"];
     for (const profile of profiles) {
       for (const form of forms) {

@@ -1,5 +1,6 @@
 // PCT: the highest-priority runnable actor runs; at a change point the actor about to run drops
 // below every other; crashes and data choices come from the PRNG; and it finds B2' and B1.
+import { isClaimed, redProfileOf } from "../../scenarios/claims.ts";
 import { expect, test } from "vitest";
 import { PROFILES } from "../../engine/fixes.ts";
 import { findScenario } from "../../scenarios/registry.ts";
@@ -53,13 +54,13 @@ test("PCT demotes the running actor at each change point, later ones lower", () 
   expect(pct.priorities()).toEqual([1, 3, 2]);
 });
 
-test("PCT crashes with its crash probability and draws data from its PRNG", () => {
+test("PCT crashes where its crash plan says, and draws data from its PRNG", () => {
   const crash: StepOption = { kind: "crash", procId: 1, procName: "p" };
-  // Draws: actor 1's place (0.0), the crash coin (0.01 < 0.02: crash), which crash (0.0); then
-  // the crash coin (0.5: no crash, the top grant); then the data choice (0.7 of 10).
-  const pct = new PctStrategy(scripted([0.0, 0.01, 0.0, 0.5, 0.7]), { depth: 1, stepBound: 3, crashRate: 0.02 });
-  expect(pct.chooseStep(decision(grant(1), crash))).toBe(1);
+  // Crash chance 0.75 over a horizon of 2 writes: 0.5 per write. Draws: actor 1's place (0.0);
+  // the first write's coin (0.6: no crash); the second's (0.2: crash); the data choice (0.7 of 10).
+  const pct = new PctStrategy(scripted([0.0, 0.6, 0.2, 0.7]), { depth: 1, stepBound: 3, crashChance: 0.75, crashHorizon: 2 });
   expect(pct.chooseStep(decision(grant(1), crash))).toBe(0);
+  expect(pct.chooseStep(decision(grant(1), crash))).toBe(1);
   expect(pct.chooseData({ ordinal: 9, label: "x", n: 10 })).toBe(7);
 });
 
@@ -81,7 +82,7 @@ test("change points are distinct and within [1, k]; the guarantee is 1/(n k^(d-1
 async function universesToSymptom(name: string, depth: number, budget: number): Promise<number | null> {
   const s = findScenario(name)!;
   const spec = formSpec(s, "searched");
-  const fixes = PROFILES[s.redProfile!];
+  const fixes = PROFILES[redProfileOf(s.claim)!];
   const { stepBound } = await estimatePctBounds(spec, fixes);
   let hit: number | null = null;
   await searchSeeds({
@@ -90,16 +91,16 @@ async function universesToSymptom(name: string, depth: number, budget: number): 
     fromSeed: 1,
     universes: budget,
     keepGoing: true,
-    strategyFor: () => (seeds) => new PctStrategy(seeds.prng(), { depth, stepBound }),
+    strategyFor: () => (seeds, hints) => new PctStrategy(seeds.prng(), { depth, stepBound, ...hints }),
     onUniverse: (r, i) => {
-      if (hit === null && s.symptoms.includes(r.violations[0]?.kind ?? "")) hit = i + 1;
+      if (hit === null && r.violations.some((v) => isClaimed(s.claim, v, r.violations))) hit = i + 1;
     },
   });
   return hit;
 }
 
 test("PCT finds B2' (card-concurrent-insert) and B1 (open-sweep-cas-race) within a small budget", async () => {
-  expect(await universesToSymptom("card-concurrent-insert", 2, 30)).not.toBeNull();
-  expect(await universesToSymptom("card-concurrent-insert", 3, 30)).not.toBeNull();
-  expect(await universesToSymptom("open-sweep-cas-race", 3, 60)).not.toBeNull();
+  expect(await universesToSymptom("card-concurrent-insert", 2, 80)).not.toBeNull();
+  expect(await universesToSymptom("card-concurrent-insert", 3, 40)).not.toBeNull();
+  expect(await universesToSymptom("open-sweep-cas-race", 3, 30)).not.toBeNull();
 });

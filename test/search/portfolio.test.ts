@@ -12,10 +12,10 @@ test("the portfolio rotates random, PCT d=1, d=2, d=3 by seed, with knobs drawn 
   const members = Array.from({ length: 40 }, (_, seed) => portfolioMember(seed));
   const heads = members.map((m) => (m.kind === "random" ? "random" : `pct${m.depth}`));
   expect(heads.slice(0, 8)).toEqual(["random", "pct1", "pct2", "pct3", "random", "pct1", "pct2", "pct3"]);
-  expect(new Set(members.map((m) => m.crashRate)).size).toBeGreaterThan(1);
+  expect(new Set(members.map((m) => m.crashChance)).size).toBeGreaterThan(1);
   expect(new Set(members.map((m) => m.data))).toEqual(new Set(["uniform", "low", "high"]));
   expect(portfolioMember(17)).toEqual(portfolioMember(17));
-  const names = [0, 1, 2, 3].map((seed) => memberStrategy(portfolioMember(seed), 20)(SeedTree.root(seed).child("strategy")).name);
+  const names = [0, 1, 2, 3].map((seed) => memberStrategy(portfolioMember(seed), 20)(SeedTree.root(seed).child("strategy"), {}).name);
   expect(names.map((n) => n.split("+")[0])).toEqual(["random", "pct(d=1)", "pct(d=2)", "pct(d=3)"]);
 });
 

@@ -45,6 +45,7 @@ function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
     status: "ok",
     errorKind: null,
     errorMessage: null,
+    errorTable: null,
     ...partial,
   };
 }
@@ -145,7 +146,7 @@ test("liveness: red when drift no sidecar covers survives recovery, and the next
           }
           const probe = { kind: "insertNode", type: "Person", props: { name: "probe" } } as const;
           await recoverAndCheckLiveness(world, history, { op: probe, row: alice });
-          for (const v of operationsEndAsAllowed({ ...ctx({}), history })) world.violation(v.kind, v.message);
+          for (const v of operationsEndAsAllowed({ ...ctx({}), history })) world.violation(v);
         },
       },
     });

@@ -1,0 +1,75 @@
+// What an oracle or the harness can find wrong: a closed set of violation kinds, and a violation
+// that carries, beside its message, the facts a bug claim matches on (the operation it concerns,
+// that operation's kind and actor, the error it ended with, the table). Claims, the shrinker and
+// the hunt table read these fields; nobody parses messages.
+import type { TableKey } from "../engine/storage/types.ts";
+
+export const VIOLATION_KINDS = [
+  // Durability and atomicity (the reference history against every published snapshot).
+  "acked-write-lost",
+  "partial-effect",
+  // Integrity of every published snapshot.
+  "card-violated",
+  "dangling-edge",
+  // Recovery.
+  "audit-duplicated",
+  "live-sidecar-deleted",
+  "drift-after-recovery",
+  "sidecar-after-recovery",
+  // Operations that end as no correct engine would let them.
+  "wedged-write",
+  "spurious-storage-failure",
+  "maintenance-failed",
+  "open-failed",
+  "unexpected-error",
+  // A scenario's demands on one operation (the B4 pair).
+  "maintenance-failed-logical-write",
+  "stale-write-succeeded",
+  // The kernel demo's own oracle.
+  "lost-update",
+  // What no oracle can read is a violation, never a pass.
+  "final-state-unreadable",
+  // The world itself.
+  "harness-error",
+  "deadlock",
+  "escape",
+  "step-limit",
+] as const;
+
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+export function isViolationKind(s: string): s is ViolationKind {
+  return (VIOLATION_KINDS as readonly string[]).includes(s);
+}
+
+/** The kinds of operation the harness records (scenarios' requests, the restart, the probe). */
+export type OpKind = "mutate" | "load" | "open" | "schemaApply" | "optimize" | "ensureIndices" | "refresh" | "read";
+
+/** The operation a violation concerns, as the harness's history recorded it. */
+export interface ViolationOp {
+  readonly label: string;
+  readonly kind: OpKind;
+  /** The actor that ran it (`open-1`, `writer-2`, `ensure_indices#2`, ...). */
+  readonly actor: string;
+}
+
+export interface Violation {
+  readonly kind: ViolationKind;
+  readonly message: string;
+  readonly op?: ViolationOp;
+  /** The error kind the operation ended with (an engine error kind, or a JavaScript error name). */
+  readonly errorKind?: string;
+  /** The table the violation is about, by its graph name (`node:Person`). */
+  readonly table?: TableKey;
+  /** Anything else an oracle wants a reader to see (versions, counts, keys). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** A short, stable signature of a violation: what a shrinker keeps and a table shows. */
+export function signatureOf(v: Violation): string {
+  const parts: string[] = [v.kind];
+  if (v.errorKind) parts.push(v.errorKind);
+  if (v.op) parts.push(`${v.op.kind} by ${v.op.actor}`);
+  if (v.table) parts.push(v.table);
+  return parts.join(" / ");
+}

@@ -1,0 +1,36 @@
+// The random workload does work: at its default (30 operations per actor), crashes and faults
+// strike most universes, but late, so the median universe completes at least 80% of the
+// operations it set out to run. And `run --json` reports the operations.
+import { expect, test } from "vitest";
+import { PROFILES } from "../../engine/fixes.ts";
+import { findScenario } from "../../scenarios/registry.ts";
+import { formSpec } from "../../scenarios/types.ts";
+import { portfolioFor } from "../../scenarios/verify/checks.ts";
+import { runUniverse } from "../../sim/universe.ts";
+import { omnisim } from "../cli/run-cli.ts";
+
+test("random-workload: most universes crash, and the median one completes at least 80% of its operations", async () => {
+  const s = findScenario("random-workload")!;
+  const forSeed = await portfolioFor(s, PROFILES.fixed);
+  const ratios: number[] = [];
+  let crashed = 0;
+  const n = 100;
+  for (let seed = 1; seed <= n; seed++) {
+    const r = await runUniverse({ spec: formSpec(s, "searched"), seed, fixes: PROFILES.fixed, strategy: forSeed(seed) });
+    expect(r.operations.attempted).toBeGreaterThanOrEqual(30);
+    ratios.push(r.operations.completed / r.operations.attempted);
+    if (r.trace.events().some((e) => e.e === "crash")) crashed++;
+  }
+  ratios.sort((a, b) => a - b);
+  expect(ratios[n / 2]).toBeGreaterThanOrEqual(0.8);
+  expect(crashed).toBeGreaterThan(n / 2);
+});
+
+test("run --json reports the workload's operations attempted and completed", () => {
+  const r = omnisim("run", "random-workload", "--profile", "fixed", "--seeds", "3", "--json");
+  expect(r.code).toBe(0);
+  const j = r.json as { operationsAttempted: number; operationsCompleted: number; distinctExecutions: number };
+  expect(j.operationsAttempted).toBeGreaterThanOrEqual(90);
+  expect(j.operationsCompleted).toBeLessThanOrEqual(j.operationsAttempted);
+  expect(j.distinctExecutions).toBe(3);
+});
