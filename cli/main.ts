@@ -1,6 +1,7 @@
 // The omnisim command line. Exit codes: 0 clean, 1 a violation found (or a hunt cell not as
 // expected), 2 bad input or an environment error, always as one line on stderr and never a
 // stack trace (OMNISIM_DEBUG=1 shows one); 130 on Ctrl-C.
+import { claimsCommand, DEFAULT_CLAIMS_BUDGET } from "./commands/claims.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
@@ -75,6 +76,14 @@ function program(): Command {
     .description("the oracles that judge every engine universe")
     .option("--json", "one JSON array")
     .action((flags) => finish(oraclesCommand(flags)));
+
+  reportOptions(
+    p
+      .command("claims")
+      .description("the claims suite: every check of each scenario's claim, known gaps marked; exit 1 if one is not as claimed")
+      .argument("[scenarios...]", "scenarios by name or file (default: every registered one)")
+      .option("--budget <n>", `universes per searched check (default ${DEFAULT_CLAIMS_BUDGET})`),
+  ).action(async (refs, flags) => finish(await claimsCommand(refs, flags)));
 
   reportOptions(
     lanceOptions(

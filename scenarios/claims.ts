@@ -39,7 +39,8 @@ export type BugId =
  */
 export interface Symptom {
   readonly kind: ViolationKind;
-  readonly errorKind?: OmniErrorKind;
+  /** An engine error kind, or `StorageError` for a raw storage error that escaped the engine. */
+  readonly errorKind?: OmniErrorKind | "StorageError";
   readonly opKind?: OpKind;
   readonly actor?: string;
   readonly table?: TableKey;

@@ -23,7 +23,7 @@ export const initCleanupDeletesGraph: Scenario = {
     redProfile: "seed",
     // No open can read the graph: its schema files are gone (the liveness open fails, and the
     // oracles find the final state unreadable).
-    symptoms: [{ kind: "open-failed", opKind: "open" }, { kind: "final-state-unreadable" }],
+    symptoms: [{ kind: "open-failed", errorKind: "StorageError", opKind: "open" }, { kind: "final-state-unreadable" }],
     closedBy: ["fix502"],
   },
   crashBudget: 0,

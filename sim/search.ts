@@ -33,6 +33,8 @@ export interface SearchOptions {
 export interface OtherFinding {
   readonly signature: string;
   readonly violation: Violation;
+  /** Every violation of the universe it was first seen in (a twin bug is told by its company). */
+  readonly universe: readonly Violation[];
   readonly seed: number;
   readonly count: number;
 }
@@ -77,7 +79,7 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
   let firstClaimed: UniverseResult | null = null;
   const digests = new Set<string>();
   const armed = new Set<string>();
-  const others = new Map<string, { violation: Violation; seed: number; count: number }>();
+  const others = new Map<string, { violation: Violation; universe: readonly Violation[]; seed: number; count: number }>();
   for (let i = 0; i < options.universes; i++) {
     const seed = options.fromSeed + i;
     const strategy = options.strategyFor?.(seed);
@@ -109,7 +111,7 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
         const signature = signatureOf(v);
         const seen = others.get(signature);
         if (seen) seen.count++;
-        else others.set(signature, { violation: v, seed, count: 1 });
+        else others.set(signature, { violation: v, universe: result.violations, seed, count: 1 });
       }
       if (hit) {
         claimed++;

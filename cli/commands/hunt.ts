@@ -264,7 +264,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   const tapeFile = failure ? tapeFileOf(failure) : null;
   const fc = summary.firstClaimed;
   const claimedViolation = fc?.violations.find((v) => isClaimed(cell.scenario.claim, v, fc.violations)) ?? null;
-  const others = summary.others.map((f) => ({ signature: f.signature, seed: f.seed, count: f.count, known: knownOpenBug(f.violation, profile.fixes, cell.scenario) }));
+  const others = summary.others.map((f) => ({ signature: f.signature, seed: f.seed, count: f.count, known: knownOpenBug(f.violation, f.universe, profile.fixes, cell.scenario) }));
   const row: HuntRow = {
     scenario: cell.scenario.name,
     bug: bugLabel(cell.scenario.claim),

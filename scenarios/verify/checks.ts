@@ -71,14 +71,16 @@ export function cellHolds(expectRed: boolean, claimed: number, others: readonly 
   return (expectRed ? claimed > 0 : claimed === 0) && others.every((o) => o.known);
 }
 
-/** Whether `v` is a known open bug on `fixes`: another bug's symptom whose fix is not fully on there. */
-export function knownOpenBug(v: Violation, fixes: Fixes, except: Scenario): boolean {
-  // Judged alone: a twin's `unless` cannot be weighed without its universe.
+/**
+ * Whether `v`, met in a universe with `all` violations, is a known open bug on `fixes`: another
+ * scenario's claimed symptom whose fix is not fully on there.
+ */
+export function knownOpenBug(v: Violation, all: readonly Violation[], fixes: Fixes, except: Scenario): boolean {
   return SCENARIOS.some((t) => {
     if (t === except || t.claim.kind !== "bug") return false;
     const claim = t.claim;
     const open = claim.closedBy.some((f) => fixes[f] !== PROFILES.fixed[f]);
-    return open && claim.symptoms.some((sym) => showsSymptom(v, sym));
+    return open && claim.symptoms.some((sym) => showsSymptom(v, sym, all));
   });
 }
 
@@ -120,7 +122,7 @@ export async function searchedRedChecks(s: Scenario, budget: number): Promise<{ 
 
 /** Every other violation a search met is another scenario's open bug on that profile. */
 function unknownBugsCheck(s: Scenario, t: SearchTally, fixes: Fixes, on: string): CheckResult {
-  const unknown = t.others.filter((o) => !knownOpenBug(o.violation, fixes, s));
+  const unknown = t.others.filter((o) => !knownOpenBug(o.violation, o.universe, fixes, s));
   const name = `no unknown bug on ${on}`;
   return unknown.length === 0
     ? pass(name, `${t.others.length} other bug(s), all claimed by other scenarios`)
@@ -132,7 +134,7 @@ export async function attributionChecks(s: Scenario, claim: BugClaim, budget: nu
   const out: CheckResult[] = [];
   const closed = closedProfile(claim);
   const c = await tally(s, closed.fixes, budget, false);
-  const unknown = c.others.filter((o) => !knownOpenBug(o.violation, closed.fixes, s));
+  const unknown = c.others.filter((o) => !knownOpenBug(o.violation, o.universe, closed.fixes, s));
   const closedName = `closed on ${closed.label}`;
   if (c.claimed > 0) out.push(fail(closedName, `the claimed symptom persists: ${summary(c)}`));
   else if (unknown.length > 0) out.push(fail(closedName, `unexplained violations: ${unknown.map((o) => `${o.signature} (seed ${o.seed})`).join("; ")}`));
@@ -165,4 +167,27 @@ export async function upstreamChecks(s: Scenario, claim: BugClaim, budget: numbe
       ? pass(name, summary(t))
       : fail(name, `the claimed symptom shows on upstream, whose flags close it: ${summary(t)}`);
   return [verdict, unknownBugsCheck(s, t, PROFILES.upstream, "upstream")];
+}
+
+/** A named set of checks of one scenario's claim, run together (one vitest test, one CLI block). */
+export interface CheckGroup {
+  readonly name: string;
+  run(): Promise<CheckResult[]>;
+}
+
+/** Every check of `s`'s claim, in groups, each searched check over `budget` universes. */
+export function claimCheckGroups(s: Scenario, budget: number): CheckGroup[] {
+  const claim = s.claim;
+  const groups: CheckGroup[] = [];
+  if (s.scripted) groups.push({ name: "scripted form", run: () => scriptedChecks(s) });
+  if (claim.kind !== "control") {
+    groups.push({ name: `searched form finds its own symptom on ${claim.redProfile}, and searches`, run: async () => (await searchedRedChecks(s, budget))!.results });
+  }
+  if (claim.kind === "bug") {
+    groups.push({ name: `attribution (closed by ${claim.closedBy.join(", ")})`, run: () => attributionChecks(s, claim, budget) });
+    groups.push({ name: "upstream", run: () => upstreamChecks(s, claim, budget) });
+  }
+  const greenOn: readonly ProfileName[] = claim.kind === "control" ? PROFILE_NAMES : ["fixed"];
+  for (const p of greenOn) groups.push({ name: `searched green on ${p}`, run: async () => [await greenCheck(s, p, budget)] });
+  return groups;
 }
