@@ -49,6 +49,7 @@ export function replayOf(f: Failure, tapeFile?: string): string {
     ...(f.strategy && tapeFile === undefined ? { strategy: f.strategy } : {}),
     ...(tapeFile !== undefined ? { tapeFile } : {}),
     backend: f.backend,
+    ...(f.spec.storageFaults?.kinds.length ? { faults: f.spec.storageFaults.kinds } : {}),
   });
 }
 

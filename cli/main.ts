@@ -2,6 +2,8 @@
 // expected), 2 bad input or an environment error, always as one line on stderr and never a
 // stack trace (OMNISIM_DEBUG=1 shows one); 130 on Ctrl-C.
 import { claimsCommand, DEFAULT_CLAIMS_BUDGET } from "./commands/claims.ts";
+import { crashesCommand, DEFAULT_CRASH_SEEDS } from "./commands/crashes.ts";
+import { STORAGE_FAULT_KINDS } from "../sim/faults/kinds.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
@@ -29,6 +31,7 @@ const preemptionsHelp = "exhaustive search: preemptions (and crashes) allowed pe
 const saveHelp = "append each failure to the seed ledger scenarios/regressions.json (or to FILE)";
 const scenarioHelp = "a scenario name (see `omnisim list`) or the path of a scenario file (./my-scenario.ts)";
 const fixHelp = "toggle one fix flag on top of the profile: name=on or name=off (repeatable; see `omnisim fixes`)";
+const faultsHelp = `seeded storage faults on any storage call, some kinds on in each universe (swarm): ${STORAGE_FAULT_KINDS.join(", ")}, or all`;
 
 /** `--backend lance` and its directory options. */
 function lanceOptions(cmd: Command, keepHelp: string): Command {
@@ -102,6 +105,7 @@ function program(): Command {
         .option("--no-reduction", "exhaustive search without partial-order reduction")
         .option("--scripted", "run the scenario's scripted form")
         .option("--keep-going", "count every failing universe instead of stopping at the first")
+        .option("--faults <kinds>", faultsHelp)
         .option("--jobs <n>", "run the seeds on n worker threads (default 1); the same results as one thread")
         .option("--shard <k/n>", "run only shard k of n: seeds S+floor((k-1)N/n) to S+floor(kN/n)-1 (merge the shards' reports with merge-reports)")
         .option("--no-shrink", "do not shrink the first failure's tape")
@@ -109,6 +113,26 @@ function program(): Command {
       "with --backend lance: keep each failing universe's directory, print where, and index it",
     ),
   ).action(async (name, flags) => finish(await runCommand(name, flags)));
+
+  reportOptions(
+    p
+      .command("crashes")
+      .description("crash-state enumeration: every state in which a writer died just before or after a durable write (and each recovery cut in turn), forked from a snapshot, recovered and judged; exit 1 if a state has a violation")
+      .argument("<scenario>", scenarioHelp)
+      .option("--profile <profile>", "engine profile (default: the scenario's red profile)")
+      .option("--fix <name=on|off>", fixHelp, collect)
+      .option("--seeds <n>", `how many universes to enumerate (seeds S..S+n-1; default ${DEFAULT_CRASH_SEEDS})`)
+      .option("--seed <s>", "the first seed (default 1)")
+      .option("--no-double-faults", "single crashes only (by default each recovery is also cut at each of its durable writes, then recovered from again)")
+      .option("--no-reduction", "run every state's own future (by default a state equal to its neighbour in durable state, dying processes and history shares its future)")
+      .option("--faults <kinds>", faultsHelp)
+      .addOption(strategyOption("the strategy of the universes cut (default random)"))
+      .option("--depth <d>", depthHelp)
+      .option("--time <duration>", "stop when this wall-clock budget is spent (90s, 5m, 1h)")
+      .option("--jobs <n>", "enumerate the seeds on n worker threads (default 1); the same results as one thread")
+      .option("--shard <k/n>", "only shard k of n of the seeds (merge the shards' reports with merge-reports)")
+      .option("--details", "print every failing state, not only the first ten"),
+  ).action(async (name, flags) => finish(await crashesCommand(name, flags)));
 
   lanceOptions(
     p
@@ -121,6 +145,8 @@ function program(): Command {
       .addOption(strategyOption("the strategy the seed was found with (default random)"))
       .option("--depth <d>", depthHelp)
       .option("--tape <file>", "replay this choice tape instead of the strategy's choices (its seed, profile and form apply unless given)")
+      .option("--cut <name>", "replay one crash state's future (as `crashes` names it: 117a after the 117th durable write, 117b before it, end, 117a.3b a double fault)")
+      .option("--faults <kinds>", "the storage fault kinds the universe ran with (`--faults` of run, hunt or crashes)")
       .option("--trace <file>", "write the JSONL trace to this file (`omnisim show FILE` renders it)")
       .option("--perfetto <file>", "write the universe in the Trace Event Format (open it in ui.perfetto.dev or chrome://tracing)")
       .option("--scripted", "run the scenario's scripted form")
@@ -147,6 +173,8 @@ function program(): Command {
         .addOption(strategyOption("search strategy: random, pct or portfolio (default portfolio)"))
         .option("--depth <d>", depthHelp)
         .option("--scenario <name>", "only this scenario, by name or file (repeatable)", collect)
+        .option("--faults <kinds>", faultsHelp)
+        .option("--crash-seeds <n>", "also enumerate every crash state (with double faults) of the first n seeds of each cell (default 0: none)")
         .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
         .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' reports with merge-reports)")
         .option("--details", "the wide table: universes, violations, strategy members, tapes, times")

@@ -122,6 +122,14 @@ export function perfettoEvents(events: readonly TraceEvent[], title: string): Tr
       case "escape":
         emit("i", { name: `escape of ${ev.actor}`, cat: ["violation"], ts: now(), s: "g", pid: 0, tid: 0, args: { lastStep: ev.lastStep } });
         break;
+      case "fault": {
+        const t = track(ev.actor);
+        emit("i", { name: `storage fault ${ev.kind} on ${ev.op}`, cat: ["fault"], ts: now(), s: "t", pid: t.pid, tid: t.tid, args: { subject: named(ev.subject), ...(ev.key ? { key: ev.key } : {}) } });
+        break;
+      }
+      case "excused":
+        emit("i", { name: `excused ${ev.violation} (${ev.as})`, cat: ["violation"], ts: now(), s: "g", pid: 0, tid: 0, args: { why: named(ev.why) } });
+        break;
       case "choose":
       case "finish":
       case "fail":

@@ -20,11 +20,15 @@ export interface ReplayTarget {
   readonly strategy?: StrategyChoice;
   readonly tapeFile?: string;
   readonly backend?: BackendName;
+  /** Storage fault kinds the universe ran with (`--faults`). */
+  readonly faults?: readonly string[];
+  /** A crash state of the universe (`117a.3b`): replay its future, not the universe. */
+  readonly cut?: string;
 }
 
 /** Quotes an argument for a POSIX shell when it needs it. */
 function shellArg(arg: string): string {
-  return /^[A-Za-z0-9_./=:+@%-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_./=:+@%,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export function replayArgv(t: ReplayTarget): string[] {
@@ -33,6 +37,8 @@ export function replayArgv(t: ReplayTarget): string[] {
   parts.push(...t.profile.argv);
   if (t.tapeFile !== undefined) parts.push("--tape", t.tapeFile, "--seed", String(t.seed));
   else parts.push(...(t.strategy ? strategyArgv(t.strategy) : []), "--seed", String(t.seed));
+  if (t.faults && t.faults.length > 0) parts.push("--faults", t.faults.join(","));
+  if (t.cut !== undefined) parts.push("--cut", t.cut);
   if (t.backend === "lance") parts.push("--backend", "lance");
   return parts;
 }

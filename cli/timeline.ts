@@ -4,6 +4,7 @@
 // gutter marks each switch point: a step granted to another actor than the step before it.
 import { canonicalJson, type TraceEvent, type TracedError } from "../sim/trace.ts";
 import { nameTables, tableNames } from "./table-names.ts";
+import { STORAGE_FAULT_CHOICE } from "../sim/faults/plan.ts";
 
 export interface TimelineOptions {
   /** Show every scheduling point, including actor starts and failpoints that passed. */
@@ -61,7 +62,14 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
         out.push(`${gutter(null, false)}** crash of process ${ev.proc} (${ev.cause}); killed ${ev.killed.join(", ") || "no actor"}`);
         break;
       case "choose":
-        out.push(`${gutter(null, false)}choice "${ev.label}" = ${ev.v} of ${ev.n}`);
+        // A storage fault plan's choice shows as its fault, when one strikes (`fault` below).
+        if (options.verbose || !ev.label.startsWith(STORAGE_FAULT_CHOICE)) out.push(`${gutter(null, false)}choice "${ev.label}" = ${ev.v} of ${ev.n}`);
+        break;
+      case "fault":
+        line(ev.actor, `** storage fault ${ev.kind} on ${ev.op}${ev.subject ? ` ${ev.subject}` : ""}${faultDetail(ev)}`);
+        break;
+      case "excused":
+        out.push(`  ..    excused ${ev.violation} (${ev.as}): ${named(ev.why)}`);
         break;
       case "op":
         line(ev.actor, `= ${ev.label} -> ${ev.status === "err" ? `err ${ev.error ?? "error"}` : ev.status}`);
@@ -85,6 +93,17 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
     }
   }
   return out;
+}
+
+function faultDetail(ev: Extract<TraceEvent, { e: "fault" }>): string {
+  const parts = [
+    ev.key !== undefined ? `landed at ${ev.key}` : null,
+    ev.bytes !== undefined ? `${ev.bytes} bytes kept` : null,
+    ev.delayMs !== undefined ? `held ${ev.delayMs} ms` : null,
+    ev.back !== undefined ? `read ${ev.back} durable state(s) back` : null,
+    ev.limit ? "beyond what any engine survives by design" : null,
+  ].filter(Boolean);
+  return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
 /** The steps of the actors, without the director's setup and checks (a minimal schedule). */

@@ -69,7 +69,9 @@ export interface Fixes {
   /**
    * Found by omnisim: a crash between a recovery's audit append and its sidecar delete makes
    * the next recovery audit the same operation again. With the fix, recovery appends an
-   * operation's audit row only if none exists yet (read under the branch lease).
+   * operation's audit row only if the operation has none yet, of any kind (read under the
+   * branch lease): a roll-back whose recovery died before its sidecar delete is not audited
+   * again as rolled forward (crash-state enumeration's double faults found that gap).
    */
   readonly auditOnce: boolean;
   /**
@@ -77,7 +79,10 @@ export interface Fixes {
    * leaves a partial set. At the seed, recovery with a SchemaApply sidecar present promotes
    * whatever staging file exists, so `_schema.pg` and the IR disagree and every open fails.
    * With the fix a partial set that still has `_schema.pg.staging` (the apply had not published)
-   * is discarded, and the apply rolls back.
+   * is discarded, and the apply rolls back; the discard deletes `_schema.pg.staging` last, so a
+   * recovery cut part way through it still leaves a set the next recovery discards (deleting it
+   * first left the IR and state staging files alone, read as a rename in progress: a double
+   * fault crash-state enumeration found).
    */
   readonly completeStagingPromotion: boolean;
 }

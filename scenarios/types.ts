@@ -3,8 +3,10 @@
 import { SEARCHED_FAULT_BUDGET } from "../sim/fault-plan.ts";
 import { History } from "../sim/oracles/history.ts";
 import { judge } from "../sim/oracles/judge.ts";
+import { excuseFaults } from "../sim/faults/judge.ts";
 import { type LivenessProbe, recoverAndCheckLiveness } from "../sim/oracles/liveness.ts";
-import type { UniverseSpec } from "../sim/universe.ts";
+import type { CrashEpilogue, UniverseSpec } from "../sim/universe.ts";
+import { afterCrash, historyAtCut, judgedFrom, oraclesFrom } from "./kit/crash-epilogue.ts";
 import type { World } from "../sim/world.ts";
 import type { ScenarioClaim } from "./claims.ts";
 
@@ -44,6 +46,8 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
   const body = form === "scripted" ? scenario.scripted : scenario.searched;
   if (!body) throw new Error(`scenario ${scenario.name} has no ${form} form`);
   const histories = new WeakMap<World, History>();
+  /** Crash-state futures: where their judgement starts (`judgedFrom`). */
+  const judgedAt = new WeakMap<World, number>();
   return {
     name: `${scenario.name}/${form}`,
     ...(form === "searched" && scenario.crashBudget !== undefined ? { crashBudget: scenario.crashBudget } : {}),
@@ -58,12 +62,46 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
     },
     async judge(world) {
       const history = histories.get(world);
-      if (history && scenario.probe) await judge(world, history);
+      if (history && scenario.probe) {
+        const from = judgedAt.get(world);
+        await (from === undefined ? judge(world, history) : judge(world, history, oraclesFrom(from)));
+        excuseFaults(world, history);
+      }
     },
+    ...(form === "searched" && scenario.probe ? { crashes: crashEpilogue(scenario, scenario.searched, scenario.probe, histories, judgedAt) } : {}),
     operations: (world) => {
       const c = histories.get(world)?.counts() ?? { attempted: 0, completed: 0 };
       // A workload's operations that never began (their actor died first) were attempted too.
       return { attempted: Math.max(c.attempted, world.plannedOperations), completed: c.completed };
+    },
+  };
+}
+
+/** A scenario's part in crash-state enumeration (`sim/cuts/`): its body alone, then what follows a crash. */
+function crashEpilogue(scenario: Scenario, body: Scenario["searched"], probe: LivenessProbe, histories: WeakMap<World, History>, judgedAt: WeakMap<World, number>): CrashEpilogue {
+  return {
+    async base(world) {
+      const history = new History(world);
+      histories.set(world, history);
+      await body.call(scenario, { world, history });
+    },
+    historyKey(from, traceLength) {
+      const ops = histories.get(from)?.ops ?? [];
+      let begun = 0;
+      let ended = 0;
+      for (const op of ops) {
+        if (op.start < traceLength) begun++;
+        if (op.end !== null && op.end <= traceLength) ended++;
+      }
+      return `${begun}/${ended}`;
+    },
+    async after(world, from, state) {
+      const parent = histories.get(from);
+      if (!parent) throw new Error(`crash state of ${scenario.name}: the universe it was cut from has no history`);
+      const history = historyAtCut(parent, world, state.traceLength);
+      histories.set(world, history);
+      judgedAt.set(world, judgedFrom(state, history));
+      await afterCrash(world, history, state, probe);
     },
   };
 }

@@ -17,10 +17,57 @@ import type {
   TxnDelta,
   Version,
 } from "../engine/storage/types.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Actor, Scheduler } from "./scheduler.ts";
 import type { Footprint, StepInfo } from "./step.ts";
-import { VirtualStore } from "./store/virtual-store.ts";
+import { type ObjectWrite, type StorageCall, storageCall, type StorageOp } from "./storage-calls.ts";
+import { type StoreSnapshot, VirtualStore } from "./store/virtual-store.ts";
 import { describeError, type Trace } from "./trace.ts";
+
+/** A fault the storage fault plan chose for one call, before its scheduling point. */
+export interface PlannedStorageFault {
+  /** Virtual milliseconds the caller is held up before the call (latency); 0 for none. */
+  readonly delayMs: number;
+}
+
+/** The storage fault layer as the seam calls it (`sim/faults/`). */
+export interface StorageFaultLayer {
+  /** In the calling actor's turn, before the call's scheduling point: the fault for this call, if any. */
+  plan(call: StorageCall): PlannedStorageFault | null;
+  /** At the grant: the call's effect on `store` with `fault` applied (it may throw, or change what is durable). */
+  apply<T>(fault: PlannedStorageFault, call: StorageCall, store: VirtualStore, effect: (store: VirtualStore) => T, actor: string): T;
+  /** At every grant, before the effect: the durable state as it stands (stale reads look back over these). */
+  noteState(store: VirtualStore): void;
+}
+
+/** What the crash-state recorder sees of one call that took effect. */
+export interface ObservedCall {
+  readonly call: StorageCall;
+  readonly actor: Actor;
+  readonly before: StoreSnapshot;
+  /** Durable states the call passed through before its last (see `VirtualStore.partsOf`). */
+  readonly parts: readonly StoreSnapshot[];
+  readonly after: StoreSnapshot;
+  /** Trace length before and after the call's io event. */
+  readonly traceBefore: number;
+  readonly traceAfter: number;
+}
+
+/** The crash-state recorder as the seam calls it (`sim/cuts/`). */
+export interface StorageCutObserver {
+  /** Whether calls are being recorded now (a scenario's setup is not). */
+  readonly recording: boolean;
+  observe(observed: ObservedCall): void;
+}
+
+const NO_PARTS: readonly StoreSnapshot[] = Object.freeze([]);
+
+function attempt<T>(effect: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+  try {
+    return { ok: true, value: effect() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 const ds = (path: DatasetPath, branch: Branch) => `ds:${path}@${branch ?? "main"}`;
 const mf = (branch: Branch) => `mf:${branch ?? "main"}`;
@@ -74,6 +121,10 @@ export class ScheduledStorage implements Storage {
   readonly objects: ObjectStore;
   /** The virtual store, whose effects run synchronously at the grant; null for any other backend. */
   private readonly now: VirtualStore | null;
+  /** The seeded storage fault plan (`sim/faults/`), on the virtual store only; null: no faults. */
+  faults: StorageFaultLayer | null = null;
+  /** The crash-state recorder (`sim/cuts/`), on the virtual store only; null: nothing recorded. */
+  cuts: StorageCutObserver | null = null;
 
   constructor(
     inner: Storage,
@@ -82,8 +133,7 @@ export class ScheduledStorage implements Storage {
     /** Real I/O: the scheduler awaits it rather than counting microtask turns. */
     private readonly externalIo: boolean,
   ) {
-    const now = !externalIo && inner instanceof VirtualStore ? inner : null;
-    this.now = now;
+    this.now = !externalIo && inner instanceof VirtualStore ? inner : null;
     const d = inner.datasets;
     const m = inner.manifest;
     const o = inner.objects;
@@ -94,18 +144,18 @@ export class ScheduledStorage implements Storage {
           path,
           rows.length > 0 ? { path, ids: rows.map((r) => r.id) } : { path },
           () => writes(ds(path, null)),
-          () => (now ? now.datasets.createNow(path, rows) : d.create(path, rows)),
+          (s) => s.datasets.createNow(path, rows), () => d.create(path, rows),
           asVersion,
         ),
       exists: (path) =>
-        this.call("datasets.exists", path, { path }, () => reads(ds(path, null)), () => (now ? now.datasets.existsNow(path) : d.exists(path)), same),
+        this.call("datasets.exists", path, { path }, () => reads(ds(path, null)), (s) => s.datasets.existsNow(path), () => d.exists(path), same),
       latestVersion: (path, branch) =>
         this.call(
           "datasets.latestVersion",
           path,
           { path, branch },
           () => reads(ds(path, branch)),
-          () => (now ? now.datasets.latestVersionNow(path, branch) : d.latestVersion(path, branch)),
+          (s) => s.datasets.latestVersionNow(path, branch), () => d.latestVersion(path, branch),
           same,
         ),
       checkout: (path, branch, at) =>
@@ -114,7 +164,7 @@ export class ScheduledStorage implements Storage {
           path,
           { path, branch, at },
           () => reads(ds(path, branch)),
-          () => (now ? now.datasets.checkoutNow(path, branch, at) : d.checkout(path, branch, at)),
+          (s) => s.datasets.checkoutNow(path, branch, at), () => d.checkout(path, branch, at),
           (s) => ({ version: s.version, rows: s.rows.length, fragments: s.fragments, indices: s.indices }),
         ),
       commit: (path, branch, readVersion, delta) =>
@@ -123,7 +173,7 @@ export class ScheduledStorage implements Storage {
           path,
           { path, branch, readVersion, delta: deltaSummary(delta) },
           () => writes(ds(path, branch)),
-          () => (now ? now.datasets.commitNow(path, branch, readVersion, delta) : d.commit(path, branch, readVersion, delta)),
+          (s) => s.datasets.commitNow(path, branch, readVersion, delta), () => d.commit(path, branch, readVersion, delta),
           (r) => ({ version: r.version, rowsAffected: r.rowsAffected }),
         ),
       restore: (path, branch, at) =>
@@ -132,7 +182,7 @@ export class ScheduledStorage implements Storage {
           path,
           { path, branch, at },
           () => writes(ds(path, branch)),
-          () => (now ? now.datasets.restoreNow(path, branch, at) : d.restore(path, branch, at)),
+          (s) => s.datasets.restoreNow(path, branch, at), () => d.restore(path, branch, at),
           asVersion,
         ),
       versions: (path, branch) =>
@@ -141,7 +191,7 @@ export class ScheduledStorage implements Storage {
           path,
           { path, branch },
           () => reads(ds(path, branch)),
-          () => (now ? now.datasets.versionsNow(path, branch) : d.versions(path, branch)),
+          (s) => s.datasets.versionsNow(path, branch), () => d.versions(path, branch),
           (vs) => vs.map((v) => [v.version, v.op]),
         ),
       cleanup: (path, branch) =>
@@ -150,7 +200,7 @@ export class ScheduledStorage implements Storage {
           path,
           { path, branch },
           () => writes(ds(path, branch)),
-          () => (now ? now.datasets.cleanupNow(path, branch) : d.cleanup(path, branch)),
+          (s) => s.datasets.cleanupNow(path, branch), () => d.cleanup(path, branch),
           (n) => ({ removed: n }),
         ),
     };
@@ -161,17 +211,17 @@ export class ScheduledStorage implements Storage {
           "",
           rows.length > 0 ? { rows: rows.map((r) => r.objectId) } : {},
           () => writes(mf(null)),
-          () => (now ? now.manifest.createNow(rows) : m.create(rows)),
+          (s) => s.manifest.createNow(rows), () => m.create(rows),
           asVersion,
         ),
-      exists: () => this.call("manifest.exists", "", {}, () => reads(mf(null)), () => (now ? now.manifest.existsNow() : m.exists()), same),
+      exists: () => this.call("manifest.exists", "", {}, () => reads(mf(null)), (s) => s.manifest.existsNow(), () => m.exists(), same),
       latestVersion: (branch) =>
         this.call(
           "manifest.latestVersion",
           "",
           { branch },
           () => reads(mf(branch)),
-          () => (now ? now.manifest.latestVersionNow(branch) : m.latestVersion(branch)),
+          (s) => s.manifest.latestVersionNow(branch), () => m.latestVersion(branch),
           same,
         ),
       load: (branch, at?: Version) =>
@@ -180,7 +230,7 @@ export class ScheduledStorage implements Storage {
           "",
           { branch, at },
           () => reads(mf(branch)),
-          () => (now ? now.manifest.loadNow(branch, at) : m.load(branch, at)),
+          (s) => s.manifest.loadNow(branch, at), () => m.load(branch, at),
           (s) => ({ version: s.version, rows: s.rows.length }),
         ),
       merge: (branch, readVersion, rows: readonly ManifestRow[]) =>
@@ -189,7 +239,7 @@ export class ScheduledStorage implements Storage {
           "",
           { branch, readVersion, rows: rows.map((r) => r.objectId) },
           () => writes(mf(branch)),
-          () => (now ? now.manifest.mergeNow(branch, readVersion, rows) : m.merge(branch, readVersion, rows)),
+          (s) => s.manifest.mergeNow(branch, readVersion, rows), () => m.merge(branch, readVersion, rows),
           asVersion,
         ),
       compact: (branch, readVersion) =>
@@ -198,7 +248,7 @@ export class ScheduledStorage implements Storage {
           "",
           { branch, readVersion },
           () => writes(mf(branch)),
-          () => (now ? now.manifest.compactNow(branch, readVersion) : m.compact(branch, readVersion)),
+          (s) => s.manifest.compactNow(branch, readVersion), () => m.compact(branch, readVersion),
           (v) => (v === null ? null : { version: v }),
         ),
       createBranch: (name, from) =>
@@ -207,7 +257,7 @@ export class ScheduledStorage implements Storage {
           name,
           { name, from },
           () => ({ reads: [mf(from)], writes: [mf(name), "mf:branches"] }),
-          () => (now ? now.manifest.createBranchNow(name, from) : m.createBranch(name, from)),
+          (s) => s.manifest.createBranchNow(name, from), () => m.createBranch(name, from),
           nothing,
         ),
       deleteBranch: (name) =>
@@ -216,64 +266,90 @@ export class ScheduledStorage implements Storage {
           name,
           { name },
           () => writes(mf(name), "mf:branches"),
-          () => (now ? now.manifest.deleteBranchNow(name) : m.deleteBranch(name)),
+          (s) => s.manifest.deleteBranchNow(name), () => m.deleteBranch(name),
           nothing,
         ),
       listBranches: () =>
-        this.call("manifest.listBranches", "", {}, () => reads("mf:branches"), () => (now ? now.manifest.listBranchesNow() : m.listBranches()), copied),
+        this.call("manifest.listBranches", "", {}, () => reads("mf:branches"), (s) => s.manifest.listBranchesNow(), () => m.listBranches(), copied),
     };
     this.objects = {
-      put: (key, body) => this.call("objects.put", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.putNow(key, body) : o.put(key, body)), nothing),
+      put: (key, body) =>
+        this.call("objects.put", key, { key }, () => writes(`obj:${key}`), (s) => s.objects.putNow(key, body), () => o.put(key, body), nothing, { key, body }),
       putIfAbsent: (key, body) =>
-        this.call("objects.putIfAbsent", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.putIfAbsentNow(key, body) : o.putIfAbsent(key, body)), same),
+        this.call(
+          "objects.putIfAbsent",
+          key,
+          { key },
+          () => writes(`obj:${key}`),
+          (s) => s.objects.putIfAbsentNow(key, body),
+          () => o.putIfAbsent(key, body),
+          same,
+          { key, body },
+        ),
       get: (key) =>
-        this.call("objects.get", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.getNow(key) : o.get(key)), (body) => ({ bytes: body.length })),
-      exists: (key) => this.call("objects.exists", key, { key }, () => reads(`obj:${key}`), () => (now ? now.objects.existsNow(key) : o.exists(key)), same),
-      list: (prefix) => this.call("objects.list", prefix, { prefix }, () => reads(`dir:${prefix}`), () => (now ? now.objects.listNow(prefix) : o.list(prefix)), copied),
-      delete: (key) => this.call("objects.delete", key, { key }, () => writes(`obj:${key}`), () => (now ? now.objects.deleteNow(key) : o.delete(key)), nothing),
+        this.call("objects.get", key, { key }, () => reads(`obj:${key}`), (s) => s.objects.getNow(key), () => o.get(key), (body) => ({ bytes: body.length })),
+      exists: (key) => this.call("objects.exists", key, { key }, () => reads(`obj:${key}`), (s) => s.objects.existsNow(key), () => o.exists(key), same),
+      list: (prefix) => this.call("objects.list", prefix, { prefix }, () => reads(`dir:${prefix}`), (s) => s.objects.listNow(prefix), () => o.list(prefix), copied),
+      delete: (key) => this.call("objects.delete", key, { key }, () => writes(`obj:${key}`), (s) => s.objects.deleteNow(key), () => o.delete(key), nothing),
       copy: (from, to) =>
         this.call(
           "objects.copy",
           "",
           { from, to },
           () => ({ reads: [`obj:${from}`], writes: [`obj:${to}`] }),
-          () => (now ? now.objects.copyNow(from, to) : o.copy(from, to)),
+          (s) => s.objects.copyNow(from, to), () => o.copy(from, to),
           nothing,
+          { key: to, from },
         ),
     };
   }
 
   /**
    * One storage call: a scheduling point labelled `op subject`, then the effect, then its trace
-   * event. `effect` returns the value itself on the virtual store and a promise elsewhere.
+   * event. On the virtual store the effect (`virtual`, run against the store) takes place the
+   * moment the step is granted, through the seam's layers: the seeded storage faults, then the
+   * crash-state recorder, which sees what became durable. Any other backend runs `backend`.
    */
   private call<T>(
-    op: string,
+    op: StorageOp,
     subject: string,
     args: Record<string, unknown>,
     keys: () => Footprint,
-    effect: () => T | Promise<T>,
+    virtual: (store: VirtualStore) => T,
+    backend: () => Promise<T>,
     summarize: (result: T) => unknown,
+    object?: ObjectWrite,
   ): Promise<T> {
     const step = new StorageStep(subject ? `${op} ${subject}` : op, keys);
-    if (this.now === null) return this.callAsync(op, args, step, effect as () => Promise<T>, summarize);
-    return this.sched.pointWith(step, () => {
-      const actor = this.sched.current?.name ?? "?";
-      let result: T;
-      try {
-        result = effect() as T;
-      } catch (error) {
-        this.trace.emit({ e: "io", actor, op, args, err: describeError(error) });
-        throw error;
-      }
-      this.trace.emit({ e: "io", actor, op, args, ok: summarize(result) });
-      return result;
-    });
+    const store = this.now;
+    if (store === null) return this.callAsync(op, args, step, backend, summarize);
+    const call = storageCall(op, subject, args, object);
+    const fault = this.faults?.plan(call) ?? null;
+    const grant = () => this.sched.pointWith(step, () => this.takeEffect(store, call, fault, virtual, summarize));
+    // Latency: the caller is held up in virtual time before its call reaches the store.
+    return fault?.delayMs ? this.sched.sleep(fault.delayMs).then(grant) : grant();
+  }
+
+  /** A call's effect at its grant: faulted or not, traced, and recorded when it changed durable state. */
+  private takeEffect<T>(store: VirtualStore, call: StorageCall, fault: PlannedStorageFault | null, virtual: (store: VirtualStore) => T, summarize: (result: T) => unknown): T {
+    const actor = this.sched.current!;
+    this.faults?.noteState(store);
+    const cuts = this.cuts?.recording ? this.cuts : null;
+    const before = cuts ? store.snapshot() : null;
+    const traceBefore = this.trace.length;
+    const effect = fault ? () => this.faults!.apply(fault, call, store, virtual, actor.name) : () => virtual(store);
+    const { parts, outcome } = cuts ? store.partsOf(effect) : { parts: NO_PARTS, outcome: attempt(effect) };
+    const { op, args } = call;
+    if (outcome.ok) this.trace.emit({ e: "io", actor: actor.name, op, args, ok: summarize(outcome.value) });
+    else this.trace.emit({ e: "io", actor: actor.name, op, args, err: describeError(outcome.error) });
+    if (cuts && before) cuts.observe({ call, actor, before, parts, after: store.snapshot(), traceBefore, traceAfter: this.trace.length });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   /** A backend whose calls settle later (real Lance, or any other `Storage`). */
   private async callAsync<T>(
-    op: string,
+    op: StorageOp,
     args: Record<string, unknown>,
     step: StepInfo,
     effect: () => Promise<T>,

@@ -5,6 +5,7 @@
 import type { Fixes } from "../engine/fixes.ts";
 import { type BackendFactory, runUniverse, type StrategyFactory, type UniverseResult, type UniverseSpec } from "./universe.ts";
 import { signatureOf, type Violation } from "./violations.ts";
+import { type CoverageData, CoverageLedger, windowsOf } from "./coverage.ts";
 
 export interface SearchOptions {
   readonly spec: UniverseSpec;
@@ -61,6 +62,11 @@ export interface SearchSummary {
   /** The most step decisions and distinct actors any universe had (what a PCT guarantee must cover). */
   readonly maxStepDecisions: number;
   readonly maxActorsOffered: number;
+  /** The reach ledger: every failpoint window reached, armed and crashed in, and when first. */
+  readonly coverage: CoverageData;
+  /** Universes whose violations all followed a storage fault no engine survives by design (a documented limit), and the first. */
+  readonly limited: number;
+  readonly firstLimited: { readonly seed: number; readonly why: string } | null;
 }
 
 const EVERY_VIOLATION = () => true;
@@ -80,6 +86,9 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
   const digests = new Set<string>();
   const armed = new Set<string>();
   const others = new Map<string, { violation: Violation; universe: readonly Violation[]; seed: number; count: number }>();
+  const coverage = new CoverageLedger();
+  let limited = 0;
+  let firstLimited: SearchSummary["firstLimited"] = null;
   for (let i = 0; i < options.universes; i++) {
     const seed = options.fromSeed + i;
     const strategy = options.strategyFor?.(seed);
@@ -98,6 +107,12 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
     maxActorsOffered = Math.max(maxActorsOffered, result.actorsOffered);
     digests.add(result.executionDigest);
     for (const name of result.scriptArmed) armed.add(name);
+    coverage.add(windowsOf(result.trace.events()));
+    const limit = result.excused.find((x) => x.as === "limit");
+    if (limit) {
+      limited++;
+      firstLimited ??= { seed, why: `${limit.violation.kind}: ${limit.why}` };
+    }
     options.onUniverse?.(result, i);
     if (result.verdict === "fail") {
       failed++;
@@ -136,5 +151,8 @@ export async function searchSeeds(options: SearchOptions): Promise<SearchSummary
     operationsCompleted,
     maxStepDecisions,
     maxActorsOffered,
+    coverage: coverage.data(),
+    limited,
+    firstLimited,
   };
 }

@@ -1,7 +1,9 @@
 // The trace: one canonical JSON line per event (a step granted, a storage call and its
 // result, a failpoint hit, a spawn, a finish, a crash, a choice, the verdict). The trace hash
 // is the SHA-256 of those lines, each ending in a newline. Same triple, same hash.
-import type { Violation } from "./violations.ts";
+import type { Violation, ViolationKind } from "./violations.ts";
+import type { StorageFaultKind } from "./faults/kinds.ts";
+import type { StorageOp } from "./storage-calls.ts";
 import { createHash } from "node:crypto";
 
 // The trace schema: every event a universe records, as a closed union on `e`. docs/trace.md
@@ -45,6 +47,29 @@ export type TraceEvent =
   | { readonly e: "op"; readonly id: number; readonly label: string; readonly actor: string; readonly status: "ok" | "err" | "pending"; readonly error?: string }
   /** An oracle or the harness found something wrong. */
   | ({ readonly e: "violation" } & Violation)
+  /**
+   * The storage fault plan struck a call (`sim/faults/`): its kind, the call, and what it did
+   * (`key`: where a misdirected or torn write landed; `delayMs`; `back`: how many durable states
+   * a stale read looked back; `limit`: a fault no engine survives by design).
+   */
+  | {
+      readonly e: "fault";
+      readonly actor: string;
+      readonly kind: StorageFaultKind;
+      readonly op: StorageOp;
+      readonly subject: string;
+      readonly key?: string;
+      readonly bytes?: number;
+      readonly delayMs?: number;
+      readonly back?: number;
+      readonly limit?: boolean;
+    }
+  /**
+   * A violation the storage fault plan explains (`sim/faults/judge.ts`): `detected` (the caller
+   * saw an error, or an operation refused a damaged file loudly) or `limit` (it follows a fault
+   * no engine survives by design). It no longer counts against the universe.
+   */
+  | { readonly e: "excused"; readonly violation: ViolationKind; readonly as: "detected" | "limit"; readonly why: string }
   /** The universe's end: its verdict and the kinds of its violations, in order. */
   | { readonly e: "verdict"; readonly verdict: "pass" | "fail"; readonly violations: readonly string[] };
 
@@ -64,6 +89,8 @@ export const TRACE_EVENT_NAMES: readonly TraceEventName[] = [
   "escape",
   "op",
   "violation",
+  "fault",
+  "excused",
   "verdict",
 ];
 
@@ -86,7 +113,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export class Trace {
-  private readonly list: TraceEvent[] = [];
+  private list: TraceEvent[] = [];
   private lines: string[] | null = null;
 
   /**
@@ -98,9 +125,16 @@ export class Trace {
     this.lines = null;
   }
 
-  /** Appends events recorded elsewhere (a reused setup's), as they were. */
+  /** Appends events recorded elsewhere (a reused setup's, a forked world's parent's), as they were. */
   appendAll(events: readonly TraceEvent[]): void {
     for (const e of events) this.list.push(e);
+    this.lines = null;
+  }
+
+  /** Starts an empty trace with the first `length` events of `parent` (a world forked at a crash state). */
+  startFrom(parent: Trace, length: number): void {
+    if (this.list.length > 0) throw new Error("a trace can start from another's prefix only while empty");
+    this.list = parent.list.slice(0, length);
     this.lines = null;
   }
 

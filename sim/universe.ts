@@ -8,7 +8,10 @@ import type { Strategy } from "./strategy.ts";
 import { RandomStrategy } from "./strategies/random.ts";
 import { VirtualStore } from "./store/virtual-store.ts";
 import type { Trace } from "./trace.ts";
-import { type Backend, type Violation, World } from "./world.ts";
+import { type Backend, type Violation, World, type WorldOptions } from "./world.ts";
+import type { CrashState } from "./cuts/crash-state.ts";
+import type { Excused } from "./faults/judge.ts";
+import type { StorageFaultOptions } from "./faults/plan.ts";
 
 /** What the simulator needs of a scenario form. */
 export interface UniverseSpec {
@@ -29,6 +32,28 @@ export interface UniverseSpec {
   judge?(world: World): Promise<void>;
   /** The scenario's own operations (its actors', not the director's setup): how many began, how many ended. */
   operations?(world: World): OperationCounts;
+  /** What crash-state enumeration needs (`sim/cuts/`); absent where there is no recovery to judge. */
+  readonly crashes?: CrashEpilogue;
+  /** The seeded storage fault plan its universes run with (`sim/faults/`); none when absent. */
+  readonly storageFaults?: StorageFaultOptions;
+}
+
+/** A scenario's part in crash-state enumeration: its body alone, and what follows a crash. */
+export interface CrashEpilogue {
+  /** The director of the uncut universe: the body alone, with no ending and no oracles. */
+  base(world: World): Promise<void>;
+  /**
+   * The director of a future forked at `state` of `from` (every process alive there died):
+   * at depth 1 a recovering process opens the graph first (its own durable writes are cut in
+   * turn: double faults); then the ending a crash calls for, a fresh open and the liveness probe.
+   * `spec.judge` then judges the fork.
+   */
+  after(world: World, from: World, state: CrashState): Promise<void>;
+  /**
+   * The history of `from` as a cut at trace index `traceLength` leaves it, as far as a future
+   * depends on it: equal keys, the same operations begun and ended (crash-state reduction).
+   */
+  historyKey?(from: World, traceLength: number): string;
 }
 
 export interface OperationCounts {
@@ -67,6 +92,8 @@ export interface UniverseOptions {
   readonly fixes: Fixes;
   readonly strategy?: StrategyFactory;
   readonly backend?: BackendFactory;
+  /** More of the world's options (a crash-state base run records its cuts and suffers no planned crash). */
+  readonly world?: Partial<Pick<WorldOptions, "recordCuts" | "crashBudget" | "faultBudget" | "storageFaults">>;
 }
 
 export interface UniverseResult {
@@ -82,6 +109,8 @@ export interface UniverseResult {
   readonly stepDecisions: number;
   readonly actorsOffered: number;
   readonly operations: OperationCounts;
+  /** Violations the storage faults explain (detected, or a documented limit): not in `violations`. */
+  readonly excused: readonly Excused[];
   readonly trace: Trace;
   readonly failpointsHit: readonly string[];
   /** Failpoints a script armed (a searched form must arm none). */
@@ -102,9 +131,20 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     ...(spec.faultBudget !== undefined ? { faultBudget: spec.faultBudget } : {}),
     ...(spec.crashHorizon !== undefined ? { crashHorizon: spec.crashHorizon } : {}),
     ...(spec.maxSteps !== undefined ? { maxSteps: spec.maxSteps } : {}),
+    ...(spec.storageFaults && spec.storageFaults.kinds.length > 0 ? { storageFaults: spec.storageFaults } : {}),
+    ...(options.world ?? {}),
   });
+  return runInWorld(world, spec, (w) => spec.direct(w));
+}
+
+/**
+ * Runs a universe in `world`: `direct` as its director, the scheduler to the end, the spec's
+ * oracles, and the verdict. (A future forked at a crash state runs here too, in a world that
+ * starts where the cut left its parent: `sim/cuts/`.)
+ */
+export async function runInWorld(world: World, spec: Pick<UniverseSpec, "judge" | "operations">, direct: (world: World) => Promise<void>): Promise<UniverseResult> {
   const director = world.process("director");
-  world.sched.spawn(director, "director", () => spec.direct(world), { director: true });
+  world.sched.spawn(director, "director", () => direct(world), { director: true });
   try {
     await world.run();
     await spec.judge?.(world);
@@ -116,7 +156,7 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
   world.trace.emit({ e: "verdict", verdict, violations: world.violations.map((v) => v.kind) });
   let hash: string | null = null;
   return {
-    seed: options.seed,
+    seed: world.options.seed,
     verdict,
     violations: world.violations,
     get traceHash() {
@@ -128,6 +168,7 @@ export async function runUniverse(options: UniverseOptions): Promise<UniverseRes
     stepDecisions: world.sched.stepDecisions,
     actorsOffered: world.sched.actorsOffered,
     operations: spec.operations?.(world) ?? NO_OPERATIONS,
+    excused: world.excused,
     trace: world.trace,
     failpointsHit: world.failpoints.hitNames(),
     scriptArmed: world.failpoints.scriptArmed(),

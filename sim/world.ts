@@ -13,6 +13,9 @@ import { SeedTree } from "./seed.ts";
 import { NO_FOOTPRINT } from "./step.ts";
 import type { Strategy } from "./strategy.ts";
 import { type StoreSnapshot, VirtualStore } from "./store/virtual-store.ts";
+import { CutRecorder } from "./cuts/recorder.ts";
+import { StorageFaultPlan, type StorageFaultOptions, type StruckFault } from "./faults/plan.ts";
+import type { Excused } from "./faults/judge.ts";
 import { Trace, type TraceEvent } from "./trace.ts";
 import type { FailpointName } from "../failpoints/catalog.ts";
 import type { Violation } from "./violations.ts";
@@ -48,6 +51,15 @@ export type { Violation } from "./violations.ts";
 
 export interface WorldOptions {
   readonly seed: number;
+  /**
+   * Labels under the seed from which this world draws its streams (ids, strategy, backend): a
+   * future forked at a crash state draws from `["cut", <its name>]`, never from its parent's.
+   */
+  readonly seedPath?: readonly string[];
+  /** Record every durable write as a crash state (`sim/cuts/`); the virtual store only. */
+  readonly recordCuts?: boolean;
+  /** The seeded storage fault plan (`sim/faults/`); the virtual store only. */
+  readonly storageFaults?: StorageFaultOptions;
   readonly fixes: Fixes;
   readonly strategy: (seeds: SeedTree, hints: { crashHorizon?: number }) => Strategy;
   readonly backend: (seeds: SeedTree) => Backend;
@@ -69,6 +81,18 @@ export class World {
   /** The storage actors see: every call a scheduling point and a trace event. */
   readonly storage: Storage;
   readonly violations: Violation[] = [];
+  /** The crash-state recorder, when the world records its cuts. */
+  readonly cuts: CutRecorder | null;
+  /** The storage fault plan, when the world has one. */
+  readonly storageFaults: StorageFaultPlan | null;
+  /** Violations the storage faults explain ("detected or harmless", `sim/faults/judge.ts`). */
+  readonly excused: Excused[] = [];
+  /**
+   * Storage faults that struck before this world began: a future forked at a crash state inherits
+   * those of the run it was cut from (it suffers none of its own), and the "detected or harmless"
+   * judgement weighs them with its own.
+   */
+  inheritedFaults: readonly StruckFault[] = [];
   /**
    * Operations a workload set out to run, begun or not: a crash that kills an actor early cuts
    * short operations that never begin, and they count as attempted (see `formSpec`).
@@ -76,7 +100,7 @@ export class World {
   plannedOperations = 0;
 
   constructor(readonly options: WorldOptions) {
-    this.seeds = SeedTree.root(options.seed);
+    this.seeds = (options.seedPath ?? []).reduce((tree, label) => tree.child(label), SeedTree.root(options.seed));
     this.ids = new UniverseIds(new SeededIds(this.seeds.child("ids").prng(), this.clock), () => new SeededIds(SETUP_IDS.prng(), this.clock));
     this.fixes = options.fixes;
     this.sched = new Scheduler({
@@ -90,7 +114,13 @@ export class World {
     });
     this.failpoints = new FailpointRegistry(this.sched);
     this.backend = options.backend(this.seeds.child("backend"));
-    this.storage = new ScheduledStorage(this.backend.storage, this.sched, this.trace, this.backend.external);
+    const storage = new ScheduledStorage(this.backend.storage, this.sched, this.trace, this.backend.external);
+    this.storage = storage;
+    const virtual = !this.backend.external && this.backend.storage instanceof VirtualStore;
+    this.cuts = options.recordCuts && virtual ? new CutRecorder(this.sched, this.clock) : null;
+    storage.cuts = this.cuts;
+    this.storageFaults = options.storageFaults && virtual ? new StorageFaultPlan(this, options.storageFaults) : null;
+    storage.faults = this.storageFaults;
   }
 
   /**

@@ -15,6 +15,16 @@ import { bugLabel, closingValue, isClaimed, redOnUpstream, type ScenarioClaim } 
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { cellHolds, knownOpenBug } from "../../scenarios/verify/checks.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
+import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
+import { withStorageFaults } from "../../sim/faults/spec.ts";
+import { parseFaultsFlag } from "./crashes.ts";
+import { type CoverageData, mergeCoverage } from "../../sim/coverage.ts";
+import { coverageLines, coverageReport } from "../coverage-lines.ts";
+import { runCrashTask } from "../parallel/crash-task.ts";
+import { summarizeCrashes } from "../crash-summary.ts";
+import { MAX_CUT_DEPTH } from "../../sim/cuts/crash-state.ts";
+import { replayLine } from "../replay-command.ts";
+import type { ProfileChoice } from "../args.ts";
 import { throughputLine, throughputOf } from "../../sim/throughput.ts";
 import type { ShardInfo } from "../parallel/merge.ts";
 import { defaultJobs, type SearchPool } from "../parallel/parallel-search.ts";
@@ -34,6 +44,8 @@ import { parseStrategyChoice, seededStrategies, type StrategyChoice, type Strate
 
 export interface HuntFlags extends StrategyFlags, LanceFlags, OutputFlags, SpreadFlags {
   budget?: string;
+  faults?: string;
+  crashSeeds?: string;
   seed?: string;
   time?: string;
   scenario?: string[];
@@ -48,6 +60,13 @@ export const SMALL_HUNT = 1000;
 
 /** Universes per cell when no `--budget` is given. */
 export const DEFAULT_HUNT_BUDGET = 1500;
+
+/**
+ * Seeds per cell whose every crash state a hunt enumerates (`--crash-seeds`). None by default:
+ * one random-workload universe alone has some ten thousand states (half a minute), which would
+ * multiply a default hunt's time; `omnisim crashes` is the command for them.
+ */
+export const DEFAULT_HUNT_CRASH_SEEDS = 0;
 
 type Expectation = "red" | "green" | "any";
 
@@ -90,6 +109,11 @@ export interface HuntRow {
   operationsPerSecond: number;
   /** This command's slice of the cell's seeds, under --shard (merge-reports puts the cells back together). */
   shard: ShardInfo | null;
+  /** Universes whose violations all followed a storage fault no engine survives by design (`--faults`): a documented limit, counted, never hidden. */
+  limited: number;
+  firstLimited: { seed: number; why: string } | null;
+  /** Crash-state enumeration of the cell's first seeds (`--crash-seeds`), judged by the same claim. */
+  crashStates: CrashCell | null;
   asExpected: boolean;
   /** The strategy member that found the first failure (the portfolio's member and knobs). */
   member: string | null;
@@ -130,6 +154,20 @@ interface CellOutcome {
   readonly row: HuntRow;
   readonly failure: Failure | null;
   readonly shrunk: Shrunk | null;
+  readonly coverage: CoverageData;
+}
+
+/** What a cell's crash-state enumeration found. */
+export interface CrashCell {
+  seeds: number;
+  states: number;
+  distinctStates: number;
+  /** States with a violation; of them, those showing the scenario's own symptom. */
+  violations: number;
+  claimed: number;
+  /** The first failing state (its own symptom first, else any) and the line that replays its cut. */
+  first: { seed: number; cut: string; signature: string; claimed: boolean; replay: string } | null;
+  others: { signature: string; seed: number; cut: string; count: number; known: boolean }[];
 }
 
 export async function huntCommand(flags: HuntFlags): Promise<number> {
@@ -138,6 +176,10 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   checkSeedRange(fromSeed, budget);
   const choice = parseStrategyChoice(flags, "portfolio");
   const save = saveTarget(flags.save);
+  const faults = parseFaultsFlag(flags.faults);
+  // Crash states are enumerated once per cell, never split by shard (shard 1 of n runs them).
+  const asked = flags.crashSeeds !== undefined ? parseCrashSeeds(flags.crashSeeds) : DEFAULT_HUNT_CRASH_SEEDS;
+  if (faults.length > 0 && save) throw new UsageError("--save records no storage faults in the seed ledger yet: save a failure found without --faults");
   const budgetMs = flags.time !== undefined ? parseTime(flags.time) : null;
   const profiles = flags.profile?.length ? flags.profile.map(parseProfile).filter(isProfileName) : null;
   const scenarios = flags.scenario?.length ? await Promise.all(flags.scenario.map(loadScenario)) : SCENARIOS.map((s) => ({ scenario: s, ref: s.name }));
@@ -153,6 +195,8 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   const cells = cellsOf(scenarios, profiles);
   const spread = parseSpread(flags, backend.name === "lance" || cells.length * budget < SMALL_HUNT ? 1 : defaultJobs());
   if (backend.name === "lance" && spread.jobs > 1) throw new UsageError("--jobs runs on the virtual store only (Lance universes run one at a time, in this process)");
+  if (backend.name === "lance" && faults.length > 0) throw new UsageError("--faults runs on the virtual store only");
+  const crashSeeds = spread.shard && spread.shard.k !== 1 ? 0 : asked;
   const out = new Output(flags);
   const started = performance.now();
   const perCell = spread.shard ? shardSeeds(fromSeed, budget, spread.shard).universes : budget;
@@ -163,15 +207,19 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
     for (const [i, cell] of cells.entries()) {
       // A time budget is shared: each cell gets an equal part of what is left.
       const deadline = budgetMs === null ? null : performance.now() + (started + budgetMs - performance.now()) / (cells.length - i);
-      outcomes.push(await huntCell(cell, { choice, fromSeed, budget, perCell, deadline, backend, progress, shrink: flags.shrink !== false, spread, pool }));
+      outcomes.push(await huntCell(cell, { choice, fromSeed, budget, perCell, deadline, backend, progress, shrink: flags.shrink !== false, spread, pool, faults, crashSeeds }));
     }
   } finally {
     progress.stop();
     await pool?.destroy();
   }
   const rows = outcomes.map((o) => o.row);
+  const coverage = mergeCoverage(outcomes.map((o) => o.coverage));
   out.lines(flags.details ? detailTable(rows) : compactTable(rows));
   out.lines(failureSection(outcomes));
+  out.lines(crashSection(rows));
+  out.lines(limitSection(rows));
+  out.lines(coverageLines(coverage, { details: flags.details ?? false, unit: "universes" }));
   const elapsedMs = Math.round(performance.now() - started);
   const ok = rows.every((r) => r.asExpected);
   out.line(`${ok ? "ok" : "UNEXPECTED"}: ${rows.filter((r) => r.asExpected).length} of ${rows.length} cells as expected in ${(elapsedMs / 1000).toFixed(1)} s`);
@@ -189,6 +237,9 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
     throughput: total,
     elapsedMs,
     ok,
+    faults,
+    crashSeeds,
+    coverage: coverageReport(coverage),
     rows,
   };
   const errors = out.result(doc, () => ({ suite: "omnisim hunt", cases: rows.map(huntJunitCase) }));
@@ -213,11 +264,13 @@ interface CellOptions {
   readonly backend: RunBackend;
   readonly progress: Progress;
   readonly shrink: boolean;
+  readonly faults: readonly StorageFaultKind[];
+  readonly crashSeeds: number;
 }
 
 async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   const profile = resolveProfile(cell.profile);
-  const spec = formSpec(cell.scenario, "searched");
+  const spec = withStorageFaults(formSpec(cell.scenario, "searched"), o.faults);
   const started = performance.now();
   const note = `${cell.scenario.name} on ${cell.profile}`;
   const naming = { scenario: cell.ref, form: "searched", profile: cell.profile, strategy: strategyLabel(o.choice) };
@@ -241,6 +294,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
       claims: true,
       stopAtClaim: cell.expect === "red",
       backend: { name: o.backend.name },
+      ...(o.faults.length ? { faults: o.faults } : {}),
     },
     spread: o.spread,
     pool: o.pool,
@@ -261,6 +315,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     ? { scenario: cell.scenario, ref: cell.ref, form: "searched", spec, profile, strategy: o.choice, member: member(first.seed), result: first, backend: o.backend.name }
     : null;
   const shrunk = failure && o.shrink ? await shrinkFailure(failure) : null;
+  const crashStates = o.crashSeeds > 0 && spec.crashes && o.backend.name === "virtual" ? await crashCell(cell, o, profile) : null;
   const tapeFile = failure ? tapeFileOf(failure) : null;
   const fc = summary.firstClaimed;
   const claimedViolation = fc?.violations.find((v) => isClaimed(cell.scenario.claim, v, fc.violations)) ?? null;
@@ -289,21 +344,62 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     stepsPerSecond: rates.stepsPerSecond,
     operationsPerSecond: rates.operationsPerSecond,
     shard: summary.shard,
+    limited: summary.limited,
+    firstLimited: summary.firstLimited,
+    crashStates,
     // A control must be green, whatever else is open on the profile; other cells tolerate another
-    // scenario's open bug but not an unknown one.
+    // scenario's open bug but not an unknown one. Crash states count as more universes.
     asExpected:
       cell.scenario.claim.kind === "control"
-        ? summary.violations === 0
+        ? summary.violations === 0 && (crashStates?.violations ?? 0) === 0
         : cell.expect === "any"
-          ? others.every((x) => x.known)
-          : cellHolds(cell.expect === "red", summary.claimed, others),
+          ? [...others, ...(crashStates?.others ?? [])].every((x) => x.known)
+          : cellHolds(cell.expect === "red", summary.claimed + (crashStates?.claimed ?? 0), [...others, ...(crashStates?.others ?? [])]),
     member: first ? member(first.seed) : null,
     traceHash: first?.traceHash ?? null,
     replay: failure ? replayOf(failure) : null,
     replayTape: failure ? replayOf(failure, tapeFile!) : null,
     tape: first ? { before: first.tape.length, after: shrunk?.tape.length ?? first.tape.length, shrinkMs: shrunk?.ms ?? null, file: tapeFile! } : null,
   };
-  return { row, failure, shrunk };
+  return { row, failure, shrunk, coverage: summary.coverage };
+}
+
+/** A cell's crash-state enumeration (`--crash-seeds` seeds from `--seed`), judged by the cell's claim. */
+async function crashCell(cell: Cell, o: CellOptions, profile: ProfileChoice): Promise<CrashCell> {
+  const outcomes = await runCrashTask({
+    scenario: cell.ref,
+    fixes: profile.fixes,
+    strategy: o.choice,
+    fromSeed: o.fromSeed,
+    seeds: o.crashSeeds,
+    depth: MAX_CUT_DEPTH,
+    faults: o.faults,
+    claims: true,
+  });
+  const summary = summarizeCrashes(outcomes, 0);
+  const others = new Map<string, CrashCell["others"][number]>();
+  for (const f of summary.failing) {
+    for (const v of f.violations) {
+      if (isClaimed(cell.scenario.claim, v, f.violations)) continue;
+      const signature = signatureOf(v);
+      const seen = others.get(signature);
+      if (seen) seen.count++;
+      else others.set(signature, { signature, seed: f.seed, cut: f.cut, count: 1, known: knownOpenBug(v, f.violations, profile.fixes, cell.scenario) });
+    }
+  }
+  const first = summary.failing.find((f) => f.claimed) ?? summary.failing[0] ?? null;
+  const replay = (f: { seed: number; cut: string }) =>
+    replayLine({ scenario: cell.ref, form: "searched", seed: f.seed, profile, strategy: o.choice, ...(o.faults.length ? { faults: o.faults } : {}), cut: f.cut });
+  o.progress.advance(0, 0, `${cell.scenario.name} on ${cell.profile}: ${summary.states} crash states`);
+  return {
+    seeds: summary.seeds,
+    states: summary.states,
+    distinctStates: summary.distinctStates,
+    violations: summary.violations,
+    claimed: summary.failing.filter((f) => f.claimed).length,
+    first: first ? { seed: first.seed, cut: first.cut, signature: first.signature, claimed: first.claimed, replay: replay(first) } : null,
+    others: [...others.values()],
+  };
 }
 
 const verdictOf = (r: HuntRow) => (r.asExpected ? "ok" : "FAIL");
@@ -375,6 +471,39 @@ function failureSection(outcomes: readonly CellOutcome[]): string[] {
     lines.push(head!, violation!, trace!, `  replay: ${o.row.replay}`);
   }
   return lines;
+}
+
+/** Each cell's crash states: how many, and the first failing one with the line that replays its cut. */
+function crashSection(rows: readonly HuntRow[]): string[] {
+  const cells = rows.filter((r) => r.crashStates);
+  if (cells.length === 0) return [];
+  const states = cells.reduce((n, r) => n + r.crashStates!.states, 0);
+  const lines = ["", `crash states (${states.toLocaleString("en-US")} over ${cells.length} cells; every cut of ${cells[0]!.crashStates!.seeds} seed(s) per cell, with double faults):`];
+  for (const r of cells) {
+    const c = r.crashStates!;
+    if (!c.first) continue;
+    const unknown = c.others.filter((x) => !x.known).length;
+    lines.push(`  ${r.scenario} on ${r.profile}: ${c.violations} of ${c.states} states fail${c.claimed ? ` (${c.claimed} with its own symptom)` : ""}${unknown ? `, ${unknown} unknown bug(s)` : ""}; first ${c.first.signature}${c.first.claimed ? "" : "*"} at cut ${c.first.cut} of seed ${c.first.seed}`);
+    lines.push(`    replay: ${c.first.replay}`);
+  }
+  if (lines.length === 2) lines.push("  no state failed");
+  return lines;
+}
+
+/** Universes whose violations followed a fault no engine survives by design: counted, never hidden. */
+function limitSection(rows: readonly HuntRow[]): string[] {
+  const limited = rows.filter((r) => r.limited > 0);
+  if (limited.length === 0) return [];
+  return [
+    "",
+    "documented limits (README, \"Storage faults\"): universes whose violations all follow a lost Lance commit",
+    ...limited.map((r) => `  ${r.scenario} on ${r.profile}: ${r.limited} universe(s), first seed ${r.firstLimited!.seed}: ${r.firstLimited!.why}`),
+  ];
+}
+
+function parseCrashSeeds(text: string): number {
+  if (!/^\d+$/.test(text.trim())) throw new UsageError(`bad --crash-seeds "${text}": a number of seeds (0: no crash states)`);
+  return Number(text);
 }
 
 /** A hunt cell as a JUnit test case (merge-reports makes them from merged rows too). */

@@ -5,6 +5,8 @@
 import { redProfileOf } from "../../scenarios/claims.ts";
 import { performance } from "node:perf_hooks";
 import { formSpec } from "../../scenarios/types.ts";
+import { withStorageFaults } from "../../sim/faults/spec.ts";
+import { parseFaultsFlag } from "./crashes.ts";
 import { REDUCTION_CAVEAT } from "../../sim/step.ts";
 import { exploreSchedules, type ExhaustiveSummary } from "../../sim/strategies/dfs-search.ts";
 import { signatureOf } from "../../sim/shrink/signature.ts";
@@ -28,6 +30,7 @@ export const DEFAULT_DFS_BUDGET = 20_000;
 
 export interface RunFlags extends StrategyFlags, LanceFlags, OutputFlags, SpreadFlags {
   profile?: string;
+  faults?: string;
   fix?: string[];
   seeds?: string;
   seed?: string;
@@ -57,7 +60,10 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
   if (choice.name === "dfs" && (spread.jobs > 1 || spread.shard)) throw new UsageError("--jobs and --shard split seeds; exhaustive search explores one seed's schedules");
   if (backend.name === "lance" && spread.jobs > 1) throw new UsageError("--jobs runs on the virtual store only (Lance universes run one at a time, in this process)");
   const out = new Output(flags);
-  const spec = formSpec(scenario, form);
+  const faults = parseFaultsFlag(flags.faults);
+  if (faults.length > 0 && backend.name === "lance") throw new UsageError("--faults runs on the virtual store only (README: what the Lance backend can and cannot fault)");
+  if (faults.length > 0 && save) throw new UsageError("--save records no storage faults in the seed ledger yet: save a failure found without --faults, or keep its tape file");
+  const spec = withStorageFaults(formSpec(scenario, form), faults);
   const label = strategyLabel(choice);
   const started = performance.now();
   const deadline = budgetMs === null ? null : started + budgetMs;
@@ -108,6 +114,7 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
             universes: count,
             keepGoing: flags.keepGoing ?? false,
             backend: { name: backend.name },
+            ...(faults.length ? { faults } : {}),
           },
           spread,
           pool,
@@ -157,6 +164,10 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
     out.lines(passLines());
   }
   out.line(`  ${throughputLine(rates)}${spread.jobs > 1 ? ` on ${spread.jobs} threads` : ""}`);
+  // Universes that passed only because a storage fault beyond what any engine survives struck (`--faults`): never silent.
+  const limited = spreadSummary?.limited ?? 0;
+  const firstLimited = spreadSummary?.firstLimited ?? null;
+  if (firstLimited) out.line(`  documented limits: ${limited} universe(s) had violations after a fault no engine survives by design (first seed ${firstLimited.seed}: ${firstLimited.why})`);
   const tape = shrunk?.tape ?? first?.tape ?? null;
   const tapeFile = failure ? tapeFileOf(failure) : null;
   if (failure) out.line(`  replay the ${shrunk ? "shrunk " : ""}tape: ${replayOf(failure, tapeFile!)}`);
@@ -224,6 +235,7 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
     tapeFile,
     savedTo: save && failure ? save : null,
     kept: backend.keptDirectories(),
+    ...(faults.length ? { faults, limited, firstLimited } : {}),
   };
   const errors = out.result(doc, () => ({
     suite: `omnisim run ${scenario.name}`,

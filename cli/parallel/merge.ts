@@ -151,7 +151,13 @@ export function mergeHuntReports(reports: readonly { readonly rows: readonly Hun
       const seen = others.get(o.signature);
       others.set(o.signature, seen ? { ...seen, count: seen.count + o.count, known: seen.known && o.known } : o);
     }
-    const claimed = counted.reduce((t, r) => t + r.claimed, 0);
+    // Crash states are enumerated by shard 1 alone (a cell's first seeds): they count once.
+    const crash = byK[0]!.crashStates as { claimed: number; violations: number; others: HuntRow["others"] } | null | undefined;
+    for (const o of crash?.others ?? []) {
+      const seen = others.get(o.signature);
+      others.set(o.signature, seen ? { ...seen, count: seen.count + o.count, known: seen.known && o.known } : o);
+    }
+    const claimed = counted.reduce((t, r) => t + r.claimed, 0) + (crash?.claimed ?? 0);
     const seeds = counted.map((r) => r.claimedSeed).filter((x): x is number => x !== null);
     const claimedSeed = seeds.length ? Math.min(...seeds) : null;
     const row = merged as unknown as HuntRow & { shards: number };
@@ -167,9 +173,10 @@ export function mergeHuntReports(reports: readonly { readonly rows: readonly Hun
       claimedSeed,
       others: otherList,
       shards: merged.shards,
+      crashStates: crash ?? null,
       asExpected:
         shards[0]!.claim === "control"
-          ? merged.violations === 0
+          ? merged.violations === 0 && (crash?.violations ?? 0) === 0
           : expected === "any"
             ? otherList.every((o) => o.known)
             : cellHolds(red, claimed, otherList),

@@ -12,11 +12,12 @@
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import Tinypool from "tinypool";
-import { formSpec } from "../../scenarios/types.ts";
 import { backendByName } from "../../sim/backends.ts";
 import { runUniverse, type UniverseResult } from "../../sim/universe.ts";
 import type { OtherFinding, SearchSummary } from "../../sim/search.ts";
-import { scenarioNamed, type SearchTask, strategiesFor, type TaskOutcome } from "./search-task.ts";
+import { scenarioNamed, type SearchTask, strategiesFor, taskSpec, type TaskOutcome } from "./search-task.ts";
+import type { CrashSeedOutcome, CrashTask } from "./crash-task.ts";
+import { CoverageLedger } from "../../sim/coverage.ts";
 
 /** The default for `--jobs` where a command spreads by default (`hunt`): every core. */
 export function defaultJobs(): number {
@@ -44,6 +45,11 @@ export class SearchPool {
 
   run(task: SearchTask): Promise<TaskOutcome> {
     return this.pool.run(task) as Promise<TaskOutcome>;
+  }
+
+  /** Crash-state enumeration of some seeds (`cli/parallel/crash-task.ts`). */
+  runCrashes(task: CrashTask): Promise<CrashSeedOutcome[]> {
+    return this.pool.run(task, { name: "runCrashTask" }) as Promise<CrashSeedOutcome[]>;
   }
 
   destroy(): Promise<void> {
@@ -123,6 +129,9 @@ async function combine(
   const digests = new Set<string>();
   const armed = new Set<string>();
   const others = new Map<string, OtherFinding>();
+  const coverage = new CoverageLedger();
+  let limited = 0;
+  let firstLimited: ParallelSummary["firstLimited"] = null;
   const last = Math.min(cut, outcomes.length - 1);
   for (let i = 0; i <= last; i++) {
     const o = outcomes[i];
@@ -139,6 +148,9 @@ async function combine(
     if (o.firstClaimed && firstClaimedSeed === null) firstClaimedSeed = o.firstClaimed.seed;
     for (const d of o.executionDigests) digests.add(d);
     for (const a of o.scriptArmed) armed.add(a);
+    coverage.append(o.coverage);
+    limited += o.limited;
+    firstLimited ??= o.firstLimited;
     // Pieces are met in seed order, so the first piece to show a signature holds its first seed.
     for (const f of o.others) {
       const seen = others.get(f.signature);
@@ -161,6 +173,9 @@ async function combine(
     operationsCompleted,
     maxStepDecisions,
     maxActorsOffered,
+    coverage: coverage.data(),
+    limited,
+    firstLimited,
     executed,
   };
 }
@@ -171,7 +186,7 @@ async function rerun(task: SearchTask, seed: number): Promise<UniverseResult> {
   const strategies = await strategiesFor(task);
   const { name, ...backendOptions } = task.backend;
   const result = await runUniverse({
-    spec: formSpec(scenario, task.form),
+    spec: taskSpec(scenario, task),
     seed,
     fixes: task.fixes,
     strategy: strategies.forSeed(seed),

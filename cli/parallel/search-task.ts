@@ -2,9 +2,13 @@
 // which fixes, with which strategy, over which seeds. Whoever runs it (a worker, or this thread)
 // gets the same universes: each depends only on its (scenario, form, fixes, strategy, seed).
 import type { Fixes } from "../../engine/fixes.ts";
-import { formSpec, type ScenarioForm } from "../../scenarios/types.ts";
+import { formSpec, type Scenario, type ScenarioForm } from "../../scenarios/types.ts";
+import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
+import { withStorageFaults } from "../../sim/faults/spec.ts";
+import type { UniverseSpec } from "../../sim/universe.ts";
 import { type BackendName, backendByName } from "../../sim/backends.ts";
-import { type OtherFinding, type SearchOptions, searchSeeds } from "../../sim/search.ts";
+import { type OtherFinding, type SearchOptions, type SearchSummary, searchSeeds } from "../../sim/search.ts";
+import type { CoverageData } from "../../sim/coverage.ts";
 import { isClaimed } from "../../scenarios/claims.ts";
 import { loadScenario } from "../scenario-ref.ts";
 import { seededStrategies, type SeededStrategies, type StrategyChoice } from "../strategies.ts";
@@ -24,6 +28,13 @@ export interface SearchTask {
   /** With `keepGoing` and `claims`: stop at the first universe that shows the claimed symptom. */
   readonly stopAtClaim?: boolean;
   readonly backend: { readonly name: BackendName; readonly keep?: boolean; readonly dir?: string };
+  /** Storage fault kinds the universes may suffer (`--faults`); none when absent. */
+  readonly faults?: readonly StorageFaultKind[];
+}
+
+/** The spec a task's universes run: the scenario form, with the task's storage faults. */
+export function taskSpec(scenario: Scenario, task: Pick<SearchTask, "form" | "faults">): UniverseSpec {
+  return withStorageFaults(formSpec(scenario, task.form), task.faults);
 }
 
 /** What one piece found; the first failure is named by its seed (it replays from it). */
@@ -43,16 +54,19 @@ export interface TaskOutcome {
   readonly others: readonly OtherFinding[];
   readonly executionDigests: readonly string[];
   readonly scriptArmed: readonly string[];
+  readonly coverage: CoverageData;
+  readonly limited: number;
+  readonly firstLimited: SearchSummary["firstLimited"];
 }
 
 /** Strategies per scenario form, fixes and choice: PCT's bounds are estimated once per thread. */
 const strategiesMemo = new Map<string, Promise<SeededStrategies>>();
 
-export function strategiesFor(task: Pick<SearchTask, "scenario" | "form" | "fixes" | "strategy">): Promise<SeededStrategies> {
-  const key = JSON.stringify([task.scenario, task.form, task.fixes, task.strategy]);
+export function strategiesFor(task: Pick<SearchTask, "scenario" | "form" | "fixes" | "strategy" | "faults">): Promise<SeededStrategies> {
+  const key = JSON.stringify([task.scenario, task.form, task.fixes, task.strategy, task.faults ?? []]);
   let s = strategiesMemo.get(key);
   if (!s) {
-    s = scenarioNamed(task.scenario).then((scenario) => seededStrategies(task.strategy, formSpec(scenario, task.form), task.fixes));
+    s = scenarioNamed(task.scenario).then((scenario) => seededStrategies(task.strategy, taskSpec(scenario, task), task.fixes));
     strategiesMemo.set(key, s);
   }
   return s;
@@ -64,7 +78,7 @@ export async function scenarioNamed(ref: string) {
 }
 
 export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
-  const spec = formSpec(await scenarioNamed(task.scenario), task.form);
+  const spec = taskSpec(await scenarioNamed(task.scenario), task);
   const strategies = await strategiesFor(task);
   const { name, ...backendOptions } = task.backend;
   const summary = await searchSeeds({
@@ -93,6 +107,9 @@ export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
     others: summary.others,
     executionDigests: summary.executionDigests,
     scriptArmed: summary.scriptArmed,
+    coverage: summary.coverage,
+    limited: summary.limited,
+    firstLimited: summary.firstLimited,
   };
 }
 

@@ -29,7 +29,9 @@ export async function recordAudit(
   outcomes: readonly TableOutcome[],
 ): Promise<void> {
   await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
-  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id, kind))) return;
+  // Any kind: a roll-back whose recovery died before its sidecar delete leaves a stale sidecar
+  // that the next recovery would otherwise audit again, as rolled forward.
+  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) return;
   const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
   await appendAuditRow(env, sidecar, graphCommitId, kind, outcomes);
 }
@@ -67,10 +69,10 @@ export async function appendAuditRow(
   });
 }
 
-/** Whether `operationId` already has an audit row of `kind` (the retry after a Phase D fault). */
-export async function alreadyAudited(env: Env, operationId: string, kind: RecoveryKind): Promise<boolean> {
+/** Whether `operationId` already has an audit row (of `kind`, if given): the retry after a Phase D fault. */
+export async function alreadyAudited(env: Env, operationId: string, kind?: RecoveryKind): Promise<boolean> {
   if (!(await env.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return false;
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
   const rows = (await env.storage.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows;
-  return rows.some((r) => r.operation_id === operationId && r.recovery_kind === kind);
+  return rows.some((r) => r.operation_id === operationId && (kind === undefined || r.recovery_kind === kind));
 }

@@ -47,7 +47,8 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
     // `_schema.pg.staging` is written first and renamed first: with it present, a missing IR or
     // state file means the apply died writing its staging set, before its publish.
     if (completeStagingPromotion(env) && present.source && !(present.ir && present.state)) {
-      await deleteStaging(env);
+      // `_schema.pg.staging` last: a discard cut part way still reads as a partial set.
+      await deleteStaging(env, { sourceLast: true });
       return { kind: "CleanedStaging" };
     }
     await promoteStaging(env);

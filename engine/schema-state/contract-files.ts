@@ -86,9 +86,13 @@ export async function promoteStaging(env: Env): Promise<void> {
   }
 }
 
-/** `cleanup_staging_files`. */
-export async function deleteStaging(env: Env): Promise<void> {
-  for (const file of SCHEMA_CONTRACT_FILES) await env.storage.objects.delete(stagingName(file));
+/**
+ * `cleanup_staging_files`: source, IR, state. With `sourceLast`, `_schema.pg.staging` goes last,
+ * so every prefix of the deletes still has it (the `completeStagingPromotion` discard).
+ */
+export async function deleteStaging(env: Env, options: { sourceLast?: boolean } = {}): Promise<void> {
+  const files = options.sourceLast ? [...SCHEMA_CONTRACT_FILES.slice(1), SCHEMA_CONTRACT_FILES[0]!] : SCHEMA_CONTRACT_FILES;
+  for (const file of files) await env.storage.objects.delete(stagingName(file));
 }
 
 /** Which staging files exist (three existence checks). */

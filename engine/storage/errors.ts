@@ -13,7 +13,12 @@ export type StorageErrorKind =
   | "RetryableCommitConflict"
   /** Row-level CAS on `__manifest`: a concurrent commit wrote the same objectId. */
   | "TooMuchWriteContention"
-  | "InvalidInput";
+  | "InvalidInput"
+  /**
+   * The call failed in transit (a timeout, a 5xx, a reset connection): it may or may not have
+   * taken effect. Only the simulator's storage fault plan raises it today (`sim/faults/`).
+   */
+  | "Io";
 
 export class StorageError extends Error {
   override readonly name = "StorageError";

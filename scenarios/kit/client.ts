@@ -10,6 +10,7 @@ import { type Expectation, NO_EFFECT } from "../../sim/oracles/history.ts";
 import type { Process } from "../../sim/scheduler.ts";
 import type { ScenarioContext } from "../types.ts";
 import { loadEffect, mutationEffect } from "./effects.ts";
+import { isStorageError } from "../../engine/storage/errors.ts";
 
 export class Client {
   private constructor(
@@ -41,23 +42,23 @@ export class Client {
   }
 
   mutate(label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops)));
   }
 
   load(label: string, spec: LoadSpec, expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec)));
   }
 
   optimize(expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: optimize`, "optimize", NO_EFFECT, expect, () => this.graph.optimize());
+    return survive(this.ctx.history.attempt(`${this.name}: optimize`, "optimize", NO_EFFECT, expect, () => this.graph.optimize()));
   }
 
   ensureIndices(expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: ensureIndices`, "ensureIndices", NO_EFFECT, expect, () => this.graph.ensureIndices());
+    return survive(this.ctx.history.attempt(`${this.name}: ensureIndices`, "ensureIndices", NO_EFFECT, expect, () => this.graph.ensureIndices()));
   }
 
   applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options)));
   }
 
   /** Runs `fn` as a new actor of this handle's process. */
@@ -66,10 +67,22 @@ export class Client {
   }
 
   read(type: string, expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: read ${type}`, "read", NO_EFFECT, expect, () => this.graph.read("node", type));
+    return survive(this.ctx.history.attempt(`${this.name}: read ${type}`, "read", NO_EFFECT, expect, () => this.graph.read("node", type)));
   }
 
   refresh(expect: Expectation = {}): Promise<unknown> {
-    return this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh());
+    return survive(this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh()));
   }
+}
+
+/**
+ * An injected I/O error (the storage fault plan's, `sim/faults/`) that escaped the engine ends
+ * the operation, recorded as failed, and the client goes on with its next one, as a real client
+ * would. (Without storage faults no call raises it, so nothing else changes.)
+ */
+function survive<T>(op: Promise<T>): Promise<T | undefined> {
+  return op.catch((e: unknown) => {
+    if (isStorageError(e, "Io")) return undefined;
+    throw e;
+  });
 }

@@ -63,10 +63,13 @@ export async function setupGraph(ctx: ScenarioContext, schema: string, seed: rea
   }
   const from = world.trace.length;
   world.ids.beginSetup();
+  // A setup's writes are no crash states: whether it ran or was reused, cuts count from its end.
+  world.cuts?.pause();
   try {
     const setup = await Client.init(ctx, world.process("setup"), schema);
     for (const [i, ops] of seed.entries()) await setup.mutate(`seed ${i + 1}`, ops);
   } finally {
+    world.cuts?.resume();
     world.ids.endSetup();
   }
   if (key === null) return;

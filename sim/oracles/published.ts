@@ -1,8 +1,9 @@
 // Every snapshot the manifest ever published on main, with each table's rows at its pin, read
 // from the raw store after the run (no scheduling, no trace). Oracles judge these.
-import { Snapshot } from "../../engine/manifest/snapshot.ts";
+import { Snapshot, type TableEntry } from "../../engine/manifest/snapshot.ts";
+import { memoOnRows } from "../../engine/manifest/rows-memo.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
-import type { DatasetPath, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
+import type { DatasetPath, ManifestRow, ManifestSnapshot, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
 
 export interface PublishedSnapshot {
@@ -29,6 +30,15 @@ export function manifestVersionIndex(events: readonly TraceEvent[]): Map<number,
   return at;
 }
 
+/** A manifest version's pins and their signature, once per rows array (every future of a crash state re-reads them). */
+const pinsMemo = new WeakMap<readonly ManifestRow[], { snapshot: Snapshot; entries: TableEntry[]; signature: string }>();
+
+function pinsOf(manifest: ManifestSnapshot) {
+  const snapshot = Snapshot.fromManifest(manifest);
+  const entries = snapshot.tables();
+  return { snapshot, entries, signature: entries.map((e) => `${e.tableKey}@${e.version}`).join(",") };
+}
+
 export async function publishedSnapshots(raw: Storage, events: readonly TraceEvent[]): Promise<PublishedSnapshot[]> {
   if (!(await raw.manifest.exists())) return [];
   const index = manifestVersionIndex(events);
@@ -48,10 +58,13 @@ export async function publishedSnapshots(raw: Storage, events: readonly TraceEve
   };
   const out: PublishedSnapshot[] = [];
   let previous = "";
+  // A version no traced call acknowledged (a merge whose response a storage fault lost) was
+  // published after the last acknowledged one before it: it stands from there.
+  let lastAt = Number.MAX_SAFE_INTEGER;
   for (let v = 1; v <= latest; v++) {
-    const snapshot = Snapshot.fromManifest(await raw.manifest.load(null, v as Version));
-    const entries = snapshot.tables();
-    const signature = entries.map((e) => `${e.tableKey}@${e.version}`).join(",");
+    lastAt = index.get(v) ?? lastAt;
+    const manifest = await raw.manifest.load(null, v as Version);
+    const { snapshot, entries, signature } = memoOnRows(pinsMemo, manifest.rows, () => pinsOf(manifest));
     if (signature === previous) continue;
     previous = signature;
     const tables = new Map<TableKey, readonly Row[]>();
@@ -59,7 +72,7 @@ export async function publishedSnapshots(raw: Storage, events: readonly TraceEve
       const rows = await rowsAt(e.path, e.version);
       if (rows) tables.set(e.tableKey, rows);
     }
-    out.push({ version: v as Version, at: index.get(v) ?? Number.MAX_SAFE_INTEGER, tables, snapshot });
+    out.push({ version: v as Version, at: lastAt, tables, snapshot });
   }
   return out;
 }

@@ -49,6 +49,13 @@ export const NO_DATASETS: DatasetsState = emptyMap();
 const NOTHING_READ = version(0);
 
 export class VirtualDatasets implements DatasetStore {
+  /**
+   * Called after each durable part of a call that real Lance makes as several commits or
+   * deletes (a compaction's ReserveFragments before its Rewrite, a cleanup's removal of each old
+   * version): the crash-state enumeration cuts between them (see `VirtualStore.partsOf`).
+   */
+  onPart: (() => void) | null = null;
+
   constructor(private current: DatasetsState) {}
 
   /** The durable state right now: a persistent value, so taking it is O(1). */
@@ -165,6 +172,14 @@ export class VirtualDatasets implements DatasetStore {
   cleanupNow(path: DatasetPath, branch: Branch): number {
     const chain = this.chain(path, branch);
     const refs = this.refs(path);
+    // Lance deletes each old version's files on its own, oldest first here: every prefix of
+    // the removals is a durable state a crash can leave.
+    if (this.onPart) {
+      for (let n = 1; n < chain.size - 1; n++) {
+        this.current = withEntry(this.current, path, withChain(refs, branch, chain.withoutOldest(n)));
+        this.onPart();
+      }
+    }
     this.current = withEntry(this.current, path, withChain(refs, branch, chain.headOnly()));
     return chain.size - 1;
   }
@@ -182,6 +197,7 @@ export class VirtualDatasets implements DatasetStore {
   /** A ReserveFragments version (content unchanged) on `chain`; the chain after it. */
   private appendReserve(path: DatasetPath, branch: Branch, chain: VersionChain<DatasetVersion>, readVersion: Version): VersionChain<DatasetVersion> {
     this.append(path, branch, chain, { op: "ReserveFragments", readVersion, content: chain.head.content, touched: new Set<FragmentId>() });
+    this.onPart?.();
     return this.chain(path, branch);
   }
 

@@ -38,6 +38,9 @@ export const NO_MANIFEST: ManifestState = null;
 const OWNER = "dataset __manifest";
 
 export class VirtualManifest implements ManifestStore {
+  /** Called after each durable part of a multi-commit call (see `VirtualDatasets.onPart`). */
+  onPart: (() => void) | null = null;
+
   constructor(private current: ManifestState) {}
 
   /** The durable state right now: a value never changed once built, so taking it is O(1). */
@@ -175,6 +178,10 @@ export class VirtualManifest implements ManifestStore {
     const head = chain.head;
     const reserve: ManifestVersion = Object.freeze({ ...head, version: chain.nextVersion, op: "ReserveFragments", touched: new Set<string>(), modified: new Set<number>() });
     const reserved = chain.append(reserve);
+    if (this.onPart) {
+      this.current = withChain(refs, branch, reserved);
+      this.onPart();
+    }
     const fragmentOf = new Map(head.fragmentOf);
     const modified = new Set<number>();
     for (const [objectId, fragment] of fragmentOf) {

@@ -10,7 +10,11 @@ export interface Versioned {
 }
 
 export class VersionChain<T extends Versioned> {
-  private constructor(private readonly entries: readonly T[]) {}
+  private constructor(
+    private readonly entries: readonly T[],
+    /** The chain this one was made from by `append` (so a digest of it costs one step past its parent's). */
+    readonly appendedTo: VersionChain<T> | null = null,
+  ) {}
 
   static of<T extends Versioned>(first: T): VersionChain<T> {
     return new VersionChain(Object.freeze([first]));
@@ -49,12 +53,17 @@ export class VersionChain<T extends Versioned> {
     if (entry.version !== this.head.version + 1) {
       throw new Error(`version chain: appending ${entry.version} after ${this.head.version}`);
     }
-    return new VersionChain(Object.freeze([...this.entries, entry]));
+    return new VersionChain(Object.freeze([...this.entries, entry]), this);
   }
 
   /** Keeps only HEAD: what cleanup leaves. */
   headOnly(): VersionChain<T> {
     return new VersionChain(Object.freeze([this.head]));
+  }
+
+  /** Without the `n` oldest entries (HEAD always stays): a cleanup cut part way. */
+  withoutOldest(n: number): VersionChain<T> {
+    return new VersionChain(Object.freeze(this.entries.slice(Math.min(n, this.entries.length - 1))));
   }
 
   toArray(): T[] {

@@ -42,6 +42,28 @@ export class VirtualStore implements Storage {
     this.objects.restoreState(snap.objects);
   }
 
+  /**
+   * Runs `effect` (one storage call's synchronous effect) and returns, with its result or its
+   * error, the durable states it passed through before its last: real Lance makes a compaction
+   * as two commits and a cleanup as one delete per old version, so a crash can fall between
+   * them. Every other call is one atomic step and passes through none.
+   */
+  partsOf<T>(effect: () => T): { readonly parts: readonly StoreSnapshot[]; readonly outcome: { ok: true; value: T } | { ok: false; error: unknown } } {
+    const parts: StoreSnapshot[] = [];
+    const onPart = () => parts.push(this.snapshot());
+    // Nested (a lost write swallows the parts of the effect it undoes): the outer watcher comes back.
+    const outer = [this.datasets.onPart, this.manifest.onPart] as const;
+    this.datasets.onPart = onPart;
+    this.manifest.onPart = onPart;
+    try {
+      return { parts, outcome: { ok: true, value: effect() } };
+    } catch (error) {
+      return { parts, outcome: { ok: false, error } };
+    } finally {
+      [this.datasets.onPart, this.manifest.onPart] = outer;
+    }
+  }
+
   /** The durable state now, in O(1). */
   snapshot(): StoreSnapshot {
     return Object.freeze({

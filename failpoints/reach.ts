@@ -1,0 +1,47 @@
+// What passes each failpoint of the catalog in the engine model, and so what a search needs in
+// order to reach the window it names: the reach ledger (`sim/coverage.ts`) prints this beside a
+// window no universe reached. Names the model never passes say why (the operation is not
+// modelled), and what would make it reachable.
+import { type FailpointName, FP } from "./catalog.ts";
+
+export const REACHED_BY: Readonly<Record<FailpointName, string>> = {
+  [FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE]: "a schema apply taking its lock branch (any scenario with schema applies, e.g. random-workload)",
+  [FP.BRANCH_DELETE_BEFORE_COMMIT_GRAPH_RECLAIM]: "not modelled: graph branch delete (the engine has no branch operations yet)",
+  [FP.BRANCH_DELETE_BEFORE_TABLE_CLEANUP]: "not modelled: graph branch delete (the engine has no branch operations yet)",
+  [FP.BRANCH_MERGE_ADOPT_AFTER_APPEND_PRE_UPSERT]: "not modelled: branch merge's adopt arm",
+  [FP.BRANCH_MERGE_ADOPT_AFTER_UPSERT_PRE_DELETE]: "not modelled: branch merge's adopt arm",
+  [FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT]: "not modelled: branch merge",
+  [FP.BRANCH_MERGE_REWRITE_AFTER_DELETE_PRE_INDEX]: "not modelled: branch merge's rewrite arm",
+  [FP.BRANCH_MERGE_REWRITE_AFTER_MERGE_PRE_DELETE]: "not modelled: branch merge's rewrite arm",
+  [FP.CLASSIFY_FRESH_READ]: "not modelled: the classifier's fresh re-read (a later refinement of recovery)",
+  [FP.CLEANUP_RECONCILE_FORK]: "not modelled: `omnigraph cleanup` (version GC of branches)",
+  [FP.CLEANUP_RESOLVE_BRANCH_SNAPSHOT]: "not modelled: `omnigraph cleanup`",
+  [FP.CLEANUP_TABLE_GC]: "not modelled: `omnigraph cleanup`",
+  [FP.ENSURE_INDICES_POST_PHASE_B_PRE_MANIFEST_COMMIT]: "ensureIndices on a table missing an index (scenarios that call ensureIndices: random-workload, schema-apply-reopen)",
+  [FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE]: "a btree index built on the write path (the seed, without noWritePathIndexBuild: index-build-breaks-pin)",
+  [FP.FORK_BEFORE_CLASSIFY]: "not modelled: branch fork recovery",
+  [FP.FORK_BEFORE_RECLAIM]: "not modelled: branch fork recovery",
+  [FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT]: "every publish of a logical write (any mutation or load)",
+  [FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND]: "every publish of a logical write (any mutation or load)",
+  [FP.INIT_AFTER_COORDINATOR_INIT]: "init: only the init scenarios run it in a searched form (init-cleanup-deletes-graph, torn-init-unstamped); elsewhere init is the setup, which no fault touches",
+  [FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
+  [FP.INIT_AFTER_SCHEMA_PG_WRITTEN]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
+  [FP.INIT_POST_MANIFEST_CREATE]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
+  [FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE]: "a node delete (random-workload, empty-delete-drift, inline-delete-crash)",
+  [FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER]: "every mutation between its dataset commits and its publish",
+  [FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE]: "every mutation between staging and its effect gate",
+  [FP.OPTIMIZE_BEFORE_COMPACT]: "optimize of a table with more than one fragment (random-workload, optimize-vs-write)",
+  [FP.OPTIMIZE_INJECT_REINDEX_CONFLICT]: "optimize after its compaction (random-workload, optimize-vs-write); the fault plan arms it like any other",
+  [FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT]: "optimize after its compaction, before its publish",
+  [FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH]: "a recovery that rolls a sidecar forward: a crash after a writer's dataset commit, then an open or a heal",
+  [FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND]: "a sidecar whose graph branch no longer exists: needs graph branches, which the engine does not model yet",
+  [FP.RECOVERY_POST_SIDECAR_LIST_PRE_READ]: "any open or heal that lists at least one sidecar (a crash inside a write, or a live writer)",
+  [FP.RECOVERY_RECORD_AUDIT]: "any recovery that audits (a crash inside a write, then an open)",
+  [FP.RECOVERY_SIDECAR_CONFIRM]: "not modelled: the sidecar's Phase B confirmation (at the seed only branch merge writes it)",
+  [FP.RECOVERY_SIDECAR_DELETE]: "every write that wrote a sidecar, and every recovery",
+  [FP.RECOVERY_SIDECAR_LIST]: "every open, heal and write entry",
+  [FP.RECOVERY_SIDECAR_WRITE]: "every write that commits a dataset",
+  [FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT]: "a schema apply that publishes (random-workload, schema-apply-reopen, schema-staging-promotion)",
+  [FP.SCHEMA_APPLY_AFTER_STAGING_WRITE]: "a schema apply after its staging files (random-workload, partial-staging-promotion)",
+  [FP.SCHEMA_APPLY_BEFORE_STAGING_WRITE]: "a schema apply that rewrites or adds a table, before its staging files (random-workload)",
+};
