@@ -44,6 +44,13 @@ export interface Fixes {
    * its first publish. With the create-to-stamp window open this refusal is #483.
    */
   readonly stampFloor311: boolean;
+  /**
+   * Found by omnisim, a residual of #297: optimize reads a table's manifest pin before its Lance
+   * HEAD. Upstream (the seed and `62a9c3fe` alike) opens HEAD first and reads the pin after, so
+   * a write that commits and publishes between the two reads fails optimize with "Lance HEAD
+   * version N is behind manifest version N+1" (F4).
+   */
+  readonly pinBeforeHead: boolean;
   /** RFC-022: every handle of one root in a process shares one write-queue manager. */
   readonly sharedQueues: boolean;
   /** RFC-022: the served handle no longer spawns a detached ensureIndices after a schema apply. */
@@ -98,6 +105,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "fix502",
   "fix487",
   "stampFloor311",
+  "pinBeforeHead",
   "sharedQueues",
   "noDetachedEnsureIndices",
   "readSetToken",
@@ -120,6 +128,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   fix502: "#495: init cleans up only before its datasets are created, under a root claim released last (#502)",
   fix487: "#483: the manifest's internal-schema stamp rides its Create commit (#487)",
   stampFloor311: "not a fix: #311's refusal to open a manifest stamped below the current version (red for a torn init)",
+  pinBeforeHead: "F4: optimize reads a table's manifest pin before its Lance HEAD, so a write published in between is no error",
   sharedQueues: "RFC-022: every handle of a root in one process shares its write queues",
   noDetachedEnsureIndices: "B1 (server): no detached `ensureIndices` after a schema apply",
   readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
@@ -142,6 +151,7 @@ const SEED: Fixes = {
   fix502: false,
   fix487: false,
   stampFloor311: false,
+  pinBeforeHead: false,
   sharedQueues: false,
   noDetachedEnsureIndices: false,
   readSetToken: false,
@@ -191,6 +201,7 @@ export const PROFILES = {
     fix502: true,
     fix487: true,
     stampFloor311: false,
+    pinBeforeHead: true,
     sharedQueues: true,
     noDetachedEnsureIndices: true,
     readSetToken: true,

@@ -31,6 +31,8 @@ export type BugId =
   | "F1"
   | "F2"
   | "F3"
+  | "F4"
+  | "F5"
   | "demo";
 
 /**

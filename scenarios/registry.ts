@@ -13,8 +13,10 @@ import { inlineDeleteCrash } from "./inline-delete-crash.ts";
 import { loserSidecarWedge } from "./loser-sidecar-wedge.ts";
 import { openSweepCasRace } from "./open-sweep-cas-race.ts";
 import { optimizeVsWrite } from "./optimize-vs-write.ts";
+import { optimizeHeadBehindPin } from "./optimize-head-behind-pin.ts";
 import { partialStagingPromotion } from "./partial-staging-promotion.ts";
 import { randomWorkloadScenario } from "./random-workload.ts";
+import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
@@ -46,6 +48,8 @@ export const SCENARIOS: readonly Scenario[] = [
   auditTwice,
   schemaLockWedge,
   partialStagingPromotion,
+  optimizeHeadBehindPin,
+  recoveryRaceAcrossProcesses,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

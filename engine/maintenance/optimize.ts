@@ -27,6 +27,7 @@ import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 import { compactInternalTables } from "./compact-internal.ts";
 import { concurrently } from "../sync/concurrently.ts";
 import { fix297 } from "./fix297.ts";
+import { pinBeforeHead } from "./pin-before-head.ts";
 
 export const COMPACTION_RETRY_BUDGET = 5;
 
@@ -91,6 +92,20 @@ async function freshPin(env: Env, tableKey: TableKey): Promise<Version> {
   return (await readSnapshot(env, null)).pinned(tableKey);
 }
 
+/**
+ * The plan (at Lance HEAD) and the CAS baseline (the fresh manifest pin). Upstream opens HEAD
+ * and then reads the pin, so a write published between the two reads makes HEAD look behind
+ * the pin; `pinBeforeHead` reads the pin first.
+ */
+async function planAndPin(h: Handle, tableKey: TableKey, path: DatasetPath): Promise<{ p: Plan; expected: Version }> {
+  if (pinBeforeHead(h.env)) {
+    const expected = await freshPin(h.env, tableKey);
+    return { expected, p: await plan(h, tableKey, path) };
+  }
+  const p = await plan(h, tableKey, path);
+  return { p, expected: await freshPin(h.env, tableKey) };
+}
+
 const skipped = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: true });
 const unchanged = (tableKey: TableKey): TableOptimizeStats => ({ tableKey, committed: false, skippedForDrift: false });
 
@@ -120,8 +135,7 @@ async function optimizeTableBefore297(h: Handle, tableKey: TableKey, path: Datas
   const env = h.env;
   const section = await enterCommitSection(h, null, [{ key: tableKey, branch: null }]);
   try {
-    const p = await plan(h, tableKey, path);
-    const expected = await freshPin(env, tableKey);
+    const { p, expected } = await planAndPin(h, tableKey, path);
     if (p.head < expected) throw headBehindManifest(tableKey, p.head, expected);
     if (p.head > expected) return skipped(tableKey);
     if (!p.willCompact && !p.needsIndex) return unchanged(tableKey);
@@ -157,8 +171,7 @@ async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPa
     let headAdvanced = false;
     let head: Version | null = null;
     for (let attempt = 1; head === null; attempt++) {
-      const p = await plan(h, tableKey, path);
-      const expected = await freshPin(env, tableKey);
+      const { p, expected } = await planAndPin(h, tableKey, path);
       if (p.head < expected) throw headBehindManifest(tableKey, p.head, expected);
       if (!headAdvanced && p.head > expected) {
         if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);

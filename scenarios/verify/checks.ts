@@ -10,6 +10,8 @@
 // - the red profile plus the closing flags never shows the symptom, and anything else it shows
 //   is a known open bug (another scenario's claim whose fix is off there);
 // - `fixed` without the closing flags shows the symptom (without the masks too, when declared);
+// - `fixed` without each declared mask is green by the closing fix alone: the symptom never
+//   shows, and anything else it shows is another scenario's bug that the mask closes;
 // - `fixed` is green over the budget; `upstream` is red exactly when it lacks a closing flag.
 // For a control: green on every profile. For a workload: red on its profile, green on `fixed`.
 import { type Fixes, PROFILE_NAMES, PROFILES, type ProfileName } from "../../engine/fixes.ts";
@@ -20,7 +22,7 @@ import { signatureOf, type Violation } from "../../sim/violations.ts";
 import { type BugClaim, isClaimed, redOnUpstream, showsSymptom } from "../claims.ts";
 import { SCENARIOS } from "../registry.ts";
 import { formSpec, type Scenario } from "../types.ts";
-import { closedProfile, openedProfile } from "./profiles.ts";
+import { closedProfile, flagsLabel, openedProfile, withFlags } from "./profiles.ts";
 import { type SearchTally, tallySearch } from "./tally.ts";
 
 /** A searched form must run at least this many distinct executions over its budget. */
@@ -147,6 +149,26 @@ export async function attributionChecks(s: Scenario, claim: BugClaim, budget: nu
   return out;
 }
 
+/**
+ * Each fix carries its own weight: `fixed` without a declared mask (the closing flags still on)
+ * never shows the claimed symptom, and whatever else it shows is another scenario's open bug,
+ * one that the mask (the only flags off) closes. A mask may hide the bug when the fix is off;
+ * it may not be what makes the fixed engine green.
+ */
+export async function maskChecks(s: Scenario, claim: BugClaim, budget: number): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  for (const mask of claim.masks ?? []) {
+    const fixes = withFlags(PROFILES.fixed, mask.flags, false);
+    const name = `the fix holds alone on ${flagsLabel("fixed", mask.flags, false)}`;
+    const t = await tally(s, fixes, budget, false);
+    const unknown = t.others.filter((o) => !knownOpenBug(o.violation, o.universe, fixes, s));
+    if (t.claimed > 0) out.push(fail(name, `the claimed symptom shows without the mask: ${summary(t)}`));
+    else if (unknown.length > 0) out.push(fail(name, `violations no bug the mask closes explains: ${unknown.map((o) => `${o.signature} (seed ${o.seed})`).join("; ")}`));
+    else out.push(pass(name, summary(t)));
+  }
+  return out;
+}
+
 /** Green over the budget on `profile` (every violation counts). */
 export async function greenCheck(s: Scenario, profile: ProfileName, budget: number): Promise<CheckResult> {
   const t = await tally(s, PROFILES[profile], budget, false);
@@ -185,6 +207,7 @@ export function claimCheckGroups(s: Scenario, budget: number): CheckGroup[] {
   }
   if (claim.kind === "bug") {
     groups.push({ name: `attribution (closed by ${claim.closedBy.join(", ")})`, run: () => attributionChecks(s, claim, budget) });
+    if (claim.masks?.length) groups.push({ name: `the fix alone (without ${claim.masks.flatMap((m) => m.flags).join(", ")})`, run: () => maskChecks(s, claim, budget) });
     groups.push({ name: "upstream", run: () => upstreamChecks(s, claim, budget) });
   }
   const greenOn: readonly ProfileName[] = claim.kind === "control" ? PROFILE_NAMES : ["fixed"];

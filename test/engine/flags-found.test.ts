@@ -1,9 +1,11 @@
 // The flags of the fixes omnisim designed beyond the seed catalog: the branch lease
-// (`ownerLease`) and the two bugs the harness found (`auditOnce`, `completeStagingPromotion`).
+// (`ownerLease`) and the bugs the harness found (`auditOnce`, `completeStagingPromotion`,
+// `pinBeforeHead`).
 // Each: one small situation, the flag off and on, on top of the fixed profile.
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { World } from "../../sim/world.ts";
@@ -94,4 +96,28 @@ test("completeStagingPromotion: a crash after the first staging file breaks ever
   };
   expect(await run(false)).toBe("SchemaContractInvalid");
   expect(await run(true)).toBe("ok: old schema");
+});
+
+test("pinBeforeHead: a write published between optimize's HEAD read and its pin read fails optimize without it, not with it", async () => {
+  const run = (on: boolean) => {
+    let outcome = "";
+    return inWorld(
+      async (w) => {
+        const g = await startProcess(w, "setup").init();
+        for (const name of ["A1", "A2"]) await g.mutate([person(name)]);
+        const o = startProcess(w, "optimizer");
+        const og = await o.open();
+        const opt = o.spawn("optimize", () => og.optimize());
+        const persons = tablePathForTableKey("node:Person");
+        await untilIo(w, "optimize read Person's HEAD", (e) => e.e === "io" && e.op === "datasets.checkout" && e.actor !== "director" && (e.args as { path: string }).path === persons);
+        await (await startProcess(w, "writer").open()).mutate([person("Eve")]);
+        await w.join(opt);
+        const r = outcomeOf(opt);
+        outcome = r.ok ? "ok" : r.error.kind;
+      },
+      { fixes: { ...fixedWith("pinBeforeHead", on), ownerLease: false } },
+    ).then(() => outcome);
+  };
+  expect(await run(false)).toBe("HeadBehindManifest");
+  expect(await run(true)).toBe("ok");
 });
