@@ -46,8 +46,11 @@ export interface ErrorDetailsByKind {
   SchemaApplyLeaseLost: { baseVersion: Version; currentVersion: Version };
   /** The schema change cannot be applied. */
   UnsupportedSchemaChange: { reason: string };
-  /** Optimize (or repair) refuses while a sidecar exists. */
-  RecoveryRequired: { sidecars: number };
+  /**
+   * Optimize (or repair) refuses while a sidecar exists; or a write's effect landed where it
+   * cannot publish it (`exactCommit`), and its sidecar `operationId` waits for recovery.
+   */
+  RecoveryRequired: { sidecars: number; operationId?: string };
   /** A sidecar that is corrupt or newer than this engine understands. */
   SidecarSchema: { key: string; reason: string };
   /** A storage call failed (e.g. GET of a listed sidecar that vanished). */

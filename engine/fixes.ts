@@ -57,6 +57,13 @@ export interface Fixes {
   readonly noDetachedEnsureIndices: boolean;
   /** RFC-013 s7.1 / RFC-022: a shared head row in every publish, validation redone under it. */
   readonly readSetToken: boolean;
+  /**
+   * RFC-022 (#343): a write's table commit must land exactly one version above the pin it
+   * validated. A commit Lance rebased over another writer's unpublished commit is not
+   * published (the write fails `RecoveryRequired`, its sidecar left to recovery); at the seed it
+   * is, and the other writer's effect becomes visible with it (F6).
+   */
+  readonly exactCommit: boolean;
   /** Design A: a write probes the manifest instead of trusting the warm snapshot. */
   readonly probeOnWrite: boolean;
   /** Design A: versions between pin and HEAD that are only compaction fast-forward the pin. */
@@ -109,6 +116,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "sharedQueues",
   "noDetachedEnsureIndices",
   "readSetToken",
+  "exactCommit",
   "probeOnWrite",
   "opClassPrecondition",
   "stagedDeletes",
@@ -132,6 +140,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   sharedQueues: "RFC-022: every handle of a root in one process shares its write queues",
   noDetachedEnsureIndices: "B1 (server): no detached `ensureIndices` after a schema apply",
   readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
+  exactCommit: "F6: a write's commit that Lance rebased over another's unpublished commit is not published (RFC-022's exact commit)",
   probeOnWrite: "a write probes the manifest instead of trusting the warm snapshot",
   opClassPrecondition: "B4: an advance made only by maintenance fast-forwards a strict write's pin",
   stagedDeletes: "B8: deletes staged under the sidecar instead of committed inline",
@@ -155,6 +164,7 @@ const SEED: Fixes = {
   sharedQueues: false,
   noDetachedEnsureIndices: false,
   readSetToken: false,
+  exactCommit: false,
   probeOnWrite: false,
   opClassPrecondition: false,
   stagedDeletes: false,
@@ -182,6 +192,7 @@ const UPSTREAM: Fixes = {
   sharedQueues: true,
   noDetachedEnsureIndices: true,
   readSetToken: true,
+  exactCommit: true,
   probeOnWrite: true,
   stagedDeletes: true,
   noWritePathIndexBuild: true,
@@ -205,6 +216,7 @@ export const PROFILES = {
     sharedQueues: true,
     noDetachedEnsureIndices: true,
     readSetToken: true,
+    exactCommit: true,
     probeOnWrite: true,
     opClassPrecondition: true,
     stagedDeletes: true,

@@ -33,6 +33,7 @@ export type BugId =
   | "F3"
   | "F4"
   | "F5"
+  | "F6"
   | "demo";
 
 /**

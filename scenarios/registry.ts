@@ -16,6 +16,7 @@ import { optimizeVsWrite } from "./optimize-vs-write.ts";
 import { optimizeHeadBehindPin } from "./optimize-head-behind-pin.ts";
 import { partialStagingPromotion } from "./partial-staging-promotion.ts";
 import { randomWorkloadScenario } from "./random-workload.ts";
+import { rebasedCommitPublished } from "./rebased-commit-published.ts";
 import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
@@ -50,6 +51,7 @@ export const SCENARIOS: readonly Scenario[] = [
   partialStagingPromotion,
   optimizeHeadBehindPin,
   recoveryRaceAcrossProcesses,
+  rebasedCommitPublished,
   randomWorkloadScenario,
   demoLostUpdate,
 ];

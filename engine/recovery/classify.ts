@@ -8,6 +8,11 @@ export type TableClassification =
   | "NoMovement"
   | "RolledPastExpected"
   | "UnexpectedAtP1"
+  /**
+   * The version the pin expected is there, but another writer's commit made it (`exactCommit`):
+   * no effect of this writer to publish, and not this recovery's to restore.
+   */
+  | "ForeignAtP1"
   | "UnexpectedMultistep"
   | "IncompletePhaseB";
 

@@ -14,6 +14,7 @@ import { recordAudit, type TableOutcome } from "./audit.ts";
 import { classifyTable, decide, type TableClassification } from "./classify.ts";
 import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 import { fix296 } from "./fix296.ts";
+import { isPlannedCommit } from "./exact-commit.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -43,7 +44,10 @@ export async function processSidecar(
     const path = pathFromUri(env.root, pin.table_path);
     const head = await env.storage.datasets.latestVersion(path, pin.table_branch ?? null);
     const pinned = snapshot.pinned(pin.table_key);
-    states.push({ pin, path, classification: classifyTable(pin, head, pinned, sidecar.writer_kind, sidecar.schema_version), pinned, head });
+    let classification = classifyTable(pin, head, pinned, sidecar.writer_kind, sidecar.schema_version);
+    // The version matches, but the commit there may be another writer's (`exactCommit`).
+    if (classification === "RolledPastExpected" && !(await isPlannedCommit(env, pin, path))) classification = "ForeignAtP1";
+    states.push({ pin, path, classification, pinned, head });
   }
   switch (decide(states.map((s) => s.classification))) {
     case "Abort": {
@@ -160,7 +164,8 @@ async function rollBack(
   const expected = new Map<TableKey, Version>();
   const outcomes: TableOutcome[] = [];
   for (const s of states) {
-    if (s.classification === "NoMovement") continue;
+    // No movement, or only another writer's (upstream: "never restore a foreign advance").
+    if (s.classification === "NoMovement" || s.classification === "ForeignAtP1") continue;
     const branch = s.pin.table_branch ?? null;
     await env.storage.datasets.restore(s.path, branch, s.pinned);
     changes.push(await tableUpdate(env, s.pin.table_key, s.path, branch));

@@ -7,7 +7,7 @@ import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import { RECOVERY_DIR, sidecarKey } from "../manifest/layout.ts";
 import { isStorageError } from "../storage/errors.ts";
-import type { Branch, TableKey, Version } from "../storage/types.ts";
+import type { Branch, LanceOp, TableKey, Version } from "../storage/types.ts";
 import { fix361 } from "./fix361.ts";
 
 export const SIDECAR_SCHEMA_VERSION = 2;
@@ -26,6 +26,17 @@ export interface SidecarTablePin {
   readonly post_commit_pin: Version;
   readonly confirmed_version?: Version;
   readonly table_branch?: Branch;
+  /**
+   * The one commit the writer planned for this table (`exactCommit`): upstream's v9 pins carry
+   * the staged transaction's identity (read version and uuid); the model's stand-in for the
+   * uuid is the transaction's Lance op. Absent at the seed.
+   */
+  readonly planned_transaction?: PlannedTransaction;
+}
+
+export interface PlannedTransaction {
+  readonly read_version: Version;
+  readonly op: LanceOp;
 }
 
 export interface SidecarRegistration {

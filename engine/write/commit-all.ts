@@ -19,6 +19,7 @@ import type { WriteTxn } from "./txn.ts";
 import { ensureExpectedVersion } from "./open-table.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
+import { plannedTransaction, requireExactCommit } from "../recovery/exact-commit.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
 interface StagedTable {
@@ -114,6 +115,7 @@ export async function commitAll(
       table_path: datasetUri(env.root, s.path),
       expected_version: s.expected,
       post_commit_pin: (s.expected + 1) as Version,
+      ...plannedTransaction(env, s.readVersion, s.delta),
     }));
     for (const [tableKey, commit] of staging.inline) {
       pins.push({
@@ -138,6 +140,7 @@ export async function commitAll(
     const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
       const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
+      requireExactCommit(env, s.tableKey, s.expected, r.version, sidecarId);
       const content = await env.storage.datasets.checkout(s.path, null, r.version);
       updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
     }

@@ -26,8 +26,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // B6's world with the lease on: optimize's table jobs again (see above): the sidecar of a job
   // that failed on an injected fault is a dead writer's, rightly recovered by its sibling job.
   { scenario: "sweep-discards-live-sidecar", check: "closed on seed+ownerLease", why: "the ownership oracle's per-table false positive: a failed optimize table job's sidecar, recovered by a sibling job under the lease while optimize runs, counts as live (the oracles rework judges it by the job's actor)" },
-  // A delete's cascade and a concurrent edge insert: an edge published whose endpoint is gone.
-  { scenario: "inline-delete-crash", check: "no unknown bug on seed", why: "a node delete races a concurrent edge insert and a published snapshot holds a dangling edge: untriaged" },
   // Writes that read the schema contract while an apply renames its three files.
   { scenario: "schema-lock-wedge", check: "no unknown bug on seed", why: "a write that validates the schema contract while an apply renames its staging files fails SchemaContractInvalid, or with a raw StorageError: untriaged" },
   { scenario: "schema-lock-wedge", check: "closed on seed+ownerLease", why: "the schema-rename race of a concurrent write (SchemaContractInvalid) persists without completeStagingPromotion's lease-held validation" },

@@ -15,6 +15,9 @@ const WRITE_ERRORS: readonly OmniErrorKind[] = [
   "SchemaApplyLocked",
   "ReadSetChanged",
   "LanceCommitConflict",
+  // A commit that landed rebased over another writer's unpublished commit is left to recovery
+  // (RFC-022's exact commit, `exactCommit`): a typed refusal, never a publish.
+  "RecoveryRequired",
 ];
 
 /** Errors an operation of each kind may end with on any correct engine. */
