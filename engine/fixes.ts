@@ -99,6 +99,12 @@ export interface Fixes {
    * fault crash-state enumeration found).
    */
   readonly completeStagingPromotion: boolean;
+  /**
+   * Found by omnisim's storage faults (upstream's #601 class): a sidecar written under a foreign
+   * name (a misdirected write) is recovered, but recovery deletes its operation's own name, so
+   * the file stays forever. With the fix, recovery deletes the key it listed the sidecar under.
+   */
+  readonly deleteListedSidecar: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -124,6 +130,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "ownerLease",
   "auditOnce",
   "completeStagingPromotion",
+  "deleteListedSidecar",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -148,6 +155,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   ownerLease: "B6, B7, B10, F2: a branch lease on `__manifest` from revalidation to sidecar delete, recorded in sidecars",
   auditOnce: "F1: recovery audits an operation once",
   completeStagingPromotion: "F3: a partial staging set is discarded, not promoted",
+  deleteListedSidecar: "F7: recovery deletes a sidecar by the key it was listed under (#601's class)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -172,6 +180,7 @@ const SEED: Fixes = {
   ownerLease: false,
   auditOnce: false,
   completeStagingPromotion: false,
+  deleteListedSidecar: false,
 };
 
 /**
@@ -224,6 +233,7 @@ export const PROFILES = {
     ownerLease: true,
     auditOnce: true,
     completeStagingPromotion: true,
+    deleteListedSidecar: true,
   },
 } as const satisfies Record<string, Fixes>;
 

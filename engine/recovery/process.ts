@@ -5,7 +5,7 @@ import type { Env } from "../env.ts";
 import { isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
-import { pathFromUri, sidecarKey } from "../manifest/layout.ts";
+import { pathFromUri } from "../manifest/layout.ts";
 import { publish, type PublishOptions } from "../manifest/publisher.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
@@ -15,6 +15,7 @@ import { classifyTable, decide, type TableClassification } from "./classify.ts";
 import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 import { fix296 } from "./fix296.ts";
 import { isPlannedCommit } from "./exact-commit.ts";
+import { sidecarFileOf } from "./delete-listed-sidecar.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -68,7 +69,7 @@ export async function processSidecar(
         // A previous roll-forward published, but its audit or delete failed.
         const outcomes = states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
         await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
-        await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+        await env.storage.objects.delete(sidecarFileOf(env, sidecar));
         return "AuditRecovered";
       }
       if (mode === "RollForwardOnly") return "Deferred";
@@ -98,7 +99,7 @@ export async function processSidecar(
         outcomes.push(outcome(reg.table_key, 0 as Version, published.versions.get(reg.table_key) ?? (0 as Version)));
       }
       await recordAudit(env, sidecar, published.version, "RolledForward", outcomes);
-      await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+      await env.storage.objects.delete(sidecarFileOf(env, sidecar));
       return "RolledForward";
     }
   }
@@ -174,7 +175,7 @@ async function rollBack(
   }
   const version = changes.length === 0 ? snapshot.version : await publish(env, sidecar.branch, changes, expected, publishOptions);
   await recordAudit(env, sidecar, version, "RolledBack", outcomes);
-  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  await env.storage.objects.delete(sidecarFileOf(env, sidecar));
 }
 
 /**
@@ -189,7 +190,7 @@ async function convergeOrDefer(env: Env, sidecar: RecoverySidecar, states: reado
     sidecar.additional_registrations.every((r) => fresh.entry(r.table_key) !== undefined) &&
     sidecar.tombstones.every((t) => fresh.entry(t.table_key) === undefined);
   if (!satisfied) return "Deferred";
-  if (!(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) return "Converged";
+  if (!(await env.storage.objects.exists(sidecarFileOf(env, sidecar)))) return "Converged";
   const outcomes: TableOutcome[] = sidecar.tables.map((pin) =>
     outcome(pin.table_key, pin.expected_version, fresh.entry(pin.table_key)?.version ?? pin.post_commit_pin),
   );
@@ -197,6 +198,6 @@ async function convergeOrDefer(env: Env, sidecar: RecoverySidecar, states: reado
     outcomes.push(outcome(reg.table_key, 0 as Version, fresh.entry(reg.table_key)?.version ?? (0 as Version)));
   }
   await recordAudit(env, sidecar, fresh.version, "RolledForward", outcomes);
-  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  await env.storage.objects.delete(sidecarFileOf(env, sidecar));
   return "Converged";
 }

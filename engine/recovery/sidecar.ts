@@ -70,6 +70,8 @@ export interface RecoverySidecar {
   readonly additional_registrations: readonly SidecarRegistration[];
   readonly tombstones: readonly SidecarTombstone[];
   readonly owner?: SidecarOwner;
+  /** The key recovery listed it under (`listSidecars`): its operation's own name, unless a storage fault put it elsewhere. */
+  readonly listedAt?: string;
 }
 
 export interface NewSidecar {
@@ -104,10 +106,10 @@ export async function writeSidecar(env: Env, sidecar: RecoverySidecar): Promise<
   await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
 }
 
-/** Phase D: failpoint `recovery.sidecar_delete`, then the delete. */
-export async function deleteSidecar(env: Env, operationId: string): Promise<void> {
+/** Phase D: failpoint `recovery.sidecar_delete`, then the delete (of `key`: the operation's own name unless given). */
+export async function deleteSidecar(env: Env, operationId: string, key: string = sidecarKey(operationId)): Promise<void> {
   await maybeFail(env, FP.RECOVERY_SIDECAR_DELETE);
-  await env.storage.objects.delete(sidecarKey(operationId));
+  await env.storage.objects.delete(key);
 }
 
 /** Phase D as writers run it: best effort; a failure is left for the next heal or open. */
@@ -143,7 +145,7 @@ export async function listSidecars(env: Env): Promise<RecoverySidecar[]> {
       }
       throw e;
     }
-    out.push(parseSidecar(key, body));
+    out.push({ ...parseSidecar(key, body), listedAt: key });
   }
   return out;
 }

@@ -6,7 +6,6 @@ import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
 import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
-import { sidecarKey } from "../manifest/layout.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "./schema-state-files.ts";
@@ -14,6 +13,7 @@ import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "
 import { alreadyAudited, appendAuditRow } from "./audit.ts";
 import { processSidecar, type SidecarOutcome } from "./process.ts";
 import { deleteSidecar, listSidecars, type RecoverySidecar } from "./sidecar.ts";
+import { sidecarFileOf } from "./delete-listed-sidecar.ts";
 
 /**
  * `recover_manifest_drift(Full)`, from `open`: every sidecar, each against a fresh snapshot of
@@ -34,7 +34,7 @@ export async function recoverManifestDrift(
   for (const sidecar of sidecars) {
     const release = queues ? await queues.acquireMany(env, queueKeysOf(sidecar)) : null;
     try {
-      if (release && !(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) continue;
+      if (release && !(await env.storage.objects.exists(sidecarFileOf(env, sidecar)))) continue;
       const snapshot = await snapshotForSidecar(env, coordinator, sidecar);
       if (!snapshot) {
         await discardOrphanedBranchSidecar(env, coordinator, sidecar);
@@ -67,7 +67,7 @@ export async function healPendingSidecars(
     const release = await queues.acquireMany(env, queueKeysOf(sidecar));
     try {
       // The writer we waited for may have finished and deleted its sidecar.
-      if (!(await env.storage.objects.exists(sidecarKey(sidecar.operation_id)))) continue;
+      if (!(await env.storage.objects.exists(sidecarFileOf(env, sidecar)))) continue;
       let promoted = false;
       if (isSchemaApply) {
         const snap = await coordinator.refresh();
@@ -118,5 +118,5 @@ async function discardOrphanedBranchSidecar(env: Env, coordinator: Coordinator, 
     await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);
     await appendAuditRow(env, sidecar, graphCommitId, "OrphanedBranchDiscarded", []);
   }
-  await deleteSidecar(env, sidecar.operation_id);
+  await deleteSidecar(env, sidecar.operation_id, sidecarFileOf(env, sidecar));
 }

@@ -11,6 +11,7 @@ import type { History } from "./history.ts";
 import { operationsEndAsAllowed } from "./op-policy.ts";
 import { publishedSnapshots } from "./published.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
+import { SchemaParseError } from "../../engine/schema/errors.ts";
 
 /** Every standard oracle, by the name scenarios list. */
 export const ORACLES: Readonly<Record<string, Oracle>> = {
@@ -31,13 +32,24 @@ export async function judge(world: World, history: History, oracles: Readonly<Re
     world.violation({ kind: "final-state-unreadable", message: `the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read` });
     return;
   }
+  let catalog: JudgeContext["catalog"];
+  try {
+    catalog = compileSchema(await raw.objects.get(SCHEMA_SOURCE_FILE));
+  } catch (e) {
+    if (!(e instanceof SchemaParseError)) throw e;
+    // Fail closed again: a schema file that does not compile (a storage fault tore it) reads
+    // no snapshot either; it is a violation, never a harness error.
+    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
+    world.violation({ kind: "final-state-unreadable", message: `the graph's ${SCHEMA_SOURCE_FILE} does not compile at the end of the run (${(e as Error).message}): no published snapshot can be read` });
+    return;
+  }
   // A copy: the violations recorded below are appended to the trace while later oracles read.
   const events = world.trace.events().slice();
   const ctx: JudgeContext = {
     events,
     history,
     snapshots: await publishedSnapshots(raw, events),
-    catalog: compileSchema(await raw.objects.get(SCHEMA_SOURCE_FILE)),
+    catalog,
     raw,
   };
   for (const name of Object.keys(oracles).sort()) {

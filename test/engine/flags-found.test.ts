@@ -1,6 +1,6 @@
 // The flags of the fixes omnisim designed beyond the seed catalog: the branch lease
 // (`ownerLease`) and the bugs the harness found (`auditOnce`, `completeStagingPromotion`,
-// `pinBeforeHead`, `exactCommit`).
+// `pinBeforeHead`, `exactCommit`, `deleteListedSidecar`).
 // Each: one small situation, the flag off and on, on top of the fixed profile.
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
@@ -151,4 +151,29 @@ test("exactCommit: recovery of a writer that died before its commit rolls anothe
     });
   expect(await run(false)).toBe("published Alice,Carol; HEAD 0 past the foreign commit; sidecars 0; audits RolledForward");
   expect(await run(true)).toBe("published Alice; HEAD 0 past the foreign commit; sidecars 0; audits RolledBack");
+});
+
+test("deleteListedSidecar: a sidecar under a foreign name outlives every recovery without it; recovery deletes it with it", async () => {
+  const run = (on: boolean) => {
+    let left: string[] = [];
+    return inWorld(
+      async (w) => {
+        const g = await startProcess(w, "setup").init();
+        // A write whose publish fails leaves its sidecar; a storage fault had put it under another name.
+        w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+        await g.mutate([person("Alice")]).catch(() => undefined);
+        const [key] = await sidecarKeys(w);
+        const foreign = key!.replace(/\.json$/, "~misdirected.json");
+        await w.storage.objects.copy(key!, foreign);
+        await w.storage.objects.delete(key!);
+        await w.sleep(60_000); // past the failed writer's lease
+        await startProcess(w, "open-1").open();
+        await startProcess(w, "open-2").open();
+        left = await sidecarKeys(w);
+      },
+      { fixes: fixedWith("deleteListedSidecar", on) },
+    ).then(() => left);
+  };
+  expect(await run(false)).toEqual([expect.stringMatching(/~misdirected\.json$/)]);
+  expect(await run(true)).toEqual([]);
 });

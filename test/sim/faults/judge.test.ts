@@ -11,6 +11,9 @@ import { excuseFaults } from "../../../sim/faults/judge.ts";
 import { withStorageFaults } from "../../../sim/faults/spec.ts";
 import { History, type OpRecord } from "../../../sim/oracles/history.ts";
 import { runUniverse } from "../../../sim/universe.ts";
+import { judge } from "../../../sim/oracles/judge.ts";
+import { SCHEMA_SOURCE_FILE } from "../../../engine/schema/contract.ts";
+import type { VirtualStore } from "../../../sim/store/virtual-store.ts";
 import type { World } from "../../../sim/world.ts";
 
 const spec = withStorageFaults(formSpec(randomWorkload({ operations: 4 }), "searched"), ["error"]);
@@ -47,4 +50,14 @@ test("a failed operation a fault struck is excused as detected; an operation tha
   expect(world.excused.slice(excusedBefore).map((x) => [x.violation.op?.label, x.as])).toEqual([["struck", "detected"]]);
   expect(world.violations.map((v) => v.op?.label ?? v.kind)).toEqual(["succeeded", "later", ...(bystander ? ["bystander"] : []), "acked-write-lost"]);
   expect(world.trace.since(eventsBefore).filter((e) => e.e === "excused")).toHaveLength(1);
+});
+
+test("a schema file a fault tore is a violation of the universe, never a harness error", async () => {
+  const r = await runUniverse({ spec: formSpec(randomWorkload({ operations: 2 }), "searched"), seed: 1, fixes: PROFILES.fixed });
+  const raw = r.world.backend.storage as VirtualStore;
+  raw.objects.putNow(SCHEMA_SOURCE_FILE, raw.objects.getNow(SCHEMA_SOURCE_FILE).slice(0, 20));
+  r.world.violations.length = 0;
+  await judge(r.world, new History(r.world));
+  expect(r.world.violations.map((v) => v.kind)).toEqual(["final-state-unreadable"]);
+  expect(r.world.violations[0]!.message).toMatch(/_schema\.pg does not compile/);
 });
