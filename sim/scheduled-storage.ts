@@ -203,6 +203,35 @@ export class ScheduledStorage implements Storage {
           (s) => s.datasets.cleanupNow(path, branch), () => d.cleanup(path, branch),
           (n) => ({ removed: n }),
         ),
+      createBranch: (path, name, from, at) =>
+        this.call(
+          "datasets.createBranch",
+          path,
+          { path, name, from, at },
+          () => ({ reads: [ds(path, from)], writes: [ds(path, name), `dsb:${path}`] }),
+          (s) => s.datasets.createBranchNow(path, name, from, at), () => d.createBranch(path, name, from, at),
+          nothing,
+        ),
+      deleteBranch: (path, name) =>
+        this.call(
+          "datasets.deleteBranch",
+          path,
+          { path, name },
+          () => writes(ds(path, name), `dsb:${path}`),
+          (s) => s.datasets.deleteBranchNow(path, name), () => d.deleteBranch(path, name),
+          nothing,
+        ),
+      listBranches: (path) =>
+        this.call("datasets.listBranches", path, { path }, () => reads(`dsb:${path}`), (s) => s.datasets.listBranchesNow(path), () => d.listBranches(path), copied),
+      branchContents: (path, name) =>
+        this.call(
+          "datasets.branchContents",
+          path,
+          { path, name },
+          () => reads(ds(path, name)),
+          (s) => s.datasets.branchContentsNow(path, name), () => d.branchContents(path, name),
+          same,
+        ),
     };
     this.manifest = {
       create: (rows = []) =>
@@ -251,13 +280,13 @@ export class ScheduledStorage implements Storage {
           (s) => s.manifest.compactNow(branch, readVersion), () => m.compact(branch, readVersion),
           (v) => (v === null ? null : { version: v }),
         ),
-      createBranch: (name, from) =>
+      createBranch: (name, from, at?: Version) =>
         this.call(
           "manifest.createBranch",
           name,
-          { name, from },
+          at === undefined ? { name, from } : { name, from, at },
           () => ({ reads: [mf(from)], writes: [mf(name), "mf:branches"] }),
-          (s) => s.manifest.createBranchNow(name, from), () => m.createBranch(name, from),
+          (s) => s.manifest.createBranchNow(name, from, at), () => m.createBranch(name, from, at),
           nothing,
         ),
       deleteBranch: (name) =>
@@ -271,6 +300,8 @@ export class ScheduledStorage implements Storage {
         ),
       listBranches: () =>
         this.call("manifest.listBranches", "", {}, () => reads("mf:branches"), (s) => s.manifest.listBranchesNow(), () => m.listBranches(), copied),
+      branchContents: (name) =>
+        this.call("manifest.branchContents", name, { name }, () => reads(mf(name)), (s) => s.manifest.branchContentsNow(name), () => m.branchContents(name), same),
     };
     this.objects = {
       put: (key, body) =>

@@ -1,13 +1,15 @@
 // The seam's DatasetStore on LanceDB: one Lance table per dataset path, Lance's own version
 // numbers, and the adapter's op log (op-log.ts) for what LanceDB does not expose or enforce.
 //
-// The seam has no call that creates a dataset branch, so a dataset has main only: any other
-// branch is NotFound, as in the virtual store.
+// A dataset's branches are Lance branches of its table (`table.branches()`), each with an op log
+// of its own holding, as the manifest's do (manifest.ts), the parent's entries up to the fork:
+// a version before the fork is read from the ref that holds it.
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import {
   version,
   type Branch,
+  type BranchContents,
   type CommitResult,
   type DatasetPath,
   type DatasetSnapshot,
@@ -21,20 +23,28 @@ import { checkStaleCommit, countsReadFragments, staleFootprint } from "../../eng
 import { arrowTable, DATA_SCHEMA } from "./arrow-schemas.ts";
 import { dataRecord } from "./row-codec.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
-import { branchNotFound, datasetExists, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
+import { branchExists, branchNotFound, datasetExists, datasetNotFound, fromLanceContents, lanceCall, refConflict, versionNotFound, type LanceBranchContents } from "./errors.ts";
 import { atVersion, fragmentsOf, scanRows } from "./fragments.ts";
 import { OpLog } from "./op-log.ts";
 import { datasetLocation, type TableLocation } from "./paths.ts";
 import type { Serial } from "./serial.ts";
 import { planTransaction } from "./transactions.ts";
 
-interface OpenDataset {
-  readonly where: TableLocation;
+/** One ref of a dataset: its LanceDB handle and its op log. */
+interface DatasetRef {
   readonly table: LanceTable;
   readonly log: OpLog;
 }
 
-const opLogFile = (where: TableLocation) => join(where.opLogDir, "main.jsonl");
+interface OpenDataset extends DatasetRef {
+  readonly path: DatasetPath;
+  readonly where: TableLocation;
+  /** Open branch refs by name. */
+  readonly branches: Map<string, DatasetRef>;
+}
+
+const opLogFile = (where: TableLocation, branch: Branch = null) =>
+  branch === null ? join(where.opLogDir, "main.jsonl") : join(where.opLogDir, "tree", `${branch}.jsonl`);
 
 export class LanceDatasets implements DatasetStore {
   private readonly open = new Map<DatasetPath, OpenDataset>();
@@ -58,7 +68,7 @@ export class LanceDatasets implements DatasetStore {
       );
       const first = version(await lanceCall(() => table.version()));
       const log = await OpLog.create(opLogFile(where), [{ version: first, op: "Create", readVersion: version(0), touched: [], ref: null }]);
-      this.open.set(path, { where, table, log });
+      this.open.set(path, { path, where, table, log, branches: new Map() });
       return first;
     });
   }
@@ -68,17 +78,21 @@ export class LanceDatasets implements DatasetStore {
   }
 
   latestVersion(path: DatasetPath, branch: Branch): Promise<Version> {
-    return this.serial.run(async () => this.head(await this.dataset(path, branch)));
+    return this.serial.run(async () => {
+      const ds = await this.dataset(path);
+      return this.head(await this.ref(ds, branch), branch);
+    });
   }
 
   checkout(path: DatasetPath, branch: Branch, at: Version): Promise<DatasetSnapshot> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, branch);
-      await this.head(ds);
-      if (ds.log.entry(at) === undefined) throw versionNotFound(branch, at);
-      return atVersion(ds.table, at, async () => {
-        const located = await scanRows(ds.table);
-        const indices = (await lanceCall(() => ds.table.listIndices())).map((i) => i.name).sort();
+      const ds = await this.dataset(path);
+      const ref = await this.ref(ds, branch);
+      await this.head(ref, branch);
+      const holder = await this.holder(ds, ref, branch, at);
+      return atVersion(holder.table, at, async () => {
+        const located = await scanRows(holder.table);
+        const indices = (await lanceCall(() => holder.table.listIndices())).map((i) => i.name).sort();
         return { version: at, rows: located.map((r) => r.row), indices, fragments: fragmentsOf(located).size };
       });
     });
@@ -86,49 +100,56 @@ export class LanceDatasets implements DatasetStore {
 
   commit(path: DatasetPath, branch: Branch, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, branch);
-      const head = await this.head(ds);
-      const intervening = ds.log.since(readVersion, branch);
-      const txn = await planTransaction(ds.table, head, delta, readVersion);
+      const ds = await this.dataset(path);
+      const ref = await this.ref(ds, branch);
+      const head = await this.head(ref, branch);
+      const intervening = ref.log.since(readVersion, branch);
+      const txn = await planTransaction(ref.table, head, delta, readVersion);
       if (intervening.length > 0) {
         // LanceDB would rebase this stale commit silently; the adapter applies section 10.2
         // (the seam's rule) to its op log, over Lance's real fragment ids.
+        const holder = await this.holder(ds, ref, branch, readVersion);
         const atRead = countsReadFragments(delta.op)
-          ? await atVersion(ds.table, readVersion, async () => fragmentsOf(await scanRows(ds.table)))
+          ? await atVersion(holder.table, readVersion, async () => fragmentsOf(await scanRows(holder.table)))
           : [];
         checkStaleCommit(staleFootprint(delta.op, txn.touchedAtHead, atRead, txn.touchedAtRead), intervening);
       }
       const committed = await txn.commit();
-      await ds.log.append(committed.added.map((a) => ({ ...a, readVersion, ref: null })));
+      await ref.log.append(committed.added.map((a) => ({ ...a, readVersion, ref: branch })));
       return { version: committed.version, rowsAffected: committed.rowsAffected };
     });
   }
 
   restore(path: DatasetPath, branch: Branch, at: Version): Promise<Version> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, branch);
-      const head = await this.head(ds);
-      if (ds.log.entry(at) === undefined) throw versionNotFound(branch, at);
+      const ds = await this.dataset(path);
+      const ref = await this.ref(ds, branch);
+      const head = await this.head(ref, branch);
+      if (ref.log.entry(at) === undefined) throw versionNotFound(branch, at);
       // Lance's restore is checkout + restore: it commits the checked-out version as HEAD,
       // checked against nothing.
-      await lanceCall(() => ds.table.checkout(at));
-      await lanceCall(() => ds.table.restore());
-      await lanceCall(() => ds.table.checkoutLatest());
-      const restored = version(await lanceCall(() => ds.table.version()));
+      await lanceCall(() => ref.table.checkout(at));
+      await lanceCall(() => ref.table.restore());
+      await lanceCall(() => ref.table.checkoutLatest());
+      const restored = version(await lanceCall(() => ref.table.version()));
       const added = [];
-      for (let v = head + 1; v <= restored; v++) added.push({ version: version(v), op: "Restore" as const, readVersion: at, touched: [], ref: null });
-      await ds.log.append(added);
+      for (let v = head + 1; v <= restored; v++) added.push({ version: version(v), op: "Restore" as const, readVersion: at, touched: [], ref: branch });
+      await ref.log.append(added);
       return restored;
     });
   }
 
   versions(path: DatasetPath, branch: Branch): Promise<VersionInfo[]> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, branch);
-      await this.head(ds);
-      const listed = (await lanceCall(() => ds.table.listVersions())).map((v) => version(v.version)).sort((a, b) => a - b);
+      const ds = await this.dataset(path);
+      const ref = await this.ref(ds, branch);
+      await this.head(ref, branch);
+      // A branch's own ref lists only versions from its fork on; the older ones are the parent's
+      // (in its log), as the virtual store's branch shares its parent's history.
+      const own = (await lanceCall(() => ref.table.listVersions())).map((v) => version(v.version));
+      const listed = [...new Set([...ref.log.upTo(ref.log.head).map((e) => e.version), ...own])].sort((a, b) => a - b);
       return listed.map((v) => {
-        const entry = ds.log.entry(v);
+        const entry = ref.log.entry(v);
         return { version: v, op: entry?.op ?? "Overwrite", readVersion: entry?.readVersion ?? version(v - 1) };
       });
     });
@@ -144,9 +165,11 @@ export class LanceDatasets implements DatasetStore {
    */
   cleanup(path: DatasetPath, branch: Branch): Promise<number> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, branch);
-      const head = await this.head(ds);
-      const versionsDir = join(ds.where.dir, `${ds.where.table}.lance`, "_versions");
+      const ds = await this.dataset(path);
+      const ref = await this.ref(ds, branch);
+      const head = await this.head(ref, branch);
+      const tableDir = join(ds.where.dir, `${ds.where.table}.lance`);
+      const versionsDir = branch === null ? join(tableDir, "_versions") : join(tableDir, "tree", branch, "_versions");
       let removed = 0;
       for (const name of await readdir(versionsDir)) {
         const v = manifestVersion(name);
@@ -154,8 +177,10 @@ export class LanceDatasets implements DatasetStore {
         await rm(join(versionsDir, name));
         removed += 1;
       }
-      await lanceCall(() => ds.table.checkoutLatest());
-      await ds.log.pruneBelow(head);
+      // Versions the branch inherited (held by its parent's ref) leave its history too.
+      removed += ref.log.upTo(head).filter((e) => e.version < head && e.ref !== branch).length;
+      await lanceCall(() => ref.table.checkoutLatest());
+      await ref.log.pruneBelow(head);
       return removed;
     });
   }
@@ -166,12 +191,56 @@ export class LanceDatasets implements DatasetStore {
    */
   layout(path: DatasetPath, at: Version): Promise<{ fragment: number; ids: string[] }[]> {
     return this.serial.run(async () => {
-      const ds = await this.dataset(path, null);
-      await this.head(ds);
+      const ds = await this.dataset(path);
+      await this.head(ds, null);
       const located = await atVersion(ds.table, at, () => scanRows(ds.table));
       const byFragment = new Map<number, string[]>();
       for (const r of located) byFragment.set(r.fragment, [...(byFragment.get(r.fragment) ?? []), r.row.id]);
       return [...byFragment.keys()].sort((a, b) => a - b).map((fragment) => ({ fragment, ids: (byFragment.get(fragment) ?? []).sort() }));
+    });
+  }
+
+  createBranch(path: DatasetPath, name: string, from: Branch, at: Version): Promise<void> {
+    return this.serial.run(async () => {
+      const ds = await this.dataset(path);
+      const parent = await this.ref(ds, from);
+      await this.head(parent, from);
+      // Lance fails on a duplicate branch with an internal error, so the adapter checks first.
+      if (name === "main" || (await this.branchNames(ds)).includes(name)) throw branchExists(name);
+      if (parent.log.entry(at) === undefined) throw versionNotFound(from, at);
+      const branches = await lanceCall(() => ds.table.branches());
+      const table = await lanceCall(() => branches.create(name, from ?? "main", at));
+      const log = await OpLog.create(opLogFile(ds.where, name), parent.log.upTo(at));
+      ds.branches.set(name, { table, log });
+    });
+  }
+
+  /** Lance refuses to delete a branch another branch forked from (RefConflict, as the virtual store). */
+  deleteBranch(path: DatasetPath, name: string): Promise<void> {
+    return this.serial.run(async () => {
+      const ds = await this.dataset(path);
+      const listed = await this.branchList(ds);
+      if (!(name in listed)) throw branchNotFound(name, `dataset ${path}`);
+      const children = Object.entries(listed).filter(([, c]) => c.parentBranch === name).map(([child]) => child).sort();
+      if (children.length > 0) throw refConflict(name, children, `dataset ${path}`);
+      const branches = await lanceCall(() => ds.table.branches());
+      await lanceCall(() => branches.delete(name));
+      const ref = ds.branches.get(name);
+      ds.branches.delete(name);
+      ref?.table.close();
+      await (ref?.log ?? (await OpLog.load(opLogFile(ds.where, name)))).remove();
+    });
+  }
+
+  listBranches(path: DatasetPath): Promise<string[]> {
+    return this.serial.run(async () => (await this.branchNames(await this.dataset(path))).sort());
+  }
+
+  branchContents(path: DatasetPath, name: string): Promise<BranchContents> {
+    return this.serial.run(async () => {
+      const contents = (await this.branchList(await this.dataset(path)))[name];
+      if (contents === undefined) throw branchNotFound(name, `dataset ${path}`);
+      return fromLanceContents(contents);
     });
   }
 
@@ -191,23 +260,50 @@ export class LanceDatasets implements DatasetStore {
     }
     const table = await this.connections.open(where);
     if (table === null) return null;
-    const ds = { where, table, log: await OpLog.load(opLogFile(where)) };
+    const ds = { path, where, table, log: await OpLog.load(opLogFile(where)), branches: new Map<string, DatasetRef>() };
     this.open.set(path, ds);
     return ds;
   }
 
-  private async dataset(path: DatasetPath, branch: Branch): Promise<OpenDataset> {
+  private async dataset(path: DatasetPath): Promise<OpenDataset> {
     const ds = await this.find(path);
     if (ds === null) throw datasetNotFound(path);
-    if (branch !== null) throw branchNotFound(branch, `dataset ${path}`);
     return ds;
   }
 
-  /** Lance's HEAD, with the op log caught up to it. */
-  private async head(ds: OpenDataset): Promise<Version> {
-    await lanceCall(() => ds.table.checkoutLatest());
-    const head = version(await lanceCall(() => ds.table.version()));
-    if (head > ds.log.head) await ds.log.reconcile(head, null);
+  /** The ref of `branch`; NotFound when the dataset has no such branch. */
+  private async ref(ds: OpenDataset, branch: Branch): Promise<DatasetRef> {
+    if (branch === null) return ds;
+    const known = ds.branches.get(branch);
+    if (known !== undefined) return known;
+    if (!(await this.branchNames(ds)).includes(branch)) throw branchNotFound(branch, `dataset ${ds.path}`);
+    const branches = await lanceCall(() => ds.table.branches());
+    const ref = { table: await lanceCall(() => branches.checkout(branch)), log: await OpLog.load(opLogFile(ds.where, branch)) };
+    ds.branches.set(branch, ref);
+    return ref;
+  }
+
+  /** The ref that holds version `at` of `branch` (a version before a fork is its parent's). */
+  private async holder(ds: OpenDataset, ref: DatasetRef, branch: Branch, at: Version): Promise<DatasetRef> {
+    const entry = ref.log.entry(at);
+    if (entry === undefined) throw versionNotFound(branch, at);
+    return entry.ref === branch ? ref : this.ref(ds, entry.ref);
+  }
+
+  private async branchList(ds: OpenDataset): Promise<Record<string, LanceBranchContents>> {
+    const branches = await lanceCall(() => ds.table.branches());
+    return lanceCall(() => branches.list());
+  }
+
+  private async branchNames(ds: OpenDataset): Promise<string[]> {
+    return Object.keys(await this.branchList(ds));
+  }
+
+  /** Lance's HEAD of the ref, with its op log caught up to it. */
+  private async head(ref: DatasetRef, branch: Branch): Promise<Version> {
+    await lanceCall(() => ref.table.checkoutLatest());
+    const head = version(await lanceCall(() => ref.table.version()));
+    if (head > ref.log.head) await ref.log.reconcile(head, branch);
     return head;
   }
 }

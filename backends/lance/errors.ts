@@ -1,7 +1,7 @@
 // The StorageErrors the Lance backend raises: its own checks (worded as Lance words them, and
 // as the virtual store does), and LanceDB's errors classified by their text.
 import { StorageError } from "../../engine/storage/errors.ts";
-import type { Branch, Version } from "../../engine/storage/types.ts";
+import { version, type Branch, type BranchContents, type Version } from "../../engine/storage/types.ts";
 
 export const branchLabel = (branch: Branch): string => branch ?? "main";
 
@@ -19,6 +19,23 @@ export function branchNotFound(branch: string, owner: string): StorageError {
 
 export function branchExists(name: string): StorageError {
   return new StorageError("AlreadyExists", `Ref conflict error: branch ${name} already exists`);
+}
+
+/** A branch another branch was forked from, which Lance refuses to delete. */
+export function refConflict(name: string, children: readonly string[], owner: string): StorageError {
+  return new StorageError("RefConflict", `Ref conflict error: branch ${name} is referenced by ${children.join(", ")} in ${owner}, can not delete`);
+}
+
+/** What LanceDB's `branches().list()` says of one branch. */
+export interface LanceBranchContents {
+  readonly parentBranch?: string | null;
+  readonly parentVersion: number;
+}
+
+/** LanceDB's branch contents in the seam's terms (main is null). */
+export function fromLanceContents(c: LanceBranchContents): BranchContents {
+  const parent = c.parentBranch === undefined || c.parentBranch === null || c.parentBranch === "main" ? null : c.parentBranch;
+  return { parent, parentVersion: version(c.parentVersion) };
 }
 
 export function versionNotFound(branch: Branch, at: Version): StorageError {
@@ -72,6 +89,7 @@ const LANCE_ERRORS: readonly [RegExp, StorageError["kind"]][] = [
   [/_versions\/[^ ]*\.manifest was not found|Version not found/i, "VersionNotFound"],
   [/already exists/i, "AlreadyExists"],
   [/was not found|Ref not found|Not found:/i, "NotFound"],
+  [/referenced by/i, "RefConflict"],
   [/Invalid input|Invalid user input|Ref conflict/i, "InvalidInput"],
 ];
 

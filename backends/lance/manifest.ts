@@ -15,10 +15,23 @@
 import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { StorageError } from "../../engine/storage/errors.ts";
-import { version, type Branch, type ManifestRow, type ManifestSnapshot, type ManifestStore, type Version } from "../../engine/storage/types.ts";
+import { version, type Branch, type BranchContents, type ManifestRow, type ManifestSnapshot, type ManifestStore, type Version } from "../../engine/storage/types.ts";
 import { arrowTable, MANIFEST_SCHEMA } from "./arrow-schemas.ts";
 import type { LanceConnections, LanceTable } from "./connection.ts";
-import { ambiguousSource, branchExists, branchNotFound, compactedUnder, compactionPreempted, contention, datasetNotFound, lanceCall, versionNotFound } from "./errors.ts";
+import {
+  ambiguousSource,
+  branchExists,
+  branchNotFound,
+  compactedUnder,
+  compactionPreempted,
+  contention,
+  datasetNotFound,
+  fromLanceContents,
+  lanceCall,
+  refConflict,
+  versionNotFound,
+  type LanceBranchContents,
+} from "./errors.ts";
 import { atVersion } from "./fragments.ts";
 import { OpLog } from "./op-log.ts";
 import { manifestLocation, MANIFEST_TABLE, type TableLocation } from "./paths.ts";
@@ -160,13 +173,15 @@ export class LanceManifest implements ManifestStore {
     return atVersion(holder.table, at, () => fragmentOfRows(holder.table));
   }
 
-  createBranch(name: string, from: Branch): Promise<void> {
+  createBranch(name: string, from: Branch, at?: Version): Promise<void> {
     return this.serial.run(async () => {
       const parent = await this.ref(from);
-      const forkAt = await this.head(parent, from);
+      const head = await this.head(parent, from);
+      const forkAt = at ?? head;
       // Lance fails on a duplicate branch with an internal error ("Clone operation should not
       // enter build_manifest"), so the adapter checks first.
       if (name === "main" || (await this.branchNames()).includes(name)) throw branchExists(name);
+      if (parent.log.entry(forkAt) === undefined) throw versionNotFound(from, forkAt);
       const branches = await lanceCall(async () => (await this.mainRef()).table.branches());
       const table = await lanceCall(() => branches.create(name, from ?? "main", forkAt));
       const log = await OpLog.create(this.logFile(name), parent.log.upTo(forkAt));
@@ -176,13 +191,16 @@ export class LanceManifest implements ManifestStore {
 
   /**
    * Lance refuses to delete a branch that another branch forked from ("Ref conflict error:
-   * Branch feature is referenced by [(\"child\", 3)] versions, can not delete"); that is
-   * InvalidInput here. The virtual store deletes it (docs/fidelity.md).
+   * Branch feature is referenced by [(\"child\", 3)] versions, can not delete"): RefConflict,
+   * as in the virtual store.
    */
   deleteBranch(name: string): Promise<void> {
     return this.serial.run(async () => {
       const main = await this.mainRef();
-      if (!(await this.branchNames()).includes(name)) throw branchNotFound(name, OWNER);
+      const listed = await this.branchList();
+      if (!(name in listed)) throw branchNotFound(name, OWNER);
+      const children = Object.entries(listed).filter(([, c]) => c.parentBranch === name).map(([child]) => child).sort();
+      if (children.length > 0) throw refConflict(name, children, OWNER);
       const branches = await lanceCall(() => main.table.branches());
       await lanceCall(() => branches.delete(name));
       const ref = this.refs.get(name);
@@ -199,6 +217,15 @@ export class LanceManifest implements ManifestStore {
     });
   }
 
+  branchContents(name: string): Promise<BranchContents> {
+    return this.serial.run(async () => {
+      await this.mainRef();
+      const contents = (await this.branchList())[name];
+      if (contents === undefined) throw branchNotFound(name, OWNER);
+      return fromLanceContents(contents);
+    });
+  }
+
   forget(): void {
     this.refs.clear();
   }
@@ -207,9 +234,13 @@ export class LanceManifest implements ManifestStore {
     return branch === null ? join(this.where.opLogDir, "main.jsonl") : join(this.where.opLogDir, "tree", `${branch}.jsonl`);
   }
 
-  private async branchNames(): Promise<string[]> {
+  private async branchList(): Promise<Record<string, LanceBranchContents>> {
     const branches = await lanceCall(async () => (await this.mainRef()).table.branches());
-    return Object.keys(await lanceCall(() => branches.list()));
+    return lanceCall(() => branches.list());
+  }
+
+  private async branchNames(): Promise<string[]> {
+    return Object.keys(await this.branchList());
   }
 
   /** Main's ref, or null before `create`. */

@@ -13,6 +13,8 @@ export type StorageErrorKind =
   | "RetryableCommitConflict"
   /** Row-level CAS on `__manifest`: a concurrent commit wrote the same objectId. */
   | "TooMuchWriteContention"
+  /** A branch another branch was forked from cannot be deleted (Lance's `RefConflict`). */
+  | "RefConflict"
   | "InvalidInput"
   /**
    * The call failed in transit (a timeout, a 5xx, a reset connection): it may or may not have

@@ -102,6 +102,12 @@ export interface CommitResult {
   readonly rowsAffected: number;
 }
 
+/** Where a named branch came from (Lance's `BranchContents`): its parent ref and the version it forked at. */
+export interface BranchContents {
+  readonly parent: Branch;
+  readonly parentVersion: Version;
+}
+
 export interface DatasetStore {
   /**
    * Creates the dataset at version 1 holding `rows` (Lance's `Dataset::write` in Create mode:
@@ -125,6 +131,19 @@ export interface DatasetStore {
   versions(path: DatasetPath, branch: Branch): Promise<VersionInfo[]>;
   /** Deletes every version older than HEAD; adds no version. Returns how many were removed. */
   cleanup(path: DatasetPath, branch: Branch): Promise<number>;
+  /**
+   * Creates branch `name` of the dataset forked from `from` at `at` (Lance's `create_branch`):
+   * its HEAD is `at`, its history up to `at` is the parent's, and commits on it number on from
+   * there. AlreadyExists if the dataset has a branch of that name; VersionNotFound if `at` is not
+   * a retained version of `from`.
+   */
+  createBranch(path: DatasetPath, name: string, from: Branch, at: Version): Promise<void>;
+  /** Deletes branch `name`. NotFound if absent; RefConflict while another branch is forked from it. */
+  deleteBranch(path: DatasetPath, name: string): Promise<void>;
+  /** The names of the dataset's branches, sorted: Lance's LIST of its branch refs, one step. */
+  listBranches(path: DatasetPath): Promise<string[]>;
+  /** One listed branch's ref (a separate step from the LIST); NotFound once the branch is deleted. */
+  branchContents(path: DatasetPath, name: string): Promise<BranchContents>;
 }
 
 /** Kinds of `__manifest` rows. */
@@ -184,12 +203,17 @@ export interface ManifestStore {
    * merge-insert runs with no retries of its own, so Lance reports the conflict so).
    */
   compact(branch: Branch, readVersion: Version): Promise<Version | null>;
-  /** Creates a manifest branch from the HEAD of `from`. AlreadyExists if present. */
-  createBranch(name: string, from: Branch): Promise<void>;
-  /** NotFound if absent. */
+  /**
+   * Creates a manifest branch forked from `from` at `at` (default its HEAD). AlreadyExists if
+   * present; VersionNotFound if `at` is not a retained version of `from`.
+   */
+  createBranch(name: string, from: Branch, at?: Version): Promise<void>;
+  /** NotFound if absent; RefConflict while another branch is forked from it. */
   deleteBranch(name: string): Promise<void>;
-  /** Branch names other than main, sorted. */
+  /** Branch names other than main, sorted: Lance's LIST of the branch refs, one step. */
   listBranches(): Promise<string[]>;
+  /** One listed branch's ref (a separate step from the LIST); NotFound once the branch is deleted. */
+  branchContents(name: string): Promise<BranchContents>;
 }
 
 /** Plain objects under the graph root: sidecars, schema files and their staging copies. */

@@ -18,6 +18,8 @@ const OBJECT_IDS = [
   "edge:Knows$00000000000000000002",
 ];
 const BRANCHES = ["feature", "__schema_apply_lock__", "b2"];
+/** Dataset branches: graph branches' table forks. */
+const DATASET_BRANCHES = ["feature", "b2"];
 const KEYS = ["__recovery/01.json", "_schema.pg", "_schema.pg.staging", "__recovery/02.json", "__schema_state.json"];
 const PREFIXES = ["", "__recovery/", "_schema", "__"];
 
@@ -104,7 +106,27 @@ function datasetOp(): fc.Arbitrary<FidelityOp> {
       { arbitrary: fc.constant<FidelityOp>({ kind: "datasets.latestVersion", ds }), weight: 1 },
       { arbitrary: fc.constant<FidelityOp>({ kind: "datasets.exists", ds }), weight: 1 },
       { arbitrary: fc.constant<FidelityOp>({ kind: "datasets.create", ds }), weight: 1 },
+      { arbitrary: datasetBranchOp(ds), weight: 6 },
     ),
+  );
+}
+
+/** Graph-branch forks of a table: a fork at a version, writes and reads on it, list, contents, delete. */
+function datasetBranchOp(ds: DatasetPath): fc.Arbitrary<FidelityOp> {
+  const name = fc.constantFrom(...DATASET_BRANCHES);
+  return fc.oneof(
+    {
+      arbitrary: fc
+        .record({ name, from: fc.constantFrom(null, ...DATASET_BRANCHES), at: atRef })
+        .map(({ name: n, from, at }): FidelityOp => ({ kind: "datasets.createBranch", ds, name: n, from, at })),
+      weight: 3,
+    },
+    { arbitrary: fc.record({ branch: name, read: readRef, delta: delta(ds) }).map((c): FidelityOp => ({ kind: "datasets.commit", ds, ...c })), weight: 4 },
+    { arbitrary: fc.record({ branch: name, at: atRef }).map((c): FidelityOp => ({ kind: "datasets.checkout", ds, ...c })), weight: 1 },
+    { arbitrary: name.map((n): FidelityOp => ({ kind: "datasets.latestVersion", ds, branch: n })), weight: 1 },
+    { arbitrary: name.map((n): FidelityOp => ({ kind: "datasets.deleteBranch", ds, name: n })), weight: 1 },
+    { arbitrary: name.map((n): FidelityOp => ({ kind: "datasets.branchContents", ds, name: n })), weight: 1 },
+    { arbitrary: fc.constant<FidelityOp>({ kind: "datasets.listBranches", ds }), weight: 1 },
   );
 }
 
@@ -142,6 +164,7 @@ function manifestOp(): fc.Arbitrary<FidelityOp> {
     { arbitrary: fc.constantFrom(...BRANCHES).map((name): FidelityOp => ({ kind: "manifest.deleteBranch", name })), weight: 3 },
     { arbitrary: branch.map((b): FidelityOp => ({ kind: "manifest.latestVersion", branch: b })), weight: 1 },
     { arbitrary: fc.constant<FidelityOp>({ kind: "manifest.listBranches" }), weight: 1 },
+    { arbitrary: fc.constantFrom(...BRANCHES).map((name): FidelityOp => ({ kind: "manifest.branchContents", name })), weight: 1 },
     { arbitrary: fc.constant<FidelityOp>({ kind: "manifest.exists" }), weight: 1 },
     { arbitrary: fc.constant<FidelityOp>({ kind: "manifest.create" }), weight: 1 },
   );

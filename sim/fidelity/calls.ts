@@ -19,17 +19,25 @@ export function storageCall(op: FidelityOp, r: Resolved): (s: Storage) => Promis
     case "datasets.exists":
       return (s) => s.datasets.exists(op.ds);
     case "datasets.latestVersion":
-      return (s) => s.datasets.latestVersion(op.ds, null);
+      return (s) => s.datasets.latestVersion(op.ds, op.branch ?? null);
     case "datasets.checkout":
-      return (s) => s.datasets.checkout(op.ds, null, at);
+      return (s) => s.datasets.checkout(op.ds, op.branch ?? null, at);
     case "datasets.commit":
-      return (s) => s.datasets.commit(op.ds, null, r.read, op.delta);
+      return (s) => s.datasets.commit(op.ds, op.branch ?? null, r.read, op.delta);
     case "datasets.restore":
       return (s) => s.datasets.restore(op.ds, null, at);
     case "datasets.versions":
       return (s) => s.datasets.versions(op.ds, null);
     case "datasets.cleanup":
       return (s) => s.datasets.cleanup(op.ds, null);
+    case "datasets.createBranch":
+      return (s) => s.datasets.createBranch(op.ds, op.name, op.from, at);
+    case "datasets.deleteBranch":
+      return (s) => s.datasets.deleteBranch(op.ds, op.name);
+    case "datasets.listBranches":
+      return (s) => s.datasets.listBranches(op.ds);
+    case "datasets.branchContents":
+      return (s) => s.datasets.branchContents(op.ds, op.name);
     case "manifest.create":
       return (s) => s.manifest.create();
     case "manifest.exists":
@@ -46,6 +54,8 @@ export function storageCall(op: FidelityOp, r: Resolved): (s: Storage) => Promis
       return (s) => s.manifest.deleteBranch(op.name);
     case "manifest.listBranches":
       return (s) => s.manifest.listBranches();
+    case "manifest.branchContents":
+      return (s) => s.manifest.branchContents(op.name);
     case "objects.put":
       return (s) => s.objects.put(op.key, op.body);
     case "objects.get":

@@ -6,7 +6,7 @@
 //   known       different, explained by a divergence docs/fidelity.md lists (explain.ts);
 //   disagree    different, unexplained.
 // Version-producing calls that succeeded on both record their versions in the map here.
-import type { CommitResult, DatasetSnapshot, Row, Version, VersionInfo } from "../../engine/storage/types.ts";
+import type { BranchContents, CommitResult, DatasetSnapshot, Row, Version, VersionInfo } from "../../engine/storage/types.ts";
 import { canonicalJson } from "../trace.ts";
 import type { FidelityOp } from "./ops.ts";
 import type { Outcome } from "./outcome.ts";
@@ -58,9 +58,22 @@ export function judge(op: FidelityOp, virtual: Outcome, lance: Outcome, ctx: Jud
       return versionListVerdict(ctx, v as VersionInfo[], l as VersionInfo[]);
     case "datasets.cleanup":
       return cleanupVerdict(ctx, v as number, l as number);
+    case "datasets.branchContents":
+      return contentsVerdict(ctx, v as BranchContents, l as BranchContents);
     default:
       return canonicalJson(v) === canonicalJson(l) ? EXACT : disagree("values differ");
   }
+}
+
+/** A fork point read through the parent's numbering (the parent is main, or a branch forked alike). */
+function contentsVerdict(ctx: JudgeContext, v: BranchContents, l: BranchContents): Verdict {
+  if (v.parent !== l.parent) return disagree(`parents differ (model ${v.parent ?? "main"}, Lance ${l.parent ?? "main"})`);
+  if (v.parentVersion === l.parentVersion) return EXACT;
+  const key = ctx.key.split("@")[0]!;
+  const parentKey = v.parent === null ? key : `${key}@${v.parent}`;
+  return ctx.vmap.toLance(parentKey, v.parentVersion, v.parentVersion) === l.parentVersion
+    ? normalized("fork point read through the parent's version map")
+    : disagree(`fork points differ (model ${v.parentVersion}, Lance ${l.parentVersion})`);
 }
 
 function sameVersion(ctx: JudgeContext, v: Version, l: Version): Verdict {

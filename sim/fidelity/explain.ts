@@ -12,7 +12,6 @@ import type { VersionMap } from "./version-map.ts";
 export const KNOWN_DIVERGENCES = {
   fragmentLayout: "fragment-layout",
   versionArithmetic: "version-arithmetic",
-  branchInUse: "branch-in-use",
   stagedRematch: "staged-rematch",
 } as const;
 
@@ -32,9 +31,6 @@ const isConflict = (o: Outcome) => !o.ok && CONFLICTS.has(o.kind);
 const isVersionNotFound = (o: Outcome) => !o.ok && o.kind === "VersionNotFound";
 
 export async function explain(op: FidelityOp, v: Outcome, l: Outcome, ctx: ExplainContext): Promise<string | undefined> {
-  if (op.kind === "manifest.deleteBranch" && v.ok && !l.ok && l.kind === "InvalidInput" && /Ref conflict/.test(l.message)) {
-    return `${KNOWN_DIVERGENCES.branchInUse}: Lance refuses to delete a branch another branch forked from`;
-  }
   const { named, virtualHead } = ctx;
   if (named === undefined || virtualHead === undefined || !("ds" in op)) return undefined;
   // A +0 optimize maps two model versions onto one Lance version: a cleanup then removes the

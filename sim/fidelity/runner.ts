@@ -9,7 +9,7 @@ import { VirtualStore } from "../store/virtual-store.ts";
 import { NOTHING_RESOLVED, storageCall, type Resolved } from "./calls.ts";
 import { judge, type Verdict } from "./compare.ts";
 import { explain, stagedRematch } from "./explain.ts";
-import { HEAD, type FidelityOp, type VersionRef } from "./ops.ts";
+import { datasetKey, datasetRefOf, HEAD, type FidelityOp, type VersionRef } from "./ops.ts";
 import { outcomeOf, type Outcome } from "./outcome.ts";
 import { VersionMap } from "./version-map.ts";
 
@@ -67,7 +67,8 @@ export async function runSequence(ops: readonly FidelityOp[], options: RunOption
 }
 
 async function runStep(u: Universe, op: FidelityOp, index: number, prefix: string): Promise<StepRecord> {
-  const key = "ds" in op ? `ds:${op.ds}` : "";
+  const ref = datasetRefOf(op);
+  const key = ref === undefined ? "" : datasetKey(ref.ds, ref.branch);
   const virtualHead = await headOf(u.virtual, op);
   const lanceHead = virtualHead === undefined || key === "" ? virtualHead : u.vmap.toLance(key, virtualHead, virtualHead);
   const forVirtual = resolve(op, virtualHead);
@@ -83,6 +84,10 @@ async function runStep(u: Universe, op: FidelityOp, index: number, prefix: strin
   const t2 = u.now();
 
   let verdict = judge(op, virtual, lance, { key, vmap: u.vmap, virtualHead, lanceHead, ...(before ? { before } : {}) });
+  // A fork on both: the branch's history up to the fork point is its parent's, numbering included.
+  if (op.kind === "datasets.createBranch" && virtual.ok && lance.ok && forVirtual.at !== undefined) {
+    u.vmap.forked(key, datasetKey(op.ds, op.name), forVirtual.at);
+  }
   if (rematch !== undefined && virtual.ok && lance.ok) verdict = { category: "known", reason: rematch };
   if (verdict.category === "disagree") {
     const reason = await explain(op, virtual, lance, {
@@ -108,7 +113,8 @@ function labelOf(op: FidelityOp, r: Resolved, head: Version | undefined): string
 /** The virtual HEAD an operation's versions are relative to, if that dataset or branch exists. */
 async function headOf(store: VirtualStore, op: FidelityOp): Promise<Version | undefined> {
   const head = (call: () => Promise<Version>) => call().catch(() => undefined);
-  if ("ds" in op) return head(() => store.datasets.latestVersion(op.ds, null));
+  const ref = datasetRefOf(op);
+  if (ref !== undefined) return head(() => store.datasets.latestVersion(ref.ds, ref.branch));
   if (op.kind === "manifest.merge" || op.kind === "manifest.load") return head(() => store.manifest.latestVersion(op.branch));
   return undefined;
 }
@@ -121,6 +127,7 @@ function resolve(op: FidelityOp, head: Version | undefined): Resolved {
       return { read: at(op.read), at: undefined };
     case "datasets.checkout":
     case "datasets.restore":
+    case "datasets.createBranch":
       return { read: version(0), at: at(op.at) };
     case "manifest.load":
       return { read: version(0), at: op.at === null ? undefined : at(op.at) };
@@ -159,13 +166,20 @@ async function finalChecks(store: VirtualStore, ops: readonly FidelityOp[]): Pro
   const paths = [...new Set(ops.flatMap((op) => ("ds" in op ? [op.ds] : [])))].sort();
   for (const ds of paths) {
     checks.push({ kind: "datasets.exists", ds });
-    if (await store.datasets.exists(ds)) checks.push({ kind: "datasets.versions", ds }, { kind: "datasets.checkout", ds, at: HEAD });
+    if (!(await store.datasets.exists(ds))) continue;
+    checks.push({ kind: "datasets.versions", ds }, { kind: "datasets.checkout", ds, at: HEAD }, { kind: "datasets.listBranches", ds });
+    for (const name of await store.datasets.listBranches(ds)) {
+      checks.push({ kind: "datasets.branchContents", ds, name }, { kind: "datasets.checkout", ds, at: HEAD, branch: name });
+    }
   }
   checks.push({ kind: "manifest.exists" });
   if (await store.manifest.exists()) {
     checks.push({ kind: "manifest.listBranches" });
     const branches: Branch[] = [null, ...(await store.manifest.listBranches())];
-    for (const branch of branches) checks.push({ kind: "manifest.load", branch, at: null });
+    for (const branch of branches) {
+      checks.push({ kind: "manifest.load", branch, at: null });
+      if (branch !== null) checks.push({ kind: "manifest.branchContents", name: branch });
+    }
   }
   checks.push({ kind: "objects.list", prefix: "" });
   for (const key of await store.objects.list("")) checks.push({ kind: "objects.get", key });

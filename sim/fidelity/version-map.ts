@@ -13,6 +13,13 @@ export class VersionMap {
     this.byDataset.set(key, new Map([[virtual, lance]]));
   }
 
+  /** A branch forked at `at` of `parent`: its numbering up to the fork is the parent's. */
+  forked(parent: string, child: string, at: Version): void {
+    const map = this.byDataset.get(parent);
+    if (map === undefined) return;
+    this.byDataset.set(child, new Map([...map].filter(([v]) => v <= at)));
+  }
+
   record(key: string, virtual: Version, lance: Version): void {
     this.byDataset.get(key)?.set(virtual, lance);
   }

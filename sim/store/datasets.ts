@@ -6,6 +6,7 @@ import { StorageError } from "../../engine/storage/errors.ts";
 import {
   version,
   type Branch,
+  type BranchContents,
   type CommitResult,
   type DatasetPath,
   type DatasetSnapshot,
@@ -26,7 +27,7 @@ import {
   type DatasetContent,
   type FragmentId,
 } from "./dataset-content.ts";
-import { chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
+import { chainOf, entryAt, forkOf, refsStartingWith, versionsSince, withChain, withFork, withoutBranch, type Refs } from "./refs.ts";
 import type { VersionChain } from "./version-chain.ts";
 import { emptyMap, withEntry } from "./cow.ts";
 import { settle } from "./settle.ts";
@@ -182,6 +183,38 @@ export class VirtualDatasets implements DatasetStore {
     }
     this.current = withEntry(this.current, path, withChain(refs, branch, chain.headOnly()));
     return chain.size - 1;
+  }
+
+  createBranch(path: DatasetPath, name: string, from: Branch, at: Version): Promise<void> {
+    return settle(() => this.createBranchNow(path, name, from, at));
+  }
+
+  createBranchNow(path: DatasetPath, name: string, from: Branch, at: Version): void {
+    this.current = withEntry(this.current, path, withFork(this.refs(path), name, from, at, `dataset ${path}`));
+  }
+
+  deleteBranch(path: DatasetPath, name: string): Promise<void> {
+    return settle(() => this.deleteBranchNow(path, name));
+  }
+
+  deleteBranchNow(path: DatasetPath, name: string): void {
+    this.current = withEntry(this.current, path, withoutBranch(this.refs(path), name, `dataset ${path}`));
+  }
+
+  listBranches(path: DatasetPath): Promise<string[]> {
+    return settle(() => this.listBranchesNow(path));
+  }
+
+  listBranchesNow(path: DatasetPath): string[] {
+    return [...this.refs(path).branches.keys()].sort();
+  }
+
+  branchContents(path: DatasetPath, name: string): Promise<BranchContents> {
+    return settle(() => this.branchContentsNow(path, name));
+  }
+
+  branchContentsNow(path: DatasetPath, name: string): BranchContents {
+    return forkOf(this.refs(path), name, `dataset ${path}`);
   }
 
   private refs(path: DatasetPath): Refs<DatasetVersion> {

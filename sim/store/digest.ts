@@ -55,7 +55,9 @@ function refsDigest<T extends Versioned & object>(refs: Refs<T>, dump: (entry: T
         return ch.toArray().reduce((acc, entry, i) => (i === 0 ? sha256(`\n${memoized(entry, dump)}`) : sha256(`${acc}\n${memoized(entry, dump)}`)), "");
       });
     const branches = [...r.branches.keys()].sort().map((name) => [name, chain(r.branches.get(name)!)]);
-    return sha256(canonicalJson({ main: chain(r.main), branches }));
+    // Fork points (a branch's parent ref and version), when any branch has one.
+    const forks = [...r.forks.keys()].sort().map((name) => [name, r.forks.get(name)]);
+    return sha256(canonicalJson({ main: chain(r.main), branches, ...(forks.length > 0 ? { forks } : {}) }));
   });
 }
 

@@ -5,13 +5,13 @@ import { StorageError } from "../../engine/storage/errors.ts";
 import {
   version,
   type Branch,
+  type BranchContents,
   type ManifestRow,
   type ManifestSnapshot,
   type ManifestStore,
   type Version,
 } from "../../engine/storage/types.ts";
-import { branchLabel, chainOf, entryAt, refsStartingWith, versionsSince, withChain, type Refs } from "./refs.ts";
-import { withoutEntry } from "./cow.ts";
+import { branchLabel, chainOf, entryAt, forkOf, refsStartingWith, versionsSince, withChain, withFork, withoutBranch, type Refs } from "./refs.ts";
 import { settle } from "./settle.ts";
 
 /** One committed manifest version. */
@@ -202,18 +202,13 @@ export class VirtualManifest implements ManifestStore {
     return rewrite.version;
   }
 
-  createBranch(name: string, from: Branch): Promise<void> {
-    return settle(() => this.createBranchNow(name, from));
+  createBranch(name: string, from: Branch, at?: Version): Promise<void> {
+    return settle(() => this.createBranchNow(name, from, at));
   }
 
-  createBranchNow(name: string, from: Branch): void {
-    const refs = this.refs();
-    const parent = chainOf(refs, from, OWNER);
-    if (name === "main" || refs.branches.has(name)) {
-      throw new StorageError("AlreadyExists", `Ref conflict error: branch ${name} already exists`);
-    }
-    // Sharing the parent's chain forks at its HEAD: same history, same numbering from there on.
-    this.current = withChain(refs, name, parent);
+  createBranchNow(name: string, from: Branch, at?: Version): void {
+    // Sharing the parent's chain up to the fork point: same history, same numbering from there on.
+    this.current = withFork(this.refs(), name, from, at, OWNER);
   }
 
   deleteBranch(name: string): Promise<void> {
@@ -221,9 +216,7 @@ export class VirtualManifest implements ManifestStore {
   }
 
   deleteBranchNow(name: string): void {
-    const refs = this.refs();
-    if (!refs.branches.has(name)) throw new StorageError("NotFound", `Branch ${name} not found in ${OWNER}`);
-    this.current = { ...refs, branches: withoutEntry(refs.branches, name) };
+    this.current = withoutBranch(this.refs(), name, OWNER);
   }
 
   listBranches(): Promise<string[]> {
@@ -232,6 +225,14 @@ export class VirtualManifest implements ManifestStore {
 
   listBranchesNow(): string[] {
     return [...this.refs().branches.keys()].sort();
+  }
+
+  branchContents(name: string): Promise<BranchContents> {
+    return settle(() => this.branchContentsNow(name));
+  }
+
+  branchContentsNow(name: string): BranchContents {
+    return forkOf(this.refs(), name, OWNER);
   }
 
   private refs(): Refs<ManifestVersion> {

@@ -56,6 +56,15 @@ export class VersionChain<T extends Versioned> {
     return new VersionChain(Object.freeze([...this.entries, entry]), this);
   }
 
+  /** The chain as it was at `v` (retained): what a branch forked at `v` starts from. */
+  upTo(v: Version): VersionChain<T> {
+    const index = v - this.oldest.version;
+    if (!Number.isInteger(index) || index < 0 || index >= this.entries.length) {
+      throw new Error(`version chain: no version ${v} to fork at`);
+    }
+    return index === this.entries.length - 1 ? this : new VersionChain(Object.freeze(this.entries.slice(0, index + 1)));
+  }
+
   /** Keeps only HEAD: what cleanup leaves. */
   headOnly(): VersionChain<T> {
     return new VersionChain(Object.freeze([this.head]));

@@ -153,6 +153,26 @@ contract((k) => {
     expect(await s.manifest.latestVersion("alpha")).toBe(2);
   });
 
+  test("a branch forks at a named version; its ref names its parent and fork point; a parent with a child cannot be deleted (RefConflict)", async () => {
+    const s = await created();
+    await s.manifest.merge(null, v(1), [head("main-2")]);
+    await s.manifest.merge(null, v(2), [head("main-3")]);
+    await s.manifest.createBranch("old", null, v(2));
+    expect(await s.manifest.latestVersion("old")).toBe(2);
+    expect((await s.manifest.load("old")).rows.map((r) => r.metadata)).toEqual(["main-2"]);
+    expect(await s.manifest.merge("old", v(2), [head("old-3")])).toBe(3);
+    expect(await s.manifest.branchContents("old")).toEqual({ parent: null, parentVersion: 2 });
+    await s.manifest.createBranch("child", "old");
+    expect(await s.manifest.branchContents("child")).toEqual({ parent: "old", parentVersion: 3 });
+    await expectStorageError(s.manifest.createBranch("gone", null, v(9)), "VersionNotFound");
+    await expectStorageError(s.manifest.branchContents("missing"), "NotFound");
+    await expectStorageError(s.manifest.deleteBranch("old"), "RefConflict");
+    await s.manifest.deleteBranch("child");
+    await expectStorageError(s.manifest.branchContents("child"), "NotFound");
+    await s.manifest.deleteBranch("old");
+    expect(await s.manifest.listBranches()).toEqual([]);
+  });
+
   test("row-level CAS looks only at versions after the read version", async () => {
     const store = await created();
     await store.manifest.merge(null, v(1), [head("t1")]);

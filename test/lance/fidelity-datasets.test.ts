@@ -12,4 +12,6 @@ test("dataset sequences agree with real Lance, stale writers included", async ()
   expect(ran(tally, "datasets.cleanup")).toBeGreaterThan(10);
   expect(ran(tally, "datasets.restore")).toBeGreaterThan(10);
   expect(tally.total("exact")).toBeGreaterThan(tally.total("normalized"));
+  // Table forks: created at stale versions too, written, listed and deleted.
+  for (const kind of ["datasets.createBranch", "datasets.deleteBranch", "datasets.branchContents", "datasets.listBranches"]) expect(ran(tally, kind)).toBeGreaterThan(5);
 });

@@ -3,7 +3,7 @@
 import { test, expect } from "vitest";
 import { lanceBackend } from "../../backends/lance/backend.ts";
 import type { DatasetPath } from "../../engine/storage/types.ts";
-import { EVERYTHING } from "../../sim/fidelity/arbitraries.ts";
+import { EVERYTHING, NODES } from "../../sim/fidelity/arbitraries.ts";
 import { HEAD, type FidelityOp } from "../../sim/fidelity/ops.ts";
 import { runSequence } from "../../sim/fidelity/runner.ts";
 import { assertAgreement } from "./fidelity-helpers.ts";
@@ -56,16 +56,26 @@ test("a compaction with nothing to compact: versions normalized, and a stale rea
   expect(result.stopped).toBe(false);
 });
 
-test("deleting a branch another branch forked from: explained as branch-in-use", async () => {
+test("deleting a branch another branch forked from is RefConflict on both, a table's fork included", async () => {
   const ops: FidelityOp[] = [
     { kind: "manifest.create" },
     { kind: "manifest.createBranch", name: "feature", from: null },
     { kind: "manifest.merge", branch: "feature", read: HEAD, rows: [{ objectId: "x", objectType: "graph_head", tableKey: null }] },
     { kind: "manifest.createBranch", name: "b2", from: "feature" },
     { kind: "manifest.deleteBranch", name: "feature" },
+    { kind: "datasets.create", ds: NODES },
+    { kind: "datasets.commit", ds: NODES, read: HEAD, delta: { op: "Append", rows: [{ id: "a", value: 1 }] } },
+    { kind: "datasets.createBranch", ds: NODES, name: "feature", from: null, at: { from: "head", back: 1 } },
+    { kind: "datasets.commit", ds: NODES, branch: "feature", read: HEAD, delta: { op: "Append", rows: [{ id: "f", value: 2 }] } },
+    { kind: "datasets.createBranch", ds: NODES, name: "b2", from: "feature", at: HEAD },
+    { kind: "datasets.deleteBranch", ds: NODES, name: "feature" },
+    { kind: "datasets.branchContents", ds: NODES, name: "b2" },
   ];
   const result = await runSequence(ops);
-  expect(result.steps.at(-1)?.verdict).toMatchObject({ category: "known", reason: expect.stringMatching(/^branch-in-use/) });
+  expect(result.stopped).toBe(false);
+  expect(result.steps[4]).toMatchObject({ verdict: { category: "exact" }, virtual: { ok: false, kind: "RefConflict" } });
+  expect(result.steps[10]).toMatchObject({ verdict: { category: "exact" }, virtual: { ok: false, kind: "RefConflict" } });
+  expect(result.steps[11]).toMatchObject({ verdict: { category: "exact" }, virtual: { ok: true, value: { parent: "feature", parentVersion: 2 } } });
 });
 
 test("the runner goes red on a planted defect in the real backend (a Delete that deletes nothing)", async () => {
