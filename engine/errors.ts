@@ -4,7 +4,25 @@
 import type { TableKey, Version } from "./storage/types.ts";
 
 /** Upstream's top-level `OmniError` variants, as far as the write path raises them. */
-export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance" | "AlreadyInitialized" | "InitializationClaimed";
+export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance" | "Merge" | "AlreadyInitialized" | "InitializationClaimed";
+
+/** Upstream's `MergeConflictKind`. */
+export type MergeConflictKind =
+  | "DivergentInsert"
+  | "DivergentUpdate"
+  | "DeleteVsUpdate"
+  | "OrphanEdge"
+  | "UniqueViolation"
+  | "CardinalityViolation"
+  | "ValueConstraintViolation";
+
+/** One conflict a branch merge found (`MergeConflict`). */
+export interface MergeConflict {
+  readonly tableKey: TableKey;
+  readonly rowId: string | null;
+  readonly kind: MergeConflictKind;
+  readonly message: string;
+}
 
 /** Upstream's manifest error kinds (HTTP 409 for Conflict). */
 export type ManifestErrorKind = "Conflict" | "Internal" | "NotFound" | "BadRequest";
@@ -73,6 +91,18 @@ export interface ErrorDetailsByKind {
   InitializationClaimed: { root: string };
   /** `__manifest`'s internal-schema stamp is one this engine cannot serve. */
   InternalSchemaUnsupported: { stamp: number; supported: number };
+  /** A branch name no branch operation accepts (empty, `main` where a branch is needed, a system ref). */
+  InvalidBranch: { branch: string };
+  /** The named graph branch does not exist. */
+  BranchNotFound: { branch: string };
+  /** A branch operation that would break another branch or a live handle (delete while depended on, fork reclaim in doubt). */
+  BranchConflict: { branch: string; reason: string };
+  /** A request no engine would carry out as given (`OmniError::manifest` with a usage message). */
+  InvalidRequest: { reason: string };
+  /** A merge that cannot be planned (same source and target, no common ancestor, no head commit, a system ref). */
+  MergeRefused: { reason: string };
+  /** Row-level conflicts or constraint violations a branch merge found; nothing was published. */
+  MergeConflicts: { conflicts: readonly MergeConflict[] };
 }
 
 export type OmniErrorKind = keyof ErrorDetailsByKind;
@@ -107,10 +137,16 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   AlreadyInitialized: "AlreadyInitialized",
   InitializationClaimed: "InitializationClaimed",
   InternalSchemaUnsupported: "Manifest",
+  InvalidBranch: "Manifest",
+  BranchNotFound: "Manifest",
+  BranchConflict: "Manifest",
+  MergeRefused: "Manifest",
+  InvalidRequest: "Manifest",
+  MergeConflicts: "Merge",
 };
 
 /** Manifest errors upstream raises as `BadRequest` (`OmniError::manifest`). */
-const BAD_REQUEST: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>(["InternalSchemaUnsupported"]);
+const BAD_REQUEST: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>(["InternalSchemaUnsupported", "InvalidBranch", "MergeRefused", "InvalidRequest"]);
 
 /** Manifest errors upstream raises as `Internal` rather than `Conflict`. */
 const INTERNAL: ReadonlySet<OmniErrorKind> = new Set<OmniErrorKind>([
@@ -137,7 +173,7 @@ export class OmniError<K extends OmniErrorKind = OmniErrorKind> extends Error {
   /** For manifest errors: upstream's `ManifestErrorKind`. */
   get manifestKind(): ManifestErrorKind | null {
     if (this.family !== "Manifest") return null;
-    if (this.kind === "TableNotFound") return "NotFound";
+    if (this.kind === "TableNotFound" || this.kind === "BranchNotFound") return "NotFound";
     if (BAD_REQUEST.has(this.kind)) return "BadRequest";
     return INTERNAL.has(this.kind) ? "Internal" : "Conflict";
   }

@@ -81,6 +81,35 @@ export interface Fixes {
    */
   readonly ownerLease: boolean;
   /**
+   * #514 (`dbcfca35`): Lance lists branches as a LIST of the branch refs, then a read of each; a
+   * branch deleted between the two makes the listing fail with NotFound, and with it whatever
+   * listed (every write's schema-apply lock check, branch list and delete, the recovery
+   * sweep's orphan check). The fix relists, up to three attempts.
+   */
+  readonly fix514: boolean;
+  /**
+   * #517 (`28565687`, for #473 and the same failure in #282): a fast-forward merge of a table
+   * whose branch edits net to zero (or whose full reload left it as it was) re-registers the
+   * target's own row, which the publisher refuses as "table version N already exists", on every
+   * retry. The fix drops such a table from the merge's publish.
+   */
+  readonly fix517: boolean;
+  /**
+   * #682 (after `62a9c3fe`, for #639): the merge base is sought in the two merging branches'
+   * commit graphs only, so a commit both reached by merging a third branch has no record there
+   * and is dropped; an older base turns that branch's edits into false conflicts. The fix reads
+   * the other live branches' lineage until the merged parents resolve.
+   */
+  readonly fix682: boolean;
+  /**
+   * #695 (after `62a9c3fe`, for #683): a first write to a table a branch no longer owns (after a
+   * fast-forward merge moved its entry back to main) finds the branch's old fork in the way and
+   * reclaims it, although a child branch's manifest still reads it: the child cannot read the
+   * table any more. The fix gives each fork a name of its own and leaves reclamation to
+   * `cleanup`, which keeps every fork a live branch still references.
+   */
+  readonly fix695: boolean;
+  /**
    * Found by omnisim: a crash between a recovery's audit append and its sidecar delete makes
    * the next recovery audit the same operation again. With the fix, recovery appends an
    * operation's audit row only if the operation has none yet, of any kind (read under the
@@ -128,6 +157,10 @@ export const FIX_NAMES: readonly FixName[] = [
   "stagedDeletes",
   "noWritePathIndexBuild",
   "ownerLease",
+  "fix514",
+  "fix517",
+  "fix682",
+  "fix695",
   "auditOnce",
   "completeStagingPromotion",
   "deleteListedSidecar",
@@ -153,6 +186,10 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   stagedDeletes: "B8: deletes staged under the sidecar instead of committed inline",
   noWritePathIndexBuild: "B9: no index builds on the write path",
   ownerLease: "B6, B7, B10, F2: a branch lease on `__manifest` from revalidation to sidecar delete, recorded in sidecars",
+  fix514: "#514: a branch listing that meets a ref deleted after its LIST lists again",
+  fix517: "#473, #282: a merge drops a table whose branch edits net to zero instead of re-registering the target's row (#517)",
+  fix682: "#639: the merge base reads other branches' lineage for merged parents the two branches lack (#682)",
+  fix695: "#683: table forks get names of their own; only cleanup reclaims a fork, never one a live branch reads (#695)",
   auditOnce: "F1: recovery audits an operation once",
   completeStagingPromotion: "F3: a partial staging set is discarded, not promoted",
   deleteListedSidecar: "F7: recovery deletes a sidecar by the key it was listed under (#601's class)",
@@ -178,6 +215,10 @@ const SEED: Fixes = {
   stagedDeletes: false,
   noWritePathIndexBuild: false,
   ownerLease: false,
+  fix514: false,
+  fix517: false,
+  fix682: false,
+  fix695: false,
   auditOnce: false,
   completeStagingPromotion: false,
   deleteListedSidecar: false,
@@ -185,7 +226,7 @@ const SEED: Fixes = {
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
- * #296, #297, #298, #308, #361, #311, #487, #502 and the RFC-022 write protocol's parts (root-shared queues, the
+ * #296, #297, #298, #308, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, no detached ensureIndices, staged deletes, no
  * index builds on the write path, the fresh capture probe); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
@@ -205,6 +246,8 @@ const UPSTREAM: Fixes = {
   probeOnWrite: true,
   stagedDeletes: true,
   noWritePathIndexBuild: true,
+  fix514: true,
+  fix517: true,
 };
 
 export const PROFILES = {
@@ -231,6 +274,10 @@ export const PROFILES = {
     stagedDeletes: true,
     noWritePathIndexBuild: true,
     ownerLease: true,
+    fix514: true,
+    fix517: true,
+    fix682: true,
+    fix695: true,
     auditOnce: true,
     completeStagingPromotion: true,
     deleteListedSidecar: true,

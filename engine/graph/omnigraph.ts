@@ -6,11 +6,14 @@ import type { TypeKind } from "../schema/catalog.ts";
 import type { Row } from "../storage/types.ts";
 import { ensureIndices, type EnsureIndicesResult } from "../maintenance/ensure-indices.ts";
 import { optimize, type TableOptimizeStats } from "../maintenance/optimize.ts";
+import { cleanup, type CleanupOptions, type CleanupStats } from "../maintenance/cleanup.ts";
 import { applySchema, type SchemaApplyOptions, type SchemaApplyResult } from "../schema-apply/apply.ts";
 import { planSchema, type SchemaPlan } from "../schema-apply/plan-schema.ts";
 import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
 import type { MutationOp, MutationResult } from "../write/ops.ts";
-import { mutate } from "../write/mutate.ts";
+import { mutate, type WriteOptions } from "../write/mutate.ts";
+import { branchCreate, branchCreateFrom, branchDelete, branchList, snapshotOf, syncBranch } from "./branches.ts";
+import { branchMerge, type MergeOutcome } from "../merge/merge.ts";
 import type { Handle } from "../handle/handle.ts";
 import { initGraph } from "./init.ts";
 import { openGraph, type OpenOptions } from "./open.ts";
@@ -39,16 +42,52 @@ export class Omnigraph {
     return refreshHandle(this.handle);
   }
 
-  read(kind: TypeKind, type: string): Promise<Row[]> {
-    return readTable(this.handle, kind, type);
+  /** A table's rows as its branch (default: the bound branch) publishes them. */
+  read(kind: TypeKind, type: string, branch?: string): Promise<Row[]> {
+    return readTable(this.handle, kind, type, branch);
   }
 
-  mutate(ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
-    return mutate(this.handle, ops, actor);
+  /** `mutate_as(branch, ...)`: on `options.branch`, or the bound branch. */
+  mutate(ops: readonly MutationOp[], actor: string | null = null, options: WriteOptions = {}): Promise<MutationResult> {
+    return mutate(this.handle, ops, actor, options);
   }
 
-  load(spec: LoadSpec, actor: string | null = null): Promise<LoadResult> {
-    return load(this.handle, spec, actor);
+  load(spec: LoadSpec, actor: string | null = null, options: WriteOptions = {}): Promise<LoadResult> {
+    return load(this.handle, spec, actor, options);
+  }
+
+  /** `snapshot_of(branch)`: the bound branch probed, any other read cold. */
+  snapshotOf(branch: string): Promise<Snapshot> {
+    return snapshotOf(this.handle, branch);
+  }
+
+  /** A branch of the bound branch, at the version its warm snapshot pins. */
+  branchCreate(name: string): Promise<void> {
+    return branchCreate(this.handle, name);
+  }
+
+  /** A branch of `from` at its head. */
+  branchCreateFrom(from: string, name: string): Promise<void> {
+    return branchCreateFrom(this.handle, from, name);
+  }
+
+  /** "main" and every public branch. */
+  branchList(): Promise<string[]> {
+    return branchList(this.handle);
+  }
+
+  /** `sync_branch`: bind the handle to `name` at its head. */
+  syncBranch(name: string): Promise<void> {
+    return syncBranch(this.handle, name);
+  }
+
+  branchDelete(name: string): Promise<void> {
+    return branchDelete(this.handle, name);
+  }
+
+  /** `branch_merge_as(source, target)`: fast-forward or three-way, all or nothing. */
+  branchMerge(source: string, target: string, actor: string | null = null): Promise<MergeOutcome> {
+    return branchMerge(this.handle, source, target, actor);
   }
 
   /** What `applySchema(source, options)` would do; reads the schema contract, writes nothing. */
@@ -66,5 +105,10 @@ export class Omnigraph {
 
   optimize(): Promise<TableOptimizeStats[]> {
     return optimize(this.handle);
+  }
+
+  /** `cleanup`: orphaned forks and commit-graph branches reclaimed, then old versions on main. */
+  cleanup(options: CleanupOptions): Promise<CleanupStats> {
+    return cleanup(this.handle, options);
   }
 }

@@ -13,6 +13,7 @@ import { bumpingPublishOptions } from "../handle/commit-section.ts";
 import { recoverIfLeaseFree } from "../handle/lease-recovery.ts";
 import type { Handle, OpenMode } from "../handle/handle.ts";
 import { sharedQueues } from "../sync/shared-queues.ts";
+import { Mutex } from "../sync/mutex.ts";
 
 export interface OpenOptions {
   readonly mode?: OpenMode;
@@ -51,5 +52,6 @@ export function handleFor(env: Env, options: OpenOptions, coordinator: Coordinat
     catalog,
     schemaSource: source,
     served: options.served ?? false,
+    mergeExclusive: new Mutex(`merge ${name}`),
   };
 }

@@ -17,7 +17,8 @@ import { graphHeadObjectId } from "../manifest/snapshot.ts";
 import { recoverManifestDrift } from "../recovery/sweep.ts";
 import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import type { Branch, ManifestRow } from "../storage/types.ts";
-import { branchGateKey, type QueueKey } from "../sync/write-queue.ts";
+import { branchGateKey, queueIdOf, type QueueKey } from "../sync/write-queue.ts";
+import type { Release } from "../sync/mutex.ts";
 import { readSetToken } from "./read-set-token.ts";
 
 export interface CommitSection {
@@ -34,27 +35,54 @@ export function sidecarOwner(env: Handle["env"], section: CommitSection): { owne
   return section.lease ? { owner: { process: section.lease.owner, lease_until_ms: env.clock.now() + LEASE_TTL_MS } } : {};
 }
 
-export async function enterCommitSection(h: Handle, branch: Branch, keys: readonly QueueKey[]): Promise<CommitSection> {
+/** Write queues a caller took before its commit section (the fork path's up-front keys). */
+export interface HeldQueues {
+  readonly keys: readonly QueueKey[];
+  readonly release: Release;
+}
+
+export async function enterCommitSection(h: Handle, branch: Branch, keys: readonly QueueKey[], held: HeldQueues | null = null): Promise<CommitSection> {
   const env = h.env;
   if (leaseGuardsCommits(env)) {
-    const lease = await acquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, h.id));
+    let lease: Lease;
     let recovered: boolean;
+    try {
+      lease = await acquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, h.id));
+    } catch (e) {
+      held?.release();
+      throw e;
+    }
     try {
       recovered = await recoverUnderLease(env, h.coordinator, lease);
       if (recovered) await reloadSchemaIfSourceChanged(h);
     } catch (e) {
       await releaseLease(env, lease);
+      held?.release();
       throw e;
     }
-    return { branch, lease, recovered, exit: () => releaseLease(env, lease) };
+    return {
+      branch,
+      lease,
+      recovered,
+      exit: async () => {
+        await releaseLease(env, lease);
+        held?.release();
+      },
+    };
   }
   const all = readSetToken(env) ? [...keys, branchGateKey(branch)] : keys;
-  const release = await h.queues.acquireMany(env, all);
+  // Keys the caller already holds are not taken again (the queues are not re-entrant); every
+  // other key still is, so the section covers each table it commits.
+  const heldIds = new Set((held?.keys ?? []).map(queueIdOf));
+  const release = await h.queues.acquireMany(env, all.filter((k) => !heldIds.has(queueIdOf(k))));
   return {
     branch,
     lease: null,
     recovered: false,
-    exit: async () => release(),
+    exit: async () => {
+      release();
+      held?.release();
+    },
   };
 }
 

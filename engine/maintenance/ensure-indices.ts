@@ -43,7 +43,7 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
     for (const entry of tables) {
       const head = await env.storage.datasets.latestVersion(entry.path, null);
       const content = await env.storage.datasets.checkout(entry.path, null, head);
-      const version = content.rows.length > 0 ? await buildMissingIndices(env, h.catalog, entry.tableKey, entry.path, head) : head;
+      const version = content.rows.length > 0 ? await buildMissingIndices(env, h.catalog, entry.tableKey, entry.path, null, head) : head;
       if (version !== entry.version) {
         changes.push({ kind: "update", tableKey: entry.tableKey, version, branch: null, rowCount: content.rows.length });
       }

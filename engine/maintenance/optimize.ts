@@ -151,7 +151,7 @@ async function optimizeTableBefore297(h: Handle, tableKey: TableKey, path: Datas
       }
     }
     await maybeFail(env, FP.OPTIMIZE_INJECT_REINDEX_CONFLICT);
-    head = await buildMissingIndices(env, h.catalog, tableKey, path, head);
+    head = await buildMissingIndices(env, h.catalog, tableKey, path, null, head);
     await maybeFail(env, FP.OPTIMIZE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
     const rowCount = (await env.storage.datasets.checkout(path, null, head)).rows.length;
     await h.coordinator.commit([{ kind: "update", tableKey, version: head, branch: null, rowCount }], new Map([[tableKey, expected]]), null, maintenancePublishOptions(h, section));
@@ -204,7 +204,7 @@ async function optimizeTableFixed(h: Handle, tableKey: TableKey, path: DatasetPa
         if (isOmniError(e, "InjectedFailure") && attempt < COMPACTION_RETRY_BUDGET) continue;
         throw e;
       }
-      const after = await buildMissingIndices(env, h.catalog, tableKey, path, at);
+      const after = await buildMissingIndices(env, h.catalog, tableKey, path, null, at);
       headAdvanced ||= after !== p.head;
       head = after;
     }

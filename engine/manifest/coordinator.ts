@@ -8,7 +8,7 @@ import { maybeFail } from "../failpoint.ts";
 import type { Branch, Version } from "../storage/types.ts";
 import { Mutex, type Release } from "../sync/mutex.ts";
 import type { ExpectedVersions, ManifestChange } from "./changes.ts";
-import { appendGraphCommit } from "./commit-graph.ts";
+import { appendGraphCommit, appendMergeCommit } from "./commit-graph.ts";
 import { publish, type PublishOptions } from "./publisher.ts";
 import { Snapshot } from "./snapshot.ts";
 import { refuseBelowStampFloor } from "./stamp-floor311.ts";
@@ -81,6 +81,27 @@ export class Coordinator {
       await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);
       await appendGraphCommit(this.env, this.branch, v, actor);
       return v;
+    });
+  }
+
+  /**
+   * `commit_manifest_updates`: the publish (no expected versions) without a graph commit, which
+   * the caller records itself (a merge's `record_merge_commit`).
+   */
+  async publishOnly(changes: readonly ManifestChange[], options: PublishOptions = {}): Promise<Version> {
+    return this.locked(async () => {
+      const v = await publish(this.env, this.branch, changes, null, options);
+      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));
+      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
+      return v;
+    });
+  }
+
+  /** `record_merge_commit`: the merge's graph commit, parented on both heads. */
+  async recordMergeCommit(manifestVersion: Version, parent: string, mergedParent: string, actor: string | null): Promise<string> {
+    return this.locked(async () => {
+      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);
+      return appendMergeCommit(this.env, this.branch, manifestVersion, parent, mergedParent, actor);
     });
   }
 }

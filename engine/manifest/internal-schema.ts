@@ -3,6 +3,7 @@
 // (schema metadata and dataset config), each written by a commit that changes no row; the
 // model keeps each as one `metadata` row, written by one merge, so the versions and the
 // windows between them are upstream's. Readers ignore these rows.
+import { manifestBranchNames } from "./branch-list.ts";
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import type { Branch, ManifestRow, ManifestSnapshot, Version } from "../storage/types.ts";
@@ -48,7 +49,7 @@ export async function migrateInternalSchema(env: Env, branch: Branch, state: Man
   let at: Version = state.version;
   while (current < INTERNAL_MANIFEST_SCHEMA_VERSION) {
     if (current === 2) {
-      const legacy = (await env.storage.manifest.listBranches()).filter((b) => b.startsWith("__run__"));
+      const legacy = (await manifestBranchNames(env)).filter((b) => b.startsWith("__run__"));
       for (const name of legacy) await env.storage.manifest.deleteBranch(name);
     }
     current += 1;

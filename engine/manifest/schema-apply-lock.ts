@@ -4,10 +4,11 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import { SCHEMA_APPLY_LOCK_BRANCH } from "./layout.ts";
+import { manifestBranchNames } from "./branch-list.ts";
 
-/** Whether the lock branch exists (a live list of manifest branches). */
+/** Whether the lock branch exists (a live list of manifest branches: `all_branches`). */
 export async function schemaApplyLocked(env: Env): Promise<boolean> {
-  return (await env.storage.manifest.listBranches()).includes(SCHEMA_APPLY_LOCK_BRANCH);
+  return (await manifestBranchNames(env)).includes(SCHEMA_APPLY_LOCK_BRANCH);
 }
 
 /** `ensure_schema_apply_not_locked`. */

@@ -6,7 +6,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
+import { appendGraphCommit, appendMergeCommit, readCommitGraph, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { GRAPH_COMMIT_RECOVERIES } from "../manifest/layout.ts";
 import type { TableKey, Version } from "../storage/types.ts";
 import type { RecoverySidecar } from "./sidecar.ts";
@@ -32,8 +32,21 @@ export async function recordAudit(
   // Any kind: a roll-back whose recovery died before its sidecar delete leaves a stale sidecar
   // that the next recovery would otherwise audit again, as rolled forward.
   if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) return;
-  const graphCommitId = await appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
+  const graphCommitId = await recoveryCommit(env, sidecar, manifestVersion, kind);
   await appendAuditRow(env, sidecar, graphCommitId, kind, outcomes);
+}
+
+/**
+ * The recovery's graph commit, on the sidecar's branch. A rolled-forward merge is recorded as a
+ * merge commit naming the source's head, so later merges of the pair see it as merged.
+ */
+async function recoveryCommit(env: Env, sidecar: RecoverySidecar, manifestVersion: Version, kind: RecoveryKind): Promise<string> {
+  const source = sidecar.merge_source_commit_id;
+  if (sidecar.writer_kind === "BranchMerge" && source !== undefined && kind === "RolledForward") {
+    const head = (await readCommitGraph(env, sidecar.branch))?.head?.id ?? "";
+    return appendMergeCommit(env, sidecar.branch, manifestVersion, head, source, RECOVERY_ACTOR);
+  }
+  return appendGraphCommit(env, sidecar.branch, manifestVersion, RECOVERY_ACTOR);
 }
 
 /** The audit row itself, linked to the recovery's graph commit. */

@@ -106,6 +106,31 @@ export async function writeSidecar(env: Env, sidecar: RecoverySidecar): Promise<
   await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
 }
 
+/**
+ * `confirm_sidecar_phase_b` (BranchMerge): every pin stamped with the exact version its publish
+ * reached, the same object rewritten in place (atomic), after the whole Phase B and before the
+ * manifest publish. Recovery rolls a confirmed sidecar forward to exactly those versions; one
+ * still unconfirmed is a partial Phase B and rolls back. Failpoint `recovery.sidecar_confirm`
+ * stands for the rewrite failing (the unconfirmed sidecar stays: roll back).
+ */
+export async function confirmSidecarPhaseB(env: Env, sidecar: RecoverySidecar, reached: ReadonlyMap<TableKey, Version>): Promise<RecoverySidecar> {
+  await maybeFail(env, FP.RECOVERY_SIDECAR_CONFIRM);
+  const tables = sidecar.tables.map((pin) => {
+    const version = reached.get(pin.table_key);
+    if (version === undefined) {
+      throw new OmniError(
+        "RecoveryInvariantViolation",
+        { operationId: sidecar.operation_id, tableKey: pin.table_key, head: pin.post_commit_pin, pinned: pin.expected_version },
+        `confirm_sidecar_phase_b: no achieved version for pinned table '${pin.table_key}' (pins and publish updates diverged)`,
+      );
+    }
+    return { ...pin, confirmed_version: version };
+  });
+  const confirmed = { ...sidecar, tables };
+  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(confirmed, null, 2));
+  return confirmed;
+}
+
 /** Phase D: failpoint `recovery.sidecar_delete`, then the delete (of `key`: the operation's own name unless given). */
 export async function deleteSidecar(env: Env, operationId: string, key: string = sidecarKey(operationId)): Promise<void> {
   await maybeFail(env, FP.RECOVERY_SIDECAR_DELETE);

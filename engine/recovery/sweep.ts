@@ -1,6 +1,7 @@
 // The two recovery entry points (engine-model section 4.4): the open-time sweep, which takes no
 // queues and may restore, and the in-process heal, which takes each sidecar's queues, re-checks
 // that the sidecar still exists, and only rolls forward.
+import { manifestBranchNames } from "../manifest/branch-list.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
 import { maybeFail } from "../failpoint.ts";
@@ -99,7 +100,7 @@ function queueKeysOf(sidecar: RecoverySidecar): QueueKey[] {
 /** A fresh snapshot of the sidecar's branch, or null when that branch no longer exists. */
 async function snapshotForSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<Snapshot | null> {
   if (sidecar.branch === null) return coordinator.refreshUnlocked();
-  const branches = await env.storage.manifest.listBranches();
+  const branches = await manifestBranchNames(env);
   if (!branches.includes(sidecar.branch)) return null;
   return readSnapshot(env, sidecar.branch);
 }

@@ -3,6 +3,7 @@
 // new path), the three staging files, ONE publish with no expected map, the renames that
 // promote the staging files, the sidecar delete, hard-drop version cleanup, the lock release
 // and, on the server's handle at the seed, a detached `ensureIndices`.
+import { manifestBranchNames } from "../manifest/branch-list.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
@@ -81,7 +82,7 @@ async function acquireLock(h: Handle): Promise<void> {
     throw e;
   }
   await h.coordinator.refresh();
-  const blocking = (await env.storage.manifest.listBranches()).filter((b) => b !== SCHEMA_APPLY_LOCK_BRANCH);
+  const blocking = (await manifestBranchNames(env)).filter((b) => b !== SCHEMA_APPLY_LOCK_BRANCH);
   if (blocking.length > 0) {
     await releaseLock(h);
     throw new OmniError("SchemaApplyLocked", { branch: blocking[0]! }, `schema apply requires a graph with only main; found non-main branches: ${blocking.join(", ")}`);
@@ -158,7 +159,7 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
     }
     for (const [target, sourceKey] of buckets.renamedTables) {
       const entry = entryOf(sourceKey);
-      await requireHead(env, sourceKey, entry.path, entry.version);
+      await requireHead(env, sourceKey, entry.path, null, entry.version);
       const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
       const path = tablePathForTableKey(target);
       const projected = projectRows(rows, lookupTable(desired, target)!, buckets.propertyRenames.get(target));
@@ -169,11 +170,11 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
     }
     for (const tableKey of buckets.rewrittenTables) {
       const entry = entryOf(tableKey);
-      await requireHead(env, tableKey, entry.path, entry.version);
+      await requireHead(env, tableKey, entry.path, null, entry.version);
       const rows = (await env.storage.datasets.checkout(entry.path, null, entry.version)).rows;
       const projected = projectRows(rows, lookupTable(desired, tableKey)!, buckets.propertyRenames.get(tableKey));
       const head = await env.storage.datasets.latestVersion(entry.path, null);
-      const v = (await commitTable(env, tableKey, entry.path, head, { op: "Overwrite", rows: projected })).version;
+      const v = (await commitTable(env, tableKey, entry.path, null, head, { op: "Overwrite", rows: projected })).version;
       await addUpdate(tableKey, entry.path, v);
     }
     for (const t of tombstones) changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });

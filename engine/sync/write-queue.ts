@@ -21,7 +21,8 @@ export function branchGateKey(branch: Branch): QueueKey {
   return { key: "__branch_gate__", branch };
 }
 
-function queueId(k: QueueKey): string {
+/** A key's identity: what the lock table and held-key checks compare. */
+export function queueIdOf(k: QueueKey): string {
   return `${k.key}@${k.branch ?? "main"}`;
 }
 
@@ -40,7 +41,7 @@ export class WriteQueueManager {
 
   /** Acquires every key (deduplicated, sorted); the release frees them all. */
   async acquireMany(env: Env, keys: readonly QueueKey[]): Promise<Release> {
-    const ids = [...new Set(keys.map(queueId))].sort();
+    const ids = [...new Set(keys.map(queueIdOf))].sort();
     const releases: Release[] = [];
     for (const id of ids) {
       let lock = this.locks.get(id);

@@ -11,8 +11,8 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import type { QueueKey } from "../sync/write-queue.ts";
 import { commitTable } from "./commit-table.ts";
-import { type CommitSection, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
-import type { DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
+import { type CommitSection, enterCommitSection, type HeldQueues, sidecarOwner } from "../handle/commit-section.ts";
+import type { Branch, DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
@@ -25,6 +25,8 @@ import { plannedTransaction, requireExactCommit } from "../recovery/exact-commit
 interface StagedTable {
   readonly tableKey: TableKey;
   readonly path: DatasetPath;
+  /** The Lance ref it commits on (null: main). */
+  readonly ref: Branch;
   expected: Version;
   readonly readVersion: Version;
   readonly delta: TxnDelta;
@@ -32,6 +34,8 @@ interface StagedTable {
 
 export interface TableUpdate {
   readonly tableKey: TableKey;
+  /** The Lance ref the version is on (null: main), what the manifest records as its branch. */
+  readonly ref: Branch;
   readonly version: Version;
   readonly rowCount: number;
 }
@@ -70,12 +74,13 @@ async function stageAll(h: Handle, staging: MutationStaging): Promise<StagedTabl
   const staged: StagedTable[] = [];
   for (const [tableKey, table] of staging.pending) {
     const path = staging.paths.get(tableKey)!;
+    const ref = staging.refOf(tableKey);
     const expected = staging.expected.get(tableKey)!;
     const kind = staging.opKinds.get(tableKey)!;
-    const head = await h.env.storage.datasets.latestVersion(path, null);
-    const strictExpected = isStrict(kind) ? await ensureExpectedVersion(h.env, tableKey, path, head, expected) : expected;
+    const head = await h.env.storage.datasets.latestVersion(path, ref);
+    const strictExpected = isStrict(kind) ? await ensureExpectedVersion(h.env, tableKey, path, ref, head, expected) : expected;
     if (table.rows.length === 0 && table.deletes.length === 0) continue;
-    staged.push({ tableKey, path, expected: strictExpected, readVersion: head, delta: deltaOf(table) });
+    staged.push({ tableKey, path, ref, expected: strictExpected, readVersion: head, delta: deltaOf(table) });
   }
   return staged;
 }
@@ -86,11 +91,19 @@ export async function commitAll(
   staging: MutationStaging,
   kind: SidecarKind,
   actor: string | null,
+  /** Queues the fork path took up front and holds through the publish. */
+  held: HeldQueues | null = null,
 ): Promise<CommittedMutation> {
   const env = h.env;
-  let staged = await stageAll(h, staging);
+  let staged: StagedTable[];
+  try {
+    staged = await stageAll(h, staging);
+  } catch (e) {
+    held?.release();
+    throw e;
+  }
   const keys: QueueKey[] = [...staged.map((s) => s.tableKey), ...staging.inline.keys()].map((key) => ({ key, branch: txn.branch }));
-  const section = await enterCommitSection(h, txn.branch, keys);
+  const section = await enterCommitSection(h, txn.branch, keys, held);
   try {
     // Recovery inside the section may have moved a table's HEAD: stage on the new one.
     if (section.recovered) staged = await stageAll(h, staging);
@@ -105,8 +118,8 @@ export async function commitAll(
       if (current === undefined) {
         throw new OmniError("TableNotFound", { tableKey: s.tableKey }, `table '${s.tableKey}' missing from manifest at commit time`);
       }
-      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, current, s.expected);
-      await driftGuard(h, s.tableKey, s.path, current);
+      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, s.ref, current, s.expected);
+      await driftGuard(h, s.tableKey, s.path, s.ref, current);
       s.expected = current;
       expected.set(s.tableKey, current);
     }
@@ -116,6 +129,7 @@ export async function commitAll(
       expected_version: s.expected,
       post_commit_pin: (s.expected + 1) as Version,
       ...plannedTransaction(env, s.readVersion, s.delta),
+      ...onRef(s.ref),
     }));
     for (const [tableKey, commit] of staging.inline) {
       pins.push({
@@ -123,6 +137,7 @@ export async function commitAll(
         table_path: datasetUri(env.root, staging.paths.get(tableKey)!),
         expected_version: staging.expected.get(tableKey)!,
         post_commit_pin: commit.version,
+        ...onRef(staging.refOf(tableKey)),
       });
     }
     let sidecarId: string | null = null;
@@ -137,12 +152,12 @@ export async function commitAll(
       const e = staging.expected.get(tableKey)!;
       if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
     }
-    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, ref: staging.refOf(tableKey), version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
-      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
+      const r = await commitTable(env, s.tableKey, s.path, s.ref, s.readVersion, s.delta);
       requireExactCommit(env, s.tableKey, s.expected, r.version, sidecarId);
-      const content = await env.storage.datasets.checkout(s.path, null, r.version);
-      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+      const content = await env.storage.datasets.checkout(s.path, s.ref, r.version);
+      updates.push({ tableKey: s.tableKey, ref: s.ref, version: r.version, rowCount: content.rows.length });
     }
     return { updates, expected, sidecarId, validatedAt: fresh, section };
   } catch (e) {
@@ -155,9 +170,9 @@ export async function commitAll(
  * The drift guard: Lance HEAD must equal the fresh manifest pin. Ahead means an uncovered or
  * deferred commit sits on the table, and this write must not fold it in.
  */
-async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, current: Version): Promise<void> {
+async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, ref: Branch, current: Version): Promise<void> {
   const env = h.env;
-  const head = await env.storage.datasets.latestVersion(path, null);
+  const head = await env.storage.datasets.latestVersion(path, ref);
   if (head < current) throw headBehindManifest(tableKey, head, current);
   if (head > current) {
     // A listing failure must not mask the conflict, nor pick a drift class confidently: the
@@ -166,7 +181,7 @@ async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, curr
     let cause = "";
     try {
       const sidecars = await listSidecars(env);
-      covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === null));
+      covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === ref));
     } catch (e) {
       if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
       covered = null;
@@ -184,4 +199,9 @@ async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, curr
       `table '${tableKey}' has Lance HEAD version ${head} ahead of manifest version ${current}; ${advice}`,
     );
   }
+}
+
+/** A pin's `table_branch`: set only for a table on a branch (upstream's `None` is main). */
+function onRef(ref: Branch): { table_branch?: Branch } {
+  return ref === null ? {} : { table_branch: ref };
 }

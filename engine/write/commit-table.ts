@@ -3,11 +3,11 @@
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import { isRetryableLanceConflict, StorageError } from "../storage/errors.ts";
-import type { CommitResult, DatasetPath, TableKey, TxnDelta, Version } from "../storage/types.ts";
+import type { Branch, CommitResult, DatasetPath, TableKey, TxnDelta, Version } from "../storage/types.ts";
 
-export async function commitTable(env: Env, tableKey: TableKey, path: DatasetPath, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
+export async function commitTable(env: Env, tableKey: TableKey, path: DatasetPath, ref: Branch, readVersion: Version, delta: TxnDelta): Promise<CommitResult> {
   try {
-    return await env.storage.datasets.commit(path, null, readVersion, delta);
+    return await env.storage.datasets.commit(path, ref, readVersion, delta);
   } catch (e) {
     if (!(e instanceof StorageError) || !isRetryableLanceConflict(e)) throw e;
     throw new OmniError("LanceCommitConflict", { tableKey, retryable: e.kind !== "CommitConflict" }, `${delta.op} on ${tableKey} failed: ${e.message}`, { cause: e });

@@ -10,7 +10,7 @@ import { isDefaultCardinality } from "../schema/property-types.ts";
 import { projectRow } from "../schema/project.ts";
 import { validateRow } from "../schema/row-validation.ts";
 import { rowMatches } from "../storage/row-predicate.ts";
-import type { DatasetPath, Row, RowPredicate, Scalar, TableKey, Version } from "../storage/types.ts";
+import type { Row, RowPredicate, Scalar, TableKey } from "../storage/types.ts";
 import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
 import { deleteWhere } from "./delete-where.ts";
 import { ensureNodeIdExists } from "./endpoints.ts";
@@ -109,23 +109,24 @@ async function insertEdge(
   const row: Row = { id: h.env.ids.ulid(), src: from, dst: to, ...props };
   checkRow(t, row);
   // Upstream validates the endpoints before it opens the edge table.
-  await ensureNodeIdExists(h, staging, type, "src", t.from, from);
-  await ensureNodeIdExists(h, staging, type, "dst", t.to, to);
+  await ensureNodeIdExists(h, txn, staging, type, "src", t.from, from);
+  await ensureNodeIdExists(h, txn, staging, type, "dst", t.to, to);
   const tableKey = tableKeyFor("edge", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Insert");
   staging.appendRows(tableKey, "Append", [row]);
   if (!isDefaultCardinality(t.cardinality)) {
     // #298: the scan must read live HEAD; `regress298` reads the pinned (stale) base instead.
-    const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);
-    const committed = await h.env.storage.datasets.checkout(opened.path, null, at);
+    const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, opened.ref);
+    const committed = await h.env.storage.datasets.checkout(opened.path, opened.ref, at);
     enforceCardinality(t, countSourcesPerEdge(committed.rows, staging.pendingRows(tableKey), false));
   }
   return { affectedNodes: 0, affectedEdges: 1 };
 }
 
 /** Rows at `at` with this mutation's pending rows shadowing them by id. */
-async function rowsWithPending(h: Handle, staging: MutationStaging, tableKey: TableKey, path: DatasetPath, at: Version): Promise<Row[]> {
-  const content = await h.env.storage.datasets.checkout(path, null, at);
+async function rowsWithPending(h: Handle, staging: MutationStaging, opened: OpenedTable): Promise<Row[]> {
+  const content = await h.env.storage.datasets.checkout(opened.path, opened.ref, opened.readAt);
+  const tableKey = opened.tableKey;
   const byId = new Map<string, Row>();
   for (const r of content.rows) byId.set(r.id, r);
   for (const r of staging.pendingRows(tableKey)) byId.set(r.id, r);
@@ -146,7 +147,7 @@ async function updateNode(
   }
   const tableKey = tableKeyFor("node", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Update");
-  const matched = (await rowsWithPending(h, staging, tableKey, opened.path, opened.readAt)).filter((r) => matches(r, where));
+  const matched = (await rowsWithPending(h, staging, opened)).filter((r) => matches(r, where));
   if (matched.length === 0) return NONE;
   // The scan projects through the handle's catalog, as upstream's does: columns a newer
   // schema added (another handle's apply this handle has not reloaded) are not carried.
@@ -162,18 +163,18 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   const env = h.env;
   const tableKey = tableKeyFor("node", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
-  const content = await env.storage.datasets.checkout(opened.path, null, opened.readAt);
+  const content = await env.storage.datasets.checkout(opened.path, opened.ref, opened.readAt);
   const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
   if (ids.length === 0) return NONE;
   const primary: RowPredicate = { anyOf: [{ column: "id", in: ids }] };
   // `reopen_for_mutation` runs before the failpoint: a writer that lands while the delete is
   // parked there is not seen until the inline delete rebases over it.
-  const head = stagedDeletes(env) ? opened.readAt : await requireHead(env, tableKey, opened.path, opened.readAt);
+  const head = stagedDeletes(env) ? opened.readAt : await requireHead(env, tableKey, opened.path, opened.ref, opened.readAt);
   await maybeFail(env, FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE);
   if (stagedDeletes(env)) {
     staging.stageDelete(tableKey, primary.anyOf[0]!);
   } else {
-    const done = await deleteWhere(env, tableKey, opened.path, head, primary);
+    const done = await deleteWhere(env, tableKey, opened.path, opened.ref, head, primary);
     staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   }
   let affectedEdges = 0;
@@ -194,7 +195,7 @@ async function deleteEdge(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
   // Upstream hands the query's predicate straight to `delete_where`, which scans the opened
   // version itself; the seam's predicate names ids, so the scan is ours. A predicate matching
   // nothing still reaches the delete, as upstream's does.
-  const content = await h.env.storage.datasets.checkout(opened.path, null, opened.readAt);
+  const content = await h.env.storage.datasets.checkout(opened.path, opened.ref, opened.readAt);
   const ids = content.rows.filter((r) => matches(r, where)).map((r) => r.id);
   const deleted = await deleteFrom(h, txn, staging, tableKey, { anyOf: [{ column: "id", in: ids }] }, opened);
   return { affectedNodes: 0, affectedEdges: deleted };
@@ -212,12 +213,12 @@ async function deleteFrom(
   const env = h.env;
   const table = opened ?? (await openTableForMutation(h, txn, staging, tableKey, "Delete"));
   if (stagedDeletes(env)) {
-    const content = await env.storage.datasets.checkout(table.path, null, table.readAt);
+    const content = await env.storage.datasets.checkout(table.path, table.ref, table.readAt);
     const count = content.rows.filter((r) => rowMatches(r, where)).length;
     if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);
     return count;
   }
-  const done = await deleteWhere(env, tableKey, table.path, table.readAt, where);
+  const done = await deleteWhere(env, tableKey, table.path, table.ref, table.readAt, where);
   if (done.deletedRows > 0) staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   return done.deletedRows;
 }

@@ -1,7 +1,7 @@
 // `load_as`: bulk rows for several tables in one write. Its referential-integrity and @card
 // checks read the handle's warm snapshot (`snapshot_for_branch`), not live HEAD: a stale
 // handle's load can exceed @card (B2''), the loader twin of #298.
-import { ensureSchemaState } from "../handle/schema-guard.ts";
+import { snapshotForBranch } from "../handle/branch-snapshot.ts";
 import { OmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { healHandle } from "../handle/heal.ts";
@@ -11,7 +11,8 @@ import type { Row, Scalar } from "../storage/types.ts";
 import { countSourcesPerEdge, enforceCardinality } from "./cardinality.ts";
 import { checkRow, edgeType, nodeType } from "./execute.ts";
 import { openTableForMutation } from "./open-table.ts";
-import { withReadSetRetry } from "./mutate.ts";
+import { withReadSetRetry, type WriteOptions } from "./mutate.ts";
+import { requestedBranch } from "./branch-write.ts";
 import type { OpKind } from "./ops.ts";
 import type { MutationStaging, PendingMode } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
@@ -32,9 +33,11 @@ export interface LoadResult {
 
 const OP_KIND: Record<LoadMode, OpKind> = { Append: "Insert", Merge: "Merge", Overwrite: "SchemaRewrite" };
 
-export async function load(h: Handle, spec: LoadSpec, actor: string | null = null): Promise<LoadResult> {
+export async function load(h: Handle, spec: LoadSpec, actor: string | null = null, options: WriteOptions = {}): Promise<LoadResult> {
   await healHandle(h);
-  return withReadSetRetry(h, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
+  const branch = requestedBranch(h, options.branch, "load");
+  const touched = [...sorted(spec.nodes).map(([t]) => tableKeyFor("node", t)), ...sorted(spec.edges).map(([t]) => tableKeyFor("edge", t))].sort();
+  return withReadSetRetry(h, branch, touched, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
 }
 
 async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, spec: LoadSpec): Promise<LoadResult> {
@@ -55,8 +58,8 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   const edgeSpecs = sorted(spec.edges);
   for (const [type, list] of edgeSpecs) {
     const t = edgeType(h, type);
-    const fromIds = await nodeIdsWithPending(h, staging, t.from);
-    const toIds = await nodeIdsWithPending(h, staging, t.to);
+    const fromIds = await nodeIdsWithPending(h, txn, staging, t.from);
+    const toIds = await nodeIdsWithPending(h, txn, staging, t.to);
     list.forEach((e, i) => {
       if (!fromIds.has(e.from)) throw missing(type, i, "src", e.from, t.from);
       if (!toIds.has(e.to)) throw missing(type, i, "dst", e.to, t.to);
@@ -75,24 +78,22 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   for (const [type] of edgeSpecs) {
     const t = edgeType(h, type);
     if (isDefaultCardinality(t.cardinality)) continue;
-    // `validate_edge_cardinality_with_pending_loader` reads the warm snapshot's version.
-    await ensureSchemaState(h.env, h.coordinator, h.id);
+    // `validate_edge_cardinality_with_pending_loader` reads `snapshot_for_branch`: warm on the bound branch.
     const tableKey = tableKeyFor("edge", type);
-    const entry = h.coordinator.snapshot.entry(tableKey);
-    const committed = entry ? (await h.env.storage.datasets.checkout(entry.path, null, entry.version)).rows : [];
+    const entry = (await snapshotForBranch(h, txn.branch)).entry(tableKey);
+    const committed = entry ? (await h.env.storage.datasets.checkout(entry.path, entry.branch, entry.version)).rows : [];
     enforceCardinality(t, countSourcesPerEdge(spec.mode === "Overwrite" ? [] : committed, staging.pendingRows(tableKey), spec.mode === "Merge"));
   }
   return { nodesLoaded, edgesLoaded };
 }
 
 /** Pending ids plus the committed ids at the warm snapshot's pin (unless the table is overwritten). */
-async function nodeIdsWithPending(h: Handle, staging: MutationStaging, type: string): Promise<Set<string>> {
+async function nodeIdsWithPending(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string): Promise<Set<string>> {
   const tableKey = tableKeyFor("node", type);
   const ids = new Set(staging.pendingRows(tableKey).map((r) => r.id));
   if (staging.pending.get(tableKey)?.mode === "Overwrite") return ids;
-  await ensureSchemaState(h.env, h.coordinator, h.id);
-  const entry = h.coordinator.snapshot.entry(tableKey);
-  if (entry) for (const r of (await h.env.storage.datasets.checkout(entry.path, null, entry.version)).rows) ids.add(r.id);
+  const entry = (await snapshotForBranch(h, txn.branch)).entry(tableKey);
+  if (entry) for (const r of (await h.env.storage.datasets.checkout(entry.path, entry.branch, entry.version)).rows) ids.add(r.id);
   return ids;
 }
 

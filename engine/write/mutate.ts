@@ -13,14 +13,23 @@ import type { MutationOp, MutationResult } from "./ops.ts";
 import { publishUpdates } from "./publish.ts";
 import { MutationStaging } from "./staging.ts";
 import { openWriteTxn, type WriteTxn } from "./txn.ts";
+import type { HeldQueues } from "../handle/commit-section.ts";
+import type { Branch, TableKey } from "../storage/types.ts";
+import { requestedBranch, takeForkQueues, touchedByOps } from "./branch-write.ts";
 
 /** Attempts of one write when its read set keeps changing under it (`readSetToken`). */
 export const READ_SET_ATTEMPTS = 4;
 
-export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null): Promise<MutationResult> {
+/** Where a write goes: a named graph branch (default: the handle's bound branch, main). */
+export interface WriteOptions {
+  readonly branch?: string;
+}
+
+export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null, options: WriteOptions = {}): Promise<MutationResult> {
   await healHandle(h);
+  const branch = requestedBranch(h, options.branch, "mutate");
   enforceNoMixedDestructiveConstructive(ops);
-  return withReadSetRetry(h, async (txn, staging) => {
+  return withReadSetRetry(h, branch, touchedByOps(h.catalog, ops), async (txn, staging) => {
     let affectedNodes = 0;
     let affectedEdges = 0;
     for (const op of ops) {
@@ -44,17 +53,33 @@ export interface Prepared<T> {
  * a read set that changed before the effect means the validation is void: refresh and
  * prepare again, a bounded number of times.
  */
-export async function withReadSetRetry<T>(h: Handle, prepare: (txn: WriteTxn, staging: MutationStaging) => Promise<Prepared<T>>): Promise<T> {
+export async function withReadSetRetry<T>(
+  h: Handle,
+  branch: Branch,
+  touched: readonly TableKey[],
+  prepare: (txn: WriteTxn, staging: MutationStaging) => Promise<Prepared<T>>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const txn = await openWriteTxn(h);
+    const txn = await openWriteTxn(h, branch);
+    // A write that will fork a table onto its branch holds every touched table's queue from
+    // before the first fork through the publish, so a fork reclaim cannot race an in-process fork.
+    let held = await takeForkQueues(h, txn.branch, touched);
+    let prepared: Prepared<T>;
     const staging = new MutationStaging();
-    const prepared = await prepare(txn, staging);
-    if (staging.isEmpty) return prepared.result;
-    // Validated and staged, no effect yet: the window the read-set fix closes (named upstream
-    // only later; a point on every profile so scripts can park here).
-    await maybeFail(h.env, FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
     try {
-      await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor);
+      prepared = await prepare(txn, staging);
+      if (staging.isEmpty) return prepared.result;
+      // Validated and staged, no effect yet: the window the read-set fix closes (named upstream
+      // only later; a point on every profile so scripts can park here).
+      await maybeFail(h.env, FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
+    } catch (e) {
+      held?.release();
+      throw e;
+    }
+    try {
+      const passed = held;
+      held = null;
+      await commitAndPublish(h, txn, staging, prepared.kind, prepared.actor, passed);
       return prepared.result;
     } catch (e) {
       if (!isOmniError(e, "ReadSetChanged") || !e.details.beforeEffect) throw e;
@@ -73,12 +98,13 @@ async function commitAndPublish(
   staging: MutationStaging,
   kind: SidecarKind,
   actor: string | null,
+  held: HeldQueues | null,
 ): Promise<void> {
-  const committed = await commitAll(h, txn, staging, kind, actor);
+  const committed = await commitAll(h, txn, staging, kind, actor, held);
   try {
     await maybeFail(h.env, FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER);
     const options = logicalPublishOptions(h, committed.section, committed.validatedAt.headToken);
-    await publishUpdates(h, committed.updates, committed.expected, actor, options);
+    await publishUpdates(h, txn, committed.updates, committed.expected, actor, options);
     if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
   } finally {
     await committed.section.exit();

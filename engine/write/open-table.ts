@@ -5,7 +5,9 @@ import type { Env } from "../env.ts";
 import { expectedVersionMismatch, OmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { tablePathForTableKey } from "../schema/catalog.ts";
-import type { DatasetPath, LanceOp, TableKey, Version } from "../storage/types.ts";
+import type { Branch, DatasetPath, LanceOp, TableKey, Version } from "../storage/types.ts";
+import { openOwnedForBranchWrite } from "../branch/fork.ts";
+import { ownedBy } from "../branch/fork-names.ts";
 import { isStrict, type OpKind } from "./ops.ts";
 import type { MutationStaging } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
@@ -14,6 +16,8 @@ import { opClassPrecondition } from "./op-class-precondition.ts";
 export interface OpenedTable {
   readonly tableKey: TableKey;
   readonly path: DatasetPath;
+  /** The Lance ref the write lands on: null on main, the branch's fork on a branch. */
+  readonly ref: Branch;
   /** The version this op's reads should use: HEAD for strict opens, the pin otherwise. */
   readonly readAt: Version;
 }
@@ -30,26 +34,43 @@ export async function openTableForMutation(
   if (prior) {
     // A second touch after an inline delete reopens at the post-delete version.
     const path = staging.paths.get(tableKey)!;
-    await requireHead(env, tableKey, path, prior.version);
-    return { tableKey, path, readAt: prior.version };
+    const ref = staging.refOf(tableKey);
+    await requireHead(env, tableKey, path, ref, prior.version);
+    return { tableKey, path, ref, readAt: prior.version };
   }
+  const known = staging.paths.get(tableKey);
   const base = isStrict(kind) ? txn.strictBase : txn.base;
   const entry = base.entry(tableKey);
   if (!entry) throw new OmniError("TableNotFound", { tableKey }, `table ${tableKey} not found in the manifest`);
-  const path = entry.path ?? tablePathForTableKey(tableKey);
-  if (!isStrict(kind)) {
-    staging.ensurePath(tableKey, path, entry.version, kind);
-    return { tableKey, path, readAt: entry.version };
+  const path = known ?? entry.path ?? tablePathForTableKey(tableKey);
+  const active = txn.branch;
+  const owned = active === null || (entry.branch !== null && ownedBy(entry.branch, active));
+  const entryRef = active === null ? null : entry.branch;
+  if (!isStrict(kind) && owned) {
+    // Collapse #1: no open, the fence is the pinned version; on a branch the table is its own.
+    staging.ensurePath(tableKey, path, entryRef, entry.version, kind);
+    return { tableKey, path, ref: entryRef, readAt: entry.version };
   }
-  const head = await env.storage.datasets.latestVersion(path, null);
-  const expected = await ensureExpectedVersion(env, tableKey, path, head, staging.expected.get(tableKey) ?? entry.version);
-  staging.ensurePath(tableKey, path, expected, kind);
-  return { tableKey, path, readAt: head };
+  let ref: Branch;
+  let head: Version;
+  if (active === null) {
+    ref = null;
+    head = await env.storage.datasets.latestVersion(path, null);
+  } else {
+    // Every touch of a table the branch does not own yet takes the fork path, as upstream's
+    // `open_for_mutation_on_branch` does (the fork this write made is reclaimed and made again).
+    const opened = await openOwnedForBranchWrite(h, tableKey, path, entryRef, entry.version, active, known === undefined ? undefined : staging.refOf(tableKey));
+    ref = opened.ref;
+    head = opened.head;
+  }
+  const expected = isStrict(kind) ? await ensureExpectedVersion(env, tableKey, path, ref, head, staging.expected.get(tableKey) ?? entry.version) : head;
+  staging.ensurePath(tableKey, path, ref, expected, kind);
+  return { tableKey, path, ref, readAt: head };
 }
 
-/** `reopen_for_mutation` for strict kinds: HEAD must still be exactly `expected`. */
-export async function requireHead(env: Env, tableKey: TableKey, path: DatasetPath, expected: Version): Promise<Version> {
-  const head = await env.storage.datasets.latestVersion(path, null);
+/** `reopen_for_mutation` for strict kinds: HEAD of `ref` must still be exactly `expected`. */
+export async function requireHead(env: Env, tableKey: TableKey, path: DatasetPath, ref: Branch, expected: Version): Promise<Version> {
+  const head = await env.storage.datasets.latestVersion(path, ref);
   if (head !== expected) throw expectedVersionMismatch(tableKey, expected, head);
   return head;
 }
@@ -63,10 +84,10 @@ const MAINTENANCE: ReadonlySet<LanceOp> = new Set<LanceOp>(["Rewrite", "ReserveF
  * table that moved only by maintenance (compaction, index builds) fast-forwards the
  * expectation to `actual` instead; any logical change in between still fails loudly.
  */
-export async function ensureExpectedVersion(env: Env, tableKey: TableKey, path: DatasetPath, actual: Version, expected: Version): Promise<Version> {
+export async function ensureExpectedVersion(env: Env, tableKey: TableKey, path: DatasetPath, ref: Branch, actual: Version, expected: Version): Promise<Version> {
   if (actual === expected) return expected;
   if (opClassPrecondition(env) && actual > expected) {
-    const between = (await env.storage.datasets.versions(path, null)).filter((v) => v.version > expected && v.version <= actual);
+    const between = (await env.storage.datasets.versions(path, ref)).filter((v) => v.version > expected && v.version <= actual);
     const complete = between.length === actual - expected;
     if (complete && between.every((v) => MAINTENANCE.has(v.op))) return actual;
   }

@@ -10,7 +10,9 @@ import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { requiredIndices } from "../schema/indices.ts";
-import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
+import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
+import { Coordinator } from "../manifest/coordinator.ts";
+import type { WriteTxn } from "./txn.ts";
 import type { TableUpdate } from "./commit-all.ts";
 import { commitTable } from "./commit-table.ts";
 import { noWritePathIndexBuild } from "./no-write-path-index-build.ts";
@@ -19,19 +21,24 @@ import { noWritePathIndexBuild } from "./no-write-path-index-build.ts";
  * `build_indices_on_dataset`: one CreateIndex commit per missing index. Returns the new HEAD.
  * Each BTree build passes the `ensure_indices.post_stage_pre_commit_btree` failpoint.
  */
-export async function buildMissingIndices(env: Env, catalog: Catalog, tableKey: TableKey, path: DatasetPath, at: Version): Promise<Version> {
-  const content = await env.storage.datasets.checkout(path, null, at);
+export async function buildMissingIndices(env: Env, catalog: Catalog, tableKey: TableKey, path: DatasetPath, ref: Branch, at: Version): Promise<Version> {
+  const content = await env.storage.datasets.checkout(path, ref, at);
   let head = at;
   for (const spec of requiredIndices(catalog, tableKey)) {
     if (content.indices.includes(spec.name)) continue;
     if (spec.kind === "btree") await maybeFail(env, FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE);
-    head = (await commitTable(env, tableKey, path, head, { op: "CreateIndex", index: spec.name })).version;
+    head = (await commitTable(env, tableKey, path, ref, head, { op: "CreateIndex", index: spec.name })).version;
   }
   return head;
 }
 
+/**
+ * `commit_updates_on_branch_with_expected`: on the handle's bound branch through its own
+ * coordinator; on any other branch through a coordinator opened for that branch.
+ */
 export async function publishUpdates(
   h: Handle,
+  txn: WriteTxn,
   updates: readonly TableUpdate[],
   expected: ReadonlyMap<TableKey, Version>,
   actor: string | null,
@@ -43,10 +50,11 @@ export async function publishUpdates(
   for (const u of updates) {
     let version = u.version;
     if (u.rowCount > 0 && !noWritePathIndexBuild(env)) {
-      const path = h.coordinator.snapshot.entry(u.tableKey)?.path;
-      if (path) version = await buildMissingIndices(env, h.catalog, u.tableKey, path, u.version);
+      const path = txn.base.entry(u.tableKey)?.path;
+      if (path) version = await buildMissingIndices(env, h.catalog, u.tableKey, path, u.ref, u.version);
     }
-    changes.push({ kind: "update", tableKey: u.tableKey, version, branch: null, rowCount: u.rowCount });
+    changes.push({ kind: "update", tableKey: u.tableKey, version, branch: u.ref, rowCount: u.rowCount });
   }
-  return h.coordinator.commit(changes, expected, actor, options);
+  const coordinator = txn.branch === h.coordinator.branch ? h.coordinator : await Coordinator.open(env, txn.branch, h.id);
+  return coordinator.commit(changes, expected, actor, options);
 }

@@ -2,7 +2,7 @@
 // updates are pending rows; deletes are committed inline at the seed (recorded here), or
 // staged as pending predicates under `stagedDeletes`.
 import { OmniError } from "../errors.ts";
-import type { DatasetPath, Row, RowPredicate, TableKey, Version } from "../storage/types.ts";
+import type { Branch, DatasetPath, Row, RowPredicate, TableKey, Version } from "../storage/types.ts";
 import { type OpKind, stricter } from "./ops.ts";
 
 export type PendingMode = "Append" | "Merge" | "Overwrite" | "Delete";
@@ -22,15 +22,18 @@ export interface InlineCommit {
 export class MutationStaging {
   readonly pending = new Map<TableKey, PendingTable>();
   readonly paths = new Map<TableKey, DatasetPath>();
+  /** The Lance ref each table is written on: null on main, the branch's fork on a branch. */
+  readonly refs = new Map<TableKey, Branch>();
   /** The publisher's fence: the pin each table had when first touched. */
   readonly expected = new Map<TableKey, Version>();
   readonly opKinds = new Map<TableKey, OpKind>();
   readonly inline = new Map<TableKey, InlineCommit>();
 
-  /** First touch fixes the expected version; the op kind only gets stricter. */
-  ensurePath(tableKey: TableKey, path: DatasetPath, expected: Version, kind: OpKind): void {
+  /** First touch fixes the ref and the expected version; the op kind only gets stricter. */
+  ensurePath(tableKey: TableKey, path: DatasetPath, ref: Branch, expected: Version, kind: OpKind): void {
     if (!this.paths.has(tableKey)) {
       this.paths.set(tableKey, path);
+      this.refs.set(tableKey, ref);
       this.expected.set(tableKey, expected);
     }
     const prior = this.opKinds.get(tableKey);
@@ -72,6 +75,11 @@ export class MutationStaging {
 
   stageDelete(tableKey: TableKey, clause: RowPredicate["anyOf"][number]): void {
     this.table(tableKey, "Delete").deletes.push(clause);
+  }
+
+  /** The ref `tableKey` is written on (main until first touched). */
+  refOf(tableKey: TableKey): Branch {
+    return this.refs.get(tableKey) ?? null;
   }
 
   pendingRows(tableKey: TableKey): readonly Row[] {

@@ -6,6 +6,7 @@ import type { Handle } from "../handle/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
 import { probeOnWrite } from "./probe-on-write.ts";
+import { snapshotForBranch } from "../handle/branch-snapshot.ts";
 
 export interface WriteTxn {
   readonly branch: Branch;
@@ -19,7 +20,15 @@ export interface WriteTxn {
   readonly strictBase: Snapshot;
 }
 
-export async function openWriteTxn(h: Handle): Promise<WriteTxn> {
+/**
+ * `open_write_txn(branch)`: the handle's bound branch reads its warm snapshot (probed under
+ * `probeOnWrite`); any other branch is a cold read of that branch (`resolved_branch_target`).
+ */
+export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch): Promise<WriteTxn> {
+  if (branch !== h.coordinator.branch) {
+    const base = await snapshotForBranch(h, branch);
+    return { branch, base, strictBase: base };
+  }
   await ensureSchemaState(h.env, h.coordinator, h.id);
   const observed = h.coordinator.snapshot;
   if (probeOnWrite(h.env)) await h.coordinator.probe();

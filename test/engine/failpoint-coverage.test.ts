@@ -4,13 +4,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "vitest";
-import { FP, type FailpointName } from "../../failpoints/catalog.ts";
+import { FP, SEED_FAILPOINTS, type FailpointName } from "../../failpoints/catalog.ts";
 import { PROFILES } from "../../engine/fixes.ts";
 import { byId } from "../../engine/write/ops.ts";
 import type { World } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
 import { initAndLoad, leaveFinalizeResidual } from "./scripts.ts";
 import { auditRows, person, PERSON, plantSidecar, sidecarKeys, startProcess } from "./support.ts";
+import { initAndLoadTest, insertPerson, setAge } from "./upstream.ts";
 
 const ENGINE_DIR = join(import.meta.dirname, "../../engine");
 
@@ -56,11 +57,41 @@ async function recoveryTour(w: World): Promise<void> {
   expect((await auditRows(w)).map((r) => r.recovery_kind).sort()).toEqual(["OrphanedBranchDiscarded", "RolledForward"]);
 }
 
+/**
+ * Branches: a first write forks (and a second touch of the table in the same write reforks,
+ * reclaiming its own fork: the classify and reclaim points); a fast-forward with a delta, a
+ * three-way merge; a delete whose table cleanup fails leaves an orphan fork for `cleanup`.
+ */
+async function branchTour(w: World): Promise<void> {
+  const main = await initAndLoadTest(w);
+  await main.branchCreate("feature");
+  await main.mutate([insertPerson("Eve", 22), insertPerson("Fay", 23)], null, { branch: "feature" });
+  await main.mutate([setAge("Bob", 26)], null, { branch: "feature" });
+  expect(await main.branchMerge("feature", "main")).toBe("FastForward");
+  await main.branchCreate("side");
+  await main.mutate([setAge("Alice", 31)]);
+  await main.mutate([insertPerson("Gil", 24)], null, { branch: "side" });
+  expect(await main.branchMerge("side", "main")).toBe("Merged");
+  w.failpoints.set(FP.BRANCH_DELETE_BEFORE_TABLE_CLEANUP, { kind: "error" });
+  await main.branchDelete("side");
+  w.failpoints.disarmAll();
+  const stats = await main.cleanup({ keepVersions: 1 });
+  expect(stats.reclaimed).toEqual([["node:Person", "side"]]);
+}
+
+test("every seed failpoint has a call site in the engine", () => {
+  const referenced = referencedFailpoints();
+  const missing = Object.entries(SEED_FAILPOINTS)
+    .filter(([, name]) => !referenced.has(name))
+    .map(([constant]) => `FP.${constant}`);
+  expect(missing, "seed failpoints with no call site under engine/").toEqual([]);
+});
+
 test("every failpoint the engine references is reached by the tour", async () => {
   const referenced = referencedFailpoints();
-  expect(referenced.size).toBeGreaterThan(20);
+  expect(referenced.size).toBeGreaterThan(35);
   const hit = new Set<string>();
-  for (const tour of [writeTour, recoveryTour]) {
+  for (const tour of [writeTour, recoveryTour, branchTour]) {
     const result = await inWorld(tour, { fixes: PROFILES.seed });
     for (const name of result.failpointsHit) hit.add(name);
   }

@@ -1,0 +1,172 @@
+// `branch_merge_as(source, target)`: three-way and fast-forward merges of graph branches, as the
+// seed has them (`exec/merge.rs`). It heals first, finds both heads and their merge base from
+// the commit graph, plans every table (candidates.ts), validates the merged graph, and then,
+// holding the target tables' queues: a BranchMerge sidecar pinning every table whose data HEAD
+// will move, Phase B table by table, the Phase-B confirmation (each pin's exact reached
+// version, rewritten into the sidecar), one manifest publish with no expected versions, the
+// sidecar's delete, and the merge commit with both parents. The handle's coordinator is swapped
+// for the target's for the duration (`swap_coordinator_for_branch`).
+import { FP } from "../../failpoints/catalog.ts";
+import { ownedBy } from "../branch/fork-names.ts";
+import { newForkRef } from "../branch/fix695.ts";
+import { isInternalSystemBranch, normalizeBranchName } from "../branch/names.ts";
+import { OmniError } from "../errors.ts";
+import { maybeFail } from "../failpoint.ts";
+import { bumpingPublishOptions, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
+import { healHandle } from "../handle/heal.ts";
+import type { Handle } from "../handle/handle.ts";
+import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
+import { readBranchSnapshot } from "../handle/branch-snapshot.ts";
+import { ensureSchemaState } from "../handle/schema-guard.ts";
+import { Coordinator } from "../manifest/coordinator.ts";
+import { datasetUri } from "../manifest/layout.ts";
+import { Snapshot } from "../manifest/snapshot.ts";
+import { confirmSidecarPhaseB, deleteSidecarBestEffort, newSidecar, type RecoverySidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
+import type { Branch, TableKey, Version } from "../storage/types.ts";
+import { headCommitOf, mergeBase } from "./base.ts";
+import { type Candidate, planMerge } from "./candidates.ts";
+import { publishAdoptedDelta, publishAdoptedSourceState, publishRewrittenMergeTable, type TableUpdate } from "./publish-table.ts";
+import { mergeConflicts, validateMergeCandidates } from "./validate.ts";
+
+export type MergeOutcome = "AlreadyUpToDate" | "FastForward" | "Merged";
+
+export async function branchMerge(h: Handle, source: string, target: string, actor: string | null = null): Promise<MergeOutcome> {
+  await ensureSchemaApplyIdle(h, "branch_merge");
+  // Converge pending sidecars first: the merge's publish would otherwise make a drifted commit
+  // visible unaudited.
+  await healHandle(h);
+  if (isInternalSystemBranch(source.trim()) || isInternalSystemBranch(target.trim())) {
+    throw new OmniError("MergeRefused", { reason: "system-ref" }, `branch_merge does not allow internal system refs ('${source}' -> '${target}')`);
+  }
+  const from = normalizeBranchName(source);
+  const into = normalizeBranchName(target);
+  if (from === into) throw new OmniError("MergeRefused", { reason: "same-branch" }, "branch_merge requires distinct source and target branches");
+  const env = h.env;
+  const sourceHead = await headCommitOf(env, from, "source");
+  const targetHead = await headCommitOf(env, into, "target");
+  const base = await mergeBase(env, from, into);
+  if (base === null) throw new OmniError("MergeRefused", { reason: "no-common-ancestor" }, "branches have no common ancestor");
+  if (sourceHead.id === targetHead.id || base.id === sourceHead.id) return "AlreadyUpToDate";
+  const fastForward = base.id === targetHead.id;
+  const baseSnapshot = Snapshot.fromManifest(await env.storage.manifest.load(base.manifestBranch, base.manifestVersion));
+  const sourceSnapshot = await resolvedSnapshot(h, from);
+  const releaseExclusive = await h.mergeExclusive.acquire(env);
+  const previous = h.coordinator;
+  try {
+    h.coordinator = await Coordinator.open(env, into, h.id);
+    let result: MergeOutcome;
+    try {
+      await mergeOnCurrentTarget(h, baseSnapshot, sourceSnapshot, targetHead.id, sourceHead.id, actor);
+      result = fastForward ? "FastForward" : "Merged";
+    } finally {
+      h.coordinator = previous;
+    }
+    // The restored coordinator may be stale: a publish on the target went through the swapped one.
+    if (previous.branch === into) await previous.refresh();
+    return result;
+  } catch (e) {
+    if (previous.branch === into) await previous.refresh().catch(() => undefined);
+    throw e;
+  } finally {
+    releaseExclusive();
+  }
+}
+
+/** `resolved_target(branch)`: the bound branch probed (refreshed if it moved), any other read cold. */
+async function resolvedSnapshot(h: Handle, branch: Branch): Promise<Snapshot> {
+  await ensureSchemaState(h.env, h.coordinator, h.id);
+  if (branch !== h.coordinator.branch) return readBranchSnapshot(h.env, branch);
+  await h.coordinator.probe();
+  return h.coordinator.snapshot;
+}
+
+async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot, targetHeadId: string, sourceHeadId: string, actor: string | null): Promise<void> {
+  const env = h.env;
+  const active = h.coordinator.branch;
+  const target = h.coordinator.snapshot;
+  const plan = await planMerge(env, base, source, target, active);
+  if (plan.conflicts.length > 0) throw mergeConflicts(plan.conflicts);
+  await validateMergeCandidates(env, h.catalog, source, target, plan.candidates);
+  const ordered = plan.tableKeys.filter((t) => plan.candidates.has(t));
+  const section = await enterCommitSection(
+    h,
+    active,
+    ordered.map((key) => ({ key, branch: active })),
+  );
+  try {
+    // The snapshot the target's queues now guard must still be the one the plan was made on.
+    const current = h.coordinator.snapshot;
+    for (const tableKey of ordered) {
+      const expected = target.pinned(tableKey);
+      const now = current.pinned(tableKey);
+      if (expected !== now) {
+        throw new OmniError("ExpectedVersionMismatch", { tableKey, expected, actual: now }, `stale view of '${tableKey}': expected manifest table version ${expected} but current is ${now} — refresh and retry`);
+      }
+    }
+    // A fork the publish will make gets its ref now, so the sidecar can name where HEAD moves.
+    const forkRefs = new Map<TableKey, string>();
+    for (const tableKey of ordered) {
+      const t = target.entry(tableKey);
+      if (active !== null && !(t !== undefined && t.branch !== null && ownedBy(t.branch, active))) forkRefs.set(tableKey, newForkRef(env, active));
+    }
+    const sidecar = mergeSidecar(h, section, plan.candidates, ordered, target, active, forkRefs, sourceHeadId, actor);
+    if (sidecar !== null) await writeSidecar(env, sidecar);
+    const updates: TableUpdate[] = [];
+    for (const tableKey of ordered) updates.push(await publishCandidate(h, source, target, tableKey, plan.candidates.get(tableKey)!, active, forkRefs.get(tableKey)));
+    if (sidecar !== null) await confirmSidecarPhaseB(env, sidecar, new Map(updates.map((u) => [u.tableKey, u.version])));
+    await maybeFail(env, FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
+    const manifestVersion: Version =
+      updates.length === 0 ? h.coordinator.snapshot.version : await h.coordinator.publishOnly(updates, bumpingPublishOptions(env, section.lease));
+    if (sidecar !== null) await deleteSidecarBestEffort(env, sidecar.operation_id);
+    await h.coordinator.recordMergeCommit(manifestVersion, targetHeadId, sourceHeadId, actor);
+  } finally {
+    await section.exit();
+  }
+}
+
+/**
+ * The BranchMerge sidecar: a pin for every table whose publish moves its data HEAD (a delta
+ * adoption or a three-way rewrite) and that the target already has, on the ref where the
+ * commits land; null when there is none.
+ */
+function mergeSidecar(
+  h: Handle,
+  section: Parameters<typeof sidecarOwner>[1],
+  candidates: ReadonlyMap<TableKey, Candidate>,
+  ordered: readonly TableKey[],
+  target: Snapshot,
+  active: Branch,
+  forkRefs: ReadonlyMap<TableKey, string>,
+  sourceHeadId: string,
+  actor: string | null,
+): (RecoverySidecar & { readonly merge_source_commit_id: string }) | null {
+  const env = h.env;
+  const pins: SidecarTablePin[] = [];
+  for (const tableKey of ordered) {
+    if (candidates.get(tableKey)!.kind === "AdoptSourceState") continue;
+    const entry = target.entry(tableKey);
+    if (!entry) continue;
+    const ref = active === null ? null : (forkRefs.get(tableKey) ?? entry.branch);
+    pins.push({
+      table_key: tableKey,
+      table_path: datasetUri(env.root, entry.path),
+      expected_version: entry.version,
+      post_commit_pin: (entry.version + 1) as Version,
+      ...(ref === null ? {} : { table_branch: ref }),
+    });
+  }
+  if (pins.length === 0) return null;
+  const sidecar = newSidecar(env, { kind: "BranchMerge", branch: active, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+  return { ...sidecar, merge_source_commit_id: sourceHeadId };
+}
+
+function publishCandidate(h: Handle, source: Snapshot, target: Snapshot, tableKey: TableKey, c: Candidate, active: Branch, forkRef: string | undefined): Promise<TableUpdate> {
+  switch (c.kind) {
+    case "AdoptSourceState":
+      return publishAdoptedSourceState(h, source, target, tableKey, active, forkRef);
+    case "AdoptWithDelta":
+      return publishAdoptedDelta(h, tableKey, c.delta, forkRef);
+    case "RewriteMerged":
+      return publishRewrittenMergeTable(h, tableKey, c.staged, forkRef);
+  }
+}
