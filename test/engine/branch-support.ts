@@ -8,6 +8,9 @@ import { type CommitGraphView, readCommitGraph } from "../../engine/manifest/com
 import type { Row, TableKey } from "../../engine/storage/types.ts";
 import type { World } from "../../sim/world.ts";
 import { startProcess } from "./support.ts";
+import { Snapshot } from "../../engine/manifest/snapshot.ts";
+import { datasetUri, RECOVERY_DIR } from "../../engine/manifest/layout.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 
 /** `CommitGraph::open_at_branch(uri, branch)` (main: null), read by a probe process of its own. */
 export async function commitGraph(w: World, branch: string | null = null): Promise<CommitGraphView> {
@@ -35,4 +38,34 @@ export async function mergeConflictsOf(merge: Promise<unknown>): Promise<readonl
   );
   if (!isOmniError(outcome, "MergeConflicts")) throw new Error(`expected merge conflicts, got ${String(outcome)}`);
   return outcome.details.conflicts;
+}
+
+/** A branch's manifest snapshot, read straight from storage. */
+export async function branchManifest(w: World, branch: string | null): Promise<Snapshot> {
+  return Snapshot.fromManifest(await w.storage.manifest.load(branch));
+}
+
+/** Upstream's `write_sidecar_file` for a branch sidecar pinning one table on `tableBranch`. */
+export async function plantBranchSidecar(
+  w: World,
+  s: { operationId: string; branch: string; tableKey: TableKey; expected: number; post: number; tableBranch: string | null; actor?: string | null },
+): Promise<void> {
+  const body = {
+    schema_version: 1,
+    operation_id: s.operationId,
+    started_at: "0",
+    branch: s.branch,
+    actor_id: s.actor ?? null,
+    writer_kind: "Mutation",
+    tables: [
+      {
+        table_key: s.tableKey,
+        table_path: datasetUri(w.backend.root, tablePathForTableKey(s.tableKey)),
+        expected_version: s.expected,
+        post_commit_pin: s.post,
+        ...(s.tableBranch === null ? {} : { table_branch: s.tableBranch }),
+      },
+    ],
+  };
+  await w.storage.objects.put(`${RECOVERY_DIR}${s.operationId}.json`, JSON.stringify(body));
 }
