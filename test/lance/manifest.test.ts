@@ -1,5 +1,7 @@
-// Where the Lance backend's `__manifest` differs from the model: Lance branches share history, so
-// a branch another branch forked from cannot be deleted. The shared rules are in test/backends/.
+// The Lance backend's `__manifest` beyond the shared rules (test/backends/): a branch another
+// branch forked from cannot be deleted (Lance refuses: `Ref conflict error`); the adapter checks
+// the refs first and raises the seam's RefConflict naming the children (the model refuses it
+// too: docs/fidelity.md, divergence 6).
 import { test, expect } from "vitest";
 import type { ManifestRow } from "../../engine/storage/types.ts";
 import type { LanceStorage } from "../../backends/lance/lance-storage.ts";
@@ -13,15 +15,15 @@ async function created(): Promise<LanceStorage> {
   return s;
 }
 
-test("LANCE DIFFERS: a branch another branch forked from cannot be deleted", async () => {
+test("a branch another branch forked from cannot be deleted: RefConflict, naming the children", async () => {
   const s = await created();
   await s.manifest.createBranch("feature", null);
   await s.manifest.merge("feature", v(1), [head("f")]);
   await s.manifest.createBranch("child", "feature");
   await expectStorageError(
     s.manifest.deleteBranch("feature"),
-    "InvalidInput",
-    'lance error: Ref conflict error: Branch feature is referenced by [("child", 2)] versions, can not delete',
+    "RefConflict",
+    "Ref conflict error: branch feature is referenced by child in dataset __manifest, can not delete",
   );
   await s.manifest.deleteBranch("child");
   await s.manifest.deleteBranch("feature");
