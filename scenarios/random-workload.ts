@@ -1,5 +1,6 @@
 // No bug named: several processes, each with a handle and one or two actors running random
-// operations (writes, loads, deletes, maintenance, schema applies), with crashes and the
+// operations (writes, loads, deletes, maintenance, schema applies; with `branches`, also graph
+// branches: create, delete, writes and reads on a branch, merges), with crashes and the
 // harness's planned faults drawn from the seed, judged by the reference model's oracles alone.
 import type { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
@@ -12,6 +13,8 @@ export interface WorkloadOptions {
   /** Operations per actor: at most this many (the tape picks how many), or exactly. */
   readonly operations: number;
   readonly exactOperations?: boolean;
+  /** Draw branch operations too (`random-workload-branches`; the plain workload keeps its tapes). */
+  readonly branches?: boolean;
 }
 
 export function randomWorkload(options: WorkloadOptions): Scenario {
@@ -27,14 +30,16 @@ export function randomWorkload(options: WorkloadOptions): Scenario {
       for (let a = 0; a < perProcess; a++) {
         const name = `a${p}${a}`;
         const count = options.exactOperations ? options.operations : 1 + world.choose(`${name} operations`, options.operations);
-        actors.push(client.spawn(name, (c) => runWorkload(world, c, name, count)));
+        actors.push(client.spawn(name, (c) => runWorkload(world, c, name, count, { branches: options.branches ?? false })));
       }
     }
     await world.join(...actors);
   }
   return {
-    name: "random-workload",
-    summary: "random writes, loads, deletes, maintenance and schema applies over several processes, with crashes and faults",
+    name: options.branches ? "random-workload-branches" : "random-workload",
+    summary: options.branches
+      ? "the random workload with graph branches: creates, deletes, branch writes and reads, merges, with crashes and faults"
+      : "random writes, loads, deletes, maintenance and schema applies over several processes, with crashes and faults",
     claim: { kind: "workload", redProfile: "seed" },
     crashBudget: 2,
     // Up to two actors per process: a crash lands anywhere in the process's run, so most
@@ -53,3 +58,6 @@ export function randomWorkload(options: WorkloadOptions): Scenario {
 const CRASH_HORIZON_PER_OPERATION = 16;
 
 export const randomWorkloadScenario = randomWorkload({ operations: 30, exactOperations: true });
+
+/** The same workload drawing graph branch operations as well. */
+export const randomWorkloadBranchesScenario = randomWorkload({ operations: 30, exactOperations: true, branches: true });

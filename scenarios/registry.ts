@@ -15,7 +15,7 @@ import { openSweepCasRace } from "./open-sweep-cas-race.ts";
 import { optimizeVsWrite } from "./optimize-vs-write.ts";
 import { optimizeHeadBehindPin } from "./optimize-head-behind-pin.ts";
 import { partialStagingPromotion } from "./partial-staging-promotion.ts";
-import { randomWorkloadScenario } from "./random-workload.ts";
+import { randomWorkloadBranchesScenario, randomWorkloadScenario } from "./random-workload.ts";
 import { rebasedCommitPublished } from "./rebased-commit-published.ts";
 import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
@@ -53,6 +53,7 @@ export const SCENARIOS: readonly Scenario[] = [
   recoveryRaceAcrossProcesses,
   rebasedCommitPublished,
   randomWorkloadScenario,
+  randomWorkloadBranchesScenario,
   demoLostUpdate,
 ];
 

@@ -8,6 +8,13 @@ export const VIOLATION_KINDS = [
   // Durability and atomicity (the reference history against every published snapshot).
   "acked-write-lost",
   "partial-effect",
+  // Branches: a merge shows all of what it brings or none of it; no table fork outlives every
+  // branch that could read it (after recovery and the reconciler).
+  "merge-partial",
+  "branch-unreadable",
+  "orphaned-fork",
+  // A merge of disjoint edits refused with conflicts (a scenario's must-succeed demand).
+  "false-merge-conflict",
   // Integrity of every published snapshot.
   "card-violated",
   "dangling-edge",
@@ -43,7 +50,7 @@ export function isViolationKind(s: string): s is ViolationKind {
 }
 
 /** The kinds of operation the harness records (scenarios' requests, the restart, the probe). */
-export type OpKind = "mutate" | "load" | "open" | "schemaApply" | "optimize" | "ensureIndices" | "refresh" | "read";
+export type OpKind = "mutate" | "load" | "open" | "schemaApply" | "optimize" | "ensureIndices" | "refresh" | "read" | "branchCreate" | "branchDelete" | "branchMerge" | "cleanup";
 
 /** The operation a violation concerns, as the harness's history recorded it. */
 export interface ViolationOp {

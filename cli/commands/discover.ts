@@ -23,6 +23,10 @@ const ORACLE_ABOUT: Record<string, string> = {
   "audited-once": "recovery audits each recovered operation exactly once",
   "live-sidecars-untouched": "no one but its writer deletes a live writer's sidecar",
   "operations-end-as-allowed": "operations end only with the errors their kind allows; must-succeed and must-fail demands hold",
+  "card-and-integrity-on-branches": "@card limits and referential integrity hold in every snapshot every live branch published",
+  "acked-writes-visible-on-branches": "a write acknowledged on a branch stays visible there until another operation touches its rows",
+  "branches-readable": "every table a live branch's newest manifest pins can be read",
+  "merge-all-or-nothing": "a merge shows on its target all of the rows it brings from its source, or none",
 };
 
 /** Run after every engine scenario by its director, not by the judge. */

@@ -6,7 +6,7 @@ import type { TypeKind } from "../schema/catalog.ts";
 import type { Row } from "../storage/types.ts";
 import { ensureIndices, type EnsureIndicesResult } from "../maintenance/ensure-indices.ts";
 import { optimize, type TableOptimizeStats } from "../maintenance/optimize.ts";
-import { cleanup, type CleanupOptions, type CleanupStats } from "../maintenance/cleanup.ts";
+import { cleanup, type CleanupOptions, type CleanupStats, reconcileOrphanedBranches } from "../maintenance/cleanup.ts";
 import { applySchema, type SchemaApplyOptions, type SchemaApplyResult } from "../schema-apply/apply.ts";
 import { planSchema, type SchemaPlan } from "../schema-apply/plan-schema.ts";
 import { load, type LoadResult, type LoadSpec } from "../write/load.ts";
@@ -105,6 +105,11 @@ export class Omnigraph {
 
   optimize(): Promise<TableOptimizeStats[]> {
     return optimize(this.handle);
+  }
+
+  /** `reconcile_orphaned_branches`, cleanup's first half alone (no version is removed). */
+  reconcileOrphanedBranches(): Promise<Pick<CleanupStats, "reclaimed" | "failures">> {
+    return reconcileOrphanedBranches(this.handle);
   }
 
   /** `cleanup`: orphaned forks and commit-graph branches reclaimed, then old versions on main. */

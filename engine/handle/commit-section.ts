@@ -53,7 +53,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
       throw e;
     }
     try {
-      recovered = await recoverUnderLease(env, h.coordinator, lease);
+      recovered = await recoverUnderLease(env, h.coordinator, lease, branch);
       if (recovered) await reloadSchemaIfSourceChanged(h);
     } catch (e) {
       await releaseLease(env, lease);
@@ -87,14 +87,16 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
 }
 
 /**
- * Holding the branch lease, every sidecar on disk belongs to a dead or expired committer:
- * recover them all (restoring if need be). Returns whether durable state moved.
+ * Holding `branch`'s lease, every sidecar of that branch belongs to a dead or expired committer:
+ * recover them all (restoring if need be); and holding main's, a schema-apply lock left behind
+ * is a dead apply's. Returns whether durable state moved.
  */
-export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease): Promise<boolean> {
+export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease, branch: Branch = coordinator.branch, seen?: Set<Branch>): Promise<boolean> {
   const schema = await recoverSchemaStateFiles(env, await coordinator.refresh());
-  const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease));
+  // The lease is `branch`'s: a sidecar of another branch may be a live committer's there.
+  const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease), undefined, branch, seen);
   const recovered = outcomes.length > 0 || schema.kind !== "Noop";
-  if (await schemaApplyLocked(env)) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
+  if (branch === null && (await schemaApplyLocked(env))) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
   return recovered;
 }
 

@@ -1,13 +1,15 @@
-// Leases on `__manifest` (the `ownerLease` fix). A lease is one manifest row, taken and given
+// Leases on `__manifest` (the `ownerLease` fix). A lease is one manifest row (on the leased
+// branch's own manifest), taken and given
 // back by merge-insert with row-level compare-and-swap, so two processes can never both hold
 // it. It carries its owner and an expiry judged on the clock: a crashed owner's lease runs out,
 // and whoever takes it next may recover that owner's intent. Upstream planned this as the
 // writer-epoch fence across processes (RFC-013 section 6.5); the seed has nothing like it.
 import type { Env } from "../env.ts";
-import { OmniError } from "../errors.ts";
+import { isOmniError, OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { memoOnRows } from "../manifest/rows-memo.ts";
-import type { ManifestRow, ManifestSnapshot } from "../storage/types.ts";
+import { loadBranchManifest } from "../manifest/branch-manifest.ts";
+import type { Branch, ManifestRow, ManifestSnapshot } from "../storage/types.ts";
 
 /** How long a lease lasts without renewal. Far longer than any operation's own steps. */
 export const LEASE_TTL_MS = 30_000;
@@ -36,6 +38,25 @@ export function leaseObjectId(resource: string): string {
 /** The branch lease every committer of `branch` holds. */
 export function branchLeaseResource(branch: string | null): string {
   return `branch:${branch ?? "main"}`;
+}
+
+/**
+ * The manifest branch a lease row lives on: the leased branch's own, so the publisher's fence
+ * and the publish it guards are one merge on that branch (a branch's lease goes with it).
+ */
+function leaseBranch(resource: string): Branch {
+  const name = resource.startsWith("branch:") ? resource.slice("branch:".length) : "main";
+  return name === "main" ? null : name;
+}
+
+/** A branch deleted between the lease's read and its merge: BranchNotFound. */
+function goneWithBranch(branch: Branch, e: unknown): void {
+  if (branch !== null && isStorageError(e, "NotFound")) throw new OmniError("BranchNotFound", { branch }, `branch '${branch}' not found`, { cause: e });
+}
+
+/** The leased branch's manifest; a deleted branch is BranchNotFound. */
+function loadLeaseManifest(env: Env, resource: string): Promise<ManifestSnapshot> {
+  return loadBranchManifest(env, leaseBranch(resource));
 }
 
 export function leaseRow(resource: string, state: LeaseState): ManifestRow {
@@ -78,13 +99,14 @@ export function liveHolder(snapshot: ManifestSnapshot, resource: string, nowMs: 
 /** One attempt: the lease if it was free (or expired, or already ours), else null. */
 export async function tryAcquireLease(env: Env, resource: string, owner: string): Promise<Lease | null> {
   for (;;) {
-    const state = await env.storage.manifest.load(null);
+    const state = await loadLeaseManifest(env, resource);
     const holder = liveHolder(state, resource, env.clock.now());
     if (holder !== null && holder !== owner) return null;
     try {
-      await env.storage.manifest.merge(null, state.version, [leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]);
+      await env.storage.manifest.merge(state.branch, state.version, [leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]);
       return { resource, owner };
     } catch (e) {
+      goneWithBranch(state.branch, e);
       // Someone merged the lease row since we read it: look again.
       if (!isStorageError(e, "TooMuchWriteContention")) throw e;
     }
@@ -100,15 +122,22 @@ export async function acquireLease(env: Env, resource: string, owner: string): P
   }
 }
 
-/** Gives the lease back, if it is still ours. */
+/** Gives the lease back, if it is still ours (a deleted branch's lease went with it). */
 export async function releaseLease(env: Env, lease: Lease): Promise<void> {
   for (;;) {
-    const state = await env.storage.manifest.load(null);
+    let state: ManifestSnapshot;
+    try {
+      state = await loadLeaseManifest(env, lease.resource);
+    } catch (e) {
+      if (isOmniError(e, "BranchNotFound")) return;
+      throw e;
+    }
     if (stateIn(state.rows, lease.resource).owner !== lease.owner) return;
     try {
-      await env.storage.manifest.merge(null, state.version, [leaseRow(lease.resource, { owner: null, untilMs: 0 })]);
+      await env.storage.manifest.merge(state.branch, state.version, [leaseRow(lease.resource, { owner: null, untilMs: 0 })]);
       return;
     } catch (e) {
+      if (state.branch !== null && isStorageError(e, "NotFound")) return;
       if (!isStorageError(e, "TooMuchWriteContention")) throw e;
     }
   }

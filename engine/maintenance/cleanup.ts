@@ -88,14 +88,15 @@ export async function reconcileOrphanedBranches(h: Handle): Promise<Pick<Cleanup
   for (const tableKey of catalogTableKeys(h.catalog).sort()) {
     const entry = main.entry(tableKey);
     if (!entry) continue;
-    let listed: string[];
+    let refs: ReadonlyMap<string, { readonly parent: string | null }>;
     try {
-      listed = [...(await datasetBranches(env, entry.path)).keys()];
+      refs = await datasetBranches(env, entry.path);
     } catch (e) {
       if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
       failures.push([tableKey, e.message]);
       continue;
     }
+    const listed = [...refs.keys()];
     const orphans: string[] = [];
     for (const ref of listed) {
       const owner = forkOwner(ref)!;
@@ -113,7 +114,15 @@ export async function reconcileOrphanedBranches(h: Handle): Promise<Pick<Cleanup
       const placed = snap.entry(tableKey);
       if (placed === undefined || placed.branch !== ref) orphans.push(ref);
     }
-    orphans.sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+    // Children before parents: Lance refuses to delete a ref another ref was forked from. The
+    // depth is the ref's chain of listed parents (a seed fork's name nests its parent's, a
+    // unique one does not, so names alone cannot order them).
+    const depth = (ref: string): number => {
+      let d = 0;
+      for (let p = refs.get(ref)?.parent ?? null; p !== null && refs.has(p) && d < refs.size; p = refs.get(p)?.parent ?? null) d++;
+      return d;
+    };
+    orphans.sort((a, b) => depth(b) - depth(a) || b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
     for (const ref of orphans) await reclaimFork(h, tableKey, entry.path, ref, live, reclaimed, failures);
   }
   await reconcileCommitGraphOrphans(h, live, reclaimed, failures);

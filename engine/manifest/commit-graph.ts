@@ -7,6 +7,7 @@
 // shows it (`record_graph_commit` refreshes before appending); a merge commit names the merged
 // source's head as its second parent. The merge base is read from these parents.
 import type { Env } from "../env.ts";
+import { OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { version, type Branch, type DatasetPath, type Row, type Version } from "../storage/types.ts";
 import { GRAPH_COMMIT_ACTORS, GRAPH_COMMITS } from "./layout.ts";
@@ -79,6 +80,8 @@ export async function readCommitGraph(env: Env, branch: Branch): Promise<CommitG
     at = await env.storage.datasets.latestVersion(GRAPH_COMMITS, branch);
   } catch (e) {
     if (branch === null && isStorageError(e, "NotFound")) return null;
+    // A branch deleted under the caller (upstream surfaces Lance's own not-found error here).
+    if (branch !== null && isStorageError(e, "NotFound")) throw new OmniError("BranchNotFound", { branch }, `branch '${branch}' not found`, { cause: e });
     throw e;
   }
   const commits = new Map<string, GraphCommit>();

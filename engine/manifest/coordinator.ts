@@ -4,6 +4,7 @@
 // `probeOnWrite` fixes).
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
+import { loadBranchManifest } from "./branch-manifest.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Branch, Version } from "../storage/types.ts";
 import { Mutex, type Release } from "../sync/mutex.ts";
@@ -27,7 +28,7 @@ export class Coordinator {
   }
 
   static async open(env: Env, branch: Branch, handleId: string): Promise<Coordinator> {
-    const state = await env.storage.manifest.load(branch);
+    const state = await loadBranchManifest(env, branch);
     refuseBelowStampFloor(env, state);
     return new Coordinator(env, branch, Snapshot.fromManifest(state), handleId);
   }
@@ -108,5 +109,5 @@ export class Coordinator {
 
 /** A fresh, lock-free manifest read of `branch` (`fresh_snapshot_for_branch_unchecked`). */
 export async function readSnapshot(env: Env, branch: Branch): Promise<Snapshot> {
-  return Snapshot.fromManifest(await env.storage.manifest.load(branch));
+  return Snapshot.fromManifest(await loadBranchManifest(env, branch));
 }

@@ -11,6 +11,7 @@ import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
 import { memoOnRows } from "./rows-memo.ts";
 import { migrateInternalSchema } from "./internal-schema.ts";
+import { loadBranchManifest } from "./branch-manifest.ts";
 import { headTokenOf, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
@@ -40,8 +41,8 @@ export async function publish(
   const expectsNothing = (expected === null || expected.size === 0) && options.expectedHeadToken === undefined;
   if (changes.length === 0 && expectsNothing) return env.storage.manifest.latestVersion(branch);
   for (let attempt = 0; ; attempt++) {
-    let state = await env.storage.manifest.load(branch);
-    if (await migrateInternalSchema(env, branch, state)) state = await env.storage.manifest.load(branch);
+    let state = await loadBranchManifest(env, branch);
+    if (await migrateInternalSchema(env, branch, state)) state = await loadBranchManifest(env, branch);
     await env.world.point("publisher.check_expected_table_versions");
     if (expected) checkExpected(latestVisiblePerTable(state.rows), expected);
     if (options.expectedHeadToken !== undefined) checkHeadToken(state, options.expectedHeadToken);

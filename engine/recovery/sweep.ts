@@ -9,6 +9,7 @@ import { appendGraphCommit, RECOVERY_ACTOR } from "../manifest/commit-graph.ts";
 import { type Coordinator, readSnapshot } from "../manifest/coordinator.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
+import type { Branch } from "../storage/types.ts";
 import { promotedForSchemaApply, recoverSchemaStateFiles, type SchemaStateRecovery } from "./schema-state-files.ts";
 import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey, type WriteQueueManager } from "../sync/write-queue.ts";
 import { alreadyAudited, appendAuditRow } from "./audit.ts";
@@ -28,8 +29,14 @@ export async function recoverManifestDrift(
   publishOptions: PublishOptions = {},
   /** With root-shared queues: wait for each sidecar's in-process writer, then re-check it. */
   queues?: WriteQueueManager,
+  /** Only the sidecars of this branch (a branch lease vouches for its own committers only). */
+  onlyBranch?: Branch,
+  /** Collects the branches of every sidecar listed, the skipped ones' too. */
+  seen?: Set<Branch>,
 ): Promise<SidecarOutcome[]> {
-  const sidecars = await listSidecars(env);
+  const listed = await listSidecars(env);
+  for (const s of listed) seen?.add(s.branch);
+  const sidecars = listed.filter((s) => onlyBranch === undefined || s.branch === onlyBranch);
   const outcomes: SidecarOutcome[] = [];
   if (sidecars.length === 0) return outcomes;
   for (const sidecar of sidecars) {

@@ -68,7 +68,11 @@ export async function withReadSetRetry<T>(
     const staging = new MutationStaging();
     try {
       prepared = await prepare(txn, staging);
-      if (staging.isEmpty) return prepared.result;
+      if (staging.isEmpty) {
+        // Nothing to commit: the fork queues go with the write (upstream drops their guards).
+        held?.release();
+        return prepared.result;
+      }
       // Validated and staged, no effect yet: the window the read-set fix closes (named upstream
       // only later; a point on every profile so scripts can park here).
       await maybeFail(h.env, FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);

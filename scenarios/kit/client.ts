@@ -12,6 +12,8 @@ import type { ScenarioContext } from "../types.ts";
 import { loadEffect, mutationEffect } from "./effects.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
 
+const MAIN = { branch: "main" } as const;
+
 export class Client {
   private constructor(
     private readonly ctx: ScenarioContext,
@@ -41,12 +43,14 @@ export class Client {
     return new Client(ctx, name, g, proc);
   }
 
+  // Writes name main, as upstream's API names every write's branch: a merge on the same handle
+  // swaps its coordinator to the merge's target for a while (`swap_coordinator_for_branch`).
   mutate(label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops)));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops, null, MAIN)));
   }
 
   load(label: string, spec: LoadSpec, expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec)));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec, null, MAIN)));
   }
 
   optimize(expect: Expectation = {}): Promise<unknown> {
@@ -59,6 +63,33 @@ export class Client {
 
   applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
     return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options)));
+  }
+
+  /** A mutation on graph branch `branch` (`mutate_as(branch, ...)`). */
+  mutateOn(branch: string, label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: ${label} on ${branch}`, "mutate", { ...mutationEffect(ops), branch }, expect, () => this.graph.mutate(ops, null, { branch })));
+  }
+
+  loadOn(branch: string, label: string, spec: LoadSpec, expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: ${label} on ${branch}`, "load", { ...loadEffect(spec), branch }, expect, () => this.graph.load(spec, null, { branch })));
+  }
+
+  /** A branch of `from` at its head. */
+  branchCreate(name: string, from: string, expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: branch create ${name} from ${from}`, "branchCreate", NO_EFFECT, expect, () => this.graph.branchCreateFrom(from, name)));
+  }
+
+  branchDelete(name: string, expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: branch delete ${name}`, "branchDelete", NO_EFFECT, expect, () => this.graph.branchDelete(name)));
+  }
+
+  /** Merges `source` into `target`; the oracles follow its rows (the effect names the target). */
+  branchMerge(source: string, target: string, expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: merge ${source} into ${target}`, "branchMerge", { ...NO_EFFECT, branch: target, mergedFrom: source }, expect, () => this.graph.branchMerge(source, target)));
+  }
+
+  readOn(branch: string, type: string, expect: Expectation = {}): Promise<unknown> {
+    return survive(this.ctx.history.attempt(`${this.name}: read ${type} on ${branch}`, "read", { ...NO_EFFECT, branch }, expect, () => this.graph.read("node", type, branch)));
   }
 
   /** Runs `fn` as a new actor of this handle's process. */

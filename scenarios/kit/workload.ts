@@ -1,6 +1,7 @@
 // The random workload's operations: every choice (which operation, on what, with which
 // values) is drawn from the tape, so a shrunk tape is a shorter, simpler workload. Names and
-// tags are unique per operation, so the oracles can follow every row.
+// tags are unique per operation, so the oracles can follow every row. Graph branches come from
+// a small pool of names, so actors create, write, merge and delete the same few branches.
 import type { MutationOp } from "../../engine/write/ops.ts";
 import type { World } from "../../sim/world.ts";
 import type { Client } from "./client.ts";
@@ -31,7 +32,21 @@ type OpKindName =
   | "ensure indices"
   | "refresh"
   | "read"
-  | "schema apply";
+  | "schema apply"
+  | "branch create"
+  | "branch delete"
+  | "branch insert person"
+  | "branch insert works-at"
+  | "branch update person"
+  | "branch delete person"
+  | "branch merge"
+  | "branch read";
+
+/** The graph branches actors create, write, merge and delete (besides main). */
+export const BRANCH_POOL = ["b0", "b1"];
+
+/** A write on a branch may find it deleted (or not yet created) by another actor. */
+const ON_BRANCH = { allow: ["BranchNotFound"] } as const;
 
 /** Operation kinds, weighted by repetition: writes dominate, maintenance is rarer. */
 const MIX: readonly OpKindName[] = [
@@ -50,20 +65,36 @@ const MIX: readonly OpKindName[] = [
   "schema apply",
 ];
 
+/** The mix with graph branches: the same, then branch operations (appended, so a tape of the plain mix means the same). */
+const BRANCH_MIX: readonly OpKindName[] = [
+  ...MIX,
+  ...Array<OpKindName>(2).fill("branch create"),
+  "branch delete",
+  ...Array<OpKindName>(2).fill("branch insert person"),
+  "branch insert works-at",
+  "branch update person",
+  "branch delete person",
+  ...Array<OpKindName>(2).fill("branch merge"),
+  "branch read",
+];
+
 function pickFrom<T>(world: World, label: string, items: readonly T[]): T {
   return items[world.choose(label, items.length)]!;
 }
 
-/** Runs `count` operations on `client`, each drawn from the tape. */
-export async function runWorkload(world: World, client: Client, actor: string, count: number): Promise<void> {
+/** Runs `count` operations on `client`, each drawn from the tape (branch operations too, if asked). */
+export async function runWorkload(world: World, client: Client, actor: string, count: number, options: { branches?: boolean } = {}): Promise<void> {
+  const mix = options.branches ? BRANCH_MIX : MIX;
   const pools: Pools = { people: [...SEED_PEOPLE], companies: [...SEED_COMPANIES] };
   const edgeTags: string[] = [];
   world.plannedOperations += count;
   for (let i = 0; i < count; i++) {
     const id = `${actor}-${i}`;
-    const kind = pickFrom(world, `${actor} op ${i}`, MIX);
+    const kind = pickFrom(world, `${actor} op ${i}`, mix);
     const person = () => pickFrom(world, `${id} person`, pools.people);
     const company = () => pickFrom(world, `${id} company`, pools.companies);
+    const branch = () => pickFrom(world, `${id} branch`, BRANCH_POOL);
+    const anyBranch = () => pickFrom(world, `${id} target`, ["main", ...BRANCH_POOL]);
     switch (kind) {
       case "insert person":
         pools.people.push(`p-${id}`);
@@ -126,6 +157,43 @@ export async function runWorkload(world: World, client: Client, actor: string, c
         break;
       case "schema apply":
         await client.applySchema(`schema apply ${id}`, world.chance(`${id} adds nickname`) ? WITH_NICKNAME : WORKLOAD_SCHEMA);
+        break;
+      case "branch create": {
+        const [name, from] = [branch(), anyBranch()];
+        await client.branchCreate(name, from);
+        break;
+      }
+      case "branch delete":
+        await client.branchDelete(branch());
+        break;
+      case "branch insert person":
+        pools.people.push(`bp-${id}`);
+        await client.mutateOn(branch(), `insert person bp-${id}`, [{ kind: "insertNode", type: "Person", props: { name: `bp-${id}`, age: i } }], ON_BRANCH);
+        break;
+      case "branch insert works-at": {
+        const [on, from, to] = [branch(), person(), company()];
+        edgeTags.push(`bw-${id}`);
+        await client.mutateOn(on, `${from} works at ${to} (bw-${id})`, [edge("WorksAt", from, to, `bw-${id}`)], ON_BRANCH);
+        break;
+      }
+      case "branch update person": {
+        const [on, who] = [branch(), person()];
+        await client.mutateOn(on, `update ${who} age = ${2000 + i}`, [{ kind: "updateNode", type: "Person", where: [{ column: "id", equals: who }], set: { age: 2000 + i } }], ON_BRANCH);
+        break;
+      }
+      case "branch delete person": {
+        const [on, who] = [branch(), person()];
+        await client.mutateOn(on, `delete ${who}`, [{ kind: "deleteNode", type: "Person", where: [{ column: "id", equals: who }] }], ON_BRANCH);
+        break;
+      }
+      case "branch merge": {
+        const source = branch();
+        const target = pickFrom(world, `${id} target`, ["main", ...BRANCH_POOL].filter((b) => b !== source));
+        await client.branchMerge(source, target);
+        break;
+      }
+      case "branch read":
+        await client.readOn(branch(), "Person", ON_BRANCH);
         break;
     }
   }

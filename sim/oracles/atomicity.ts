@@ -3,12 +3,12 @@
 // or none do.
 import type { Violation } from "../violations.ts";
 import { violationOp } from "./history.ts";
-import { describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
+import { branchOf, describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
 
 export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
-    if (op.status === "ok") continue;
+    if (op.status === "ok" || branchOf(op) !== "main") continue;
     const inserts = op.effect.inserts.filter((r) => !touchedByOthers(ctx, op, r, true));
     const updates = op.effect.updates.filter((u) => !touchedByOthers(ctx, op, u.row, true));
     if (inserts.length + updates.length < 2) continue;

@@ -7,6 +7,12 @@ import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
 
 export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
+  return cardinalityAndIntegrityOn(ctx, "main");
+}
+
+/** The same over `ctx.snapshots` as `branch` published them. */
+export function cardinalityAndIntegrityOn(ctx: Pick<JudgeContext, "snapshots" | "catalog">, branch: string): Violation[] {
+  const manifest = branch === "main" ? "manifest" : `${branch}'s manifest`;
   const out: Violation[] = [];
   const seen = new Set<string>();
   // One report per broken fact (the first snapshot that shows it), not one per snapshot.
@@ -30,9 +36,9 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
           if ((max !== null && n > max) || n < min) {
             report({
               kind: "card-violated",
-              message: `manifest v${snap.version} publishes ${n} ${edge.name} edges for source '${src}' under @card(${min}..${max ?? ""})`,
+              message: `${manifest} v${snap.version} publishes ${n} ${edge.name} edges for source '${src}' under @card(${min}..${max ?? ""})`,
               table: tableKeyFor("edge", edge.name),
-              details: { version: snap.version, edge: edge.name, source: src, count: n },
+              details: { version: snap.version, edge: edge.name, source: src, count: n, ...(branch === "main" ? {} : { branch }) },
             });
           }
         }
@@ -44,9 +50,9 @@ export function cardinalityAndIntegrity(ctx: JudgeContext): Violation[] {
         if (missing) {
           report({
             kind: "dangling-edge",
-            message: `manifest v${snap.version} publishes a ${edge.name} edge whose ${missing} does not exist`,
+            message: `${manifest} v${snap.version} publishes a ${edge.name} edge whose ${missing} does not exist`,
             table: tableKeyFor("edge", edge.name),
-            details: { version: snap.version, edge: edge.name, id: r.id },
+            details: { version: snap.version, edge: edge.name, id: r.id, ...(branch === "main" ? {} : { branch }) },
           });
         }
       }

@@ -4,12 +4,15 @@ import type { Row, Scalar, Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { Violation } from "../violations.ts";
 import type { History, OpRecord, RowRef } from "./history.ts";
+import type { BranchHistory } from "./branch-snapshots.ts";
 import type { PublishedSnapshot } from "./published.ts";
 
 export interface JudgeContext {
   readonly events: readonly TraceEvent[];
   readonly history: History;
   readonly snapshots: readonly PublishedSnapshot[];
+  /** Every live graph branch (but main) with the snapshots it published. */
+  readonly branches: readonly BranchHistory[];
   /** The accepted schema at the end of the run. */
   readonly catalog: Catalog;
   readonly raw: Storage;
@@ -38,6 +41,11 @@ export function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, in
         o.effect.inserts.some((i) => sameRef(i, ref)) ||
         (includeUpdates && o.effect.updates.some((u) => sameRef(u.row, ref)))),
   );
+}
+
+/** The graph branch an operation writes (main unless its effect names another). */
+export function branchOf(op: OpRecord): string {
+  return op.effect.branch ?? "main";
 }
 
 export function describeRef(ref: RowRef): string {

@@ -20,6 +20,10 @@ export interface RowRef {
 
 /** The logical effect an operation intends, as the harness computes it from the request. */
 export interface Effect {
+  /** The graph branch the operation writes (absent: main). */
+  readonly branch?: string;
+  /** A merge's source branch (its target is `branch`). */
+  readonly mergedFrom?: string;
   readonly inserts: readonly RowRef[];
   readonly deletes: readonly RowRef[];
   readonly updates: readonly { readonly row: RowRef; readonly set: Readonly<Record<string, Scalar>> }[];

@@ -12,6 +12,8 @@ import { operationsEndAsAllowed } from "./op-policy.ts";
 import { publishedSnapshots } from "./published.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
 import { SchemaParseError } from "../../engine/schema/errors.ts";
+import { branchHistories } from "./branch-snapshots.ts";
+import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing } from "./branches.ts";
 
 /** Every standard oracle, by the name scenarios list. */
 export const ORACLES: Readonly<Record<string, Oracle>> = {
@@ -21,6 +23,10 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "audited-once": auditedOnce,
   "live-sidecars-untouched": liveSidecarsUntouched,
   "operations-end-as-allowed": operationsEndAsAllowed,
+  "card-and-integrity-on-branches": cardAndIntegrityOnBranches,
+  "acked-writes-visible-on-branches": ackedWritesVisibleOnBranches,
+  "branches-readable": branchesReadable,
+  "merge-all-or-nothing": mergeAllOrNothing,
 };
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
@@ -49,6 +55,7 @@ export async function judge(world: World, history: History, oracles: Readonly<Re
     events,
     history,
     snapshots: await publishedSnapshots(raw, events),
+    branches: await branchHistories(raw, events),
     catalog,
     raw,
   };

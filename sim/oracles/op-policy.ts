@@ -30,6 +30,13 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
   ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
   refresh: ["InjectedFailure"],
   read: ["InjectedFailure"],
+  // A name another actor took or freed first, a branch still forked from, a bound branch.
+  branchCreate: ["BranchConflict", "BranchNotFound", "InjectedFailure", "SchemaApplyLocked"],
+  branchDelete: ["BranchConflict", "BranchNotFound", "InjectedFailure", "SchemaApplyLocked"],
+  // Conflicts a three-way merge finds (`@card` and orphan edges among them), and what a write's
+  // publish may meet on the target.
+  branchMerge: ["MergeConflicts", "BranchNotFound", ...WRITE_ERRORS],
+  cleanup: ["InjectedFailure", "SchemaApplyLocked"],
 };
 
 /** The violation an unexpected error stands for. */

@@ -6,8 +6,8 @@ import { SCENARIOS } from "../../scenarios/registry.ts";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
 
-test("every engine scenario but the random workload has a scripted form", () => {
-  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["random-workload"]);
+test("every engine scenario but the random workloads has a scripted form", () => {
+  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["random-workload", "random-workload-branches"]);
 });
 
 test("B1 scripted shows the exact symptom: the open fails with ExpectedVersionMismatch{node:Person, 1, 2}", async () => {

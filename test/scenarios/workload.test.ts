@@ -26,6 +26,24 @@ test("random-workload: most universes crash, and the median one completes at lea
   expect(crashed).toBeGreaterThan(n / 2);
 });
 
+test("random-workload-branches: branches are created, written, read, merged and deleted, and some of each succeed", async () => {
+  const s = findScenario("random-workload-branches")!;
+  const ended = new Map<string, { ok: number; all: number }>();
+  for (let seed = 1; seed <= 10; seed++) {
+    const r = await runUniverse({ spec: formSpec(s, "searched"), seed, fixes: PROFILES.fixed });
+    for (const e of r.trace.events()) {
+      if (e.e !== "op") continue;
+      const kind = /: branch create /.test(e.label) ? "create" : /: branch delete /.test(e.label) ? "delete" : /: merge /.test(e.label) ? "merge" : /: read .* on b\d$/.test(e.label) ? "read" : / on b\d$/.test(e.label) ? "write" : null;
+      if (!kind) continue;
+      const c = ended.get(kind) ?? { ok: 0, all: 0 };
+      c.all++;
+      if (e.status === "ok") c.ok++;
+      ended.set(kind, c);
+    }
+  }
+  for (const kind of ["create", "delete", "write", "read", "merge"]) expect(ended.get(kind)?.ok ?? 0, `${kind}: ${JSON.stringify(ended.get(kind))}`).toBeGreaterThan(0);
+});
+
 test("run --json reports the workload's operations attempted and completed", () => {
   const r = omnisim("run", "random-workload", "--profile", "fixed", "--seeds", "3", "--json");
   expect(r.code).toBe(0);

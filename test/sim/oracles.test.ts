@@ -53,7 +53,7 @@ function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
 function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; events?: TraceEvent[]; raw?: VirtualStore }): JudgeContext {
   const history = new History(null as never);
   history.ops.push(...(parts.ops ?? []));
-  return { events: parts.events ?? [], history, snapshots: parts.snapshots ?? [], catalog, raw: parts.raw ?? new VirtualStore() };
+  return { events: parts.events ?? [], history, snapshots: parts.snapshots ?? [], branches: [], catalog, raw: parts.raw ?? new VirtualStore() };
 }
 
 const people = (...ids: string[]) => ids.map((id) => ({ id }));

@@ -1,0 +1,90 @@
+// The oracles on graph branches: every live branch's published snapshots keep `@card` and
+// referential integrity, show the writes acknowledged on that branch, and stay readable; and a
+// merge shows, on its target, all of the rows it brings or none of them.
+import type { Violation } from "../violations.ts";
+import type { BranchHistory } from "./branch-snapshots.ts";
+import { cardinalityAndIntegrityOn } from "./card-ri.ts";
+import { branchOf, describeRef, findRow, type JudgeContext, touchedByOthers } from "./context.ts";
+import { ackedWritesVisibleOn } from "./durability.ts";
+import { type OpRecord, type RowRef, violationOp } from "./history.ts";
+import type { PublishedSnapshot } from "./published.ts";
+
+export function cardAndIntegrityOnBranches(ctx: JudgeContext): Violation[] {
+  return ctx.branches.flatMap((b) => cardinalityAndIntegrityOn({ ...ctx, snapshots: b.snapshots }, b.branch));
+}
+
+/** Writes acknowledged on a branch's current incarnation show in its later snapshots. */
+export function ackedWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
+  return ctx.branches.flatMap((b) =>
+    ackedWritesVisibleOn({ ...ctx, snapshots: b.snapshots }, b.branch, b.createdAt).map((v) => ({ ...v, details: { ...(v.details as object), branch: b.branch } })),
+  );
+}
+
+/** Every table a live branch's newest manifest pins can be read there. */
+export function branchesReadable(ctx: JudgeContext): Violation[] {
+  return ctx.branches.flatMap((b) =>
+    b.unreadable.map((u) => ({
+      kind: "branch-unreadable" as const,
+      message: `branch ${b.branch}'s manifest pins ${u.tableKey} at version ${u.version} on ${u.ref ?? "main"}, which cannot be read`,
+      table: u.tableKey,
+      details: { branch: b.branch, ref: u.ref, version: u.version },
+    })),
+  );
+}
+
+/**
+ * A merge (ended or not) shows on its target all of the rows it brings, or none: the rows
+ * acknowledged as inserted on its source before it began, absent from the target then, and
+ * touched by no other operation. Judged in the target's snapshots from the merge's start to the
+ * next merge into that target (which may bring some of the same rows), and only for a merge no
+ * other merge into the target overlaps.
+ */
+export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
+  const out: Violation[] = [];
+  const merges = ctx.history.ops.filter((op) => op.kind === "branchMerge" && op.effect.mergedFrom !== undefined);
+  for (const m of merges) {
+    const target = branchOf(m);
+    const source = m.effect.mergedFrom!;
+    const snaps = snapshotsOf(ctx, target);
+    // A target gone, or made again since the merge began, is not the target the merge wrote.
+    if (!snaps || (target !== "main" && ctx.branches.find((b) => b.branch === target)!.createdAt > m.start)) continue;
+    const into = merges.filter((o) => o !== m && branchOf(o) === target);
+    const ends = (o: OpRecord) => o.end ?? Number.MAX_SAFE_INTEGER;
+    if (into.some((o) => o.start < ends(m) && m.start < ends(o))) continue;
+    const until = Math.min(...into.filter((o) => o.start > m.start).map((o) => o.start), Number.MAX_SAFE_INTEGER);
+    // The target as the merge found it: a branch that published nothing of its own yet shows its
+    // parent's state, which its snapshots do not hold, so the merge is not judged there.
+    const before = snaps.findLast((s) => s.at < m.start);
+    if (!before) continue;
+    const sourceBorn = ctx.branches.find((b) => b.branch === source)?.createdAt ?? -1;
+    const incoming: RowRef[] = [];
+    for (const op of ctx.history.ops) {
+      if (branchOf(op) !== source || op.status !== "ok" || op.end === null || op.end >= m.start || op.start < sourceBorn) continue;
+      for (const ref of op.effect.inserts) {
+        if (touchedByOthers(ctx, op, ref, false)) continue;
+        if (!before.tables.has(ref.table) || findRow(before, ref)) continue;
+        incoming.push(ref);
+      }
+    }
+    if (incoming.length < 2) continue;
+    for (const s of snaps) {
+      if (s.at <= m.start || s.at >= until || incoming.some((r) => !s.tables.has(r.table))) continue;
+      const shown = incoming.filter((r) => findRow(s, r));
+      if (shown.length > 0 && shown.length < incoming.length) {
+        const missing = incoming.filter((r) => !findRow(s, r));
+        out.push({
+          kind: "merge-partial",
+          message: `${m.label} ${m.status === "ok" ? "succeeded" : m.status === "err" ? `failed (${m.errorKind})` : "never finished"}, yet ${target === "main" ? "manifest" : `${target}'s manifest`} v${s.version} shows ${shown.map(describeRef).join(", ")} but not ${missing.map(describeRef).join(", ")}`,
+          op: violationOp(m),
+          details: { version: s.version, target, source },
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function snapshotsOf(ctx: JudgeContext, branch: string): readonly PublishedSnapshot[] | undefined {
+  return branch === "main" ? ctx.snapshots : ctx.branches.find((b: BranchHistory) => b.branch === branch)?.snapshots;
+}

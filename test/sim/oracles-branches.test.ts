@@ -1,0 +1,126 @@
+// The branch oracles, each shown going red on a planted defect and staying green without it:
+// the defects are planted in what a finished universe left (history, and the snapshots each
+// live branch published), as test/sim/oracles.test.ts does for main's.
+import { expect, test } from "vitest";
+import { compileSchema } from "../../engine/schema/catalog-builder.ts";
+import type { Row, TableKey, Version } from "../../engine/storage/types.ts";
+import type { BranchHistory } from "../../sim/oracles/branch-snapshots.ts";
+import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing } from "../../sim/oracles/branches.ts";
+import type { JudgeContext } from "../../sim/oracles/context.ts";
+import { ackedWritesVisible } from "../../sim/oracles/durability.ts";
+import { type Effect, type Expectation, History, NO_EFFECT, type OpRecord } from "../../sim/oracles/history.ts";
+import type { PublishedSnapshot } from "../../sim/oracles/published.ts";
+import type { Actor } from "../../sim/scheduler.ts";
+import { VirtualStore } from "../../sim/store/virtual-store.ts";
+import { CARD_SCHEMA } from "../../scenarios/kit/schemas.ts";
+import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
+import { orphanedForks } from "../../sim/oracles/forks.ts";
+import { inWorld } from "../engine/helpers.ts";
+import { startProcess } from "../engine/support.ts";
+
+const catalog = compileSchema(CARD_SCHEMA);
+
+function snap(version: number, at: number, tables: Record<string, Row[]>): PublishedSnapshot {
+  return { version: version as Version, at, tables: new Map(Object.entries(tables) as [TableKey, Row[]][]), snapshot: null as never };
+}
+
+function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
+  return {
+    id: 1,
+    kind: "mutate",
+    actor: { name: "a", status: "done" } as Actor,
+    effect: NO_EFFECT,
+    expect: {} as Expectation,
+    start: 0,
+    end: 10,
+    status: "ok",
+    errorKind: null,
+    errorMessage: null,
+    errorTable: null,
+    ...partial,
+  };
+}
+
+function branch(name: string, snapshots: PublishedSnapshot[], extra: Partial<BranchHistory> = {}): BranchHistory {
+  return { branch: name, createdAt: -1, snapshots, unreadable: [], ...extra };
+}
+
+function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; branches?: BranchHistory[] }): JudgeContext {
+  const history = new History(null as never);
+  history.ops.push(...(parts.ops ?? []));
+  return { events: [], history, snapshots: parts.snapshots ?? [], branches: parts.branches ?? [], catalog, raw: new VirtualStore() };
+}
+
+const people = (...ids: string[]) => ids.map((id) => ({ id }));
+const ref = (id: string) => ({ table: "node:Person" as const, column: "id", value: id });
+const inserts = (b: string, ...ids: string[]): Effect => ({ branch: b, inserts: ids.map(ref), deletes: [], updates: [] });
+
+test("card-and-integrity-on-branches: red on two edges for one source on a branch, and on a branch's dangling edge", () => {
+  const good = snap(7, 5, { "node:Person": people("Alice"), "node:Company": people("Acme", "Beta"), "edge:WorksAt": [{ id: "e1", src: "Alice", dst: "Acme" }] });
+  expect(cardAndIntegrityOnBranches(ctx({ branches: [branch("b0", [good])] }))).toEqual([]);
+  const twoEdges = snap(8, 6, { ...Object.fromEntries(good.tables), "edge:WorksAt": [{ id: "e1", src: "Alice", dst: "Acme" }, { id: "e2", src: "Alice", dst: "Beta" }] });
+  const found = cardAndIntegrityOnBranches(ctx({ branches: [branch("b0", [good, twoEdges])] }));
+  expect(found.map((v) => [v.kind, (v.details as { branch?: string }).branch])).toEqual([["card-violated", "b0"]]);
+  expect(found[0]!.message).toContain("b0's manifest v8");
+  const dangling = snap(9, 7, { ...Object.fromEntries(good.tables), "edge:Knows": [{ id: "k1", src: "Alice", dst: "Ghost" }] });
+  expect(cardAndIntegrityOnBranches(ctx({ branches: [branch("b1", [dangling])] })).map((v) => v.kind)).toEqual(["dangling-edge"]);
+});
+
+test("acked-writes-visible-on-branches: red when a branch's later snapshot lacks a write acknowledged there; main's oracle leaves it alone", () => {
+  const write = op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 2, end: 10 });
+  const shows = snap(7, 9, { "node:Person": people("Alice") });
+  const lost = snap(8, 12, { "node:Person": people() });
+  expect(ackedWritesVisibleOnBranches(ctx({ ops: [write], branches: [branch("b0", [shows])] }))).toEqual([]);
+  const found = ackedWritesVisibleOnBranches(ctx({ ops: [write], branches: [branch("b0", [shows, lost])] }));
+  expect(found.map((v) => [v.kind, (v.details as { branch?: string }).branch])).toEqual([["acked-write-lost", "b0"]]);
+  // A branch made again after the write is another branch: the write is not judged there.
+  expect(ackedWritesVisibleOnBranches(ctx({ ops: [write], branches: [branch("b0", [lost], { createdAt: 11 })] }))).toEqual([]);
+  // Main's snapshots never judge a branch's write.
+  expect(ackedWritesVisible(ctx({ ops: [write], snapshots: [lost] }))).toEqual([]);
+});
+
+test("branches-readable: red when a live branch's newest manifest pins a table version that cannot be read", () => {
+  expect(branchesReadable(ctx({ branches: [branch("b1", [])] }))).toEqual([]);
+  const found = branchesReadable(ctx({ branches: [branch("b1", [], { unreadable: [{ tableKey: "node:Person" as TableKey, ref: "b0", version: 3 as Version }] })] }));
+  expect(found.map((v) => [v.kind, v.table])).toEqual([["branch-unreadable", "node:Person"]]);
+});
+
+test("merge-all-or-nothing: red when the target shows part of what the merge brings; green on all or none", () => {
+  const onSource = op({ label: "insert Alice and Bob on b0", effect: inserts("b0", "Alice", "Bob"), start: 1, end: 5 });
+  const merge = op({ label: "merge b0 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b0" }, start: 10, end: 20, status: "err", errorKind: "InjectedFailure" });
+  const before = snap(3, 8, { "node:Person": people("Carol") });
+  const judge = (after: string[]) => mergeAllOrNothing(ctx({ ops: [onSource, merge], snapshots: [before, snap(4, 15, { "node:Person": people("Carol", ...after) })] }));
+  expect(judge([])).toEqual([]);
+  expect(judge(["Alice", "Bob"])).toEqual([]);
+  const found = judge(["Alice"]);
+  expect(found.map((v) => [v.kind, v.op?.kind])).toEqual([["merge-partial", "branchMerge"]]);
+  expect(found[0]!.message).toContain("not node:Person[id=Bob]");
+  // Another merge into the same target at the same time may bring part of it: not judged.
+  const overlapping = op({ label: "merge b1 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b1" }, start: 12, end: 14 });
+  expect(mergeAllOrNothing(ctx({ ops: [onSource, merge, overlapping], snapshots: [before, snap(4, 15, { "node:Person": people("Carol", "Alice") })] }))).toEqual([]);
+  // A target branch's snapshots judge a merge into it.
+  const intoB1 = op({ label: "merge b0 into b1", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "b1", mergedFrom: "b0" }, start: 10, end: null, status: "pending" });
+  const b1 = branch("b1", [snap(5, 9, { "node:Person": people() }), snap(6, 16, { "node:Person": people("Bob") })]);
+  expect(mergeAllOrNothing(ctx({ ops: [onSource, intoB1], branches: [b1] })).map((v) => v.kind)).toEqual(["merge-partial"]);
+});
+
+test("orphaned-forks: red on a table fork and a lineage branch no live branch reads; green once the reconciler ran", async () => {
+  await inWorld(async (w) => {
+    const raw = w.backend.storage;
+    const db = await startProcess(w, "init").init(CARD_SCHEMA);
+    await db.branchCreate("feature");
+    await db.mutate([{ kind: "insertNode", type: "Person", props: { name: "Alice" } }], null, { branch: "feature" });
+    expect(await orphanedForks(raw)).toEqual([]);
+    // Planted: a fork of a table behind every manifest's back, and a lineage branch of no graph branch.
+    const person = tablePathForTableKey("node:Person" as TableKey);
+    await raw.datasets.createBranch(person, "ghost", null, await raw.datasets.latestVersion(person, null));
+    await raw.datasets.createBranch(GRAPH_COMMITS, "gone", null, await raw.datasets.latestVersion(GRAPH_COMMITS, null));
+    expect((await orphanedForks(raw)).map((v) => [v.kind, (v.details as { ref: string }).ref])).toEqual([
+      ["orphaned-fork", "ghost"],
+      ["orphaned-fork", "gone"],
+    ]);
+    await db.reconcileOrphanedBranches();
+    expect(await orphanedForks(raw)).toEqual([]);
+  });
+});
