@@ -18,6 +18,10 @@ import { partialStagingPromotion } from "./partial-staging-promotion.ts";
 import { randomWorkloadBranchesScenario, randomWorkloadScenario } from "./random-workload.ts";
 import { rebasedCommitPublished } from "./rebased-commit-published.ts";
 import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
+import { netZeroMerge } from "./net-zero-merge.ts";
+import { fullReloadMerge } from "./full-reload-merge.ts";
+import { mergeFalseConflict } from "./merge-false-conflict.ts";
+import { childBranchUnreadable } from "./child-branch-unreadable.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
@@ -52,6 +56,10 @@ export const SCENARIOS: readonly Scenario[] = [
   optimizeHeadBehindPin,
   recoveryRaceAcrossProcesses,
   rebasedCommitPublished,
+  netZeroMerge,
+  fullReloadMerge,
+  mergeFalseConflict,
+  childBranchUnreadable,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   demoLostUpdate,

@@ -12,6 +12,7 @@ export const VIOLATION_KINDS = [
   // branch that could read it (after recovery and the reconciler).
   "merge-partial",
   "branch-unreadable",
+  "inherited-write-lost",
   "orphaned-fork",
   // A merge of disjoint edits refused with conflicts (a scenario's must-succeed demand).
   "false-merge-conflict",

@@ -13,6 +13,10 @@ export interface BranchHistory {
   /** Trace index of the `manifest.createBranch` that made this incarnation (-1 if unseen). */
   readonly createdAt: number;
   readonly snapshots: readonly PublishedSnapshot[];
+  /** The branch as its newest manifest shows it (its fork point's state if it published nothing). */
+  readonly newest: PublishedSnapshot;
+  /** The branch it was created from ("main" for main). */
+  readonly parent: string;
   /** Tables the branch's newest manifest pins at a version that cannot be read. */
   readonly unreadable: readonly { readonly tableKey: TableKey; readonly ref: Branch; readonly version: Version }[];
 }
@@ -56,7 +60,8 @@ export async function branchHistories(raw: Storage, events: readonly TraceEvent[
   const out: BranchHistory[] = [];
   for (const branch of await raw.manifest.listBranches()) {
     if (isInternalSystemBranch(branch)) continue;
-    const fork = (await raw.manifest.branchContents(branch)).parentVersion;
+    const contents = await raw.manifest.branchContents(branch);
+    const fork = contents.parentVersion;
     const latest = await raw.manifest.latestVersion(branch);
     const { createdAt, at } = versionIndex(events, branch);
     const snapshots: PublishedSnapshot[] = [];
@@ -78,10 +83,14 @@ export async function branchHistories(raw: Storage, events: readonly TraceEvent[
     }
     newest ??= Snapshot.fromManifest(await raw.manifest.load(branch));
     const unreadable = [];
+    const newestTables = new Map<TableKey, readonly Row[]>();
     for (const e of newest.tables()) {
-      if ((await rowsAt(e.path, e.branch, e.version)) === null) unreadable.push({ tableKey: e.tableKey, ref: e.branch, version: e.version });
+      const rows = await rowsAt(e.path, e.branch, e.version);
+      if (rows === null) unreadable.push({ tableKey: e.tableKey, ref: e.branch, version: e.version });
+      else newestTables.set(e.tableKey, rows);
     }
-    out.push({ branch, createdAt, snapshots, unreadable });
+    const newestSnap: PublishedSnapshot = { version: newest.version, at: Number.MAX_SAFE_INTEGER, tables: newestTables, snapshot: newest };
+    out.push({ branch, createdAt, snapshots, newest: newestSnap, parent: contents.parent ?? "main", unreadable });
   }
   return out;
 }

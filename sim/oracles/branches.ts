@@ -20,6 +20,42 @@ export function ackedWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
   );
 }
 
+/**
+ * A branch keeps what it was created with: a write acknowledged on its parent before it was
+ * created, and touched by no other operation, shows in the branch's newest manifest. (A fork the
+ * parent gave up and another write reclaimed, while the child still pins it, breaks this: #683.)
+ */
+export function parentWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
+  const out: Violation[] = [];
+  for (const b of ctx.branches) {
+    if (b.createdAt < 0) continue;
+    const parentBorn = b.parent === "main" ? -1 : lastCreation(ctx.events, b.parent, b.createdAt);
+    for (const op of ctx.history.ops) {
+      if (branchOf(op) !== b.parent || op.status !== "ok" || op.end === null || op.end >= b.createdAt || op.start <= parentBorn) continue;
+      const lost = op.effect.inserts.find((ref) => !touchedByOthers(ctx, op, ref, false) && b.newest.tables.has(ref.table) && !findRow(b.newest, ref));
+      if (!lost) continue;
+      out.push({
+        kind: "inherited-write-lost",
+        message: `${op.label} was acknowledged on ${b.parent} before ${b.branch} was created from it, but ${b.branch}'s newest manifest (v${b.newest.version}) does not show ${describeRef(lost)}`,
+        op: violationOp(op),
+        table: lost.table,
+        details: { branch: b.branch, parent: b.parent, version: b.newest.version },
+      });
+    }
+  }
+  return out;
+}
+
+/** Trace index of the last `manifest.createBranch` of `branch` before `before` (-1 if none). */
+function lastCreation(events: JudgeContext["events"], branch: string, before: number): number {
+  let at = -1;
+  for (let i = 0; i < before && i < events.length; i++) {
+    const ev = events[i]!;
+    if (ev.e === "io" && ev.op === "manifest.createBranch" && "ok" in ev && (ev.args as Record<string, unknown>).name === branch) at = i;
+  }
+  return at;
+}
+
 /** Every table a live branch's newest manifest pins can be read there. */
 export function branchesReadable(ctx: JudgeContext): Violation[] {
   return ctx.branches.flatMap((b) =>

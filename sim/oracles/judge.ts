@@ -13,7 +13,7 @@ import { publishedSnapshots } from "./published.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
 import { SchemaParseError } from "../../engine/schema/errors.ts";
 import { branchHistories } from "./branch-snapshots.ts";
-import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing } from "./branches.ts";
+import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing, parentWritesVisibleOnBranches } from "./branches.ts";
 
 /** Every standard oracle, by the name scenarios list. */
 export const ORACLES: Readonly<Record<string, Oracle>> = {
@@ -27,6 +27,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "acked-writes-visible-on-branches": ackedWritesVisibleOnBranches,
   "branches-readable": branchesReadable,
   "merge-all-or-nothing": mergeAllOrNothing,
+  "parent-writes-visible-on-branches": parentWritesVisibleOnBranches,
 };
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {

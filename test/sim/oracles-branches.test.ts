@@ -5,7 +5,7 @@ import { expect, test } from "vitest";
 import { compileSchema } from "../../engine/schema/catalog-builder.ts";
 import type { Row, TableKey, Version } from "../../engine/storage/types.ts";
 import type { BranchHistory } from "../../sim/oracles/branch-snapshots.ts";
-import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing } from "../../sim/oracles/branches.ts";
+import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing, parentWritesVisibleOnBranches } from "../../sim/oracles/branches.ts";
 import type { JudgeContext } from "../../sim/oracles/context.ts";
 import { ackedWritesVisible } from "../../sim/oracles/durability.ts";
 import { type Effect, type Expectation, History, NO_EFFECT, type OpRecord } from "../../sim/oracles/history.ts";
@@ -43,7 +43,7 @@ function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
 }
 
 function branch(name: string, snapshots: PublishedSnapshot[], extra: Partial<BranchHistory> = {}): BranchHistory {
-  return { branch: name, createdAt: -1, snapshots, unreadable: [], ...extra };
+  return { branch: name, createdAt: -1, snapshots, newest: snapshots.at(-1) ?? snap(0, Number.MAX_SAFE_INTEGER, {}), parent: "main", unreadable: [], ...extra };
 }
 
 function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; branches?: BranchHistory[] }): JudgeContext {
@@ -123,4 +123,15 @@ test("orphaned-forks: red on a table fork and a lineage branch no live branch re
     await db.reconcileOrphanedBranches();
     expect(await orphanedForks(raw)).toEqual([]);
   });
+});
+
+test("parent-writes-visible-on-branches: red when a branch's newest manifest lacks a write acknowledged on its parent before it was made", () => {
+  const onB0 = op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 5, end: 10 });
+  const child = (rows: string[], extra: Partial<BranchHistory> = {}) =>
+    branch("b1", [], { parent: "b0", createdAt: 20, newest: snap(9, Number.MAX_SAFE_INTEGER, { "node:Person": people(...rows) }), ...extra });
+  expect(parentWritesVisibleOnBranches(ctx({ ops: [onB0], branches: [child(["Alice"])] }))).toEqual([]);
+  const found = parentWritesVisibleOnBranches(ctx({ ops: [onB0], branches: [child(["Carol"])] }));
+  expect(found.map((v) => [v.kind, (v.details as { branch: string }).branch])).toEqual([["inherited-write-lost", "b1"]]);
+  // A write acknowledged after the child was made is not the child's.
+  expect(parentWritesVisibleOnBranches(ctx({ ops: [{ ...onB0, end: 25 }], branches: [child(["Carol"])] }))).toEqual([]);
 });
