@@ -27,6 +27,7 @@ const ORACLE_ABOUT: Record<string, string> = {
   "acked-writes-visible-on-branches": "a write acknowledged on a branch stays visible there until another operation touches its rows",
   "branches-readable": "every table a live branch's newest manifest pins can be read",
   "merge-all-or-nothing": "a merge shows on its target all of the rows it brings from its source, or none",
+  "no-orphaned-forks": "after recovery and the reconciler, every table fork and lineage branch is one a live branch can read",
   "parent-writes-visible-on-branches": "a branch's newest manifest shows the writes acknowledged on its parent before it was created",
 };
 

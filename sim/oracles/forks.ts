@@ -9,6 +9,15 @@ import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
 import { Snapshot } from "../../engine/manifest/snapshot.ts";
 import type { DatasetPath, Storage } from "../../engine/storage/types.ts";
 import type { Violation } from "../violations.ts";
+import type { JudgeContext } from "./context.ts";
+
+/** The liveness step's run of the reconciler, which this oracle judges the result of. */
+export const RECONCILE_LABEL = "reconcile orphaned branches after recovery";
+
+/** The oracle: judged only once the liveness step's reconciler has run to its end. */
+export function noOrphanedForks(ctx: Pick<JudgeContext, "history" | "raw">): Promise<Violation[]> | Violation[] {
+  return ctx.history.ops.some((op) => op.label === RECONCILE_LABEL && op.status === "ok") ? orphanedForks(ctx.raw) : [];
+}
 
 export async function orphanedForks(raw: Storage): Promise<Violation[]> {
   if (!(await raw.manifest.exists())) return [];

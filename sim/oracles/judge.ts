@@ -13,6 +13,7 @@ import { publishedSnapshots } from "./published.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
 import { SchemaParseError } from "../../engine/schema/errors.ts";
 import { branchHistories } from "./branch-snapshots.ts";
+import { noOrphanedForks } from "./forks.ts";
 import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing, parentWritesVisibleOnBranches } from "./branches.ts";
 
 /** Every standard oracle, by the name scenarios list. */
@@ -28,6 +29,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "branches-readable": branchesReadable,
   "merge-all-or-nothing": mergeAllOrNothing,
   "parent-writes-visible-on-branches": parentWritesVisibleOnBranches,
+  "no-orphaned-forks": noOrphanedForks,
 };
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {

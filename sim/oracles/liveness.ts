@@ -6,7 +6,7 @@ import { LEASE_TTL_MS } from "../../engine/lease/lease.ts";
 import { RECOVERY_DIR } from "../../engine/manifest/layout.ts";
 import type { MutationOp } from "../../engine/write/ops.ts";
 import type { World } from "../world.ts";
-import { orphanedForks } from "./forks.ts";
+import { RECONCILE_LABEL } from "./forks.ts";
 import { type History, NO_EFFECT, type RowRef } from "./history.ts";
 
 export interface LivenessProbe {
@@ -50,10 +50,9 @@ export async function recoverAndCheckLiveness(world: World, history: History, pr
     { mustSucceed: { violation: "wedged-write", why: "a write after recovery must go through" } },
     () => g.mutate([probe.op]),
   );
-  // Where branches were made, the reconciler (cleanup's first half, which keeps old versions)
-  // must leave no fork and no lineage branch that no live branch can read.
+  // Where branches were made, the reconciler runs (cleanup's first half, which keeps old
+  // versions); the judge then finds no fork and no lineage branch that no live branch can read.
   if (history.ops.some((op) => op.kind === "branchCreate")) {
-    await history.attempt("reconcile orphaned branches after recovery", "cleanup", NO_EFFECT, {}, () => g.reconcileOrphanedBranches());
-    for (const v of await orphanedForks(world.backend.storage)) world.violation(v);
+    await history.attempt(RECONCILE_LABEL, "cleanup", NO_EFFECT, {}, () => g.reconcileOrphanedBranches());
   }
 }

@@ -28,6 +28,11 @@ const EXPECTED: Readonly<Record<string, Agreement | "calls">> = {
   "optimize-vs-write/regress-297": "versions",
 };
 
+/** Scripted universes whose violations differ on Lance, and why; each must still differ. */
+const DIVERGENT: Readonly<Record<string, string>> = {
+  "merge-false-conflict/seed": "a merge-insert on a table fork whose parent holds scalar indices fails on Lance, reading an index file under the fork's own tree (\`tree/<branch>/_indices/...\`: not found); the model reads the parent's index (docs/fidelity.md, divergence 14)",
+};
+
 const lance = lanceBackendFactory();
 
 for (const scenario of SCENARIOS.filter((s) => s.scripted)) {
@@ -41,6 +46,11 @@ for (const scenario of SCENARIOS.filter((s) => s.scripted)) {
       const fixes = PROFILES[profile];
       const onModel = await runUniverse({ spec, seed: 1, fixes });
       const onLance = await runUniverse({ spec, seed: 1, fixes, backend: lance });
+      if (DIVERGENT[key]) {
+        const same = JSON.stringify(onLance.violations.map((v) => v.kind)) === JSON.stringify(onModel.violations.map((v) => v.kind));
+        expect(same, `listed as divergent (${DIVERGENT[key]}) but agrees now: remove the entry`).toBe(false);
+        return;
+      }
       expect(onLance.verdict).toBe(onModel.verdict);
       expect(onModel.verdict).toBe(profile === "fixed" ? "pass" : "fail");
       expect(onLance.violations.map((v) => v.kind)).toEqual(onModel.violations.map((v) => v.kind));
