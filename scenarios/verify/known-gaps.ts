@@ -14,12 +14,6 @@ export interface Gap {
 }
 
 export const KNOWN_GAPS: readonly Gap[] = [
-  // Optimize runs its tables as concurrent jobs, each with its own sidecar. A job that fails
-  // (an injected fault) leaves a dead writer's sidecar, which another committer rightly recovers
-  // while the rest of optimize runs; the ownership oracle still counts it as optimize's live
-  // sidecar. A false positive of sim/oracles/sidecar-ownership.ts, fixed in the oracles rework.
-  { scenario: "optimize-vs-write", check: "searched green on fixed", why: "the ownership oracle's per-table false positive: a failed optimize table job's sidecar, recovered while optimize's other tables run, counts as live (the oracles rework judges it by the job's actor)" },
-  { scenario: "optimize-head-behind-pin", check: "searched green on fixed", why: "the ownership oracle's per-table false positive: a failed optimize table job's sidecar, recovered while optimize's other tables run, counts as live (the oracles rework judges it by the job's actor)" },
   // #473's searched form: a merge racing its source's writes, or another process's recovery of
   // its sidecar (B6, open on upstream), meets a registration already published.
   { scenario: "net-zero-merge", check: "closed on seed+fix517", why: "a merge racing another process's recovery of its sidecar (B6) publishes a registration that recovery already published: the same \"table version N already exists\", which #517 does not close" },
@@ -30,9 +24,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write (stale-write-succeeded), seen since keyed writes became staged merge-inserts: untriaged" },
   { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: "the same stale-write-succeeded, untriaged" },
-  // B6's world with the lease on: optimize's table jobs again (see above): the sidecar of a job
-  // that failed on an injected fault is a dead writer's, rightly recovered by its sibling job.
-  { scenario: "sweep-discards-live-sidecar", check: "closed on seed+ownerLease", why: "the ownership oracle's per-table false positive: a failed optimize table job's sidecar, recovered by a sibling job under the lease while optimize runs, counts as live (the oracles rework judges it by the job's actor)" },
   // Writes that read the schema contract while an apply renames its three files.
   { scenario: "schema-lock-wedge", check: "no unknown bug on seed", why: "a write that validates the schema contract while an apply renames its staging files fails SchemaContractInvalid, or with a raw StorageError: untriaged" },
   { scenario: "schema-lock-wedge", check: "closed on seed+ownerLease", why: "the schema-rename race of a concurrent write (SchemaContractInvalid) persists without completeStagingPromotion's lease-held validation" },
