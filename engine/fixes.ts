@@ -134,6 +134,18 @@ export interface Fixes {
    * the file stays forever. With the fix, recovery deletes the key it listed the sidecar under.
    */
   readonly deleteListedSidecar: boolean;
+  /**
+   * Upstream's b25e0388 (in `62a9c3fe`): an open of a root with no `__manifest` fails with a
+   * typed storage NotFound (`StorageFailureKind::NotFound`), not the seed's untyped Lance error.
+   */
+  readonly typedNotFound: boolean;
+  /**
+   * Found by omnisim: an init that dies before its manifest Create leaves its claim and schema
+   * files, and with #502 the root can never be initialized again without an operator. With the
+   * fix the claim carries a lease, and an init refused by a claim whose lease ran out (no
+   * manifest, none of its datasets) takes the dead attempt over.
+   */
+  readonly initTakeover: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -164,6 +176,8 @@ export const FIX_NAMES: readonly FixName[] = [
   "auditOnce",
   "completeStagingPromotion",
   "deleteListedSidecar",
+  "typedNotFound",
+  "initTakeover",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -190,9 +204,11 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   fix517: "#473, #282: a merge drops a table whose branch edits net to zero instead of re-registering the target's row (#517)",
   fix682: "#639: the merge base reads other branches' lineage for merged parents the two branches lack (#682)",
   fix695: "#683: table forks get names of their own; only cleanup reclaims a fork, never one a live branch reads (#695)",
-  auditOnce: "F1: recovery audits an operation once",
+  auditOnce: "F1, F8: recovery audits an operation once, whatever the kind of its first row",
   completeStagingPromotion: "F3: a partial staging set is discarded, not promoted",
   deleteListedSidecar: "F7: recovery deletes a sidecar by the key it was listed under (#601's class)",
+  typedNotFound: "an open of a root without `__manifest` fails with a typed NotFound (b25e0388)",
+  initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -222,6 +238,8 @@ const SEED: Fixes = {
   auditOnce: false,
   completeStagingPromotion: false,
   deleteListedSidecar: false,
+  typedNotFound: false,
+  initTakeover: false,
 };
 
 /**
@@ -248,6 +266,7 @@ const UPSTREAM: Fixes = {
   noWritePathIndexBuild: true,
   fix514: true,
   fix517: true,
+  typedNotFound: true,
 };
 
 export const PROFILES = {
@@ -281,6 +300,8 @@ export const PROFILES = {
     auditOnce: true,
     completeStagingPromotion: true,
     deleteListedSidecar: true,
+    typedNotFound: true,
+    initTakeover: true,
   },
 } as const satisfies Record<string, Fixes>;
 

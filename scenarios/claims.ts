@@ -38,6 +38,8 @@ export type BugId =
   | "F4"
   | "F5"
   | "F6"
+  | "F8"
+  | "F9"
   | "demo";
 
 /**

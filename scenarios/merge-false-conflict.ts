@@ -22,6 +22,7 @@ const setValue = (slug: string, value: number): MutationOp => ({ kind: "updateNo
 const PROBE: LivenessProbe = {
   op: item("probe-after-recovery", 0),
   row: { table: "node:Item", column: "id", value: "probe-after-recovery" },
+  schema: SCHEMA,
 };
 
 /** The merge of `s` into `t`: their edits since both merged `x` are disjoint, so it must go through. */

@@ -3,6 +3,7 @@ import { auditTwice } from "./audit-twice.ts";
 import { cardConcurrentInsert } from "./card-concurrent-insert.ts";
 import { cardLoaderStale } from "./card-loader-stale.ts";
 import { cardStaleHandle } from "./card-stale-handle.ts";
+import { deadInitBricksRoot } from "./dead-init-bricks-root.ts";
 import { demoLostUpdate } from "./demo-lost-update.ts";
 import { emptyDeleteDrift } from "./empty-delete-drift.ts";
 import { initCleanupDeletesGraph } from "./init-cleanup-deletes-graph.ts";
@@ -22,6 +23,7 @@ import { netZeroMerge } from "./net-zero-merge.ts";
 import { fullReloadMerge } from "./full-reload-merge.ts";
 import { mergeFalseConflict } from "./merge-false-conflict.ts";
 import { childBranchUnreadable } from "./child-branch-unreadable.ts";
+import { rollbackAuditedForward } from "./rollback-audited-forward.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
@@ -49,8 +51,10 @@ export const SCENARIOS: readonly Scenario[] = [
   emptyDeleteDrift,
   initCleanupDeletesGraph,
   tornInitUnstamped,
+  deadInitBricksRoot,
   manifestCompactionVsPublish,
   auditTwice,
+  rollbackAuditedForward,
   schemaLockWedge,
   partialStagingPromotion,
   optimizeHeadBehindPin,

@@ -29,6 +29,8 @@ export const VIOLATION_KINDS = [
   "spurious-storage-failure",
   "maintenance-failed",
   "open-failed",
+  // A root no acknowledged init made a graph of, which no open and no init can use any more.
+  "root-bricked",
   "unexpected-error",
   // A scenario's demands on one operation (the B4 pair).
   "maintenance-failed-logical-write",

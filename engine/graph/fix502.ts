@@ -11,8 +11,9 @@
 // - releases the claim last, after any cleanup, so no other init enters while files go.
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
+import { initClaimLease } from "./init-takeover.ts";
 
-const INIT_CLAIM_FILE = "__init_claim.json";
+export const INIT_CLAIM_FILE = "__init_claim.json";
 
 /** How far init got: schema files only; datasets being created; the manifest committed. */
 export type InitPhase = "schema" | "physical" | "committed";
@@ -36,7 +37,7 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
   return {
     async begin() {
       if (await env.storage.manifest.exists()) throw alreadyInitialized(env);
-      if (!(await env.storage.objects.putIfAbsent(INIT_CLAIM_FILE, JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) {
+      if (!(await env.storage.objects.putIfAbsent(INIT_CLAIM_FILE, JSON.stringify({ version: 1, attempt_id: env.ids.ulid(), ...initClaimLease(env) })))) {
         throw new OmniError("InitializationClaimed", { root: env.root }, `another initialization holds the init claim at '${env.root}'`);
       }
       try {

@@ -11,11 +11,24 @@ import { Coordinator } from "../manifest/coordinator.ts";
 import { initGraphCoordinator } from "../manifest/graph-init.ts";
 import { renderSchemaContract, SCHEMA_CONTRACT_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { alreadyInitialized, initOwnership, type InitPhase } from "./fix502.ts";
+import { alreadyInitialized, INIT_CLAIM_FILE, initOwnership, type InitPhase } from "./fix502.ts";
+import { takeOverDeadInit } from "./init-takeover.ts";
+import { isOmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { handleFor, type OpenOptions } from "./open.ts";
 
 export async function initGraph(env: Env, source: string, options: OpenOptions = {}): Promise<Handle> {
+  try {
+    return await initOnce(env, source, options);
+  } catch (e) {
+    // `initTakeover`: a refusal caused by a dead attempt's claim and files is taken over once.
+    if (!isOmniError(e, "AlreadyInitialized") && !isOmniError(e, "InitializationClaimed")) throw e;
+    if (!(await takeOverDeadInit(env, INIT_CLAIM_FILE, () => renderSchemaContract(source).catalog))) throw e;
+    return initOnce(env, source, options);
+  }
+}
+
+async function initOnce(env: Env, source: string, options: OpenOptions): Promise<Handle> {
   // The preflight: nothing below may overwrite, or on cleanup delete, an existing graph's files.
   const preflight = async () => {
     for (const file of SCHEMA_CONTRACT_FILES) if (await env.storage.objects.exists(file)) throw alreadyInitialized(env);

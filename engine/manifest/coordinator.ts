@@ -13,6 +13,7 @@ import { appendGraphCommit, appendMergeCommit } from "./commit-graph.ts";
 import { publish, type PublishOptions } from "./publisher.ts";
 import { Snapshot } from "./snapshot.ts";
 import { refuseBelowStampFloor } from "./stamp-floor311.ts";
+import { manifestLoadError } from "./typed-not-found.ts";
 
 export class Coordinator {
   /** Upstream's `RwLock<GraphCoordinator>`: publishes and refreshes of one handle serialize. */
@@ -28,7 +29,12 @@ export class Coordinator {
   }
 
   static async open(env: Env, branch: Branch, handleId: string): Promise<Coordinator> {
-    const state = await loadBranchManifest(env, branch);
+    let state;
+    try {
+      state = await loadBranchManifest(env, branch);
+    } catch (e) {
+      throw manifestLoadError(env, branch, e);
+    }
     refuseBelowStampFloor(env, state);
     return new Coordinator(env, branch, Snapshot.fromManifest(state), handleId);
   }

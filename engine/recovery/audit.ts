@@ -82,7 +82,13 @@ export async function appendAuditRow(
   });
 }
 
-/** Whether `operationId` already has an audit row (of `kind`, if given): the retry after a Phase D fault. */
+/**
+ * Whether `operationId` already has an audit row (of `kind`, when given): the retry after a
+ * Phase D fault. `auditOnce` asks for any kind, because the retry may not know what the first
+ * recovery did: a roll-back publishes its restored HEADs, so its retry finds every table
+ * `NoMovement` with the pin advanced and takes the audit-recovery arm, which audits
+ * `RolledForward` (F8).
+ */
 export async function alreadyAudited(env: Env, operationId: string, kind?: RecoveryKind): Promise<boolean> {
   if (!(await env.storage.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return false;
   const head = await env.storage.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);

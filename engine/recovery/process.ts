@@ -11,6 +11,7 @@ import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
 import { recordAudit, type TableOutcome } from "./audit.ts";
+import { auditOnce } from "./audit-once.ts";
 import { classifyTable, decide, type TableClassification } from "./classify.ts";
 import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 import { fix296 } from "./fix296.ts";
@@ -66,9 +67,11 @@ export async function processSidecar(
       const allNoMovement = states.every((s) => s.classification === "NoMovement");
       const anyPinAdvanced = states.some((s) => s.pinned > s.pin.expected_version);
       if (allNoMovement && anyPinAdvanced) {
-        // A previous roll-forward published, but its audit or delete failed.
-        const outcomes = states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
-        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+        // A previous roll-forward published, but its audit or delete failed. Or (F8, `auditOnce`)
+        // a previous roll-back did: its restore commits are the pins, so audit what it did.
+        const rolledBack = await rolledBackBefore(env, states);
+        const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
+        await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
         await env.storage.objects.delete(sidecarFileOf(env, sidecar));
         return "AuditRecovered";
       }
@@ -103,6 +106,24 @@ export async function processSidecar(
       return "RolledForward";
     }
   }
+}
+
+/**
+ * With `auditOnce`: when some pinned version is a Restore, a previous recovery rolled this sidecar
+ * back and published (upstream's `62a9c3fe` tells the same re-entry by its restore at HEAD,
+ * `OwnCompensatedAtHead`): the outcomes it would have audited, from the version each restore
+ * was built on to the pin it restored. Null otherwise, and at the seed (which audits
+ * `RolledForward`).
+ */
+async function rolledBackBefore(env: Env, states: readonly ClassifiedTable[]): Promise<TableOutcome[] | null> {
+  if (!auditOnce(env)) return null;
+  const outcomes: TableOutcome[] = [];
+  for (const s of states) {
+    if (s.pinned <= s.pin.expected_version) continue;
+    const at = (await env.storage.datasets.versions(s.path, s.pin.table_branch ?? null)).find((v) => v.version === s.pinned);
+    if (at?.op === "Restore") outcomes.push(outcome(s.pin.table_key, at.readVersion, s.pin.expected_version));
+  }
+  return outcomes.length > 0 ? outcomes : null;
 }
 
 function outcome(table_key: TableKey, from_version: Version, to_version: Version): TableOutcome {

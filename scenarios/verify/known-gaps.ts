@@ -31,7 +31,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "partial-staging-promotion", check: "closed on seed+completeStagingPromotion", why: "the same schema-rename race of a concurrent write (SchemaContractInvalid), which completeStagingPromotion does not close" },
   // Init scenarios (#495, #483) from before the fault plan.
   { scenario: "init-cleanup-deletes-graph", check: "searched is a search on seed", why: "the searched form still arms init's failpoints itself; its operators should be faultable by the fault plan instead" },
-  { scenario: "torn-init-unstamped", check: "searched green on *", why: "the fault plan crashes init before its commit point, and the restart's open of a root no init completed fails with a raw StorageError: needs #502's typed not-found and an oracle rule for a graph that was never initialized" },
 ];
 
 /** The known gap a check's failure is, if any. */

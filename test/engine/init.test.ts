@@ -8,6 +8,7 @@ import { expect, test } from "vitest";
 import { FP } from "../../failpoints/catalog.ts";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import { SCHEMA_CONTRACT_FILES } from "../../engine/schema/contract.ts";
 import type { World } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
@@ -133,4 +134,53 @@ test("init leaves the manifest at v3 at the seed (Create, config, stamp) and at 
       { fixes: { ...PROFILES.seed, fix487 } },
     );
   }
+});
+
+/**
+ * Init dies (its process crashes) right after writing `_schema.pg`; `wait` ms later a new process
+ * opens, then inits. What each of them got, and whether the new graph takes a write.
+ */
+async function deadInitThenRetry(fixes: Fixes, wait: number, plant?: (w: World) => Promise<void>) {
+  let out = { reopen: "", reinit: "", write: "" };
+  await inWorld(
+    async (w) => {
+      const init = startProcess(w, "init");
+      w.failpoints.set(FP.INIT_AFTER_SCHEMA_PG_WRITTEN, { kind: "crash" });
+      await w.join(init.spawn("init", () => init.init(CARDINALITY_SCHEMA)));
+      w.failpoints.set(FP.INIT_AFTER_SCHEMA_PG_WRITTEN, { kind: "off" });
+      await plant?.(w);
+      await w.sleep(wait);
+      const reopened = await tryOpen(w, "reopen");
+      let reinit: Omnigraph | string;
+      try {
+        reinit = await startProcess(w, "again").init();
+      } catch (e) {
+        reinit = (e as { kind?: string }).kind ?? String(e);
+      }
+      let write = "-";
+      if (typeof reinit !== "string") {
+        await reinit.mutate([person("after-takeover", 1)]);
+        write = (await publishedIds(w, PERSON)).join(",");
+      }
+      out = { reopen: typeof reopened === "string" ? reopened : "ok", reinit: typeof reinit === "string" ? reinit : "ok", write };
+    },
+    { fixes },
+  );
+  return out;
+}
+
+// F9: a dead init bricks its root at the seed and at 62a9c3fe; initTakeover takes it over once the
+// claim's lease ran out, and never a live claim's root or one whose datasets exist.
+test("a dead init's root: refused at the seed and upstream; taken over with initTakeover once its claim's lease ran out", async () => {
+  const LATER = 30_001;
+  expect(await deadInitThenRetry(PROFILES.seed, LATER)).toEqual({ reopen: "NotFound", reinit: "AlreadyInitialized", write: "-" });
+  expect(await deadInitThenRetry(PROFILES.upstream, LATER)).toEqual({ reopen: "StorageFailure", reinit: "AlreadyInitialized", write: "-" });
+  expect(await deadInitThenRetry(PROFILES.fixed, LATER)).toEqual({ reopen: "StorageFailure", reinit: "ok", write: "after-takeover" });
+  // A claim whose lease still runs may belong to a live init: refused.
+  expect(await deadInitThenRetry(PROFILES.fixed, 0)).toMatchObject({ reinit: "AlreadyInitialized" });
+  // Datasets of the graph exist (the dead init had begun its physical phase): refused.
+  const plantDataset = async (w: World) => {
+    await w.storage.datasets.create(tablePathForTableKey(PERSON));
+  };
+  expect(await deadInitThenRetry(PROFILES.fixed, LATER, plantDataset)).toMatchObject({ reinit: "AlreadyInitialized" });
 });

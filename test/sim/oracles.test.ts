@@ -145,7 +145,7 @@ test("liveness: red when drift no sidecar covers survives recovery, and the next
             await env.storage.datasets.commit(path, null, 1 as Version, { op: "Append", rows: [{ id: "ghost" }] });
           }
           const probe = { kind: "insertNode", type: "Person", props: { name: "probe" } } as const;
-          await recoverAndCheckLiveness(world, history, { op: probe, row: alice });
+          await recoverAndCheckLiveness(world, history, { op: probe, row: alice, schema: CARD_SCHEMA });
           for (const v of operationsEndAsAllowed({ ...ctx({}), history })) world.violation(v);
         },
       },

@@ -1,0 +1,74 @@
+// The one home of the `initTakeover` flag (engine/fixes.ts), a design of omnisim's: an init that
+// died before its `__manifest` Create leaves the root's init claim and its orphan schema files,
+// and with #502 (`fix502`) no later init may enter: the strict preflight refuses the schema
+// files (`AlreadyInitialized`), the claim refuses everyone (`InitializationClaimed`), and no open
+// finds a manifest. Upstream (`62a9c3fe`, omnigraph.rs `init_with_storage`, error.rs
+// `InitializationClaimed`) documents that an operator must quiesce every initializer and remove
+// the claim by hand, because a claim cannot tell a live initializer from a dead one.
+//
+// With the flag the claim carries a lease (`until_ms`, judged on the world's clock, like the
+// branch lease of `ownerLease`): an init refused by a claim whose lease ran out, on a root with no
+// manifest and none of the datasets it would create, takes the dead attempt over. One taker per
+// dead attempt wins a create-if-absent marker named for that attempt (markers are never deleted,
+// so a slow taker can never delete a later claim); the winner deletes the orphan schema files,
+// then the stale claim, and init starts again from its preflight. A dead init that had begun
+// creating datasets is not taken over (its outcome is unknown): the root stays refused.
+import type { Env } from "../env.ts";
+import { LEASE_TTL_MS } from "../lease/lease.ts";
+import { catalogTableKeys, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
+import { SCHEMA_CONTRACT_FILES } from "../schema/contract.ts";
+import { isStorageError } from "../storage/errors.ts";
+
+/** What the claim records beside its attempt id: the lease, when the flag is on. */
+export function initClaimLease(env: Env): { until_ms?: number } {
+  return env.fixes.initTakeover ? { until_ms: env.clock.now() + LEASE_TTL_MS } : {};
+}
+
+interface ClaimOnDisk {
+  readonly attempt_id: string;
+  readonly until_ms?: number;
+}
+
+function parseClaim(text: string): ClaimOnDisk | null {
+  try {
+    const c = JSON.parse(text) as Partial<ClaimOnDisk>;
+    return typeof c.attempt_id === "string" ? { attempt_id: c.attempt_id, ...(typeof c.until_ms === "number" ? { until_ms: c.until_ms } : {}) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Deletes `key` if it is there. */
+async function deleteIfPresent(env: Env, key: string): Promise<void> {
+  try {
+    await env.storage.objects.delete(key);
+  } catch (e) {
+    if (!isStorageError(e, "NotFound")) throw e;
+  }
+}
+
+/**
+ * After an init was refused: whether it took a dead attempt's root over (then init may start
+ * again). False, touching nothing, without the flag, on a root with a manifest, with no claim or
+ * a live one, or where a dataset the init would create already exists.
+ */
+export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () => Catalog): Promise<boolean> {
+  if (!env.fixes.initTakeover) return false;
+  if (await env.storage.manifest.exists()) return false;
+  let text: string;
+  try {
+    text = await env.storage.objects.get(claimFile);
+  } catch (e) {
+    if (isStorageError(e, "NotFound")) return false;
+    throw e;
+  }
+  const claim = parseClaim(text);
+  if (!claim || claim.until_ms === undefined || claim.until_ms >= env.clock.now()) return false;
+  for (const tableKey of catalogTableKeys(catalog())) {
+    if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;
+  }
+  if (!(await env.storage.objects.putIfAbsent(`__init_takeover_${claim.attempt_id}.json`, JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) return false;
+  for (const file of SCHEMA_CONTRACT_FILES) await deleteIfPresent(env, file);
+  await deleteIfPresent(env, claimFile);
+  return true;
+}
