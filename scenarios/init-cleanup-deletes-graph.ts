@@ -22,8 +22,9 @@ export const initCleanupDeletesGraph: Scenario = {
     bug: "#495",
     redProfile: "seed",
     // No open can read the graph: its schema files are gone (the liveness open fails, and the
-    // oracles find the final state unreadable).
-    symptoms: [{ kind: "open-failed", errorKind: "StorageError", opKind: "open" }, { kind: "final-state-unreadable" }],
+    // oracles find the final state unreadable, or, when another init's files half survive, the
+    // schema files missing or disagreeing).
+    symptoms: [{ kind: "open-failed", errorKind: "StorageError", opKind: "open" }, { kind: "final-state-unreadable" }, { kind: "schema-files-disagree" }],
     closedBy: ["fix502"],
   },
   crashBudget: 0,

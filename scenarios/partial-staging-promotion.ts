@@ -23,7 +23,8 @@ export const partialStagingPromotion: Scenario = {
     kind: "bug",
     bug: "F3",
     redProfile: "seed",
-    symptoms: [{ kind: "open-failed", errorKind: "SchemaContractInvalid", opKind: "open" }],
+    // Every open fails on the disagreeing files, and the oracles find them disagreeing.
+    symptoms: [{ kind: "open-failed", errorKind: "SchemaContractInvalid", opKind: "open" }, { kind: "schema-files-disagree" }],
     closedBy: ["completeStagingPromotion"],
   },
   crashBudget: 1,

@@ -109,6 +109,14 @@ function deltaSummary(delta: TxnDelta): Record<string, unknown> {
   }
 }
 
+/**
+ * A put's trace arguments: its key, and for a recovery sidecar its body too, so the oracles can
+ * judge what recovery did with a writer's intent after the sidecar itself is gone.
+ */
+function tracedPutArgs(key: string, body: string): Record<string, unknown> {
+  return key.startsWith("__recovery/") ? { key, body } : { key };
+}
+
 // Summaries of results, for the trace.
 const same = <T>(v: T): T => v;
 const asVersion = (v: Version) => ({ version: v });
@@ -305,7 +313,7 @@ export class ScheduledStorage implements Storage {
     };
     this.objects = {
       put: (key, body) =>
-        this.call("objects.put", key, { key }, () => writes(`obj:${key}`), (s) => s.objects.putNow(key, body), () => o.put(key, body), nothing, { key, body }),
+        this.call("objects.put", key, tracedPutArgs(key, body), () => writes(`obj:${key}`), (s) => s.objects.putNow(key, body), () => o.put(key, body), nothing, { key, body }),
       putIfAbsent: (key, body) =>
         this.call(
           "objects.putIfAbsent",

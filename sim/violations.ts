@@ -7,6 +7,7 @@ import type { TableKey } from "../engine/storage/types.ts";
 export const VIOLATION_KINDS = [
   // Durability and atomicity (the reference history against every published snapshot).
   "acked-write-lost",
+  "acked-delete-undone",
   "partial-effect",
   // Branches: a merge shows all of what it brings or none of it; no table fork outlives every
   // branch that could read it (after recovery and the reconciler).
@@ -24,6 +25,17 @@ export const VIOLATION_KINDS = [
   "live-sidecar-deleted",
   "drift-after-recovery",
   "sidecar-after-recovery",
+  // Recovery left an operation with no audit row; or its audit, or its decision, does not match
+  // what it did and what the writer's sidecar and commits show.
+  "audit-missing",
+  "audit-mismatch",
+  "recovery-wrong-decision",
+  // The three schema files disagree, are missing, or left staging copies behind after recovery;
+  // and the accepted schema and the data (the manifest's tables, their columns) disagree.
+  "schema-files-disagree",
+  "schema-data-mismatch",
+  // An operation waited on a lease that no live process held.
+  "progress-blocked",
   // Operations that end as no correct engine would let them.
   "wedged-write",
   "spurious-storage-failure",
@@ -32,6 +44,8 @@ export const VIOLATION_KINDS = [
   // A root no acknowledged init made a graph of, which no open and no init can use any more.
   "root-bricked",
   "unexpected-error",
+  // A write failed with a conflict although no other operation's effect was published in its window.
+  "spurious-conflict",
   // A scenario's demands on one operation (the B4 pair).
   "maintenance-failed-logical-write",
   "stale-write-succeeded",

@@ -18,10 +18,14 @@ const PROFILE_ABOUT: Partial<Record<ProfileName, string>> = {
 
 const ORACLE_ABOUT: Record<string, string> = {
   "card-and-integrity": "@card limits and referential integrity hold in every published snapshot",
-  "acked-writes-visible": "an acknowledged write stays visible until another operation touches its rows",
-  "failed-ops-all-or-nothing": "a failed or crashed operation's rows are all visible or none, in every snapshot",
-  "audited-once": "recovery audits each recovered operation exactly once",
-  "live-sidecars-untouched": "no one but its writer deletes a live writer's sidecar",
+  "acked-writes-visible":
+    "an acknowledged insert stays, an acknowledged delete stays deleted, an acknowledged update holds; only an operation that may have taken effect and is ordered after it excuses a change",
+  "failed-ops-all-or-nothing":
+    "a failed or crashed operation's rows are all visible or none, in every snapshot; only an operation that may have taken effect and began before the snapshot excuses a row",
+  "audited-once": "no operation has two recovery audit rows",
+  "recovery-audited":
+    "every sidecar recovery took has exactly one audit row, of the kind that matches the writer's sidecar and commits; it rolls forward exactly when every table committed",
+  "live-sidecars-untouched": "no one but its writer deletes a live writer's sidecar (a worker's, while the worker lives)",
   "operations-end-as-allowed": "operations end only with the errors their kind allows; must-succeed and must-fail demands hold",
   "card-and-integrity-on-branches": "@card limits and referential integrity hold in every snapshot every live branch published",
   "acked-writes-visible-on-branches": "a write acknowledged on a branch stays visible there until another operation touches its rows",
@@ -29,11 +33,14 @@ const ORACLE_ABOUT: Record<string, string> = {
   "merge-all-or-nothing": "a merge shows on its target all of the rows it brings from its source, or none",
   "no-orphaned-forks": "after recovery and the reconciler, every table fork and lineage branch is one a live branch can read",
   "parent-writes-visible-on-branches": "a branch's newest manifest shows the writes acknowledged on its parent before it was created",
+  "conflicts-have-a-cause": "a write fails with a conflict only when another actor's logical effect (or drift) lies in its window",
+  "schema-agrees-with-data": "after recovery the three schema files agree, no staging copy is left, and the manifest's tables and their columns match the schema",
+  "leases-held-by-the-living": "no actor waits on a lease whose holder ended without releasing it",
 };
 
 /** Run after every engine scenario by its director, not by the judge. */
 const LIVENESS_ABOUT =
-  "after everything and once crashed leases expire, a new process opens read-write, HEAD equals every pin, __recovery/ is empty, and a write goes through";
+  "after everything (and once crashed committers' leases run out), a new process opens read-write, HEAD equals every pin, __recovery/ is empty, and a write goes through without waiting on a leaked lease; what it cannot read is a violation";
 
 interface Row {
   readonly name: string;

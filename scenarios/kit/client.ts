@@ -6,7 +6,7 @@ import { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import type { SchemaApplyOptions } from "../../engine/schema-apply/apply.ts";
 import type { LoadSpec } from "../../engine/write/load.ts";
 import type { MutationOp } from "../../engine/write/ops.ts";
-import { type Expectation, NO_EFFECT } from "../../sim/oracles/history.ts";
+import { type Expectation, initLabel, NO_EFFECT } from "../../sim/oracles/history.ts";
 import type { Process } from "../../sim/scheduler.ts";
 import type { ScenarioContext } from "../types.ts";
 import { loadEffect, mutationEffect } from "./effects.ts";
@@ -23,6 +23,11 @@ export class Client {
     readonly proc: Process,
   ) {}
 
+  /** The history's note of which handle an operation runs on. */
+  private get on(): { handle: string } {
+    return { handle: this.name };
+  }
+
   /** The harness's record of every operation (shared by every client of the universe). */
   get history(): ScenarioContext["history"] {
     return this.ctx.history;
@@ -33,36 +38,37 @@ export class Client {
     const env: Env = ctx.world.env(proc);
     const g = await ctx.history.attempt(`open ${name}`, "open", NO_EFFECT, options.expect ?? {}, () =>
       Omnigraph.open(env, { name, served: options.served ?? false }),
+      { handle: name },
     );
     return g && new Client(ctx, name, g, proc);
   }
 
   /** Creates the graph (a recorded operation); the handle it returns is the client. */
   static async init(ctx: ScenarioContext, proc: Process, schema: string, name = "init"): Promise<Client> {
-    const g = await ctx.history.run(`init ${name}`, "open", NO_EFFECT, {}, () => Omnigraph.init(ctx.world.env(proc), schema, { name }));
+    const g = await ctx.history.run(initLabel(name), "open", NO_EFFECT, {}, () => Omnigraph.init(ctx.world.env(proc), schema, { name }), { handle: name });
     return new Client(ctx, name, g, proc);
   }
 
   // Writes name main, as upstream's API names every write's branch: a merge on the same handle
   // swaps its coordinator to the merge's target for a while (`swap_coordinator_for_branch`).
   mutate(label: string, ops: readonly MutationOp[], expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops, null, MAIN)));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "mutate", mutationEffect(ops), expect, () => this.graph.mutate(ops, null, MAIN), this.on));
   }
 
   load(label: string, spec: LoadSpec, expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec, null, MAIN)));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "load", loadEffect(spec), expect, () => this.graph.load(spec, null, MAIN), this.on));
   }
 
   optimize(expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: optimize`, "optimize", NO_EFFECT, expect, () => this.graph.optimize()));
+    return survive(this.ctx.history.attempt(`${this.name}: optimize`, "optimize", NO_EFFECT, expect, () => this.graph.optimize(), this.on));
   }
 
   ensureIndices(expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ensureIndices`, "ensureIndices", NO_EFFECT, expect, () => this.graph.ensureIndices()));
+    return survive(this.ctx.history.attempt(`${this.name}: ensureIndices`, "ensureIndices", NO_EFFECT, expect, () => this.graph.ensureIndices(), this.on));
   }
 
   applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options)));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options), this.on));
   }
 
   /** A mutation on graph branch `branch` (`mutate_as(branch, ...)`). */
@@ -98,11 +104,11 @@ export class Client {
   }
 
   read(type: string, expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: read ${type}`, "read", NO_EFFECT, expect, () => this.graph.read("node", type)));
+    return survive(this.ctx.history.attempt(`${this.name}: read ${type}`, "read", NO_EFFECT, expect, () => this.graph.read("node", type), this.on));
   }
 
   refresh(expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh()));
+    return survive(this.ctx.history.attempt(`${this.name}: refresh`, "refresh", NO_EFFECT, expect, () => this.graph.refresh(), this.on));
   }
 }
 

@@ -13,6 +13,12 @@ export interface Gap {
   readonly why: string;
 }
 
+/** Reasons shared by several entries (see the comments where they are used). */
+const G1 = "G1: a schema apply recovered in two passes (the first promotes its staging files and fails before auditing or publishing; the second rolls it back): schema files and data disagree, or a published apply is audited RolledBack";
+const G2 = "G2: the stale-sidecar rule audits RolledForward a writer that never committed, whose pin another writer moved since (audit-mismatch)";
+const G3 = "G3: a logical write fails on a compaction committed while it waits (spurious-conflict): a keyed update staged before it takes the branch lease is preempted (LanceCommitConflict), and a node delete's publish checks its untouched edge tables' pins strictly, outside opClassPrecondition's reach (ExpectedVersionMismatch)";
+const G4 = "G4: a write holding the catalog from before a schema apply dropped a property commits rows with that property (schema-data-mismatch)";
+
 export const KNOWN_GAPS: readonly Gap[] = [
   // #473's searched form: a merge racing its source's writes, or another process's recovery of
   // its sidecar (B6, open on upstream), meets a registration already published.
@@ -31,6 +37,37 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "partial-staging-promotion", check: "closed on seed+completeStagingPromotion", why: "the same schema-rename race of a concurrent write (SchemaContractInvalid), which completeStagingPromotion does not close" },
   // Init scenarios (#495, #483) from before the fault plan.
   { scenario: "init-cleanup-deletes-graph", check: "searched is a search on seed", why: "the searched form still arms init's failpoints itself; its operators should be faultable by the fault plan instead" },
+  // Found by the oracles of issue 9 item 4 (real bugs of the model's engine, for triage).
+  // G1, a schema apply recovered across two passes: one recovery promotes the apply's staging
+  // files and fails before its roll-forward is audited (or before it publishes); the next finds
+  // nothing left to promote, so `schemaStagingPromoted` is false and it rolls the SchemaApply
+  // sidecar back. The promoted files then describe the new schema while the tables are restored
+  // to the old one (schema-data-mismatch: a dropped `age` still in node:Person), or, when the
+  // first pass had published, the audit says RolledBack for an apply whose effect is published
+  // (recovery-wrong-decision, audit-mismatch).
+  { scenario: "schema-apply-reopen", check: "no unknown bug on seed", why: G1 },
+  { scenario: "schema-apply-reopen", check: "closed on seed+noDetachedEnsureIndices", why: G1 },
+  { scenario: "schema-apply-reopen", check: "no unknown bug on upstream", why: G1 },
+  { scenario: "schema-apply-reopen", check: "searched green on fixed", why: G1 },
+  { scenario: "partial-staging-promotion", check: "no unknown bug on seed", why: `${G1}; and G2` },
+  { scenario: "partial-staging-promotion", check: "closed on seed+completeStagingPromotion", why: G1 },
+  { scenario: "partial-staging-promotion", check: "no unknown bug on upstream", why: `${G1}; and G2` },
+  { scenario: "partial-staging-promotion", check: "searched green on fixed", why: G1 },
+  // G2, the stale-sidecar rule (all tables NoMovement and a pin past the sidecar's expected
+  // version: "a previous roll-forward published") audits RolledForward a writer that never
+  // committed, whose pin another writer moved since (audit-mismatch).
+  { scenario: "strict-write-after-optimize", check: "no unknown bug on upstream", why: G2 },
+  { scenario: "inline-delete-crash", check: "closed on seed+stagedDeletes", why: G2 },
+  { scenario: "inline-delete-crash", check: "no unknown bug on upstream", why: G2 },
+  // G3 and G4, on fixed: a keyed update stages its merge-insert before it takes the branch lease,
+  // and a compaction committed while it waits preempts it (LanceCommitConflict, a logical write
+  // failed by maintenance: spurious-conflict); a node delete expects its cascade's edge tables at
+  // the pins it read, and the publisher's check (engine/manifest/publisher.ts, `checkExpected`)
+  // does not let a maintenance-only advance through as `opClassPrecondition` does at open
+  // (ExpectedVersionMismatch, seed 336 at 400 universes); a write whose handle still holds the
+  // catalog from before a schema apply dropped a property commits rows carrying that property
+  // (schema-data-mismatch: node:Person holds `nickname`).
+  { scenario: "random-workload", check: "searched green on fixed", why: `${G3}; ${G4}` },
 ];
 
 /** The known gap a check's failure is, if any. */

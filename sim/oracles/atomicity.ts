@@ -1,20 +1,39 @@
 // A failed (or crashed) operation is invisible or fully applied, never half: in every
-// published snapshot, either all of its rows that no other operation touches show its effect,
-// or none do.
+// published snapshot, either all of its rows show its effect, or none do. A row is left out of
+// a snapshot's judgement only when another operation can explain it there: one that may have
+// taken effect (acknowledged, or its publish or roll-forward is on record) and had begun before
+// that snapshot was published, and that inserts, deletes or updates the row (or deletes a row
+// its deletion cascades from). A failed operation with no trace of effect, or one that began
+// after the snapshot, explains nothing.
 import type { Violation } from "../violations.ts";
-import { violationOp } from "./history.ts";
-import { branchOf, describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
+import { type OpRecord, type RowRef, violationOp } from "./history.ts";
+import { branchOf, describeRef, findRow, type JudgeContext, mayHaveTakenEffect, sameRef, valuesMatch } from "./context.ts";
+import type { PublishedSnapshot } from "./published.ts";
+
+/** Whether an operation other than `op`, visible by snapshot `s`, may have changed `ref`. */
+function explainedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, s: PublishedSnapshot): boolean {
+  const deps = ref.dependsOn ?? [];
+  return ctx.history.ops.some(
+    (o) =>
+      o !== op &&
+      o.start < s.at &&
+      (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) ||
+        o.effect.inserts.some((i) => sameRef(i, ref)) ||
+        o.effect.updates.some((u) => sameRef(u.row, ref))) &&
+      mayHaveTakenEffect(ctx, o),
+  );
+}
 
 export function failedOpsAllOrNothing(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
-    if (op.status === "ok" || branchOf(op) !== "main") continue;
-    const inserts = op.effect.inserts.filter((r) => !touchedByOthers(ctx, op, r, true));
-    const updates = op.effect.updates.filter((u) => !touchedByOthers(ctx, op, u.row, true));
-    if (inserts.length + updates.length < 2) continue;
+    if (op.status === "ok" || branchOf(op) !== "main" || op.effect.inserts.length + op.effect.updates.length < 2) continue;
     for (const s of ctx.snapshots) {
+      if (s.at < op.start) continue;
+      const inserts = op.effect.inserts.filter((r) => !explainedByOthers(ctx, op, r, s));
+      const updates = op.effect.updates.filter((u) => !explainedByOthers(ctx, op, u.row, s));
       // A table whose pinned version was cleaned up (hard drop) cannot be judged there.
-      if (s.at < op.start || [...inserts, ...updates.map((u) => u.row)].some((r) => !s.tables.has(r.table))) continue;
+      if (inserts.length + updates.length < 2 || [...inserts, ...updates.map((u) => u.row)].some((r) => !s.tables.has(r.table))) continue;
       const applied = [...inserts.map((r) => !!findRow(s, r)), ...updates.map((u) => {
         const row = findRow(s, u.row);
         return !!row && valuesMatch(row, u.set);

@@ -7,6 +7,7 @@ import { isStorageError } from "../../engine/storage/errors.ts";
 import type { Branch, DatasetPath, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { PublishedSnapshot } from "./published.ts";
+import type { PublishedPin } from "./reader.ts";
 
 export interface BranchHistory {
   readonly branch: string;
@@ -54,6 +55,11 @@ export function rowReader(raw: Storage): (path: DatasetPath, ref: Branch, v: Ver
   };
 }
 
+/** A table entry as a published pin (branch manifests are still read by the engine's Snapshot here). */
+function pinOf(e: { readonly tableKey: TableKey; readonly path: DatasetPath; readonly version: Version }): PublishedPin {
+  return { tableKey: e.tableKey, path: e.path, version: e.version };
+}
+
 export async function branchHistories(raw: Storage, events: readonly TraceEvent[]): Promise<BranchHistory[]> {
   if (!(await raw.manifest.exists())) return [];
   const rowsAt = rowReader(raw);
@@ -79,7 +85,7 @@ export async function branchHistories(raw: Storage, events: readonly TraceEvent[
         const rows = await rowsAt(e.path, e.branch, e.version);
         if (rows) tables.set(e.tableKey, rows);
       }
-      snapshots.push({ version: v as Version, at: at.get(v) ?? Number.MAX_SAFE_INTEGER, tables, snapshot });
+      snapshots.push({ version: v as Version, at: at.get(v) ?? Number.MAX_SAFE_INTEGER, tables, pins: entries.map(pinOf) });
     }
     newest ??= Snapshot.fromManifest(await raw.manifest.load(branch));
     const unreadable = [];
@@ -89,7 +95,7 @@ export async function branchHistories(raw: Storage, events: readonly TraceEvent[
       if (rows === null) unreadable.push({ tableKey: e.tableKey, ref: e.branch, version: e.version });
       else newestTables.set(e.tableKey, rows);
     }
-    const newestSnap: PublishedSnapshot = { version: newest.version, at: Number.MAX_SAFE_INTEGER, tables: newestTables, snapshot: newest };
+    const newestSnap: PublishedSnapshot = { version: newest.version, at: Number.MAX_SAFE_INTEGER, tables: newestTables, pins: newest.tables().map(pinOf) };
     out.push({ branch, createdAt, snapshots, newest: newestSnap, parent: contents.parent ?? "main", unreadable });
   }
   return out;

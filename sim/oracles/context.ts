@@ -5,17 +5,32 @@ import type { TraceEvent } from "../trace.ts";
 import type { Violation } from "../violations.ts";
 import type { History, OpRecord, RowRef } from "./history.ts";
 import type { BranchHistory } from "./branch-snapshots.ts";
-import type { PublishedSnapshot } from "./published.ts";
+import type { ManifestVersion, PublishedSnapshot } from "./published.ts";
+import type { SidecarLife } from "./sidecars.ts";
 
 export interface JudgeContext {
   readonly events: readonly TraceEvent[];
   readonly history: History;
+  /** Every main-branch manifest version, decoded by the oracles' own reader. */
+  readonly manifests: readonly ManifestVersion[];
   readonly snapshots: readonly PublishedSnapshot[];
   /** Every live graph branch (but main) with the snapshots it published. */
   readonly branches: readonly BranchHistory[];
+  /** Every recovery sidecar the universe wrote, followed through the trace. */
+  readonly sidecars: readonly SidecarLife[];
+  /** Every recovery audit row (`_graph_commit_recoveries` at its HEAD). */
+  readonly audits: readonly AuditRecord[];
+  /** Operation ids with a `RolledForward` audit row (recovery published their effect). */
+  readonly rolledForward: ReadonlySet<string>;
   /** The accepted schema at the end of the run. */
   readonly catalog: Catalog;
   readonly raw: Storage;
+}
+
+/** One recovery audit row, as the oracles read it. */
+export interface AuditRecord {
+  readonly operationId: string;
+  readonly kind: string;
 }
 
 export type Oracle = (ctx: JudgeContext) => Violation[] | Promise<Violation[]>;
@@ -29,10 +44,68 @@ export function sameRef(a: RowRef, b: RowRef): boolean {
 }
 
 /**
- * Whether an operation other than `op` may change `ref`: it inserts, deletes or (when asked)
- * updates the same row, or deletes a row whose deletion cascades to it.
+ * Whether `op`'s effect may have been published: it was acknowledged, or (failed or cut short)
+ * its own actor published a manifest version that moved a pin inside its window, or recovery
+ * rolled a sidecar it wrote forward. Only such an operation can explain a change to a row.
  */
-export function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
+export function mayHaveTakenEffect(ctx: Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">, op: OpRecord): boolean {
+  if (op.status === "ok") return true;
+  let known = effectMemo.get(ctx);
+  if (!known) effectMemo.set(ctx, (known = new Map()));
+  let answer = known.get(op);
+  if (answer === undefined) {
+    answer = publishedInWindow(ctx, op) || ctx.sidecars.some((s) => s.op === op && ctx.rolledForward.has(s.operationId));
+    known.set(op, answer);
+  }
+  return answer;
+}
+
+const effectMemo = new WeakMap<object, Map<OpRecord, boolean>>();
+const movesMemo = new WeakMap<readonly ManifestVersion[], ManifestVersion[]>();
+
+/** Whether `op`'s own actor published a version that moved a pin inside its window. */
+function publishedInWindow(ctx: Pick<JudgeContext, "manifests">, op: OpRecord): boolean {
+  let moves = movesMemo.get(ctx.manifests);
+  if (!moves) {
+    moves = ctx.manifests.filter((m, i) => i > 0 && pinSignature(m) !== pinSignature(ctx.manifests[i - 1]!));
+    movesMemo.set(ctx.manifests, moves);
+  }
+  const end = op.end ?? Number.MAX_SAFE_INTEGER;
+  return moves.some((m) => m.actor === op.actor.name && m.at >= op.start && m.at < end);
+}
+
+export function pinSignature(m: ManifestVersion): string {
+  return m.pins.map((p) => `${p.tableKey}@${p.version}`).join(",");
+}
+
+/**
+ * Whether `other` may have changed a row after `op` wrote it, as seen in a snapshot published
+ * at trace index `at`: it may have taken effect, it began before that snapshot was published,
+ * and it had not ended before `op` began (an operation that ended first is ordered before).
+ */
+export function mayOverwrite(ctx: Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">, op: OpRecord, other: OpRecord, at: number): boolean {
+  return other !== op && other.start < at && (other.end === null || other.end > op.start) && mayHaveTakenEffect(ctx, other);
+}
+
+/** Operations that may remove `ref` after `op` (a delete of it, or of a row its deletion cascades from). */
+export function removers(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): OpRecord[] {
+  const deps = ref.dependsOn ?? [];
+  return ctx.history.ops.filter(
+    (o) => mayOverwrite(ctx, op, o, at) && o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))),
+  );
+}
+
+/** The graph branch an operation writes (main unless its effect names another). */
+export function branchOf(op: OpRecord): string {
+  return op.effect.branch ?? "main";
+}
+
+/**
+ * Whether an operation other than `op` may change `ref` at all, in any order: it inserts,
+ * deletes or (when asked) updates the same row, or deletes a row whose deletion cascades to it.
+ * Only the branch oracles (branches.ts) still use this unordered rule.
+ */
+export function touchedByOthers(ctx: Pick<JudgeContext, "history">, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
   const deps = ref.dependsOn ?? [];
   return ctx.history.ops.some(
     (o) =>
@@ -43,9 +116,9 @@ export function touchedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, in
   );
 }
 
-/** The graph branch an operation writes (main unless its effect names another). */
-export function branchOf(op: OpRecord): string {
-  return op.effect.branch ?? "main";
+/** Operations that may (re)insert `ref` after `op`. */
+export function inserters(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): OpRecord[] {
+  return ctx.history.ops.filter((o) => mayOverwrite(ctx, op, o, at) && o.effect.inserts.some((i) => sameRef(i, ref)));
 }
 
 export function describeRef(ref: RowRef): string {

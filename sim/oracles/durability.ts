@@ -1,9 +1,43 @@
-// Acknowledged writes stay visible: from the first snapshot published after an operation was
-// acknowledged, its inserted rows are present and its updated values hold, unless another
-// operation touches the same row.
+// Acknowledged writes stay: from the newest snapshot published before an operation was
+// acknowledged on, its inserted rows are present, its deleted rows absent and its updated
+// values hold. Another operation excuses a difference only if it may have taken effect (it was
+// acknowledged, or its publish or roll-forward is on record) and is ordered after the
+// acknowledged write (it had not ended when the write began, and it began before the snapshot
+// that shows the difference). An updated value may differ only by showing such a later
+// operation's own value.
+import type { Row, Scalar } from "../../engine/storage/types.ts";
 import type { Violation } from "../violations.ts";
-import { violationOp } from "./history.ts";
-import { branchOf, describeRef, findRow, type JudgeContext, touchedByOthers, valuesMatch } from "./context.ts";
+import { type OpRecord, type RowRef, violationOp } from "./history.ts";
+import { branchOf, describeRef, findRow, inserters, type JudgeContext, mayOverwrite, removers, sameRef } from "./context.ts";
+import type { PublishedSnapshot } from "./published.ts";
+
+/** The snapshots an acknowledged operation is judged in: the one current at its ack, and every later one. */
+function judgedSnapshots(ctx: JudgeContext, op: OpRecord): PublishedSnapshot[] {
+  const later = ctx.snapshots.filter((s) => s.at > op.end!);
+  const atAck = ctx.snapshots.findLast((s) => s.at < op.end!);
+  return atAck ? [atAck, ...later] : later;
+}
+
+function lost(op: OpRecord, ref: RowRef, s: PublishedSnapshot, what: string, manifest: string): Violation {
+  return {
+    kind: "acked-write-lost",
+    message: `${op.label} was acknowledged, but ${manifest} v${s.version} ${what} ${describeRef(ref)}`,
+    op: violationOp(op),
+    table: ref.table,
+    details: { version: s.version, row: describeRef(ref) },
+  };
+}
+
+/** Whether each updated column shows `op`'s value or the value of an update that may follow it. */
+function updateHolds(ctx: JudgeContext, op: OpRecord, ref: RowRef, set: Readonly<Record<string, Scalar>>, row: Row, at: number): boolean {
+  const later = ctx.history.ops.filter((o) => mayOverwrite(ctx, op, o, at));
+  // A re-insert of the row after the update may carry any values.
+  if (later.some((o) => o.effect.inserts.some((i) => sameRef(i, ref)))) return true;
+  return Object.entries(set).every(([column, value]) => {
+    const shown = row[column] ?? null;
+    return shown === value || later.some((o) => o.effect.updates.some((u) => sameRef(u.row, ref) && (u.set[column] ?? null) === shown && column in u.set));
+  });
+}
 
 export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
   return ackedWritesVisibleOn(ctx, "main");
@@ -19,39 +53,27 @@ export function ackedWritesVisibleOn(ctx: JudgeContext, branch: string, since = 
   for (const op of ctx.history.ops) {
     // Main's snapshots judge main's writes; a branch's own oracle judges the others.
     if (op.status !== "ok" || op.end === null || branchOf(op) !== branch || op.start <= since) continue;
-    const later = ctx.snapshots.filter((s) => s.at > op.end!);
-    // The newest snapshot published before the ack must hold the write too.
-    const atAck = ctx.snapshots.findLast((s) => s.at < op.end!);
-    const judged = atAck ? [atAck, ...later] : later;
-    for (const ref of op.effect.inserts) {
-      if (touchedByOthers(ctx, op, ref, false)) continue;
-      const missing = judged.find((s) => s.tables.has(ref.table) && !findRow(s, ref));
-      if (missing) {
-        out.push({
-          kind: "acked-write-lost",
-          message: `${op.label} was acknowledged, but ${manifest} v${missing.version} does not show ${describeRef(ref)}`,
-          op: violationOp(op),
-          table: ref.table,
-          details: { version: missing.version },
-        });
-        break;
-      }
+    const judged = judgedSnapshots(ctx, op);
+    const inserted = op.effect.inserts
+      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && !findRow(s, ref) && removers(ctx, op, ref, s.at).length === 0) }))
+      .find((x) => x.s);
+    if (inserted) out.push(lost(op, inserted.ref, inserted.s!, "does not show", manifest));
+    const deleted = op.effect.deletes
+      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && findRow(s, ref) && inserters(ctx, op, ref, s.at).length === 0) }))
+      .find((x) => x.s);
+    if (deleted) {
+      const v = lost(op, deleted.ref, deleted.s!, "still shows the deleted row", manifest);
+      out.push({ ...v, kind: "acked-delete-undone" });
     }
+    // An update of a row that is absent (deleted before, or never inserted) changed nothing:
+    // absence is judged by the insert and delete rules.
     for (const u of op.effect.updates) {
-      if (touchedByOthers(ctx, op, u.row, true)) continue;
       const stale = judged.find((s) => {
-        if (!s.tables.has(u.row.table)) return false;
         const row = findRow(s, u.row);
-        return !row || !valuesMatch(row, u.set);
+        return row !== undefined && !updateHolds(ctx, op, u.row, u.set, row, s.at);
       });
       if (stale) {
-        out.push({
-          kind: "acked-write-lost",
-          message: `${op.label} was acknowledged, but ${manifest} v${stale.version} does not show its update of ${describeRef(u.row)}`,
-          op: violationOp(op),
-          table: u.row.table,
-          details: { version: stale.version },
-        });
+        out.push({ ...lost(op, u.row, stale, "does not show its update of", manifest), details: { version: stale.version, row: describeRef(u.row), set: u.set, shown: findRow(stale, u.row) } });
       }
     }
   }

@@ -58,11 +58,29 @@ export interface OpRecord {
   errorMessage: string | null;
   /** The table the error names (`details.tableKey` of an engine error), if any. */
   errorTable: TableKey | null;
+  /** The graph handle it ran on (a client's name), when the caller says: whose view it acted on. */
+  readonly handle?: string;
+}
+
+/** Who runs an operation, beyond its actor. */
+export interface RunOptions {
+  /** The graph handle the operation runs on (see `OpRecord.handle`). */
+  readonly handle?: string;
 }
 
 function tableOf(details: unknown): TableKey | null {
   const t = (details as { tableKey?: unknown } | null)?.tableKey;
   return typeof t === "string" ? (t as TableKey) : null;
+}
+
+/** The label of a graph's `init` (recorded as an operation of kind `open`). */
+export function initLabel(name: string): string {
+  return `init ${name}`;
+}
+
+/** Whether `op` is an init (see `initLabel`). */
+export function isInit(op: OpRecord): boolean {
+  return op.kind === "open" && op.label.startsWith("init ");
 }
 
 /** An operation as a violation names it. */
@@ -94,7 +112,7 @@ export class History {
   }
 
   /** Runs `fn` as one recorded operation of the current actor; rethrows what it throws. */
-  async run<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>): Promise<T> {
+  async run<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>, options: RunOptions = {}): Promise<T> {
     const actor = this.world.sched.current;
     if (!actor) throw new Error(`history.run(${label}) outside any actor`);
     const rec: OpRecord = {
@@ -110,6 +128,7 @@ export class History {
       errorKind: null,
       errorMessage: null,
       errorTable: null,
+      ...(options.handle !== undefined ? { handle: options.handle } : {}),
     };
     this.ops.push(rec);
     try {
@@ -129,9 +148,9 @@ export class History {
   }
 
   /** As `run`, but an engine error ends the operation quietly (the oracles judge it). */
-  async attempt<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>): Promise<T | undefined> {
+  async attempt<T>(label: string, kind: OpKind, effect: Effect, expect: Expectation, fn: () => Promise<T>, options: RunOptions = {}): Promise<T | undefined> {
     try {
-      return await this.run(label, kind, effect, expect, fn);
+      return await this.run(label, kind, effect, expect, fn, options);
     } catch (e) {
       if (isOmniError(e)) return undefined;
       throw e;

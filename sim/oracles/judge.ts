@@ -1,17 +1,28 @@
-// Runs the oracles over a finished universe and records what they find.
+// Runs the oracles over a finished universe and records what they find. Fail closed: a final
+// state that cannot be read (a missing schema, a manifest or sidecar that does not decode, a
+// table that cannot be checked out, an oracle that cannot read what it needs) is a violation,
+// never a pass. A graph that was never initialized (no init acknowledged, nothing at the root)
+// is judged by how its operations ended: an empty root is its correct final state.
+import { GRAPH_COMMIT_RECOVERIES } from "../../engine/manifest/layout.ts";
 import { compileSchema } from "../../engine/schema/catalog-builder.ts";
 import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
+import type { Catalog } from "../../engine/schema/catalog.ts";
+import type { Storage } from "../../engine/storage/types.ts";
+import type { TraceEvent } from "../trace.ts";
 import type { World } from "../world.ts";
-import { auditedOnce } from "./audit.ts";
+import { auditedOnce, recoveryAudited } from "./audit.ts";
 import { failedOpsAllOrNothing } from "./atomicity.ts";
 import { cardinalityAndIntegrity } from "./card-ri.ts";
-import type { JudgeContext, Oracle } from "./context.ts";
+import { conflictsHaveCause } from "./conflicts.ts";
+import type { AuditRecord, JudgeContext, Oracle } from "./context.ts";
 import { ackedWritesVisible } from "./durability.ts";
-import type { History } from "./history.ts";
+import { type History, isInit } from "./history.ts";
 import { operationsEndAsAllowed } from "./op-policy.ts";
-import { publishedSnapshots } from "./published.ts";
+import { leasesHeldByTheLiving } from "./progress.ts";
+import { manifestHistory, publishedSnapshots } from "./published.ts";
+import { schemaAgreesWithData } from "./schema-agreement.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
-import { SchemaParseError } from "../../engine/schema/errors.ts";
+import { sidecarLives } from "./sidecars.ts";
 import { branchHistories } from "./branch-snapshots.ts";
 import { noOrphanedForks } from "./forks.ts";
 import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing, parentWritesVisibleOnBranches } from "./branches.ts";
@@ -22,6 +33,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "acked-writes-visible": ackedWritesVisible,
   "failed-ops-all-or-nothing": failedOpsAllOrNothing,
   "audited-once": auditedOnce,
+  "recovery-audited": recoveryAudited,
   "live-sidecars-untouched": liveSidecarsUntouched,
   "operations-end-as-allowed": operationsEndAsAllowed,
   "card-and-integrity-on-branches": cardAndIntegrityOnBranches,
@@ -30,39 +42,86 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "merge-all-or-nothing": mergeAllOrNothing,
   "parent-writes-visible-on-branches": parentWritesVisibleOnBranches,
   "no-orphaned-forks": noOrphanedForks,
+  "conflicts-have-a-cause": conflictsHaveCause,
+  "schema-agrees-with-data": schemaAgreesWithData,
+  "leases-held-by-the-living": leasesHeldByTheLiving,
 };
+
+export async function readAudits(raw: Storage): Promise<AuditRecord[]> {
+  if (!(await raw.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return [];
+  const head = await raw.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
+  return (await raw.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows.map((r) => ({ operationId: String(r.operation_id), kind: String(r.recovery_kind) }));
+}
+
+/** Whether the history acknowledged no init, so the graph may never have existed. */
+export function noInitAcknowledged(history: History): boolean {
+  return !history.ops.some((o) => isInit(o) && o.status === "ok");
+}
+
+/** Whether nothing of a graph is at the root: no manifest and no schema source. */
+export async function rootIsEmpty(raw: Storage): Promise<boolean> {
+  return !(await raw.manifest.exists()) && !(await raw.objects.exists(SCHEMA_SOURCE_FILE));
+}
+
+/** The final state as the oracles read it; null for a graph that was never initialized. */
+async function readFinalState(raw: Storage, events: readonly TraceEvent[], history: History): Promise<JudgeContext | null> {
+  if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) {
+    if (noInitAcknowledged(history) && (await rootIsEmpty(raw))) return null;
+    throw new Error(`the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read`);
+  }
+  const manifests = await manifestHistory(raw, events);
+  const audits = await readAudits(raw);
+  return {
+    events,
+    history,
+    manifests,
+    snapshots: await publishedSnapshots(raw, manifests),
+    branches: await branchHistories(raw, events),
+    sidecars: sidecarLives(history, events),
+    audits,
+    rolledForward: new Set(audits.filter((a) => a.kind === "RolledForward").map((a) => a.operationId)),
+    catalog: compiledSchema(await raw.objects.get(SCHEMA_SOURCE_FILE)),
+    raw,
+  };
+}
+
+/** The accepted schema; a file that does not compile (a storage fault tore it) reads no snapshot. */
+function compiledSchema(source: string): Catalog {
+  try {
+    return compileSchema(source);
+  } catch (e) {
+    throw new Error(`the graph's ${SCHEMA_SOURCE_FILE} does not compile at the end of the run (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+function unreadable(what: string, e: unknown) {
+  return { kind: "final-state-unreadable" as const, message: `${what}: ${e instanceof Error ? e.message : String(e)}`, details: { error: e instanceof Error ? e.name : "thrown" } };
+}
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
   const raw = world.backend.storage;
-  if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) {
-    // Fail closed: without the schema no snapshot can be read, which is itself a violation; how
-    // the operations ended needs no schema, so that is still judged.
-    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
-    world.violation({ kind: "final-state-unreadable", message: `the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read` });
-    return;
-  }
-  let catalog: JudgeContext["catalog"];
-  try {
-    catalog = compileSchema(await raw.objects.get(SCHEMA_SOURCE_FILE));
-  } catch (e) {
-    if (!(e instanceof SchemaParseError)) throw e;
-    // Fail closed again: a schema file that does not compile (a storage fault tore it) reads
-    // no snapshot either; it is a violation, never a harness error.
-    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
-    world.violation({ kind: "final-state-unreadable", message: `the graph's ${SCHEMA_SOURCE_FILE} does not compile at the end of the run (${(e as Error).message}): no published snapshot can be read` });
-    return;
-  }
   // A copy: the violations recorded below are appended to the trace while later oracles read.
   const events = world.trace.events().slice();
-  const ctx: JudgeContext = {
-    events,
-    history,
-    snapshots: await publishedSnapshots(raw, events),
-    branches: await branchHistories(raw, events),
-    catalog,
-    raw,
-  };
+  let ctx: JudgeContext | null;
+  try {
+    ctx = await readFinalState(raw, events, history);
+  } catch (e) {
+    // Fail closed: how the operations ended needs no final state, so that is still judged.
+    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
+    world.violation(unreadable("the final state cannot be read", e));
+    return;
+  }
+  if (ctx === null) {
+    // Never initialized: nothing to read is the correct final state; how each operation ended
+    // (the inits, the final open) is still judged.
+    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
+    return;
+  }
   for (const name of Object.keys(oracles).sort()) {
-    for (const v of await oracles[name]!(ctx)) world.violation(v);
+    try {
+      for (const v of await oracles[name]!(ctx)) world.violation(v);
+    } catch (e) {
+      world.violation(unreadable(`oracle ${name} could not read the final state`, e));
+    }
   }
 }

@@ -1,10 +1,23 @@
-// Every snapshot the manifest ever published on main, with each table's rows at its pin, read
-// from the raw store after the run (no scheduling, no trace). Oracles judge these.
-import { Snapshot, type TableEntry } from "../../engine/manifest/snapshot.ts";
+// Every manifest version ever committed on main, decoded by the oracles' own reader, and every
+// snapshot that published a new set of pins, with each table's rows at its pin, read from the
+// raw store after the run (no scheduling, no trace). Oracles judge these.
 import { memoOnRows } from "../../engine/manifest/rows-memo.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
-import type { DatasetPath, ManifestRow, ManifestSnapshot, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
+import type { DatasetPath, ManifestRow, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
+import { decodeHeadToken, decodeLeases, decodePins, type LeaseRecord, type PublishedPin } from "./reader.ts";
+
+/** One committed manifest version as the oracles' reader sees it. */
+export interface ManifestVersion {
+  readonly version: Version;
+  /** Index of the trace event that committed it (MAX_SAFE_INTEGER if the trace has none). */
+  readonly at: number;
+  /** The actor that committed it (null if the trace has none). */
+  readonly actor: string | null;
+  readonly pins: readonly PublishedPin[];
+  readonly headToken: string | null;
+  readonly leases: readonly LeaseRecord[];
+}
 
 export interface PublishedSnapshot {
   readonly version: Version;
@@ -15,34 +28,51 @@ export interface PublishedSnapshot {
    * drop) is absent: oracles must not read its absence as "no rows".
    */
   readonly tables: ReadonlyMap<TableKey, readonly Row[]>;
-  readonly snapshot: Snapshot;
+  /** Each visible table's pin. */
+  readonly pins: readonly PublishedPin[];
 }
 
-/** The trace index at which each main-branch manifest version was committed. */
-export function manifestVersionIndex(events: readonly TraceEvent[]): Map<number, number> {
-  const at = new Map<number, number>();
+/** Where and by whom each main-branch manifest version was committed. */
+export function manifestVersionIndex(events: readonly TraceEvent[]): Map<number, { at: number; actor: string }> {
+  const at = new Map<number, { at: number; actor: string }>();
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev)) return;
+    if (ev.e !== "io" || !("ok" in ev) || ev.ok === null) return;
     const args = ev.args as Record<string, unknown>;
-    if (ev.op === "manifest.create") at.set((ev.ok as { version: number }).version, i);
-    if (ev.op === "manifest.merge" && args.branch === null) at.set((ev.ok as { version: number }).version, i);
+    const v = (ev.ok as { version?: number }).version;
+    if (typeof v !== "number") return;
+    const main = ev.op === "manifest.create" || ((ev.op === "manifest.merge" || ev.op === "manifest.compact") && args.branch === null);
+    if (!main) return;
+    at.set(v, { at: i, actor: ev.actor });
+    // A compaction commits two versions (ReserveFragments, then the Rewrite it reports).
+    if (ev.op === "manifest.compact" && !at.has(v - 1)) at.set(v - 1, { at: i, actor: ev.actor });
   });
   return at;
 }
 
-/** A manifest version's pins and their signature, once per rows array (every future of a crash state re-reads them). */
-const pinsMemo = new WeakMap<readonly ManifestRow[], { snapshot: Snapshot; entries: TableEntry[]; signature: string }>();
+/** One version's rows decoded once per rows array (every future of a crash state re-reads them). */
+const decoded = new WeakMap<readonly ManifestRow[], Pick<ManifestVersion, "pins" | "headToken" | "leases">>();
 
-function pinsOf(manifest: ManifestSnapshot) {
-  const snapshot = Snapshot.fromManifest(manifest);
-  const entries = snapshot.tables();
-  return { snapshot, entries, signature: entries.map((e) => `${e.tableKey}@${e.version}`).join(",") };
-}
-
-export async function publishedSnapshots(raw: Storage, events: readonly TraceEvent[]): Promise<PublishedSnapshot[]> {
+/** Every main-branch manifest version, oldest first (none when `__manifest` does not exist). */
+export async function manifestHistory(raw: Storage, events: readonly TraceEvent[]): Promise<ManifestVersion[]> {
   if (!(await raw.manifest.exists())) return [];
   const index = manifestVersionIndex(events);
   const latest = await raw.manifest.latestVersion(null);
+  const out: ManifestVersion[] = [];
+  // A version no traced call acknowledged (a merge whose response a storage fault lost) was
+  // committed after the last acknowledged one before it: it stands from there, by nobody known.
+  let lastAt = Number.MAX_SAFE_INTEGER;
+  for (let v = 1; v <= latest; v++) {
+    const rows = (await raw.manifest.load(null, v as Version)).rows;
+    const where = index.get(v);
+    lastAt = where?.at ?? lastAt;
+    const parts = memoOnRows(decoded, rows, () => ({ pins: decodePins(rows), headToken: decodeHeadToken(rows), leases: decodeLeases(rows) }));
+    out.push({ version: v as Version, at: lastAt, actor: where?.actor ?? null, ...parts });
+  }
+  return out;
+}
+
+/** The snapshots that published a new set of pins, each with its tables' rows. */
+export async function publishedSnapshots(raw: Storage, history: readonly ManifestVersion[]): Promise<PublishedSnapshot[]> {
   const cache = new Map<string, readonly Row[] | null>();
   const rowsAt = async (path: DatasetPath, v: Version): Promise<readonly Row[] | null> => {
     const key = `${path}@${v}`;
@@ -50,6 +80,7 @@ export async function publishedSnapshots(raw: Storage, events: readonly TraceEve
       try {
         cache.set(key, (await raw.datasets.checkout(path, null, v)).rows);
       } catch (e) {
+        // A hard drop cleans its table's old versions up; any other failure is unreadable state.
         if (!isStorageError(e, "VersionNotFound") && !isStorageError(e, "NotFound")) throw e;
         cache.set(key, null);
       }
@@ -58,21 +89,23 @@ export async function publishedSnapshots(raw: Storage, events: readonly TraceEve
   };
   const out: PublishedSnapshot[] = [];
   let previous = "";
-  // A version no traced call acknowledged (a merge whose response a storage fault lost) was
-  // published after the last acknowledged one before it: it stands from there.
-  let lastAt = Number.MAX_SAFE_INTEGER;
-  for (let v = 1; v <= latest; v++) {
-    lastAt = index.get(v) ?? lastAt;
-    const manifest = await raw.manifest.load(null, v as Version);
-    const { snapshot, entries, signature } = memoOnRows(pinsMemo, manifest.rows, () => pinsOf(manifest));
+  for (const m of history) {
+    const signature = m.pins.map((p) => `${p.tableKey}@${p.version}`).join(",");
     if (signature === previous) continue;
     previous = signature;
     const tables = new Map<TableKey, readonly Row[]>();
-    for (const e of entries) {
-      const rows = await rowsAt(e.path, e.version);
-      if (rows) tables.set(e.tableKey, rows);
+    for (const p of m.pins) {
+      const rows = await rowsAt(p.path, p.version);
+      if (rows) tables.set(p.tableKey, rows);
     }
-    out.push({ version: v as Version, at: lastAt, tables, snapshot });
+    out.push({ version: m.version, at: m.at, tables, pins: m.pins });
   }
   return out;
+}
+
+/** The manifest version current at trace index `i` (the newest committed before it), if any. */
+export function versionAt(history: readonly ManifestVersion[], i: number): ManifestVersion | undefined {
+  let found: ManifestVersion | undefined;
+  for (const m of history) if (m.at < i) found = m;
+  return found;
 }

@@ -45,8 +45,10 @@ test("random-workload-branches: branches are created, written, read, merged and 
 });
 
 test("run --json reports the workload's operations attempted and completed", () => {
-  const r = omnisim("run", "random-workload", "--profile", "fixed", "--seeds", "3", "--json");
-  expect(r.code).toBe(0);
+  const r = omnisim("run", "random-workload", "--profile", "fixed", "--seeds", "3", "--keep-going", "--no-shrink", "--json");
+  // A verdict either way (the workload's findings on fixed are known gaps, see
+  // scenarios/verify/known-gaps.ts), never an error.
+  expect([0, 1]).toContain(r.code);
   const j = r.json as { operationsAttempted: number; operationsCompleted: number; distinctExecutions: number };
   expect(j.operationsAttempted).toBeGreaterThanOrEqual(90);
   expect(j.operationsCompleted).toBeLessThanOrEqual(j.operationsAttempted);

@@ -22,7 +22,7 @@ import { startProcess } from "../engine/support.ts";
 const catalog = compileSchema(CARD_SCHEMA);
 
 function snap(version: number, at: number, tables: Record<string, Row[]>): PublishedSnapshot {
-  return { version: version as Version, at, tables: new Map(Object.entries(tables) as [TableKey, Row[]][]), snapshot: null as never };
+  return { version: version as Version, at, tables: new Map(Object.entries(tables) as [TableKey, Row[]][]), pins: [] };
 }
 
 function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
@@ -49,7 +49,7 @@ function branch(name: string, snapshots: PublishedSnapshot[], extra: Partial<Bra
 function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; branches?: BranchHistory[] }): JudgeContext {
   const history = new History(null as never);
   history.ops.push(...(parts.ops ?? []));
-  return { events: [], history, snapshots: parts.snapshots ?? [], branches: parts.branches ?? [], catalog, raw: new VirtualStore() };
+  return { events: [], history, manifests: [], snapshots: parts.snapshots ?? [], branches: parts.branches ?? [], sidecars: [], audits: [], rolledForward: new Set(), catalog, raw: new VirtualStore() };
 }
 
 const people = (...ids: string[]) => ids.map((id) => ({ id }));

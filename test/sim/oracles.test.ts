@@ -2,59 +2,27 @@
 // are functions of what a finished universe left (trace, history, published snapshots, raw
 // store), so the defects are planted there directly.
 import { expect, test } from "vitest";
+import { OmniError } from "../../engine/errors.ts";
 import { PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
-import { GRAPH_COMMIT_RECOVERIES } from "../../engine/manifest/layout.ts";
-import { compileSchema } from "../../engine/schema/catalog-builder.ts";
 import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
-import type { Row, TableKey, Version } from "../../engine/storage/types.ts";
-import { auditedOnce } from "../../sim/oracles/audit.ts";
+import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
+import type { Version } from "../../engine/storage/types.ts";
+import { CARD_SCHEMA } from "../../scenarios/kit/schemas.ts";
 import { failedOpsAllOrNothing } from "../../sim/oracles/atomicity.ts";
+import { auditedOnce } from "../../sim/oracles/audit.ts";
 import { cardinalityAndIntegrity } from "../../sim/oracles/card-ri.ts";
-import type { JudgeContext } from "../../sim/oracles/context.ts";
+import type { AuditRecord } from "../../sim/oracles/context.ts";
 import { ackedWritesVisible } from "../../sim/oracles/durability.ts";
-import { type Effect, type Expectation, History, NO_EFFECT, type OpKind, type OpRecord } from "../../sim/oracles/history.ts";
+import { type Effect, type Expectation, History, NO_EFFECT, type OpKind } from "../../sim/oracles/history.ts";
+import { judge } from "../../sim/oracles/judge.ts";
 import { recoverAndCheckLiveness } from "../../sim/oracles/liveness.ts";
 import { operationsEndAsAllowed } from "../../sim/oracles/op-policy.ts";
-import { judge } from "../../sim/oracles/judge.ts";
-import { OmniError } from "../../engine/errors.ts";
-import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
-import type { PublishedSnapshot } from "../../sim/oracles/published.ts";
 import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
 import type { Actor } from "../../sim/scheduler.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { runUniverse } from "../../sim/universe.ts";
-import { VirtualStore } from "../../sim/store/virtual-store.ts";
-import { CARD_SCHEMA } from "../../scenarios/kit/schemas.ts";
-
-const catalog = compileSchema(CARD_SCHEMA);
-
-function snap(version: number, at: number, tables: Record<string, Row[]>): PublishedSnapshot {
-  return { version: version as Version, at, tables: new Map(Object.entries(tables) as [TableKey, Row[]][]), snapshot: null as never };
-}
-
-function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
-  return {
-    id: 1,
-    kind: "mutate" as OpKind,
-    actor: { name: "a", status: "done" } as Actor,
-    effect: NO_EFFECT,
-    expect: {} as Expectation,
-    start: 0,
-    end: 10,
-    status: "ok",
-    errorKind: null,
-    errorMessage: null,
-    errorTable: null,
-    ...partial,
-  };
-}
-
-function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; events?: TraceEvent[]; raw?: VirtualStore }): JudgeContext {
-  const history = new History(null as never);
-  history.ops.push(...(parts.ops ?? []));
-  return { events: parts.events ?? [], history, snapshots: parts.snapshots ?? [], branches: [], catalog, raw: parts.raw ?? new VirtualStore() };
-}
+import { ctx, op, snap } from "./oracle-fixtures.ts";
 
 const people = (...ids: string[]) => ids.map((id) => ({ id }));
 const alice = { table: "node:Person" as const, column: "id", value: "Alice" };
@@ -76,7 +44,7 @@ test("acked-writes-visible: red when a snapshot after the ack lacks the acknowle
   const loses = [snap(2, 8, { "node:Person": people("Alice") }), snap(3, 12, { "node:Person": [] })];
   expect(ackedWritesVisible(ctx({ ops: [insert], snapshots: loses })).map((v) => v.kind)).toEqual(["acked-write-lost"]);
   // A later delete of the same row is allowed to remove it.
-  const del = op({ label: "delete Alice", effect: { inserts: [], deletes: [alice], updates: [] }, start: 11, end: 12 });
+  const del = op({ label: "delete Alice", effect: { inserts: [], deletes: [alice], updates: [] }, start: 11, end: 13 });
   expect(ackedWritesVisible(ctx({ ops: [insert, del], snapshots: loses }))).toEqual([]);
 });
 
@@ -88,14 +56,25 @@ test("failed-ops-all-or-nothing: red when a failed operation is half visible", (
   expect(failedOpsAllOrNothing(ctx({ ops: [failed], snapshots: [snap(2, 5, { "node:Person": people("Alice") })] })).map((v) => v.kind)).toEqual(["partial-effect"]);
 });
 
-test("audited-once: red when one operation has two audit rows", async () => {
-  const raw = new VirtualStore();
-  await raw.datasets.create(GRAPH_COMMIT_RECOVERIES);
-  const row = (id: string, operation: string) => ({ id, operation_id: operation, recovery_kind: "RolledForward" });
-  await raw.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, 1 as Version, { op: "Append", rows: [row("r1", "op-1"), row("r2", "op-2")] });
-  expect(await auditedOnce(ctx({ raw }))).toEqual([]);
-  await raw.datasets.commit(GRAPH_COMMIT_RECOVERIES, null, 2 as Version, { op: "Append", rows: [row("r3", "op-1")] });
-  expect((await auditedOnce(ctx({ raw }))).map((v) => v.kind)).toEqual(["audit-duplicated"]);
+test("failed-ops-all-or-nothing: only an operation that may have taken effect and began before the snapshot explains a row", () => {
+  const effect: Effect = { inserts: [alice, bob], deletes: [], updates: [] };
+  const failed = op({ label: "insert Alice and Bob", effect, status: "err", errorKind: "InjectedFailure", start: 0 });
+  const half = [snap(2, 5, { "node:Person": people("Alice") })];
+  // An acknowledged insert of Alice before the snapshot explains her: nothing left to judge half of.
+  const insertsAlice = op({ label: "insert Alice", actor: { name: "b", status: "done" } as Actor, effect: { inserts: [alice], deletes: [], updates: [] }, start: 1, end: 4 });
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed, insertsAlice], snapshots: half }))).toEqual([]);
+  // Planted: the same insert began after the snapshot, or failed with no trace of effect: it
+  // explains nothing, and the half-visible failed operation is red.
+  const after = { ...insertsAlice, start: 6, end: 9 };
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed, after], snapshots: half })).map((v) => v.kind)).toEqual(["partial-effect"]);
+  const noEffect = { ...insertsAlice, status: "err" as const, errorKind: "InjectedFailure" };
+  expect(failedOpsAllOrNothing(ctx({ ops: [failed, noEffect], snapshots: half })).map((v) => v.kind)).toEqual(["partial-effect"]);
+});
+
+test("audited-once: red when one operation has two audit rows", () => {
+  const row = (operationId: string): AuditRecord => ({ operationId, kind: "RolledForward" });
+  expect(auditedOnce(ctx({ audits: [row("op-1"), row("op-2")] }))).toEqual([]);
+  expect(auditedOnce(ctx({ audits: [row("op-1"), row("op-2"), row("op-1")] })).map((v) => v.kind)).toEqual(["audit-duplicated"]);
 });
 
 test("live-sidecars-untouched: red when another actor deletes a sidecar while its writer runs", () => {

@@ -1,0 +1,111 @@
+// A write may fail with a conflict only when something conflicted: the op-policy allows
+// `ExpectedVersionMismatch`, `ReadSetChanged` and `LanceCommitConflict` on a write, and this
+// oracle holds each such failure to a cause in the harness's record. The cause must be another
+// actor's logical effect (a dataset commit that changes rows, a restore, or a publish that moved
+// the head token or a pin over such a commit) inside the operation's window: from the end of the
+// last operation that succeeded on the same handle before it began (the handle's view was current
+// then) to its own end. Maintenance (a compaction, an index build) changes no logical content, so
+// a write it fails is a spurious conflict (the B4 class), and so is a write that fails with no
+// concurrent effect at all (a retry budget that gives up early, a check that misfires). Drift
+// (a logical commit left unpublished before the operation began) counts as a cause: the
+// conflict is then its consequence, and the drift is reported by the oracles that judge it.
+import type { OmniErrorKind } from "../../engine/errors.ts";
+import type { Violation } from "../violations.ts";
+import type { JudgeContext } from "./context.ts";
+import { type OpRecord, violationOp } from "./history.ts";
+import { versionAt } from "./published.ts";
+
+const CONFLICTS: ReadonlySet<string> = new Set<OmniErrorKind>(["ExpectedVersionMismatch", "ReadSetChanged", "LanceCommitConflict"]);
+const WRITES: ReadonlySet<OpRecord["kind"]> = new Set(["mutate", "load", "schemaApply"]);
+/** Dataset transactions that leave the rows as they were. */
+const MAINTENANCE_TXNS: ReadonlySet<string> = new Set(["Rewrite", "ReserveFragments", "CreateIndex", "UpdateConfig"]);
+
+interface Effect {
+  readonly at: number;
+  readonly actor: string;
+}
+
+interface Commit extends Effect {
+  readonly path: string;
+  readonly version: number;
+}
+
+const isDataTable = (path: unknown): path is string => typeof path === "string" && /^(nodes|edges)\//.test(path);
+
+/** Logical dataset effects in the trace, and the table versions they produced. */
+function logicalCommits(ctx: Pick<JudgeContext, "events">): { effects: Commit[]; versions: Set<string> } {
+  const effects: Commit[] = [];
+  const versions = new Set<string>();
+  ctx.events.forEach((ev, i) => {
+    if (ev.e !== "io" || !("ok" in ev) || ev.ok === undefined) return;
+    const args = ev.args as { path?: unknown; delta?: { op?: string } };
+    if (!isDataTable(args.path)) return;
+    const logical =
+      ev.op === "datasets.restore" || ev.op === "datasets.create" || (ev.op === "datasets.commit" && !MAINTENANCE_TXNS.has(String(args.delta?.op)));
+    if (!logical) return;
+    const v = (ev.ok as { version?: number } | null)?.version;
+    if (typeof v !== "number") return;
+    effects.push({ at: i, actor: ev.actor, path: args.path, version: v });
+    versions.add(`${args.path}@${v}`);
+  });
+  return { effects, versions };
+}
+
+/** Publishes that moved the head token, or a pin over a logical commit. */
+function logicalPublishes(ctx: Pick<JudgeContext, "manifests">, versions: ReadonlySet<string>): Effect[] {
+  const out: Effect[] = [];
+  for (let i = 1; i < ctx.manifests.length; i++) {
+    const m = ctx.manifests[i]!;
+    const prev = ctx.manifests[i - 1]!;
+    if (m.actor === null) continue;
+    const before = new Map(prev.pins.map((p) => [p.tableKey, p.version]));
+    const movedOverLogical = m.pins.some((p) => {
+      const from = before.get(p.tableKey) ?? 0;
+      if (!before.has(p.tableKey) && p.version > 0) return true; // a table registered: logical
+      for (let v = from + 1; v <= p.version; v++) if (versions.has(`${p.path}@${v}`)) return true;
+      return false;
+    });
+    const tableSetChanged = prev.pins.some((p) => !m.pins.some((q) => q.tableKey === p.tableKey));
+    if (m.headToken !== prev.headToken || movedOverLogical || tableSetChanged) out.push({ at: m.at, actor: m.actor });
+  }
+  return out;
+}
+
+/** Where the operation's view began: the end of the last success on its handle before it started. */
+export function viewStart(ctx: Pick<JudgeContext, "history">, op: OpRecord): number {
+  if (op.handle === undefined) return 0;
+  let from = 0;
+  for (const o of ctx.history.ops) {
+    if (o !== op && o.handle === op.handle && o.status === "ok" && o.end !== null && o.end <= op.start) from = Math.max(from, o.end);
+  }
+  return from;
+}
+
+export function conflictsHaveCause(ctx: Pick<JudgeContext, "events" | "history" | "manifests">): Violation[] {
+  const suspects = ctx.history.ops.filter(
+    (o) => WRITES.has(o.kind) && o.status === "err" && CONFLICTS.has(o.errorKind ?? "") && !o.expect.mustFail && !o.expect.mustSucceed,
+  );
+  if (suspects.length === 0) return [];
+  const { effects, versions } = logicalCommits(ctx);
+  const all = [...effects, ...logicalPublishes(ctx, versions)];
+  const out: Violation[] = [];
+  for (const op of suspects) {
+    const from = viewStart(ctx, op);
+    const end = op.end ?? Number.MAX_SAFE_INTEGER;
+    if (all.some((e) => e.at >= from && e.at < end && e.actor !== op.actor.name)) continue;
+    // Drift is a cause too: a logical commit made before the operation began (by anyone, its
+    // own actor's failed operation included) and not published by then (Lance HEAD ahead of the
+    // pin). Other oracles judge the drift itself.
+    const pins = new Map((versionAt(ctx.manifests, op.start)?.pins ?? []).map((p) => [p.path as string, p.version as number]));
+    if (effects.some((c) => c.at < op.start && c.version > (pins.get(c.path) ?? Number.MAX_SAFE_INTEGER))) continue;
+    out.push({
+      kind: "spurious-conflict",
+      message: `${op.label} failed with ${op.errorKind} (${op.errorMessage}), but no other operation's logical effect was committed or published in its window`,
+      op: violationOp(op),
+      errorKind: op.errorKind!,
+      ...(op.errorTable ? { table: op.errorTable } : {}),
+      details: { windowFrom: from, windowTo: end },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+// Progress: no operation waits on a lease that no live process holds. A lease (the `ownerLease`
+// fix's manifest row) is held by whoever last wrote its row with an owner; waiting on it is right
+// while that holder runs (it will release it) or after its process crashed (the lease runs out:
+// that is the protocol's promise). A holder that ended without giving it back leaked it: every
+// later committer waits out the lease's whole lifetime for nobody. The oracle reads the lease
+// rows with its own reader and the holders from the trace; the liveness oracle measures the
+// restart's wait the same way (see `liveness.ts`).
+import type { TraceEvent } from "../trace.ts";
+import type { Violation } from "../violations.ts";
+import type { JudgeContext } from "./context.ts";
+import { operationAt, actorEnds } from "./sidecars.ts";
+import type { LeaseRecord } from "./reader.ts";
+import { violationOp } from "./history.ts";
+
+/** A held lease and the actor that took it (the last to write its row before `at`). */
+export interface HeldLease {
+  readonly lease: LeaseRecord;
+  readonly holder: string | null;
+  /** How the holder's life ended before `at`, if it did. */
+  readonly holderEnded: { readonly at: number; readonly crashed: boolean } | null;
+}
+
+/** Every main-branch merge of a lease row, by resource: where and by whom, in trace order. */
+function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; actor: string }[]> {
+  const out = new Map<string, { at: number; actor: string }[]>();
+  events.forEach((ev, i) => {
+    if (ev.e !== "io" || ev.op !== "manifest.merge" || !("ok" in ev)) return;
+    const args = ev.args as { branch?: unknown; rows?: unknown };
+    if (args.branch !== null || !Array.isArray(args.rows)) return;
+    for (const id of args.rows) {
+      if (typeof id !== "string" || !id.startsWith("lease:")) continue;
+      const resource = id.slice("lease:".length);
+      out.set(resource, [...(out.get(resource) ?? []), { at: i, actor: ev.actor }]);
+    }
+  });
+  return out;
+}
+
+/** Reads the holders of leases at any trace index (the indexes are built once per trace). */
+export class LeaseHolders {
+  private readonly merges: Map<string, { at: number; actor: string }[]>;
+  private readonly ends: Map<string, { at: number; crashed: boolean }>;
+
+  constructor(events: readonly TraceEvent[]) {
+    this.merges = leaseMerges(events);
+    this.ends = actorEnds(events);
+  }
+
+  /** Each lease with an owner in `leases`, with its holder (the last to merge its row before `at`). */
+  held(leases: readonly LeaseRecord[], at: number): HeldLease[] {
+    return leases
+      .filter((l) => l.owner !== null)
+      .map((lease) => {
+        const holder = this.merges.get(lease.resource)?.findLast((m) => m.at < at)?.actor ?? null;
+        const end = holder === null ? undefined : this.ends.get(holder);
+        return { lease, holder, holderEnded: end && end.at < at ? end : null };
+      });
+  }
+}
+
+/** A lease its holder left behind without a crash: nobody will ever release it. */
+export function isLeaked(h: HeldLease): boolean {
+  return h.holderEnded !== null && !h.holderEnded.crashed;
+}
+
+export function leasesHeldByTheLiving(ctx: Pick<JudgeContext, "events" | "history" | "manifests">): Violation[] {
+  const out: Violation[] = [];
+  const reported = new Set<string>();
+  const holders = new LeaseHolders(ctx.events);
+  let m = 0;
+  ctx.events.forEach((ev, i) => {
+    if (ev.e !== "grant" || !ev.step.startsWith("sleep ") || ev.actor === "director") return;
+    // The manifest version current at i (versions come in trace order).
+    while (m + 1 < ctx.manifests.length && ctx.manifests[m + 1]!.at < i) m++;
+    const current = ctx.manifests[m];
+    const leases = current && current.at < i ? current.leases : [];
+    for (const h of holders.held(leases, i)) {
+      if (!isLeaked(h) || h.holder === ev.actor) continue;
+      const key = `${ev.actor}:${h.lease.resource}:${h.lease.owner}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const op = operationAt(ctx.history, ctx.events, ev.actor, i);
+      out.push({
+        kind: "progress-blocked",
+        message: `${ev.actor} waits on lease ${h.lease.resource}, held by ${h.lease.owner}, whose holder ${h.holder} ended without releasing it`,
+        ...(op ? { op: violationOp(op) } : {}),
+        details: { resource: h.lease.resource, owner: h.lease.owner, holder: h.holder },
+      });
+    }
+  });
+  return out;
+}

@@ -1,0 +1,121 @@
+// The oracles' own reader of durable state: `__manifest` rows decoded into table pins, lease
+// holders and the head token, and recovery sidecars decoded from their JSON. It follows the
+// documented format (engine-model sections 1 and 4: `read_manifest_state`, the sidecar JSON),
+// written here a second time on purpose and never shared with the engine, so a defect in the
+// engine's reading of its own manifest cannot also blind the oracles that judge it.
+import type { DatasetPath, ManifestRow, TableKey, Version } from "../../engine/storage/types.ts";
+
+/** One table as a manifest version publishes it. */
+export interface PublishedPin {
+  readonly tableKey: TableKey;
+  readonly path: DatasetPath;
+  readonly version: Version;
+}
+
+/** Thrown when durable state does not decode: the oracles treat it as unreadable (fail closed). */
+export class UnreadableState extends Error {
+  override readonly name = "UnreadableState";
+}
+
+const isTableKey = (k: unknown): k is TableKey => typeof k === "string" && /^(node|edge):./.test(k);
+
+/**
+ * Every visible table of one manifest version, sorted by table key: per table the registration's
+ * location and the newest `table_version` row, unless a `table_tombstone` at or above that
+ * version hides it. A version row without a registration is unreadable, not skipped.
+ */
+export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
+  const location = new Map<TableKey, DatasetPath>();
+  const newest = new Map<TableKey, number>();
+  const tombstone = new Map<TableKey, number>();
+  for (const r of rows) {
+    if (r.objectType !== "table" && r.objectType !== "table_version" && r.objectType !== "table_tombstone") continue;
+    if (!isTableKey(r.tableKey)) throw new UnreadableState(`manifest row ${r.objectId} (${r.objectType}) names no table`);
+    const key = r.tableKey;
+    if (r.objectType === "table") {
+      if (typeof r.location !== "string" || r.location.length === 0) throw new UnreadableState(`registration ${r.objectId} has no location`);
+      location.set(key, r.location);
+      continue;
+    }
+    const v = r.tableVersion;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new UnreadableState(`manifest row ${r.objectId} has no table version`);
+    const into = r.objectType === "table_version" ? newest : tombstone;
+    into.set(key, Math.max(into.get(key) ?? 0, v));
+  }
+  const out: PublishedPin[] = [];
+  for (const [tableKey, v] of newest) {
+    const t = tombstone.get(tableKey);
+    if (t !== undefined && t >= v) continue;
+    const path = location.get(tableKey);
+    if (path === undefined) throw new UnreadableState(`${tableKey} has a published version (${v}) but no registration`);
+    out.push({ tableKey, path, version: v as Version });
+  }
+  return out.sort((a, b) => (a.tableKey < b.tableKey ? -1 : a.tableKey > b.tableKey ? 1 : 0));
+}
+
+/** A lease as its manifest row records it: who holds it and until when (virtual ms). */
+export interface LeaseRecord {
+  readonly resource: string;
+  readonly owner: string | null;
+  readonly untilMs: number;
+}
+
+/** Every lease row of one manifest version (the `ownerLease` fix's `lease:<resource>` rows). */
+export function decodeLeases(rows: readonly ManifestRow[]): LeaseRecord[] {
+  const out: LeaseRecord[] = [];
+  for (const r of rows) {
+    if (r.objectType !== "lease") continue;
+    if (!r.objectId.startsWith("lease:")) throw new UnreadableState(`lease row ${r.objectId} is not named lease:<resource>`);
+    let state: unknown;
+    try {
+      state = r.metadata === undefined ? { owner: null, untilMs: 0 } : JSON.parse(r.metadata);
+    } catch {
+      throw new UnreadableState(`lease row ${r.objectId} holds no JSON`);
+    }
+    const s = state as { owner?: unknown; untilMs?: unknown };
+    if ((s.owner !== null && typeof s.owner !== "string") || typeof s.untilMs !== "number") throw new UnreadableState(`lease row ${r.objectId} lacks owner or untilMs`);
+    out.push({ resource: r.objectId.slice("lease:".length), owner: s.owner, untilMs: s.untilMs });
+  }
+  return out;
+}
+
+/** The branch's head token row (`graph_head:<branch>`), if any: what `ReadSetChanged` checks. */
+export function decodeHeadToken(rows: readonly ManifestRow[]): string | null {
+  const row = rows.find((r) => r.objectType === "graph_head");
+  return row?.metadata ?? null;
+}
+
+/** A recovery sidecar as its writer put it: the fields the oracles judge recovery by. */
+export interface SidecarRecord {
+  readonly operationId: string;
+  readonly writerKind: string;
+  readonly tables: readonly { readonly tableKey: TableKey; readonly uri: string; readonly expected: Version; readonly postCommit: Version }[];
+  readonly registrations: readonly TableKey[];
+  readonly tombstones: readonly TableKey[];
+}
+
+/** Decodes a sidecar's JSON (upstream's `RecoverySidecar`, seed schema version 2). */
+export function decodeSidecar(key: string, body: string): SidecarRecord {
+  let d: Record<string, unknown>;
+  try {
+    d = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    throw new UnreadableState(`sidecar ${key} is not JSON`);
+  }
+  if (typeof d.operation_id !== "string" || typeof d.writer_kind !== "string" || !Array.isArray(d.tables)) {
+    throw new UnreadableState(`sidecar ${key} lacks operation_id, writer_kind or tables`);
+  }
+  const tables = (d.tables as Record<string, unknown>[]).map((t) => {
+    if (!isTableKey(t.table_key) || typeof t.table_path !== "string" || typeof t.expected_version !== "number" || typeof t.post_commit_pin !== "number") {
+      throw new UnreadableState(`sidecar ${key} has a table pin without table_key, table_path, expected_version or post_commit_pin`);
+    }
+    return { tableKey: t.table_key, uri: t.table_path, expected: t.expected_version as Version, postCommit: t.post_commit_pin as Version };
+  });
+  const keys = (list: unknown): TableKey[] => (Array.isArray(list) ? list.map((x) => (x as { table_key?: unknown }).table_key).filter(isTableKey) : []);
+  return { operationId: d.operation_id, writerKind: d.writer_kind, tables, registrations: keys(d.additional_registrations), tombstones: keys(d.tombstones) };
+}
+
+/** The operation id a sidecar key names (`__recovery/<ulid>.json`). */
+export function operationIdOfKey(key: string): string {
+  return key.slice(key.lastIndexOf("/") + 1).replace(/\.json$/, "");
+}

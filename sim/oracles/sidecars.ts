@@ -1,0 +1,129 @@
+// Every recovery sidecar a universe wrote, followed through the trace: who wrote it (actor and
+// operation), what it said (its body, decoded by the oracles' own reader), the writer's dataset
+// commits after it, and who deleted it when. The sidecar-ownership and recovery oracles, and the
+// durability oracle's evidence of a crashed writer's roll-forward, read this.
+import type { Version } from "../../engine/storage/types.ts";
+import type { TraceEvent } from "../trace.ts";
+import type { History, OpRecord } from "./history.ts";
+import { decodeSidecar, operationIdOfKey, type SidecarRecord } from "./reader.ts";
+
+export interface SidecarLife {
+  readonly key: string;
+  readonly operationId: string;
+  readonly writer: string;
+  /** The operation that wrote it (for a worker actor, the operation of its process that spawned it). */
+  readonly op: OpRecord | null;
+  readonly putAt: number;
+  /** The body as first written; null when the trace does not hold it. */
+  readonly record: SidecarRecord | null;
+  /** The writer's dataset commits in its operation, before recovery took the sidecar: path -> versions it produced. */
+  readonly commits: ReadonlyMap<string, readonly Version[]>;
+  /** Staging files (`*.staging`) the writer put for this sidecar: a schema apply's promotion evidence. */
+  readonly staging: readonly string[];
+  deletedAt: number | null;
+  deletedBy: string | null;
+}
+
+/** Ops kinds that run workers as actors of their process (optimize's tables). */
+const SPAWNING: ReadonlySet<OpRecord["kind"]> = new Set(["optimize", "ensureIndices"]);
+
+/** The operation `actor` (or, for a worker, its process) was running at trace index `at`. */
+export function operationAt(history: History, events: readonly TraceEvent[], actor: string, at: number): OpRecord | null {
+  const running = (o: OpRecord) => o.start <= at && (o.end === null || o.end > at);
+  const own = history.ops.find((o) => o.actor.name === actor && running(o));
+  if (own) return own;
+  const proc = processOf(events, actor);
+  return history.ops.find((o) => SPAWNING.has(o.kind) && running(o) && processOf(events, o.actor.name) === proc) ?? null;
+}
+
+const procMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();
+
+/** The process an actor was spawned in (from the trace's spawn events). */
+export function processOf(events: readonly TraceEvent[], actor: string): string | undefined {
+  let m = procMemo.get(events);
+  if (!m) {
+    m = new Map();
+    for (const ev of events) if (ev.e === "spawn") m.set(ev.actor, ev.proc);
+    procMemo.set(events, m);
+  }
+  return m.get(actor);
+}
+
+export function sidecarLives(history: History, events: readonly TraceEvent[]): SidecarLife[] {
+  const lives: (SidecarLife & { commits: Map<string, Version[]>; staging: string[] })[] = [];
+  const open = new Map<string, (typeof lives)[number]>();
+  /** Every dataset commit and staging put, by actor, in trace order. */
+  const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string }[] = [];
+  events.forEach((ev, i) => {
+    if (ev.e !== "io" || !("ok" in ev)) return;
+    const args = ev.args as { key?: string; body?: string; path?: string };
+    if ((ev.op === "datasets.commit" || ev.op === "datasets.create") && typeof args.path === "string") {
+      const v = (ev.ok as { version?: number } | null)?.version;
+      if (typeof v === "number") writes.push({ at: i, actor: ev.actor, path: args.path, version: v as Version });
+      return;
+    }
+    const key = args.key;
+    if (ev.op === "objects.put" && key?.endsWith(".staging")) {
+      writes.push({ at: i, actor: ev.actor, staging: key });
+      return;
+    }
+    if (!key?.startsWith("__recovery/")) return;
+    if (ev.op === "objects.put" && !open.has(key)) {
+      const life = {
+        key,
+        operationId: operationIdOfKey(key),
+        writer: ev.actor,
+        op: operationAt(history, events, ev.actor, i),
+        putAt: i,
+        record: typeof args.body === "string" ? decodeSidecar(key, args.body) : null,
+        commits: new Map<string, Version[]>(),
+        staging: [] as string[],
+        deletedAt: null,
+        deletedBy: null,
+      };
+      open.set(key, life);
+      lives.push(life);
+    } else if (ev.op === "objects.delete") {
+      const life = open.get(key);
+      if (!life) return;
+      open.delete(key);
+      life.deletedAt = i;
+      life.deletedBy = ev.actor;
+    }
+  });
+  // The writer's own writes for each sidecar: inside the operation that wrote it (some writers
+  // commit before their sidecar, as the seed's inline deletes do), and before recovery took it.
+  for (const life of lives) {
+    const from = life.op?.start ?? life.putAt;
+    const until = Math.min(life.op?.end ?? Number.MAX_SAFE_INTEGER, life.deletedAt ?? Number.MAX_SAFE_INTEGER);
+    for (const w of writes) {
+      if (w.actor !== life.writer || w.at < from || w.at >= until) continue;
+      if (w.staging) life.staging.push(w.staging);
+      else life.commits.set(w.path!, [...(life.commits.get(w.path!) ?? []), w.version!]);
+    }
+  }
+  return lives;
+}
+
+/** The dataset path a sidecar's table URI names (the URI ends in the path under the root). */
+export function pathOfUri(uri: string): string {
+  const m = /(?:^|\/)((?:nodes|edges)\/[^/]+)$/.exec(uri);
+  return m ? m[1]! : uri;
+}
+
+/** Where each actor's life ended (its finish, its failure, or the crash that killed it). */
+export function actorEnds(events: readonly TraceEvent[]): Map<string, { at: number; crashed: boolean }> {
+  const ends = new Map<string, { at: number; crashed: boolean }>();
+  events.forEach((ev, i) => {
+    if (ev.e === "crash") for (const a of ev.killed) if (!ends.has(a)) ends.set(a, { at: i, crashed: true });
+    if ((ev.e === "finish" || ev.e === "fail") && !ends.has(ev.actor)) ends.set(ev.actor, { at: i, crashed: false });
+  });
+  return ends;
+}
+
+/** Whether recovery (anyone but the writing operation itself) deleted the sidecar. */
+export function recoveredByOthers(life: SidecarLife): boolean {
+  if (life.deletedAt === null) return false;
+  if (life.deletedBy !== life.writer) return true;
+  return life.op !== null && life.op.end !== null && life.op.end <= life.deletedAt;
+}

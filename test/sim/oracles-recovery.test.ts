@@ -1,0 +1,66 @@
+// The recovery oracles, each red on its planted defect: every recovered operation is audited
+// exactly once, with the kind that matches what recovery did and what the writer's sidecar and
+// commits show; a worker's sidecar is its own only while the worker lives.
+import { expect, test } from "vitest";
+import { recoveryAudited } from "../../sim/oracles/audit.ts";
+import type { OpRecord } from "../../sim/oracles/history.ts";
+import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
+import type { Actor } from "../../sim/scheduler.ts";
+import type { TraceEvent } from "../../sim/trace.ts";
+import { ctx, manifest, op } from "./oracle-fixtures.ts";
+
+const KEY = "__recovery/01OP.json";
+const sidecar = (kind: string, expected: number, post: number) =>
+  JSON.stringify({ schema_version: 2, operation_id: "01OP", writer_kind: kind, tables: [{ table_key: "node:Person", table_path: "mem://graph/nodes/p", expected_version: expected, post_commit_pin: post }] });
+const put = (actor: string, body: string): TraceEvent => ({ e: "io", actor, op: "objects.put", args: { key: KEY, body }, ok: null });
+const del = (actor: string): TraceEvent => ({ e: "io", actor, op: "objects.delete", args: { key: KEY }, ok: null });
+const commit = (actor: string, version: number): TraceEvent => ({ e: "io", actor, op: "datasets.commit", args: { path: "nodes/p", delta: { op: "Append" } }, ok: { version } });
+const pad: TraceEvent = { e: "choose", label: "pad", n: 1, v: 0 };
+const writer = (end: number | null): OpRecord => op({ label: "insert Alice", actor: { name: "w", status: "done" } as Actor, start: 0, end, status: end === null ? "pending" : "err" });
+
+test("recovery-audited: a recovered operation with no audit row is red (exactly once, not at most once)", () => {
+  const events = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
+  const audited = ctx({ ops: [writer(null)], events, audits: [{ operationId: "01OP", kind: "RolledForward" }], manifests: [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })] });
+  expect(recoveryAudited(audited)).toEqual([]);
+  // Planted: recovery took the sidecar and wrote no audit row.
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events })).map((v) => v.kind)).toEqual(["audit-missing"]);
+  // The writer deleting its own sidecar inside its operation is no recovery: nothing to audit.
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: [put("w", sidecar("Mutation", 1, 2)), del("w")] }))).toEqual([]);
+});
+
+test("recovery-audited: a RolledForward audit of a writer that never committed, or whose commits it did not publish, is red", () => {
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })];
+  // Planted: the writer never committed, yet its operation is audited as rolled forward.
+  const never = [put("w", sidecar("Optimize", 1, 2)), pad, pad, del("opener")];
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: never, manifests, audits: [{ operationId: "01OP", kind: "RolledForward" }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+  // Planted: audited RolledForward, but the pin never reached the writer's commit.
+  const unpublished = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
+  const stale = [manifest(1, 0, "s", { "node:Person": 1 })];
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: unpublished, manifests: stale, audits: [{ operationId: "01OP", kind: "RolledForward" }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+});
+
+test("recovery-audited: rolling back a writer whose every table committed cleanly is the wrong decision", () => {
+  const events = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
+  // Planted: the evidence says every table committed at its post-commit pin; recovery rolled it back.
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] })).map((v) => v.kind)).toEqual(["recovery-wrong-decision"]);
+  // A commit that missed its post-commit pin (another commit landed first) makes the roll-back right.
+  const rebased = [put("w", sidecar("Mutation", 1, 2)), commit("other", 2), commit("w", 3), del("opener")];
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: rebased, manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] }))).toEqual([]);
+  // So does a writer that never committed.
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: [put("w", sidecar("Mutation", 1, 2)), pad, del("opener")], manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] }))).toEqual([]);
+});
+
+test("live-sidecars-untouched: a worker's sidecar is live while the worker lives, not for the rest of its operation", () => {
+  const optimize = op({ label: "optimize", kind: "optimize", actor: { name: "optimizer", status: "done" } as Actor, start: 0, end: 50 });
+  const spawns: TraceEvent[] = [
+    { e: "spawn", actor: "optimizer", proc: "p" },
+    { e: "spawn", actor: "optimize table 1", proc: "p" },
+  ];
+  const putByWorker: TraceEvent = { e: "io", actor: "optimize table 1", op: "objects.put", args: { key: KEY }, ok: null };
+  const finish: TraceEvent = { e: "finish", actor: "optimize table 1" };
+  // Planted: another actor deletes the worker's sidecar while the worker still runs.
+  expect(liveSidecarsUntouched(ctx({ ops: [optimize], events: [...spawns, putByWorker, pad, del("insert")] })).map((v) => v.kind)).toEqual(["live-sidecar-deleted"]);
+  // Once the worker's job ended (it failed and left the sidecar), recovery may take it.
+  expect(liveSidecarsUntouched(ctx({ ops: [optimize], events: [...spawns, putByWorker, finish, del("insert")] }))).toEqual([]);
+});
