@@ -111,10 +111,13 @@ function deltaSummary(delta: TxnDelta): Record<string, unknown> {
 
 /**
  * A put's trace arguments: its key, and for a recovery sidecar its body too, so the oracles can
- * judge what recovery did with a writer's intent after the sidecar itself is gone.
+ * judge what recovery did with a writer's intent after the sidecar itself is gone. The body's
+ * table paths are given relative to the graph root, as every traced call names datasets (the
+ * root is a temporary directory on Lance: the trace must not depend on it).
  */
 function tracedPutArgs(key: string, body: string): Record<string, unknown> {
-  return key.startsWith("__recovery/") ? { key, body } : { key };
+  if (!key.startsWith("__recovery/")) return { key };
+  return { key, body: body.replace(/("table_path":\s*")[^"]*?((?:nodes|edges)\/[^"/]+)"/g, "$1$2\"") };
 }
 
 // Summaries of results, for the trace.

@@ -3,7 +3,7 @@
 // empty; then a write must go through (later writes are never wedged), without waiting on a
 // lease no live process holds. Fail closed: anything this oracle cannot read is a violation.
 //
-// The restart waits first for what it may rightly wait for, read from raw storage by the
+// The restart waits first for what it may rightly wait for, read from storage by the
 // oracles' own reader: the lease of a committer whose process crashed runs out (under
 // `ownerLease` a live lease rightly keeps recovery away from its sidecar). It does not wait
 // out a lease its holder left behind without a crash: it measures how long the open and the
@@ -73,7 +73,10 @@ async function rightfulWaitUntil(world: World, raw: Storage): Promise<number> {
 
 export async function recoverAndCheckLiveness(world: World, history: History, probe: LivenessProbe): Promise<void> {
   world.failpoints.disarmAll();
-  const raw = world.backend.storage;
+  // The restart's reads go through its own process's storage: scheduled and traced like any
+  // other call (on Lance a raw read here would be I/O the world does not own).
+  const env = world.env(world.process(RESTART));
+  const raw = env.storage;
   const unreadable = (what: string, e: unknown) =>
     world.violation({ kind: "final-state-unreadable", message: `${what}: ${e instanceof Error ? e.message : String(e)}`, details: { error: e instanceof Error ? e.name : "thrown" } });
   try {
@@ -87,7 +90,6 @@ export async function recoverAndCheckLiveness(world: World, history: History, pr
   const noInit = noInitAcknowledged(history);
   const neverInitialized = noInit && (await rootIsEmpty(raw));
   const started = world.trace.length;
-  const env = world.env(world.process(RESTART));
   const open = () => Omnigraph.open(env, { name: RESTART });
   const mustOpen = { mustSucceed: { violation: "open-failed" as const, why: "a read-write open must succeed on recoverable state" } };
   let g: Omnigraph;
