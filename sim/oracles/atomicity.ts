@@ -17,7 +17,9 @@ function explainedByOthers(ctx: JudgeContext, op: OpRecord, ref: RowRef, s: Publ
     (o) =>
       o !== op &&
       o.start < s.at &&
-      (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) ||
+      // A merge into main may bring any row (the record names its source, not its rows).
+      ((o.effect.mergedFrom !== undefined && branchOf(o) === "main") ||
+        o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) ||
         o.effect.inserts.some((i) => sameRef(i, ref)) ||
         o.effect.updates.some((u) => sameRef(u.row, ref))) &&
       mayHaveTakenEffect(ctx, o),

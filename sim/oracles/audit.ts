@@ -93,6 +93,9 @@ export function recoveryAudited(ctx: Pick<JudgeContext, "sidecars" | "audits" | 
       continue;
     }
     if (rows.length > 1 || life.record === null) continue; // duplicates: audited-once; no body: nothing to judge by
+    // A writer on another graph branch published (or not) on that branch's manifest, which this
+    // oracle does not read: its audit is counted (above), its decision not judged.
+    if (life.record.branch !== null) continue;
     const kind = rows[0]!.kind;
     const rec = life.record;
     if (kind === "RolledForward") {

@@ -39,6 +39,15 @@ function updateHolds(ctx: JudgeContext, op: OpRecord, ref: RowRef, set: Readonly
   });
 }
 
+/**
+ * Whether a graph-branch merge into `branch` may have changed the target's rows after `op`: the
+ * harness's record names a merge's source, not the rows it brings, so such a merge (ordered
+ * after the write, and effective) excuses any difference it could make.
+ */
+function mergedAfter(ctx: JudgeContext, op: OpRecord, branch: string, at: number): boolean {
+  return ctx.history.ops.some((o) => o.effect.mergedFrom !== undefined && branchOf(o) === branch && mayOverwrite(ctx, op, o, at));
+}
+
 export function ackedWritesVisible(ctx: JudgeContext): Violation[] {
   return ackedWritesVisibleOn(ctx, "main");
 }
@@ -55,11 +64,11 @@ export function ackedWritesVisibleOn(ctx: JudgeContext, branch: string, since = 
     if (op.status !== "ok" || op.end === null || branchOf(op) !== branch || op.start <= since) continue;
     const judged = judgedSnapshots(ctx, op);
     const inserted = op.effect.inserts
-      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && !findRow(s, ref) && removers(ctx, op, ref, s.at).length === 0) }))
+      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && !findRow(s, ref) && removers(ctx, op, ref, s.at).length === 0 && !mergedAfter(ctx, op, branch, s.at)) }))
       .find((x) => x.s);
     if (inserted) out.push(lost(op, inserted.ref, inserted.s!, "does not show", manifest));
     const deleted = op.effect.deletes
-      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && findRow(s, ref) && inserters(ctx, op, ref, s.at).length === 0) }))
+      .map((ref) => ({ ref, s: judged.find((s) => s.tables.has(ref.table) && findRow(s, ref) && inserters(ctx, op, ref, s.at).length === 0 && !mergedAfter(ctx, op, branch, s.at)) }))
       .find((x) => x.s);
     if (deleted) {
       const v = lost(op, deleted.ref, deleted.s!, "still shows the deleted row", manifest);
@@ -70,7 +79,7 @@ export function ackedWritesVisibleOn(ctx: JudgeContext, branch: string, since = 
     for (const u of op.effect.updates) {
       const stale = judged.find((s) => {
         const row = findRow(s, u.row);
-        return row !== undefined && !updateHolds(ctx, op, u.row, u.set, row, s.at);
+        return row !== undefined && !updateHolds(ctx, op, u.row, u.set, row, s.at) && !mergedAfter(ctx, op, branch, s.at);
       });
       if (stale) {
         out.push({ ...lost(op, u.row, stale, "does not show its update of", manifest), details: { version: stale.version, row: describeRef(u.row), set: u.set, shown: findRow(stale, u.row) } });

@@ -66,6 +66,8 @@ function sleptSince(world: World, from: number): number {
 async function rightfulWaitUntil(world: World, raw: Storage): Promise<number> {
   if (!(await raw.manifest.exists())) return initClaimUntil(raw);
   const leases = decodeLeases((await raw.manifest.load(null)).rows);
+  // A writer on a graph branch holds that branch's lease, in the branch's own manifest.
+  for (const b of await raw.manifest.listBranches()) leases.push(...decodeLeases((await raw.manifest.load(b)).rows));
   const now = world.clock.now();
   const held = new LeaseHolders(world.trace.events()).held(leases, world.trace.length).filter((h) => h.lease.untilMs > now && !isLeaked(h));
   return Math.max(0, ...held.map((h) => h.lease.untilMs));

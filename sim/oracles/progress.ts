@@ -20,13 +20,14 @@ export interface HeldLease {
   readonly holderEnded: { readonly at: number; readonly crashed: boolean } | null;
 }
 
-/** Every main-branch merge of a lease row, by resource: where and by whom, in trace order. */
+/** Every merge of a lease row (on any branch's manifest), by resource: where and by whom, in trace order. */
 function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; actor: string }[]> {
   const out = new Map<string, { at: number; actor: string }[]>();
   events.forEach((ev, i) => {
     if (ev.e !== "io" || ev.op !== "manifest.merge" || !("ok" in ev)) return;
     const args = ev.args as { branch?: unknown; rows?: unknown };
-    if (args.branch !== null || !Array.isArray(args.rows)) return;
+    // Any branch's manifest: each branch's lease row has its own resource name.
+    if (!Array.isArray(args.rows)) return;
     for (const id of args.rows) {
       if (typeof id !== "string" || !id.startsWith("lease:")) continue;
       const resource = id.slice("lease:".length);

@@ -92,6 +92,8 @@ export interface SidecarRecord {
   readonly tables: readonly { readonly tableKey: TableKey; readonly uri: string; readonly expected: Version; readonly postCommit: Version }[];
   readonly registrations: readonly TableKey[];
   readonly tombstones: readonly TableKey[];
+  /** The graph branch the writer wrote (null for main). */
+  readonly branch: string | null;
 }
 
 /** Decodes a sidecar's JSON (upstream's `RecoverySidecar`, seed schema version 2). */
@@ -112,7 +114,8 @@ export function decodeSidecar(key: string, body: string): SidecarRecord {
     return { tableKey: t.table_key, uri: t.table_path, expected: t.expected_version as Version, postCommit: t.post_commit_pin as Version };
   });
   const keys = (list: unknown): TableKey[] => (Array.isArray(list) ? list.map((x) => (x as { table_key?: unknown }).table_key).filter(isTableKey) : []);
-  return { operationId: d.operation_id, writerKind: d.writer_kind, tables, registrations: keys(d.additional_registrations), tombstones: keys(d.tombstones) };
+  const branch = typeof d.branch === "string" && d.branch !== "main" ? d.branch : null;
+  return { operationId: d.operation_id, writerKind: d.writer_kind, tables, registrations: keys(d.additional_registrations), tombstones: keys(d.tombstones), branch };
 }
 
 /** The operation id a sidecar key names (`__recovery/<ulid>.json`). */
