@@ -26,6 +26,8 @@ export const deadInitBricksRoot: Scenario = {
       { kind: "open-failed", errorKind: "StorageError", opKind: "open" },
       // #502's world: a typed refusal, but the root takes no init.
       { kind: "root-bricked" },
+      // The orphan _schema.pg without its IR and state files (the oracles' schema agreement).
+      { kind: "schema-files-disagree" },
     ],
     closedBy: ["fix502", "typedNotFound", "initTakeover"],
   },

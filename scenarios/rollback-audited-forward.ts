@@ -44,7 +44,9 @@ export const rollbackAuditedForward: Scenario = {
     kind: "bug",
     bug: "F8",
     redProfile: "seed",
-    symptoms: [{ kind: "audit-duplicated" }],
+    // Audited twice; or, when the dying recovery had not audited yet, once as what it was not
+    // (the oracles' recovery audit: audit-mismatch).
+    symptoms: [{ kind: "audit-duplicated" }, { kind: "audit-mismatch", opKind: "mutate" }],
     closedBy: ["auditOnce"],
   },
   crashBudget: 2,

@@ -22,7 +22,7 @@ import type { MutationOp } from "../../engine/write/ops.ts";
 import type { World } from "../world.ts";
 import { RECONCILE_LABEL } from "./forks.ts";
 import { type History, NO_EFFECT, type RowRef } from "./history.ts";
-import { noInitAcknowledged, rootIsEmpty } from "./judge.ts";
+import { noInitAcknowledged } from "./judge.ts";
 import { isLeaked, LeaseHolders } from "./progress.ts";
 import { decodeLeases, decodePins } from "./reader.ts";
 
@@ -87,16 +87,15 @@ export async function recoverAndCheckLiveness(world: World, history: History, pr
   } catch (e) {
     unreadable("the restart could not read the leases", e);
   }
-  // A root where no init was acknowledged may hold no graph at all: then the open's failure is
-  // the correct outcome, judged by its kind (op-policy), and there is nothing to recover.
+  // A root where no init was acknowledged may hold no graph at all: then the open may refuse
+  // with a typed error (below), and the root must still take an init.
   const noInit = noInitAcknowledged(history);
-  const neverInitialized = noInit && (await rootIsEmpty(raw));
   const started = world.trace.length;
   const open = () => Omnigraph.open(env, { name: RESTART });
   const mustOpen = { mustSucceed: { violation: "open-failed" as const, why: "a read-write open must succeed on recoverable state" } };
   let g: Omnigraph;
   try {
-    g = await history.run("final read-write open", "open", NO_EFFECT, neverInitialized ? {} : noInit ? { allow: NEVER_INITIALIZED_OPEN_MAY_FAIL } : mustOpen, open, { handle: RESTART });
+    g = await history.run("final read-write open", "open", NO_EFFECT, noInit ? { allow: NEVER_INITIALIZED_OPEN_MAY_FAIL } : mustOpen, open, { handle: RESTART });
   } catch (e) {
     // The op-policy oracle judges a failed open it does not allow (fail closed). An allowed
     // refusal of a root no acknowledged init made stands only if the root still takes an init.

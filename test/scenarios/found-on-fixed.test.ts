@@ -53,7 +53,8 @@ test("F9 on fixed: where the search kills an init before its manifest, the resta
 test("F9 scripted: the seed's untyped open fails closed, upstream's typed refusal meets a root that takes no init, fixed takes it over", async () => {
   const s = findScenario("dead-init-bricks-root")!;
   const run = async (p: "seed" | "upstream" | "fixed") => (await runUniverse({ spec: formSpec(s, "scripted"), seed: 1, fixes: PROFILES[p] })).violations;
-  expect(await run("seed")).toMatchObject([{ kind: "open-failed", errorKind: "StorageError", op: { kind: "open" } }]);
-  expect(await run("upstream")).toMatchObject([{ kind: "root-bricked", errorKind: "AlreadyInitialized" }]);
+  // The seed: also the orphan _schema.pg without its IR and state files (schema agreement).
+  expect(await run("seed")).toMatchObject([{ kind: "open-failed", errorKind: "StorageError", op: { kind: "open" } }, { kind: "schema-files-disagree" }]);
+  expect(await run("upstream")).toMatchObject([{ kind: "root-bricked", errorKind: "AlreadyInitialized" }, { kind: "schema-files-disagree" }]);
   expect(await run("fixed")).toEqual([]);
 });
