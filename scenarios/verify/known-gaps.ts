@@ -56,8 +56,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // version: "a previous roll-forward published") audits RolledForward a writer that never
   // committed, whose pin another writer moved since (audit-mismatch).
   { scenario: "strict-write-after-optimize", check: "no unknown bug on upstream", why: G2 },
-  { scenario: "inline-delete-crash", check: "closed on seed+stagedDeletes", why: G2 },
-  { scenario: "inline-delete-crash", check: "no unknown bug on upstream", why: G2 },
   // G3 and G4, on fixed: a keyed update stages its merge-insert before it takes the branch lease,
   // and a compaction committed while it waits preempts it (LanceCommitConflict, a logical write
   // failed by maintenance: spurious-conflict); a node delete expects its cascade's edge tables at
@@ -77,15 +75,11 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "optimize-vs-write", check: "closed on regress-297+fix297", why: `${G2}; ${B4}` },
   { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: `${G2}; and G3 (a delete's strict publisher check)` },
   { scenario: "optimize-vs-write", check: "no unknown bug on upstream", why: `${G2}; and G3 (a delete's strict publisher check)` },
-  { scenario: "inline-delete-crash", check: "no unknown bug on seed", why: G2 },
   { scenario: "optimize-head-behind-pin", check: "no unknown bug on seed", why: `${G2}; ${B4}` },
   { scenario: "optimize-head-behind-pin", check: "closed on seed+pinBeforeHead", why: `${G2}; ${B4}` },
   { scenario: "optimize-head-behind-pin", check: "the fix holds alone on fixed-ownerLease", why: G2 },
   { scenario: "optimize-head-behind-pin", check: "no unknown bug on upstream", why: G2 },
-  { scenario: "rebased-commit-published", check: "no unknown bug on seed", why: G2 },
-  { scenario: "rebased-commit-published", check: "closed on seed+exactCommit", why: G2 },
   { scenario: "rebased-commit-published", check: "the fix holds alone on fixed-ownerLease", why: G2 },
-  { scenario: "rebased-commit-published", check: "no unknown bug on upstream", why: G2 },
 ];
 
 /** The known gap a check's failure is, if any. */
