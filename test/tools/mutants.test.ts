@@ -1,0 +1,76 @@
+// The mutants catalog (`npm run mutants`): every anchor still occurs exactly once in the engine,
+// so a change that moves the code breaks the catalog here instead of silently mutating nothing;
+// the README's section matches the committed results; and one mutant is killed end to end
+// through the real mechanism (a patched copy, a child process, the `fixed` cells).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { MUTANTS } from "../../tools/mutants/catalog.ts";
+import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
+import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
+import { type MutantsResults, summarize } from "../../tools/mutants/results.ts";
+import { runMutant } from "../../tools/mutants/run.ts";
+import { slices } from "../../tools/mutants/outcome.ts";
+import type { Mutant } from "../../tools/mutants/types.ts";
+import { CATEGORIES } from "../../tools/mutants/types.ts";
+
+const REPO = join(import.meta.dirname, "..", "..");
+const results = JSON.parse(readFileSync(join(REPO, "tools", "mutants", "results.json"), "utf8")) as MutantsResults;
+
+test("every mutant's anchor occurs exactly once in its engine file", () => {
+  expect(MUTANTS.map((m) => anchorProblem(REPO, m)).filter((p) => p !== null)).toEqual([]);
+});
+
+test("the catalog: at least 30 regressions of the engine, unique ids, every category planted", () => {
+  expect(MUTANTS.length).toBeGreaterThanOrEqual(30);
+  expect(new Set(MUTANTS.map((m) => m.id)).size).toBe(MUTANTS.length);
+  expect(MUTANTS.every((m) => m.file.startsWith("engine/"))).toBe(true);
+  expect(new Set(MUTANTS.map((m) => m.category))).toEqual(new Set(CATEGORIES));
+  // A mutant is either declared equivalent or (if it survives) a blind spot, never both.
+  expect(MUTANTS.filter((m) => m.equivalent !== undefined && m.blindSpot !== undefined)).toEqual([]);
+});
+
+test("an anchor that moved or doubled is refused, loudly", () => {
+  const m = MUTANTS[0]!;
+  expect(anchorProblem(REPO, { ...m, find: `${m.find}\u0000not there` })).toMatch(/occurs 0 times/);
+  expect(anchorProblem(REPO, { ...m, find: "import" })).toMatch(/occurs \d+ times/);
+  expect(anchorProblem(REPO, { ...m, file: "engine/no-such-file.ts" })).toMatch(/does not exist/);
+  expect(occurrences("abab", "ab")).toBe(2);
+});
+
+test("the kill rate leaves declared equivalents out, and flags an equivalent that was killed", () => {
+  const base: Mutant = { id: "a", file: "engine/x.ts", find: "x", replace: "y", category: "off-by-one", breaks: "b" };
+  const catalog: Mutant[] = [
+    base,
+    { ...base, id: "b" },
+    { ...base, id: "c", equivalent: "cannot differ" },
+    { ...base, id: "d", equivalent: "claimed, wrongly" },
+  ];
+  const killed = { kind: "killed", scenario: "s", seed: 1, violation: "v", message: "m", universes: 1, ms: 1 } as const;
+  const survived = { kind: "survived", universes: 9, cells: 1, ms: 1 } as const;
+  const s = summarize(catalog, new Map([["a", killed], ["b", survived], ["c", survived], ["d", killed]] as const));
+  expect(s.equivalent).toBe(1);
+  expect(s.killed).toBe(2);
+  expect(s.nonEquivalent).toBe(3);
+  expect(s.problems).toEqual([expect.stringMatching(/^b: survived, and the catalog gives no reason/), expect.stringMatching(/^d: declared equivalent, yet killed/)]);
+});
+
+test("the child visits exactly the hunt's seeds, in growing slices", () => {
+  expect(slices(1500)).toEqual([[1, 10], [11, 100], [101, 1500]]);
+  expect(slices(5)).toEqual([[1, 5]]);
+});
+
+test("the committed results cover the catalog, and the README's mutants section matches them", () => {
+  expect(results.mutants.map((r) => r.id).sort()).toEqual(MUTANTS.map((m) => m.id).sort());
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  expect(renderMutantsReadme(readme, results)).toBe(readme);
+  expect(() => renderMutantsReadme("# nothing here\n", results)).toThrow(/generated:mutants/);
+});
+
+test("end to end: a mutant is killed by the fixed cells in a patched copy, and the unmutated tree is not", { timeout: 180_000 }, async () => {
+  const mutant = MUTANTS.find((m) => m.id === "audit-recovered-keeps-sidecar")!;
+  const options = { budget: 20, scenarios: ["open-sweep-cas-race"], timeoutMs: 150_000, typecheck: false };
+  const killed = await runMutant(REPO, mutant, options);
+  expect(killed).toMatchObject({ kind: "killed", scenario: "open-sweep-cas-race" });
+  expect(await runMutant(REPO, null, options)).toMatchObject({ kind: "survived", cells: 1 });
+});

@@ -1,0 +1,479 @@
+// The mutants: realistic regressions of the engine code the `fixed` profile runs (its write
+// path, recovery, publisher, lease, maintenance, schema apply, init and the fixes). Each is one
+// exact text replaced in one file; test/tools/mutants.test.ts checks every anchor still occurs
+// exactly once. `npm run mutants` runs the default hunt's `fixed` cells against each.
+import type { Mutant } from "./types.ts";
+
+const W = "engine/write/";
+const R = "engine/recovery/";
+
+export const MUTANTS: readonly Mutant[] = [
+  // ---- the write path ----
+  {
+    id: "drift-guard-dropped",
+    file: `${W}commit-all.ts`,
+    find: "      await driftGuard(h, s.tableKey, s.path, current);\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "a write commits on a table whose Lance HEAD is ahead of its manifest pin, folding uncovered drift into its publish",
+  },
+  {
+    id: "read-set-token-unchecked",
+    file: `${W}commit-all.ts`,
+    find: "if (readSetToken(env) && fresh.headToken !== txn.base.headToken) {",
+    replace: "if (readSetToken(env) && fresh.headToken !== fresh.headToken) {",
+    category: "dropped-check",
+    breaks: "a write validated against an old graph head commits anyway (its @card and endpoint checks are void)",
+  },
+  {
+    id: "strict-commit-check-dropped",
+    file: `${W}commit-all.ts`,
+    find: "      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, current, s.expected);\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "an update or delete no longer checks at commit time that its table is still at the version it read",
+  },
+  {
+    id: "sidecar-after-commits",
+    file: `${W}commit-all.ts`,
+    find: `    let sidecarId: string | null = null;
+    if (pins.length > 0) {
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+      await writeSidecar(env, sidecar);
+      sidecarId = sidecar.operation_id;
+    }
+    // Inline deletes moved HEAD before the sidecar existed; only now may they be rejected.
+    for (const tableKey of staging.inline.keys()) {
+      const current = fresh.pinned(tableKey);
+      const e = staging.expected.get(tableKey)!;
+      if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
+    }
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    for (const s of staged) {
+      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
+      const content = await env.storage.datasets.checkout(s.path, null, r.version);
+      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+    }
+`,
+    replace: `    for (const tableKey of staging.inline.keys()) {
+      const current = fresh.pinned(tableKey);
+      const e = staging.expected.get(tableKey)!;
+      if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
+    }
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    for (const s of staged) {
+      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
+      const content = await env.storage.datasets.checkout(s.path, null, r.version);
+      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+    }
+    // The intent is recorded once the commits it describes are done.
+    let sidecarId: string | null = null;
+    if (pins.length > 0) {
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+      await writeSidecar(env, sidecar);
+      sidecarId = sidecar.operation_id;
+    }
+`,
+    category: "reordered-write",
+    breaks: "the sidecar is written after the dataset commits (Phase A after Phase B): a crash between them leaves drift no sidecar covers",
+  },
+  {
+    id: "staged-deletes-not-committed",
+    file: `${W}commit-all.ts`,
+    find: "if (table.rows.length === 0 && table.deletes.length === 0) continue;",
+    replace: "if (table.rows.length === 0) continue;",
+    category: "dropped-write",
+    breaks: "a staged delete is skipped at commit: the delete is acknowledged and nothing is deleted",
+  },
+  {
+    id: "single-row-delete-unstaged",
+    file: `${W}execute.ts`,
+    find: "if (count > 0) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);",
+    replace: "if (count > 1) for (const clause of where.anyOf) staging.stageDelete(tableKey, clause);",
+    category: "off-by-one",
+    breaks: "a delete that matches exactly one row stages nothing, yet reports the row deleted",
+  },
+  {
+    id: "card-scan-reads-pin",
+    file: `${W}execute.ts`,
+    find: "const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);",
+    replace: "const at = opened.readAt;",
+    category: "stale-cache",
+    breaks: "the edge @card scan reads the write's pinned base instead of live HEAD (#298 undone by hand)",
+  },
+  {
+    id: "edge-dst-unchecked",
+    file: `${W}execute.ts`,
+    find: '  await ensureNodeIdExists(h, staging, type, "dst", t.to, to);\n',
+    replace: "",
+    category: "dropped-check",
+    breaks: "an edge insert no longer checks that its destination node exists (referential integrity)",
+  },
+  {
+    id: "loader-card-unchecked",
+    file: `${W}load.ts`,
+    find: "    enforceCardinality(t, countSourcesPerEdge(spec.mode === \"Overwrite\" ? [] : committed, staging.pendingRows(tableKey), spec.mode === \"Merge\"));\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "a load no longer enforces edge @card",
+  },
+  {
+    id: "sidecar-deleted-before-publish",
+    file: `${W}mutate.ts`,
+    find: `    await publishUpdates(h, committed.updates, committed.expected, actor, options);
+    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);`,
+    replace: `    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
+    await publishUpdates(h, committed.updates, committed.expected, actor, options);`,
+    category: "reordered-write",
+    breaks: "a write deletes its sidecar before publishing: a crash between leaves committed, unpublished drift with no sidecar",
+  },
+  {
+    id: "lease-released-before-sidecar-delete",
+    file: `${W}mutate.ts`,
+    find: `    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
+  } finally {
+    await committed.section.exit();
+  }`,
+    replace: `    await committed.section.exit();
+    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
+  } finally {
+    await committed.section.exit();
+  }`,
+    category: "early-release",
+    breaks: "a write gives its commit section (the branch lease) back before deleting its sidecar, so the next holder recovers a live writer's sidecar",
+  },
+  {
+    id: "publish-error-swallowed",
+    file: `${W}mutate.ts`,
+    find: "    await publishUpdates(h, committed.updates, committed.expected, actor, options);",
+    replace: "    await publishUpdates(h, committed.updates, committed.expected, actor, options).catch(() => undefined);",
+    category: "swallowed-error",
+    breaks: "a write whose publish failed is acknowledged as if it had published",
+  },
+  {
+    id: "read-set-retry-gives-up",
+    file: `${W}mutate.ts`,
+    find: "if (attempt >= READ_SET_ATTEMPTS) {",
+    replace: "if (attempt >= 1) {",
+    category: "early-give-up",
+    breaks: "a write whose read set changed before its effect fails at once instead of preparing again",
+  },
+  {
+    id: "read-set-retry-no-refresh",
+    file: `${W}mutate.ts`,
+    find: "      await h.coordinator.refresh();\n    }\n  }\n}",
+    replace: "    }\n  }\n}",
+    category: "stale-cache",
+    breaks: "a write that lost its read set prepares again on the same stale warm snapshot",
+    equivalent:
+      "on `fixed`, `probeOnWrite` makes every attempt's `openWriteTxn` probe the manifest and refresh the warm snapshot when it moved, so the dropped refresh is redone one step later",
+  },
+  {
+    id: "write-probe-dropped",
+    file: `${W}txn.ts`,
+    find: "  if (probeOnWrite(h.env)) await h.coordinator.probe();\n",
+    replace: "",
+    category: "stale-cache",
+    breaks: "a write pins the handle's warm snapshot without probing the manifest (the stale write base of a long-lived handle)",
+  },
+  {
+    id: "maintenance-window-off-by-one",
+    file: `${W}open-table.ts`,
+    find: ".filter((v) => v.version > expected && v.version <= actual);",
+    replace: ".filter((v) => v.version >= expected && v.version <= actual);",
+    category: "off-by-one",
+    breaks: "the op-class precondition counts the pinned version itself among the versions since the pin, so a strict write after a compaction is refused",
+  },
+  {
+    id: "maintenance-class-includes-update",
+    file: `${W}open-table.ts`,
+    find: 'new Set<LanceOp>(["Rewrite", "ReserveFragments", "CreateIndex"]);',
+    replace: 'new Set<LanceOp>(["Rewrite", "ReserveFragments", "CreateIndex", "Update"]);',
+    category: "wrong-target",
+    breaks: "a logical Update between a strict write's pin and HEAD is taken for maintenance and fast-forwarded over",
+  },
+  // ---- the publisher and the coordinator ----
+  {
+    id: "publisher-no-retry",
+    file: "engine/manifest/publisher.ts",
+    find: "if (attempt < PUBLISHER_RETRY_BUDGET) continue;",
+    replace: "if (attempt < 0) continue;",
+    category: "early-give-up",
+    breaks: "a publish that loses one row-level CAS race fails instead of reloading and retrying",
+  },
+  {
+    id: "publisher-expected-unchecked",
+    file: "engine/manifest/publisher.ts",
+    find: "    if (expected) checkExpected(latestVisiblePerTable(state.rows), expected);\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "the publisher no longer checks the expected table versions before it merges",
+  },
+  {
+    id: "publisher-head-token-unchecked",
+    file: "engine/manifest/publisher.ts",
+    find: "    if (options.expectedHeadToken !== undefined) checkHeadToken(state, options.expectedHeadToken);\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "the publisher no longer checks that the graph head is still the one the write validated against",
+  },
+  {
+    id: "duplicate-version-row-allowed",
+    file: "engine/manifest/publisher.ts",
+    find: "if (requested.has(id) || (prior !== undefined && !ownerHandoff)) {",
+    replace: "if (requested.has(id)) {",
+    category: "dropped-check",
+    breaks: "a publish may register a table version the manifest already has (two writers claiming one version)",
+  },
+  {
+    id: "own-publish-not-cached",
+    file: "engine/manifest/coordinator.ts",
+    find: "      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));\n",
+    replace: "",
+    category: "stale-cache",
+    breaks: "a handle's warm snapshot is not moved to its own publish",
+  },
+  {
+    id: "probe-misses-one-version",
+    file: "engine/manifest/coordinator.ts",
+    find: "if (latest === this.current.version) return false;",
+    replace: "if (latest <= this.current.version + 1) return false;",
+    category: "off-by-one",
+    breaks: "the probe ignores a manifest that moved by exactly one version, so the warm snapshot stays one publish behind",
+  },
+  // ---- the lease ----
+  {
+    id: "lease-holder-ignored",
+    file: "engine/lease/lease.ts",
+    find: "    if (holder !== null && holder !== owner) return null;\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "taking the branch lease no longer checks for a live holder: two committers hold it at once",
+  },
+  {
+    id: "lease-ttl-in-seconds",
+    file: "engine/lease/lease.ts",
+    find: "[leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]",
+    replace: "[leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS / 1000 })]",
+    category: "off-by-one",
+    breaks: "a lease is written to last 30 ms instead of 30 s (a unit slip), so it expires under a live committer",
+  },
+  {
+    id: "lease-release-not-owner-checked",
+    file: "engine/lease/lease.ts",
+    find: "    if (stateIn(state.rows, lease.resource).owner !== lease.owner) return;\n",
+    replace: "",
+    category: "early-release",
+    breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
+  },
+  {
+    id: "lease-fence-unchecked",
+    file: "engine/lease/lease.ts",
+    find: "  if (holder !== lease.owner) {\n",
+    replace: "  if (holder !== lease.owner && holder !== null) {\n",
+    category: "dropped-check",
+    breaks: "the publisher's lease fence accepts an expired lease, so a committer whose lease ran out still publishes",
+  },
+  {
+    id: "section-skips-recovery",
+    file: "engine/handle/commit-section.ts",
+    find: "      recovered = await recoverUnderLease(env, h.coordinator, lease);",
+    replace: "      recovered = false;",
+    category: "wrong-recovery-decision",
+    breaks: "a committer holding the branch lease no longer recovers what dead committers left behind",
+  },
+  {
+    id: "schema-lock-not-cleared",
+    file: "engine/handle/commit-section.ts",
+    find: "  if (await schemaApplyLocked(env)) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);\n",
+    replace: "",
+    category: "wrong-recovery-decision",
+    breaks: "recovery under the lease no longer clears the schema-apply lock of an apply that died (F2)",
+  },
+  // ---- recovery ----
+  {
+    id: "partial-commit-rolled-forward",
+    file: `${R}classify.ts`,
+    find: 'if (classes.some((c) => c !== "RolledPastExpected")) return "RollBack";',
+    replace: 'if (classes.every((c) => c !== "RolledPastExpected")) return "RollBack";',
+    category: "wrong-recovery-decision",
+    breaks: "a sidecar whose tables only partly committed is rolled forward instead of back",
+  },
+  {
+    id: "strict-post-commit-pin-unchecked",
+    file: `${R}classify.ts`,
+    find: 'return pin.expected_version === pinned && pin.post_commit_pin === head ? "RolledPastExpected" : "UnexpectedAtP1";',
+    replace: 'return pin.expected_version === pinned ? "RolledPastExpected" : "UnexpectedAtP1";',
+    category: "dropped-check",
+    breaks: "strict classification no longer checks that HEAD is the writer's own post-commit pin",
+    equivalent:
+      "in the strict arm HEAD is already `pinned + 1`; a Mutation or Load sidecar pins `post_commit_pin = expected_version + 1` for every staged table, and on `fixed` (`stagedDeletes`) no inline pin exists, so `expected_version === pinned` implies `post_commit_pin === head`",
+  },
+  {
+    id: "rollback-restores-post-commit",
+    file: `${R}process.ts`,
+    find: "    await env.storage.datasets.restore(s.path, branch, s.pinned);",
+    replace: "    await env.storage.datasets.restore(s.path, branch, s.pin.post_commit_pin);",
+    category: "wrong-target",
+    breaks: "a roll-back restores each table to the writer's post-commit pin instead of the manifest pin",
+  },
+  {
+    id: "rollforward-publishes-pin",
+    file: `${R}process.ts`,
+    find: "    versions.set(s.pin.table_key, s.head);\n",
+    replace: "    versions.set(s.pin.table_key, s.pinned);\n",
+    category: "wrong-target",
+    breaks: "a roll-forward audits each table as moved to its old pin (the audit's outcomes name the wrong version)",
+  },
+  {
+    id: "rollback-audit-after-delete",
+    file: `${R}process.ts`,
+    find: `  await recordAudit(env, sidecar, version, "RolledBack", outcomes);
+  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));`,
+    replace: `  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  await recordAudit(env, sidecar, version, "RolledBack", outcomes);`,
+    category: "reordered-write",
+    breaks: "a roll-back deletes the sidecar before its audit: a crash between leaves a recovered operation with no audit row",
+  },
+  {
+    id: "audit-recovered-keeps-sidecar",
+    file: `${R}process.ts`,
+    find: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+        await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+        return "AuditRecovered";`,
+    replace: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+        return "AuditRecovered";`,
+    category: "dropped-write",
+    breaks: "recovery of a published-but-unaudited operation writes the audit and leaves the sidecar behind",
+  },
+  {
+    id: "audit-once-dropped",
+    file: `${R}audit.ts`,
+    find: "  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id, kind))) return;\n",
+    replace: "",
+    category: "dropped-check",
+    breaks: "recovery appends an audit row even when the operation already has one (F1 undone)",
+  },
+  {
+    id: "audit-once-any-operation",
+    file: `${R}audit.ts`,
+    find: "return rows.some((r) => r.operation_id === operationId && r.recovery_kind === kind);",
+    replace: "return rows.some((r) => r.recovery_kind === kind);",
+    category: "wrong-target",
+    breaks: "the audit-once check matches any earlier audit of the same kind, so a second recovered operation is never audited",
+  },
+  {
+    id: "partial-staging-promoted",
+    file: `${R}schema-state-files.ts`,
+    find: "if (completeStagingPromotion(env) && present.source && !(present.ir && present.state)) {",
+    replace: "if (completeStagingPromotion(env) && present.source && !(present.ir || present.state)) {",
+    category: "wrong-recovery-decision",
+    breaks: "a staging set missing only one of the IR and state files is promoted instead of discarded (F3 half undone)",
+  },
+  {
+    id: "staging-source-written-last",
+    file: "engine/schema-state/contract-files.ts",
+    find: `  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);
+  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
+  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);`,
+    replace: `  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
+  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
+  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);`,
+    category: "reordered-write",
+    breaks: "schema apply writes `_schema.pg.staging` last, so a crash mid-set leaves IR and state staging files that recovery promotes",
+  },
+  // ---- maintenance ----
+  {
+    id: "optimize-pending-sidecars-ignored",
+    file: "engine/maintenance/optimize.ts",
+    find: "  if (pending.length > 0) {\n    throw new OmniError(",
+    replace: "  if (pending.length < 0) {\n    throw new OmniError(",
+    category: "dropped-check",
+    breaks: "optimize no longer refuses to run while recovery sidecars are pending",
+    equivalent:
+      "on `fixed` each table's optimize enters the commit section, which takes the branch lease and recovers every pending sidecar before planning, so optimize never acts beside one; only the refusal (an allowed error) turns into a success",
+  },
+  {
+    id: "optimize-compaction-no-retry",
+    file: "engine/maintenance/optimize.ts",
+    find: "if (isRetryableLanceConflict(e) && attempt < COMPACTION_RETRY_BUDGET) continue;",
+    replace: "if (isRetryableLanceConflict(e) && attempt < 1) continue;",
+    category: "early-give-up",
+    breaks: "optimize gives up on the first retryable Lance conflict of its compaction (#297's retry undone)",
+  },
+  {
+    id: "optimize-publish-stops-short",
+    file: "engine/maintenance/optimize.ts",
+    find: "    if (current >= target) return;",
+    replace: "    if (current >= target - 1) return;",
+    category: "off-by-one",
+    breaks: "optimize's monotonic publish stops when the pin is one below its target, leaving its last commit unpublished",
+  },
+  {
+    id: "optimize-publish-conflict-swallowed",
+    file: "engine/maintenance/optimize.ts",
+    find: "      if (!(e instanceof OmniError) || e.manifestKind !== \"Conflict\") throw e;\n",
+    replace: "      if (!(e instanceof OmniError)) throw e;\n",
+    category: "swallowed-error",
+    breaks: "optimize's publish treats every engine error as a conflict to retry past, then gives up quietly when the pin already moved",
+  },
+  // ---- schema apply ----
+  {
+    id: "schema-apply-ignores-advance",
+    file: "engine/schema-apply/apply.ts",
+    find: "    if (current.version !== snapshot.version) {",
+    replace: "    if (current.version < snapshot.version) {",
+    category: "dropped-check",
+    breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
+  },
+  {
+    id: "schema-staging-after-publish",
+    file: "engine/schema-apply/apply.ts",
+    find: `    await writeSchemaContractStaging(env, source);
+    await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
+    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));`,
+    replace: `    await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
+    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));
+    await writeSchemaContractStaging(env, source);`,
+    category: "reordered-write",
+    breaks: "schema apply publishes the new tables before it writes the new schema's staging files",
+  },
+  {
+    id: "schema-catalog-not-reloaded",
+    file: "engine/schema-apply/apply.ts",
+    find: "    h.catalog = desired;\n",
+    replace: "",
+    category: "stale-cache",
+    breaks: "the applying handle keeps its old catalog after its own schema apply",
+  },
+  // ---- init (#502, #487) ----
+  {
+    id: "init-cleanup-after-physical",
+    file: "engine/graph/fix502.ts",
+    find: '      if (phase === "physical") return; // outcome unknown: the claim stays, nothing is deleted\n',
+    replace: "",
+    category: "wrong-recovery-decision",
+    breaks: "an init that fails while creating its datasets deletes its schema files and releases its claim (#502 half undone)",
+  },
+  {
+    id: "init-claim-released-early",
+    file: "engine/graph/fix502.ts",
+    find: `      try {
+        await checkRoot();
+      } catch (e) {`,
+    replace: `      try {
+        await checkRoot();
+        await release();
+      } catch (e) {`,
+    category: "early-release",
+    breaks: "init releases its root claim as soon as it has checked the root, before writing anything",
+  },
+  {
+    id: "stamp-after-create",
+    file: "engine/manifest/graph-init.ts",
+    find: "  const stamped = stampsAtCreate(env);",
+    replace: "  const stamped = !stampsAtCreate(env);",
+    category: "reordered-write",
+    breaks: "the internal-schema stamp is written after the manifest's Create again, reopening the unstamped window (#487 undone)",
+  },
+];

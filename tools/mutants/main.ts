@@ -1,0 +1,158 @@
+// `npm run mutants`: applies each mutant of the catalog to a copy of the repository, one at a
+// time, runs the default hunt's `fixed` cells against it in a child process, and prints the kill
+// rate and every survivor with its reason. A full run (the whole catalog at the default budget)
+// writes tools/mutants/results.json, from which `npm run mutants:readme` renders the README's
+// section. Flags: `--only ID,...`, `--budget N` (universes per cell), `--jobs N` (mutants at
+// once, default 1: the machine is shared), `--no-typecheck`. Exit 0 when the kill rate reaches
+// the mark and every survivor is explained, 1 otherwise, 2 on bad input.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
+import { SCENARIOS } from "../../scenarios/registry.ts";
+import { MUTANTS } from "./catalog.ts";
+import type { ChildOutcome } from "./outcome.ts";
+import { anchorProblem } from "./patch.ts";
+import { describeKill, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
+import { runMutant } from "./run.ts";
+import type { Mutant } from "./types.ts";
+
+const REPO = join(import.meta.dirname, "..", "..");
+export const RESULTS_FILE = join(REPO, "tools", "mutants", "results.json");
+
+class UsageError extends Error {}
+
+interface Options {
+  readonly only: readonly string[] | null;
+  readonly budget: number;
+  readonly jobs: number;
+  readonly typecheck: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let only: string[] | null = null;
+  let budget = DEFAULT_HUNT_BUDGET;
+  let jobs = 1;
+  let typecheck = true;
+  const count = (flag: string, v: string | undefined) => {
+    const n = Number(v);
+    if (v === undefined || !/^\d+$/.test(v) || n < 1) throw new UsageError(`bad ${flag} "${v ?? ""}": expected a positive integer`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--only") {
+      only = (argv[++i] ?? "").split(",").filter(Boolean);
+      const unknown = only.filter((id) => !MUTANTS.some((m) => m.id === id));
+      if (only.length === 0 || unknown.length > 0) throw new UsageError(`--only: unknown mutant ${unknown.join(", ") || "(none given)"}`);
+    } else if (a === "--budget") budget = count(a, argv[++i]);
+    else if (a === "--jobs") jobs = count(a, argv[++i]);
+    else if (a === "--no-typecheck") typecheck = false;
+    else throw new UsageError(`unknown argument "${a}" (flags: --only ID,..., --budget N, --jobs N, --no-typecheck)`);
+  }
+  return { only, budget, jobs, typecheck };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Runs `tasks` at most `jobs` at a time, in order of start. */
+async function pool<T>(jobs: number, tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      out[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  return out;
+}
+
+/**
+ * The unmutated tree must pass every `fixed` cell, or a kill means nothing. A cell red without
+ * any mutant is left out of every run (and said so) until the unmutated tree passes the rest.
+ */
+async function baseline(o: Options): Promise<{ outcome: ChildOutcome; scenarios: string[]; excluded: MutantsResults["excluded"] }> {
+  const scenarios = SCENARIOS.map((s) => s.name);
+  const excluded: { scenario: string; violation: string; seed: number }[] = [];
+  for (;;) {
+    const outcome = await runMutant(REPO, null, { budget: o.budget, scenarios, timeoutMs: 3_600_000, typecheck: o.typecheck });
+    if (outcome.kind === "survived") return { outcome, scenarios, excluded };
+    if (outcome.kind !== "killed" || !scenarios.includes(outcome.scenario)) throw new Error(`the unmutated tree cannot be measured: ${describeKill(outcome)}`);
+    console.log(`baseline: ${outcome.scenario} on fixed is red without any mutant (seed ${outcome.seed}: ${outcome.violation}); left out of this run`);
+    excluded.push({ scenario: outcome.scenario, violation: outcome.violation, seed: outcome.seed });
+    scenarios.splice(scenarios.indexOf(outcome.scenario), 1);
+  }
+}
+
+async function main(): Promise<number> {
+  const o = parseArgs(process.argv.slice(2));
+  const problems = MUTANTS.map((m) => anchorProblem(REPO, m)).filter((p) => p !== null);
+  if (problems.length > 0) throw new UsageError(`the catalog does not fit the engine: ${problems.join("; ")}`);
+  const chosen: readonly Mutant[] = o.only ? MUTANTS.filter((m) => o.only!.includes(m.id)) : MUTANTS;
+  const started = Date.now();
+  console.log(`mutants: ${chosen.length} of ${MUTANTS.length}, ${o.budget} universes per fixed cell, ${o.jobs} at a time`);
+  const base = await baseline(o);
+  const baseMs = base.outcome.kind === "survived" ? base.outcome.ms : 0;
+  // A hang must not stall the run: a child far past the unmutated run's time is stopped.
+  const timeoutMs = Math.max(120_000, 4 * baseMs + 60_000);
+  console.log(`baseline: the unmutated tree passes ${base.scenarios.length} fixed cells (${describeKill(base.outcome)}) in ${seconds(baseMs)}`);
+  let done = 0;
+  const outcomes = await pool(
+    o.jobs,
+    chosen.map((m) => async () => {
+      const t = Date.now();
+      const outcome = await runMutant(REPO, m, { budget: o.budget, scenarios: base.scenarios, timeoutMs, typecheck: o.typecheck });
+      done++;
+      console.log(`[${done}/${chosen.length}] ${m.id}: ${verdictOf(m, outcome)} (${describeKill(outcome)}) ${seconds(Date.now() - t)}`);
+      return outcome;
+    }),
+  );
+  const byId = new Map(chosen.map((m, i) => [m.id, outcomes[i]!]));
+  const s = summarize(chosen, byId);
+  const elapsedMs = Date.now() - started;
+  console.log("");
+  console.log(`kill rate: ${s.killed} of ${s.nonEquivalent} non-equivalent mutants killed (${percent(s.rate)}); ${s.equivalent} declared equivalent; mark ${percent(REQUIRED_RATE)}`);
+  for (const [category, c] of s.byCategory) console.log(`  ${category}: ${c.killed} of ${c.total - c.equivalent} killed${c.equivalent ? ` (+${c.equivalent} equivalent)` : ""}`);
+  const survivors = chosen.filter((m) => ["equivalent", "blind-spot", "unexplained"].includes(verdictOf(m, byId.get(m.id)!)));
+  if (survivors.length > 0) console.log("survivors:");
+  for (const m of survivors) {
+    const why = m.equivalent !== undefined ? `equivalent: ${m.equivalent}` : m.blindSpot !== undefined ? `blind spot: ${m.blindSpot}` : "UNEXPLAINED";
+    console.log(`  ${m.id} (${m.file}): ${m.breaks}\n    ${why}`);
+  }
+  for (const p of s.problems) console.log(`problem: ${p}`);
+  console.log(`took ${seconds(elapsedMs)}`);
+  if (!o.only && o.budget === DEFAULT_HUNT_BUDGET) {
+    const results: MutantsResults = {
+      budget: o.budget,
+      commit: gitHead(),
+      date: new Date().toISOString().slice(0, 10),
+      elapsedMs,
+      jobs: o.jobs,
+      baseline: base.outcome,
+      excluded: base.excluded,
+      mutants: chosen.map((m) => ({ id: m.id, outcome: byId.get(m.id)! })),
+    };
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+    console.log("wrote tools/mutants/results.json (run `npm run mutants:readme` to update the README)");
+  } else {
+    console.log("a partial run (--only or --budget): tools/mutants/results.json is left as it was");
+  }
+  return s.rate >= REQUIRED_RATE && s.problems.length === 0 ? 0 : 1;
+}
+
+function gitHead(): string {
+  try {
+    return execFileSync("git", ["rev-parse", "--short=8", "HEAD"], { cwd: REPO, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (e) {
+  console.error(`mutants: ${(e as Error).message}`);
+  process.exitCode = 2;
+}

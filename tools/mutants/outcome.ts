@@ -1,0 +1,33 @@
+// What one child process reports about one mutated (or unmutated) tree.
+
+export type ChildOutcome =
+  | {
+      readonly kind: "killed";
+      /** The `fixed` cell that failed, its seed, and the first violation's signature (or `harness-error`). */
+      readonly scenario: string;
+      readonly seed: number;
+      readonly violation: string;
+      readonly message: string;
+      readonly universes: number;
+      readonly ms: number;
+    }
+  | { readonly kind: "survived"; readonly universes: number; readonly cells: number; readonly ms: number }
+  /** The patched tree did not load, or the child was called wrongly. */
+  | { readonly kind: "invalid"; readonly reason: string }
+  /** The child ran past its time limit (a hang, or a slowdown far past the unmutated run). */
+  | { readonly kind: "timeout"; readonly ms: number };
+
+/** The child's one line of output: this mark, then the outcome as JSON. */
+export const OUTCOME_MARK = "MUTANT-OUTCOME ";
+
+/** The seed slices the child's cells take turns on: 1-10, 11-100, 101-budget. */
+export function slices(budget: number): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 1;
+  for (const upTo of [10, 100, budget]) {
+    const to = Math.min(upTo, budget);
+    if (to >= from) out.push([from, to]);
+    from = to + 1;
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+// The README's mutants section, rendered from the catalog and the committed results of the
+// last full run (`npm run mutants`); `npm run mutants:readme` rewrites it in place and
+// test/tools/mutants.test.ts fails when it is stale.
+import { MUTANTS } from "./catalog.ts";
+import { CATEGORIES, CATEGORY_SUMMARIES, type Mutant } from "./types.ts";
+import type { ChildOutcome } from "./outcome.ts";
+import { type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
+
+const code = (s: string) => `\`${s}\``;
+/** A table cell: no pipes, no line breaks. */
+const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
+
+function killedBy(o: ChildOutcome): string {
+  switch (o.kind) {
+    case "killed":
+      return `${code(o.scenario)} seed ${o.seed}: ${o.violation}`;
+    case "timeout":
+      return "timed out (a hang)";
+    case "survived":
+      return `survived ${o.universes} universes`;
+    case "invalid":
+      return `invalid: ${o.reason}`;
+  }
+}
+
+function why(m: Mutant): string {
+  if (m.equivalent !== undefined) return `equivalent: ${m.equivalent}`;
+  if (m.blindSpot !== undefined) return `blind spot: ${m.blindSpot}`;
+  return "not explained yet";
+}
+
+export function mutantsSection(results: MutantsResults, catalog: readonly Mutant[] = MUTANTS): string {
+  const outcomes = new Map(results.mutants.map((r) => [r.id, r.outcome]));
+  const s = summarize(catalog, outcomes);
+  const minutes = (results.elapsedMs / 60_000).toFixed(0);
+  const lines: string[] = [
+    `Last full run: ${results.date}, commit ${code(results.commit)}, ${results.budget} universes per \`fixed\` cell, ` +
+      `${results.jobs} mutant${results.jobs === 1 ? "" : "s"} at a time, ${minutes} minutes in all. ` +
+      `**${s.killed} of ${s.nonEquivalent} non-equivalent mutants killed (${percent(s.rate)}; the mark is ${percent(REQUIRED_RATE)})**, ` +
+      `${s.equivalent} declared equivalent, ${catalog.length} in the catalog.`,
+  ];
+  if (results.excluded.length > 0) {
+    lines.push(
+      "",
+      `Left out of that run because they were red without any mutant: ${results.excluded.map((e) => `${code(e.scenario)} (seed ${e.seed}: ${e.violation})`).join("; ")}.`,
+    );
+  }
+  lines.push("", "| category | what it plants | mutants | killed | equivalent |", "|---|---|---|---|---|");
+  for (const c of CATEGORIES) {
+    const t = s.byCategory.get(c);
+    if (t) lines.push(`| ${c} | ${CATEGORY_SUMMARIES[c]} | ${t.total} | ${t.killed} | ${t.equivalent} |`);
+  }
+  const survivors = catalog.filter((m) => {
+    const o = outcomes.get(m.id);
+    return o !== undefined && ["equivalent", "blind-spot", "unexplained"].includes(verdictOf(m, o));
+  });
+  lines.push("", `Survivors (${survivors.length}):`, "");
+  if (survivors.length === 0) lines.push("none.");
+  for (const m of survivors) lines.push(`- ${code(m.id)} (${code(m.file)}): ${m.breaks}. ${why(m)}.`);
+  lines.push("", "<details><summary>Every mutant and what killed it</summary>", "", "| mutant | category | file | what it breaks | result |", "|---|---|---|---|---|");
+  for (const m of catalog) {
+    const o = outcomes.get(m.id);
+    lines.push(`| ${code(m.id)} | ${m.category} | ${code(m.file)} | ${cell(m.breaks)} | ${cell(o ? killedBy(o) : "not measured")} |`);
+  }
+  lines.push("", "</details>");
+  return lines.join("\n");
+}
+
+const BEGIN = "<!-- generated:mutants -->";
+const END = "<!-- /generated:mutants -->";
+
+/** `readme` with its mutants section replaced by the rendering of `results`. */
+export function renderMutantsReadme(readme: string, results: MutantsResults): string {
+  const i = readme.indexOf(BEGIN);
+  const j = readme.indexOf(END);
+  if (i < 0 || j < i) throw new Error(`README has no ${BEGIN} ... ${END} section`);
+  return `${readme.slice(0, i + BEGIN.length)}\n${mutantsSection(results)}\n${readme.slice(j)}`;
+}

@@ -1,0 +1,98 @@
+// The committed record of a measured run (`tools/mutants/results.json`) and what is read off it:
+// each mutant's verdict, the kill rate over the non-equivalent mutants, and the survivors with
+// their reasons. The README's mutants section is rendered from it (readme.ts).
+import type { ChildOutcome } from "./outcome.ts";
+import type { Mutant, MutantCategory } from "./types.ts";
+
+export interface MutantsResults {
+  /** Universes per `fixed` cell (the default hunt's budget, unless a run said otherwise). */
+  readonly budget: number;
+  /** The commit the run measured (the catalog's anchors at that commit). */
+  readonly commit: string;
+  /** When it ran, and how long the whole run took (copying, type-checking and the children). */
+  readonly date: string;
+  readonly elapsedMs: number;
+  readonly jobs: number;
+  /** The unmutated tree's run: it must survive, or the cells it fails are left out (below). */
+  readonly baseline: ChildOutcome;
+  /** Cells red on the unmutated tree, left out of every mutant's run (each with what failed). */
+  readonly excluded: readonly { readonly scenario: string; readonly violation: string; readonly seed: number }[];
+  readonly mutants: readonly { readonly id: string; readonly outcome: ChildOutcome }[];
+}
+
+/** How a mutant's outcome counts. */
+export type Verdict = "killed" | "equivalent" | "blind-spot" | "unexplained" | "equivalent-but-killed" | "invalid";
+
+export function verdictOf(m: Mutant, o: ChildOutcome): Verdict {
+  if (o.kind === "invalid") return "invalid";
+  const killed = o.kind === "killed" || o.kind === "timeout";
+  if (m.equivalent !== undefined) return killed ? "equivalent-but-killed" : "equivalent";
+  if (killed) return "killed";
+  return m.blindSpot !== undefined ? "blind-spot" : "unexplained";
+}
+
+export interface Summary {
+  readonly total: number;
+  readonly killed: number;
+  readonly equivalent: number;
+  readonly invalid: number;
+  /** Killed plus surviving non-equivalent mutants (invalid ones are not regressions). */
+  readonly nonEquivalent: number;
+  /** killed / nonEquivalent. */
+  readonly rate: number;
+  readonly byCategory: ReadonlyMap<MutantCategory, { total: number; killed: number; equivalent: number }>;
+  /** Mutants whose verdict needs the catalog mended: unexplained survivors, equivalents killed, invalid patches. */
+  readonly problems: readonly string[];
+}
+
+/** The pass mark of issue 9: the default hunt alone kills at least 90% of the non-equivalent mutants. */
+export const REQUIRED_RATE = 0.9;
+
+export function summarize(catalog: readonly Mutant[], outcomes: ReadonlyMap<string, ChildOutcome>): Summary {
+  let killed = 0;
+  let equivalent = 0;
+  let invalid = 0;
+  const byCategory = new Map<MutantCategory, { total: number; killed: number; equivalent: number }>();
+  const problems: string[] = [];
+  for (const m of catalog) {
+    const o = outcomes.get(m.id);
+    if (!o) {
+      problems.push(`${m.id}: not measured`);
+      continue;
+    }
+    const v = verdictOf(m, o);
+    const c = byCategory.get(m.category) ?? { total: 0, killed: 0, equivalent: 0 };
+    c.total++;
+    byCategory.set(m.category, c);
+    if (v === "killed" || v === "equivalent-but-killed") {
+      killed++;
+      c.killed++;
+    }
+    if (v === "equivalent") {
+      equivalent++;
+      c.equivalent++;
+    }
+    if (v === "invalid") invalid++;
+    if (v === "unexplained") problems.push(`${m.id}: survived, and the catalog gives no reason (declare it equivalent, or name the blind spot)`);
+    if (v === "equivalent-but-killed") problems.push(`${m.id}: declared equivalent, yet killed (${describeKill(o)}): the declaration is wrong`);
+    if (v === "invalid" && o.kind === "invalid") problems.push(`${m.id}: invalid: ${o.reason}`);
+  }
+  const total = catalog.length;
+  const nonEquivalent = total - equivalent - invalid - problems.filter((p) => p.endsWith("not measured")).length;
+  return { total, killed, equivalent, invalid, nonEquivalent, rate: nonEquivalent === 0 ? 1 : killed / nonEquivalent, byCategory, problems };
+}
+
+export function describeKill(o: ChildOutcome): string {
+  switch (o.kind) {
+    case "killed":
+      return `${o.scenario} seed ${o.seed}: ${o.violation}`;
+    case "timeout":
+      return `timed out after ${(o.ms / 1000).toFixed(0)} s`;
+    case "survived":
+      return `survived ${o.universes} universes`;
+    case "invalid":
+      return `invalid: ${o.reason}`;
+  }
+}
+
+export const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
