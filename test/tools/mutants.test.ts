@@ -10,7 +10,7 @@ import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
 import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
 import { type MutantsResults, summarize } from "../../tools/mutants/results.ts";
 import { runMutant } from "../../tools/mutants/run.ts";
-import { slices } from "../../tools/mutants/outcome.ts";
+import { type ChildOutcome, slices } from "../../tools/mutants/outcome.ts";
 import type { Mutant } from "../../tools/mutants/types.ts";
 import { CATEGORIES } from "../../tools/mutants/types.ts";
 
@@ -46,9 +46,9 @@ test("the kill rate leaves declared equivalents out, and flags an equivalent tha
     { ...base, id: "c", equivalent: "cannot differ" },
     { ...base, id: "d", equivalent: "claimed, wrongly" },
   ];
-  const killed = { kind: "killed", scenario: "s", seed: 1, violation: "v", message: "m", universes: 1, ms: 1 } as const;
-  const survived = { kind: "survived", universes: 9, cells: 1, ms: 1 } as const;
-  const s = summarize(catalog, new Map([["a", killed], ["b", survived], ["c", survived], ["d", killed]] as const));
+  const killed: ChildOutcome = { kind: "killed", scenario: "s", seed: 1, violation: "v", message: "m", universes: 1, ms: 1 };
+  const survived: ChildOutcome = { kind: "survived", universes: 9, cells: 1, ms: 1 };
+  const s = summarize(catalog, new Map<string, ChildOutcome>([["a", killed], ["b", survived], ["c", survived], ["d", killed]]));
   expect(s.equivalent).toBe(1);
   expect(s.killed).toBe(2);
   expect(s.nonEquivalent).toBe(3);
