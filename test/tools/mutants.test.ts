@@ -10,12 +10,11 @@ import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
 import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
 import { type MutantsResults, summarize } from "../../tools/mutants/results.ts";
 import { runMutant } from "../../tools/mutants/run.ts";
-import { type ChildOutcome, slices } from "../../tools/mutants/outcome.ts";
+import { type ChildOutcome, segments, slices } from "../../tools/mutants/outcome.ts";
 import type { Mutant } from "../../tools/mutants/types.ts";
 import { CATEGORIES } from "../../tools/mutants/types.ts";
 
 const REPO = join(import.meta.dirname, "..", "..");
-const results = JSON.parse(readFileSync(join(REPO, "tools", "mutants", "results.json"), "utf8")) as MutantsResults;
 
 test("every mutant's anchor occurs exactly once in its engine file", () => {
   expect(MUTANTS.map((m) => anchorProblem(REPO, m)).filter((p) => p !== null)).toEqual([]);
@@ -58,9 +57,13 @@ test("the kill rate leaves declared equivalents out, and flags an equivalent tha
 test("the child visits exactly the hunt's seeds, in growing slices", () => {
   expect(slices(1500)).toEqual([[1, 10], [11, 100], [101, 1500]]);
   expect(slices(5)).toEqual([[1, 5]]);
+  // Universes red without any mutant are taken out of a mutant's run, and only those.
+  expect(segments(1, 10, new Set([1, 5, 6, 10]))).toEqual([[2, 4], [7, 9]]);
+  expect(segments(11, 100, new Set([5]))).toEqual([[11, 100]]);
 });
 
 test("the committed results cover the catalog, and the README's mutants section matches them", () => {
+  const results = JSON.parse(readFileSync(join(REPO, "tools", "mutants", "results.json"), "utf8")) as MutantsResults;
   expect(results.mutants.map((r) => r.id).sort()).toEqual(MUTANTS.map((m) => m.id).sort());
   const readme = readFileSync(join(REPO, "README.md"), "utf8");
   expect(renderMutantsReadme(readme, results)).toBe(readme);

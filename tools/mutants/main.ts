@@ -9,9 +9,8 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
-import { SCENARIOS } from "../../scenarios/registry.ts";
 import { MUTANTS } from "./catalog.ts";
-import type { ChildOutcome } from "./outcome.ts";
+import type { ChildOutcome, RedUniverse } from "./outcome.ts";
 import { anchorProblem } from "./patch.ts";
 import { describeKill, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
 import { runMutant } from "./run.ts";
@@ -70,20 +69,13 @@ async function pool<T>(jobs: number, tasks: readonly (() => Promise<T>)[]): Prom
 }
 
 /**
- * The unmutated tree must pass every `fixed` cell, or a kill means nothing. A cell red without
- * any mutant is left out of every run (and said so) until the unmutated tree passes the rest.
+ * The unmutated tree runs every universe of the `fixed` cells first. A universe red without any
+ * mutant says nothing about one: it is skipped in every mutant's run (and the results list it).
  */
-async function baseline(o: Options): Promise<{ outcome: ChildOutcome; scenarios: string[]; excluded: MutantsResults["excluded"] }> {
-  const scenarios = SCENARIOS.map((s) => s.name);
-  const excluded: { scenario: string; violation: string; seed: number }[] = [];
-  for (;;) {
-    const outcome = await runMutant(REPO, null, { budget: o.budget, scenarios, timeoutMs: 3_600_000, typecheck: o.typecheck });
-    if (outcome.kind === "survived") return { outcome, scenarios, excluded };
-    if (outcome.kind !== "killed" || !scenarios.includes(outcome.scenario)) throw new Error(`the unmutated tree cannot be measured: ${describeKill(outcome)}`);
-    console.log(`baseline: ${outcome.scenario} on fixed is red without any mutant (seed ${outcome.seed}: ${outcome.violation}); left out of this run`);
-    excluded.push({ scenario: outcome.scenario, violation: outcome.violation, seed: outcome.seed });
-    scenarios.splice(scenarios.indexOf(outcome.scenario), 1);
-  }
+async function baseline(o: Options): Promise<{ outcome: ChildOutcome; red: readonly RedUniverse[] }> {
+  const outcome = await runMutant(REPO, null, { budget: o.budget, scenarios: null, baseline: true, timeoutMs: 6 * 3_600_000, typecheck: o.typecheck });
+  if (outcome.kind !== "baseline") throw new Error(`the unmutated tree cannot be measured: ${describeKill(outcome)}`);
+  return { outcome, red: outcome.red };
 }
 
 async function main(): Promise<number> {
@@ -94,16 +86,19 @@ async function main(): Promise<number> {
   const started = Date.now();
   console.log(`mutants: ${chosen.length} of ${MUTANTS.length}, ${o.budget} universes per fixed cell, ${o.jobs} at a time`);
   const base = await baseline(o);
-  const baseMs = base.outcome.kind === "survived" ? base.outcome.ms : 0;
+  const baseMs = base.outcome.kind === "baseline" ? base.outcome.ms : 0;
   // A hang must not stall the run: a child far past the unmutated run's time is stopped.
   const timeoutMs = Math.max(120_000, 4 * baseMs + 60_000);
-  console.log(`baseline: the unmutated tree passes ${base.scenarios.length} fixed cells (${describeKill(base.outcome)}) in ${seconds(baseMs)}`);
+  console.log(`baseline: the unmutated tree ran ${describeKill(base.outcome)} in ${seconds(baseMs)}`);
+  const red = new Map<string, RedUniverse[]>();
+  for (const r of base.red) red.set(r.scenario, [...(red.get(r.scenario) ?? []), r]);
+  for (const [name, rs] of red) console.log(`  ${name}: ${rs.length} universes red without any mutant (first seed ${rs[0]!.seed}: ${rs[0]!.violation}); skipped in every mutant's run`);
   let done = 0;
   const outcomes = await pool(
     o.jobs,
     chosen.map((m) => async () => {
       const t = Date.now();
-      const outcome = await runMutant(REPO, m, { budget: o.budget, scenarios: base.scenarios, timeoutMs, typecheck: o.typecheck });
+      const outcome = await runMutant(REPO, m, { budget: o.budget, scenarios: null, skip: base.red, timeoutMs, typecheck: o.typecheck });
       done++;
       console.log(`[${done}/${chosen.length}] ${m.id}: ${verdictOf(m, outcome)} (${describeKill(outcome)}) ${seconds(Date.now() - t)}`);
       return outcome;
@@ -131,7 +126,7 @@ async function main(): Promise<number> {
       elapsedMs,
       jobs: o.jobs,
       baseline: base.outcome,
-      excluded: base.excluded,
+      skipped: base.red,
       mutants: chosen.map((m) => ({ id: m.id, outcome: byId.get(m.id)! })),
     };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);

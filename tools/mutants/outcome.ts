@@ -1,5 +1,12 @@
 // What one child process reports about one mutated (or unmutated) tree.
 
+/** A universe of a `fixed` cell that fails on the unmutated tree: skipped in every mutant's run. */
+export interface RedUniverse {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly violation: string;
+}
+
 export type ChildOutcome =
   | {
       readonly kind: "killed";
@@ -12,6 +19,8 @@ export type ChildOutcome =
       readonly ms: number;
     }
   | { readonly kind: "survived"; readonly universes: number; readonly cells: number; readonly ms: number }
+  /** The unmutated tree's run (`--baseline`): every universe it ran, and each that failed without any mutant. */
+  | { readonly kind: "baseline"; readonly universes: number; readonly cells: number; readonly ms: number; readonly red: readonly RedUniverse[] }
   /** The patched tree did not load, or the child was called wrongly. */
   | { readonly kind: "invalid"; readonly reason: string }
   /** The child ran past its time limit (a hang, or a slowdown far past the unmutated run). */
@@ -30,4 +39,21 @@ export function slices(budget: number): [number, number][] {
     from = to + 1;
   }
   return out;
+}
+
+/** The seed ranges of `[from, to]` left once `skip` is taken out. */
+export function segments(from: number, to: number, skip: ReadonlySet<number>): [number, number][] {
+  const out: [number, number][] = [];
+  let start = from;
+  for (let seed = from; seed <= to + 1; seed++) {
+    if (seed <= to && !skip.has(seed)) continue;
+    if (seed > start) out.push([start, seed - 1]);
+    start = seed + 1;
+  }
+  return out;
+}
+
+/** `--skip`'s text: `scenario:seed` pairs, comma-separated. */
+export function skipArg(red: readonly RedUniverse[]): string {
+  return red.map((r) => `${r.scenario}:${r.seed}`).join(",");
 }

@@ -1,7 +1,7 @@
 // The committed record of a measured run (`tools/mutants/results.json`) and what is read off it:
 // each mutant's verdict, the kill rate over the non-equivalent mutants, and the survivors with
 // their reasons. The README's mutants section is rendered from it (readme.ts).
-import type { ChildOutcome } from "./outcome.ts";
+import type { ChildOutcome, RedUniverse } from "./outcome.ts";
 import type { Mutant, MutantCategory } from "./types.ts";
 
 export interface MutantsResults {
@@ -13,10 +13,9 @@ export interface MutantsResults {
   readonly date: string;
   readonly elapsedMs: number;
   readonly jobs: number;
-  /** The unmutated tree's run: it must survive, or the cells it fails are left out (below). */
+  /** The unmutated tree's run over every universe; the universes it failed are skipped in every mutant's run. */
   readonly baseline: ChildOutcome;
-  /** Cells red on the unmutated tree, left out of every mutant's run (each with what failed). */
-  readonly excluded: readonly { readonly scenario: string; readonly violation: string; readonly seed: number }[];
+  readonly skipped: readonly RedUniverse[];
   readonly mutants: readonly { readonly id: string; readonly outcome: ChildOutcome }[];
 }
 
@@ -24,7 +23,7 @@ export interface MutantsResults {
 export type Verdict = "killed" | "equivalent" | "blind-spot" | "unexplained" | "equivalent-but-killed" | "invalid";
 
 export function verdictOf(m: Mutant, o: ChildOutcome): Verdict {
-  if (o.kind === "invalid") return "invalid";
+  if (o.kind === "invalid" || o.kind === "baseline") return "invalid";
   const killed = o.kind === "killed" || o.kind === "timeout";
   if (m.equivalent !== undefined) return killed ? "equivalent-but-killed" : "equivalent";
   if (killed) return "killed";
@@ -90,6 +89,8 @@ export function describeKill(o: ChildOutcome): string {
       return `timed out after ${(o.ms / 1000).toFixed(0)} s`;
     case "survived":
       return `survived ${o.universes} universes`;
+    case "baseline":
+      return `${o.universes} universes, ${o.red.length} red without any mutant`;
     case "invalid":
       return `invalid: ${o.reason}`;
   }

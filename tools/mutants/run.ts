@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { type ChildOutcome, OUTCOME_MARK } from "./outcome.ts";
+import { type ChildOutcome, OUTCOME_MARK, type RedUniverse, skipArg } from "./outcome.ts";
 import { applyMutant } from "./patch.ts";
 import type { Mutant } from "./types.ts";
 
@@ -30,6 +30,10 @@ export interface ChildOptions {
   readonly budget: number;
   /** Only these scenarios (null: the whole registry). */
   readonly scenarios: readonly string[] | null;
+  /** The unmutated tree's run: every universe, each failing one reported. */
+  readonly baseline?: boolean;
+  /** Universes red on the unmutated tree, left out of a mutant's run. */
+  readonly skip?: readonly RedUniverse[];
   /** The child is killed past this and reported as `timeout`. */
   readonly timeoutMs: number;
   /**
@@ -82,6 +86,8 @@ export async function runChild(root: string, o: ChildOptions): Promise<ChildOutc
   }
   const args = [join(root, "bin", "run-ts.js"), join(root, "tools", "mutants", "child.ts"), "--budget", String(o.budget)];
   if (o.scenarios) args.push("--scenarios", o.scenarios.join(","));
+  if (o.baseline) args.push("--baseline");
+  if (o.skip?.length) args.push("--skip", skipArg(o.skip));
   const exit = await runProcess(process.execPath, args, root, o.timeoutMs);
   if (exit.timedOut) return { kind: "timeout", ms: exit.ms };
   const line = exit.stdout.split("\n").find((l) => l.startsWith(OUTCOME_MARK));
