@@ -9,12 +9,35 @@ import { type ChildOutcome, OUTCOME_MARK, type RedUniverse, skipArg } from "./ou
 import { applyMutant } from "./patch.ts";
 import type { Mutant } from "./types.ts";
 
+/**
+ * Copies and children alive right now: an interrupted run (Ctrl-C, a CI job cancelled) kills
+ * the children and removes the copies instead of leaving both behind.
+ */
+const liveRoots = new Set<string>();
+const liveChildren = new Set<ReturnType<typeof spawn>>();
+let interruptHandled = false;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const child of liveChildren) child.kill("SIGKILL");
+  for (const root of liveRoots) rmSync(root, { recursive: true, force: true });
+  process.stderr.write(`mutants: interrupted (${signal}); children killed, copies removed\n`);
+  process.exit(130);
+}
+
+function handleInterrupts(): void {
+  if (interruptHandled) return;
+  interruptHandled = true;
+  process.once("SIGINT", onInterrupt);
+  process.once("SIGTERM", onInterrupt);
+}
+
 /** Top-level entries a copy leaves out: history, dependencies (linked instead), run artefacts. */
 const LEFT_OUT = new Set([".git", "node_modules", ".omnisim", "tmp"]);
 
 /** A patched copy of `repo` (unpatched for null); the caller removes it. */
 export function copyTree(repo: string, mutant: Mutant | null): string {
   const root = mkdtempSync(join(tmpdir(), `omnisim-mutant-${mutant?.id ?? "none"}-`));
+  liveRoots.add(root);
   cpSync(repo, root, {
     recursive: true,
     // Only top-level entries are left out (a nested folder named `tmp` is copied).
@@ -55,7 +78,9 @@ interface Exit {
 function runProcess(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
+    handleInterrupts();
     const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    liveChildren.add(child);
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -66,10 +91,12 @@ function runProcess(command: string, args: readonly string[], cwd: string, timeo
       child.kill("SIGKILL");
     }, timeoutMs);
     child.on("error", (e) => {
+      liveChildren.delete(child);
       clearTimeout(timer);
       reject(e);
     });
     child.on("close", (code) => {
+      liveChildren.delete(child);
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut, ms: Date.now() - started });
     });
@@ -102,5 +129,6 @@ export async function runMutant(repo: string, mutant: Mutant | null, o: ChildOpt
     return await runChild(root, o);
   } finally {
     rmSync(root, { recursive: true, force: true });
+    liveRoots.delete(root);
   }
 }
