@@ -1,6 +1,7 @@
 // The README's mutants section, rendered from the catalog and the committed results of the
 // last full run (`npm run mutants`); `npm run mutants:readme` rewrites it in place and
 // test/tools/mutants.test.ts fails when it is stale.
+import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
 import { CATEGORIES, CATEGORY_SUMMARIES, type Mutant } from "./types.ts";
 import type { ChildOutcome, RedUniverse } from "./outcome.ts";
@@ -39,7 +40,10 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
     `Last full run: ${results.date}, commit ${code(results.commit)}, ${results.budget} universes per \`fixed\` cell, ` +
       `${results.jobs} mutant${results.jobs === 1 ? "" : "s"} at a time, ${minutes} minutes in all. ` +
       `**${s.killed} of ${s.nonEquivalent} non-equivalent mutants killed (${percent(s.rate)}; the mark is ${percent(REQUIRED_RATE)})**, ` +
-      `${s.equivalent} declared equivalent, ${catalog.length} in the catalog.`,
+      `${s.equivalent} declared equivalent, ${catalog.length} in the catalog.` +
+      (results.budget < DEFAULT_HUNT_BUDGET
+        ? ` The default hunt runs ${DEFAULT_HUNT_BUDGET} universes per cell and visits these seeds first, so it kills at least as many: the rate is a lower bound for it.`
+        : ""),
   ];
   if (results.skipped.length > 0) {
     const by = new Map<string, RedUniverse[]>();
