@@ -12,7 +12,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "drift-guard-dropped",
     file: `${W}commit-all.ts`,
-    find: "      await driftGuard(h, s.tableKey, s.path, current);\n",
+    find: "      await driftGuard(h, s.tableKey, s.path, s.ref, current);\n",
     replace: "",
     category: "dropped-check",
     breaks: "a write commits on a table whose Lance HEAD is ahead of its manifest pin, folding uncovered drift into its publish",
@@ -28,7 +28,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "strict-commit-check-dropped",
     file: `${W}commit-all.ts`,
-    find: "      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, current, s.expected);\n",
+    find: "      if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, s.ref, current, s.expected);\n",
     replace: "",
     category: "dropped-check",
     breaks: "an update or delete no longer checks at commit time that its table is still at the version it read",
@@ -48,26 +48,28 @@ export const MUTANTS: readonly Mutant[] = [
       const e = staging.expected.get(tableKey)!;
       if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
     }
-    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, ref: staging.refOf(tableKey), version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
-      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
-      const content = await env.storage.datasets.checkout(s.path, null, r.version);
-      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+      const r = await commitTable(env, s.tableKey, s.path, s.ref, s.readVersion, s.delta);
+      requireExactCommit(env, s.tableKey, s.expected, r.version, sidecarId);
+      const content = await env.storage.datasets.checkout(s.path, s.ref, r.version);
+      updates.push({ tableKey: s.tableKey, ref: s.ref, version: r.version, rowCount: content.rows.length });
     }
 `,
-    replace: `    for (const tableKey of staging.inline.keys()) {
+    replace: `    let sidecarId: string | null = null;
+    for (const tableKey of staging.inline.keys()) {
       const current = fresh.pinned(tableKey);
       const e = staging.expected.get(tableKey)!;
       if (e !== current) throw expectedVersionMismatch(tableKey, e, current);
     }
-    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, version: c.version, rowCount: c.rowCount }));
+    const updates: TableUpdate[] = [...staging.inline].map(([tableKey, c]) => ({ tableKey, ref: staging.refOf(tableKey), version: c.version, rowCount: c.rowCount }));
     for (const s of staged) {
-      const r = await commitTable(env, s.tableKey, s.path, s.readVersion, s.delta);
-      const content = await env.storage.datasets.checkout(s.path, null, r.version);
-      updates.push({ tableKey: s.tableKey, version: r.version, rowCount: content.rows.length });
+      const r = await commitTable(env, s.tableKey, s.path, s.ref, s.readVersion, s.delta);
+      requireExactCommit(env, s.tableKey, s.expected, r.version, sidecarId);
+      const content = await env.storage.datasets.checkout(s.path, s.ref, r.version);
+      updates.push({ tableKey: s.tableKey, ref: s.ref, version: r.version, rowCount: content.rows.length });
     }
     // The intent is recorded once the commits it describes are done.
-    let sidecarId: string | null = null;
     if (pins.length > 0) {
       const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
       await writeSidecar(env, sidecar);
@@ -96,7 +98,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "card-scan-reads-pin",
     file: `${W}execute.ts`,
-    find: "const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, null);",
+    find: "const at = regress298(h.env) ? opened.readAt : await h.env.storage.datasets.latestVersion(opened.path, opened.ref);",
     replace: "const at = opened.readAt;",
     category: "stale-cache",
     breaks: "the edge @card scan reads the write's pinned base instead of live HEAD (#298 undone by hand)",
@@ -104,7 +106,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "edge-dst-unchecked",
     file: `${W}execute.ts`,
-    find: '  await ensureNodeIdExists(h, staging, type, "dst", t.to, to);\n',
+    find: '  await ensureNodeIdExists(h, txn, staging, type, "dst", t.to, to);\n',
     replace: "",
     category: "dropped-check",
     breaks: "an edge insert no longer checks that its destination node exists (referential integrity)",
@@ -120,10 +122,10 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "sidecar-deleted-before-publish",
     file: `${W}mutate.ts`,
-    find: `    await publishUpdates(h, committed.updates, committed.expected, actor, options);
+    find: `    await publishUpdates(h, txn, committed.updates, committed.expected, actor, options);
     if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);`,
     replace: `    if (committed.sidecarId) await deleteSidecarBestEffort(h.env, committed.sidecarId);
-    await publishUpdates(h, committed.updates, committed.expected, actor, options);`,
+    await publishUpdates(h, txn, committed.updates, committed.expected, actor, options);`,
     category: "reordered-write",
     breaks: "a write deletes its sidecar before publishing: a crash between leaves committed, unpublished drift with no sidecar",
   },
@@ -145,8 +147,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "publish-error-swallowed",
     file: `${W}mutate.ts`,
-    find: "    await publishUpdates(h, committed.updates, committed.expected, actor, options);",
-    replace: "    await publishUpdates(h, committed.updates, committed.expected, actor, options).catch(() => undefined);",
+    find: "    await publishUpdates(h, txn, committed.updates, committed.expected, actor, options);",
+    replace: "    await publishUpdates(h, txn, committed.updates, committed.expected, actor, options).catch(() => undefined);",
     category: "swallowed-error",
     breaks: "a write whose publish failed is acknowledged as if it had published",
   },
@@ -228,8 +230,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "own-publish-not-cached",
     file: "engine/manifest/coordinator.ts",
-    find: "      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));\n",
-    replace: "",
+    find: "      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
+    replace: "      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
     category: "stale-cache",
     breaks: "a handle's warm snapshot is not moved to its own publish",
   },
@@ -277,7 +279,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "section-skips-recovery",
     file: "engine/handle/commit-section.ts",
-    find: "      recovered = await recoverUnderLease(env, h.coordinator, lease);",
+    find: "      recovered = await recoverUnderLease(env, h.coordinator, lease, branch);",
     replace: "      recovered = false;",
     category: "wrong-recovery-decision",
     breaks: "a committer holding the branch lease no longer recovers what dead committers left behind",
@@ -285,7 +287,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "schema-lock-not-cleared",
     file: "engine/handle/commit-section.ts",
-    find: "  if (await schemaApplyLocked(env)) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);\n",
+    find: "  if (branch === null && (await schemaApplyLocked(env))) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);\n",
     replace: "",
     category: "wrong-recovery-decision",
     breaks: "recovery under the lease no longer clears the schema-apply lock of an apply that died (F2)",
@@ -329,8 +331,8 @@ export const MUTANTS: readonly Mutant[] = [
     id: "rollback-audit-after-delete",
     file: `${R}process.ts`,
     find: `  await recordAudit(env, sidecar, version, "RolledBack", outcomes);
-  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));`,
-    replace: `  await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+  await env.storage.objects.delete(sidecarFileOf(env, sidecar));`,
+    replace: `  await env.storage.objects.delete(sidecarFileOf(env, sidecar));
   await recordAudit(env, sidecar, version, "RolledBack", outcomes);`,
     category: "reordered-write",
     breaks: "a roll-back deletes the sidecar before its audit: a crash between leaves a recovered operation with no audit row",
@@ -339,7 +341,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: "audit-recovered-keeps-sidecar",
     file: `${R}process.ts`,
     find: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
-        await env.storage.objects.delete(sidecarKey(sidecar.operation_id));
+        await env.storage.objects.delete(sidecarFileOf(env, sidecar));
         return "AuditRecovered";`,
     replace: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
         return "AuditRecovered";`,
@@ -349,7 +351,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "audit-once-dropped",
     file: `${R}audit.ts`,
-    find: "  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id, kind))) return;\n",
+    find: "  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) return;\n",
     replace: "",
     category: "dropped-check",
     breaks: "recovery appends an audit row even when the operation already has one (F1 undone)",
@@ -357,8 +359,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "audit-once-any-operation",
     file: `${R}audit.ts`,
-    find: "return rows.some((r) => r.operation_id === operationId && r.recovery_kind === kind);",
-    replace: "return rows.some((r) => r.recovery_kind === kind);",
+    find: "return rows.some((r) => r.operation_id === operationId && (kind === undefined || r.recovery_kind === kind));",
+    replace: "return rows.some((r) => kind === undefined || r.recovery_kind === kind);",
     category: "wrong-target",
     breaks: "the audit-once check matches any earlier audit of the same kind, so a second recovered operation is never audited",
   },
