@@ -340,10 +340,10 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "audit-recovered-keeps-sidecar",
     file: `${R}process.ts`,
-    find: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+    find: `        await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
         await env.storage.objects.delete(sidecarFileOf(env, sidecar));
         return "AuditRecovered";`,
-    replace: `        await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+    replace: `        await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
         return "AuditRecovered";`,
     category: "dropped-write",
     breaks: "recovery of a published-but-unaudited operation writes the audit and leaves the sidecar behind",
