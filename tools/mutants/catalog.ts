@@ -102,6 +102,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "const at = opened.readAt;",
     category: "stale-cache",
     breaks: "the edge @card scan reads the write's pinned base instead of live HEAD (#298 undone by hand)",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `readSetToken` prepares a write again when the graph head moved and `ownerLease` keeps other committers out until its publish, so the pinned base the mutant counts at equals HEAD there; the `regress-298` cell of card-stale-handle shows the same count, but as the profile's own bug, not as this mutant",
   },
   {
     id: "edge-dst-unchecked",
@@ -159,6 +161,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (attempt >= 1) {",
     category: "early-give-up",
     breaks: "a write whose read set changed before its effect fails at once instead of preparing again",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "read-set-retry-no-refresh",
@@ -210,6 +214,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "dropped-check",
     breaks: "the publisher no longer checks the expected table versions before it merges",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "publisher-head-token-unchecked",
@@ -218,6 +224,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "dropped-check",
     breaks: "the publisher no longer checks that the graph head is still the one the write validated against",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "duplicate-version-row-allowed",
@@ -226,6 +234,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (requested.has(id)) {",
     category: "dropped-check",
     breaks: "a publish may register a table version the manifest already has (two writers claiming one version)",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "own-publish-not-cached",
@@ -234,6 +244,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
     category: "stale-cache",
     breaks: "a handle's warm snapshot is not moved to its own publish",
+    blindSpot:
+      "a blind spot: `probeOnWrite` makes every write of `fixed` read the manifest instead of its warm snapshot, and no oracle checks that a handle reads its own acknowledged write; a read-your-writes check on the same handle would catch it",
   },
   {
     id: "probe-misses-one-version",
@@ -267,6 +279,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
+    blindSpot:
+      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault makes (`--faults latency`); the default hunt's `fixed` cells inject no storage faults",
   },
   {
     id: "lease-fence-unchecked",
@@ -275,6 +289,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "  if (holder !== lease.owner && holder !== null) {\n",
     category: "dropped-check",
     breaks: "the publisher's lease fence accepts an expired lease, so a committer whose lease ran out still publishes",
+    blindSpot:
+      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault makes (`--faults latency`); the default hunt's `fixed` cells inject no storage faults",
   },
   {
     id: "section-skips-recovery",
@@ -326,6 +342,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    versions.set(s.pin.table_key, s.pinned);\n",
     category: "wrong-target",
     breaks: "a roll-forward audits each table as moved to its old pin (the audit's outcomes name the wrong version)",
+    blindSpot:
+      "a blind spot at the measured commit: no oracle read an audit row's outcomes; the oracles rework (every recovered operation audited once, with the kind and outcomes of what recovery did) is written to catch it and landed after this run",
   },
   {
     id: "rollback-audit-after-delete",
@@ -336,6 +354,8 @@ export const MUTANTS: readonly Mutant[] = [
   await recordAudit(env, sidecar, version, "RolledBack", outcomes);`,
     category: "reordered-write",
     breaks: "a roll-back deletes the sidecar before its audit: a crash between leaves a recovered operation with no audit row",
+    blindSpot:
+      "a blind spot at the measured commit: only 'audited at most once' was judged, so a recovered operation with no audit row passed; the oracles rework's `audit-missing` is written to catch it and landed after this run",
   },
   {
     id: "audit-recovered-keeps-sidecar",
@@ -363,6 +383,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "return rows.some((r) => kind === undefined || r.recovery_kind === kind);",
     category: "wrong-target",
     breaks: "the audit-once check matches any earlier audit of the same kind, so a second recovered operation is never audited",
+    blindSpot:
+      "a blind spot at the measured commit: a second recovered operation left unaudited was not judged (no `audit-missing`); the oracles rework is written to catch it and landed after this run",
   },
   {
     id: "partial-staging-promoted",
@@ -402,6 +424,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (isRetryableLanceConflict(e) && attempt < 1) continue;",
     category: "early-give-up",
     breaks: "optimize gives up on the first retryable Lance conflict of its compaction (#297's retry undone)",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "optimize-publish-stops-short",
@@ -410,6 +434,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    if (current >= target - 1) return;",
     category: "off-by-one",
     breaks: "optimize's monotonic publish stops when the pin is one below its target, leaving its last commit unpublished",
+    blindSpot:
+      "a blind spot: `opClassPrecondition` lets the next write adopt a version only a compaction made, so the unpublished last compaction is folded into the next publish on `fixed`; an oracle that optimize's acknowledged compactions are published when it returns would catch it",
   },
   {
     id: "optimize-publish-conflict-swallowed",
@@ -418,6 +444,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "      if (!(e instanceof OmniError)) throw e;\n",
     category: "swallowed-error",
     breaks: "optimize's publish treats every engine error as a conflict to retry past, then gives up quietly when the pin already moved",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   // ---- schema apply ----
   {
@@ -427,6 +455,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    if (current.version < snapshot.version) {",
     category: "dropped-check",
     breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
+    blindSpot:
+      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
   },
   {
     id: "schema-staging-after-publish",
@@ -456,6 +486,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "wrong-recovery-decision",
     breaks: "an init that fails while creating its datasets deletes its schema files and releases its claim (#502 half undone)",
+    blindSpot:
+      "a blind spot: no `fixed` cell made an init fail with an error while it created its datasets within 300 universes (the fault plan strikes a failpoint rarely there); a scenario that arms that window by search, as dead-init-bricks-root does before the Create, would catch it",
   },
   {
     id: "init-claim-released-early",
@@ -477,5 +509,7 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "  const stamped = !stampsAtCreate(env);",
     category: "reordered-write",
     breaks: "the internal-schema stamp is written after the manifest's Create again, reopening the unstamped window (#487 undone)",
+    blindSpot:
+      "a blind spot: torn-init-unstamped's searched form no longer lets the search kill its init (the window before the Create moved to dead-init-bricks-root), so no `fixed` cell crashes an init between its Create and its stamp; letting the crash plan reach that init again would catch it",
   },
 ];
