@@ -116,6 +116,19 @@ export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Sh
   }
 }
 
+/**
+ * Shrinks, but never lets the shrinker hide the failure it was given: an error while shrinking
+ * (an internal limit, a bug of ours) is one line on stderr and the unshrunk failure stands.
+ */
+export async function shrinkOrKeep(f: Failure, maxReplays?: number): Promise<Shrunk | null> {
+  try {
+    return await shrinkFailure(f, maxReplays);
+  } catch (e) {
+    process.stderr.write(`omnisim: shrinking ${f.scenario.name} seed ${f.result.seed} failed (${e instanceof Error ? e.message : String(e)}); the failure above stands unshrunk\n`);
+    return null;
+  }
+}
+
 /** The tape file a failure's tape goes to (planned before anything is written). */
 export function tapeFileOf(f: Failure, out?: string): string {
   return (

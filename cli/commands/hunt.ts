@@ -33,7 +33,7 @@ import { parseSpread, poolFor, type Spread, type SpreadFlags, spreadSearch } fro
 import type { UniverseResult } from "../../sim/universe.ts";
 import { signatureOf } from "../../sim/violations.ts";
 import { checkSeedRange, parseCount, parseProfile, parseSeed, parseTime, resolveProfile, UsageError } from "../args.ts";
-import { type Failure, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkFailure, tapeFileOf } from "../failure.ts";
+import { type Failure, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkOrKeep, tapeFileOf } from "../failure.ts";
 import { checkpoint } from "../interrupt.ts";
 import { type LanceFlags, resolveRunBackend, type RunBackend } from "../lance-runs.ts";
 import { saveTarget } from "../ledger.ts";
@@ -314,7 +314,7 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   const failure: Failure | null = first
     ? { scenario: cell.scenario, ref: cell.ref, form: "searched", spec, profile, strategy: o.choice, member: member(first.seed), result: first, backend: o.backend.name }
     : null;
-  const shrunk = failure && o.shrink ? await shrinkFailure(failure) : null;
+  const shrunk = failure && o.shrink ? await shrinkOrKeep(failure) : null;
   const crashStates = o.crashSeeds > 0 && spec.crashes && o.backend.name === "virtual" ? await crashCell(cell, o, profile) : null;
   const tapeFile = failure ? tapeFileOf(failure) : null;
   const fc = summary.firstClaimed;

@@ -15,7 +15,7 @@ import { shardSeeds } from "../parallel/shard.ts";
 import { parseSpread, poolFor, type SpreadFlags, spreadSearch, type SpreadSummary } from "../parallel/spread.ts";
 import type { UniverseResult } from "../../sim/universe.ts";
 import { checkSeedRange, parseCount, parseSeed, parseTime, resolveProfile, UsageError } from "../args.ts";
-import { type Failure, fixedNote, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkFailure, shrunkLines, tapeFileOf } from "../failure.ts";
+import { type Failure, fixedNote, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkOrKeep, shrunkLines, tapeFileOf } from "../failure.ts";
 import { checkpoint } from "../interrupt.ts";
 import { type LanceFlags, resolveRunBackend } from "../lance-runs.ts";
 import { saveTarget } from "../ledger.ts";
@@ -157,8 +157,8 @@ export async function runCommand(ref: string, flags: RunFlags): Promise<number> 
     out.lines(lines);
     for (const line of backend.keptLines(first)) out.line(line);
     if (flags.shrink !== false) {
-      shrunk = await shrinkFailure(failure);
-      out.lines(shrunkLines(shrunk, { schedule: true }));
+      shrunk = await shrinkOrKeep(failure);
+      if (shrunk) out.lines(shrunkLines(shrunk, { schedule: true }));
     }
   } else {
     out.lines(passLines());
