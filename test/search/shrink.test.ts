@@ -59,3 +59,32 @@ test("omnisim shrink prints the minimal schedule and writes a tape that omnisim 
   expect(replay.code).toBe(1);
   expect(replay.json).toMatchObject({ verdict: "fail", seed: 6, traceHash: j.traceHash, violation: { kind: "card-violated" } });
 });
+
+test("a shrinker that fails never hides the failure: one stderr line, the unshrunk failure stands", async () => {
+  const { shrinkOrKeep } = await import("../../cli/failure.ts");
+  const s = findScenario("card-concurrent-insert")!;
+  const spec = formSpec(s, "searched");
+  const original = await runUniverse({ spec, seed: 6, fixes: PROFILES.seed });
+  expect(firstKind(original)).toBe("card-violated");
+  // The failure's tape is replayed on `fixed`, where it does not reproduce: shrinking throws.
+  const failure = {
+    scenario: s,
+    ref: s.name,
+    form: "searched" as const,
+    spec,
+    profile: { label: "fixed", fixes: PROFILES.fixed, argv: ["--profile", "fixed"] },
+    strategy: null,
+    member: null,
+    result: original,
+    backend: "virtual" as const,
+  };
+  const written: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    expect(await shrinkOrKeep(failure, 50)).toBeNull();
+  } finally {
+    process.stderr.write = write;
+  }
+  expect(written.join("")).toMatch(/shrinking card-concurrent-insert seed 6 failed \(.*does not reproduce.*\); the failure above stands unshrunk/);
+});
