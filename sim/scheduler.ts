@@ -25,8 +25,8 @@ import { describeError, type Trace } from "./trace.ts";
 export const ESCAPE_TURNS = 20_000;
 
 /**
- * A settled promise: `SETTLED.then(f)` runs `f` one microtask turn later. (Node's
- * `queueMicrotask` costs more: it wraps every callback in an async resource.)
+ * A settled promise: `SETTLED.then(f)` runs `f` one microtask turn later. (Node's own
+ * microtask-queueing call costs more: it wraps every callback in an async resource.)
  */
 const SETTLED: Promise<void> = Promise.resolve();
 
