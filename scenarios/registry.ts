@@ -23,6 +23,7 @@ import { netZeroMerge } from "./net-zero-merge.ts";
 import { fullReloadMerge } from "./full-reload-merge.ts";
 import { mergeFalseConflict } from "./merge-false-conflict.ts";
 import { childBranchUnreadable } from "./child-branch-unreadable.ts";
+import { branchListRace } from "./branch-list-race.ts";
 import { rollbackAuditedForward } from "./rollback-audited-forward.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
@@ -64,6 +65,7 @@ export const SCENARIOS: readonly Scenario[] = [
   fullReloadMerge,
   mergeFalseConflict,
   childBranchUnreadable,
+  branchListRace,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   demoLostUpdate,
