@@ -146,6 +146,16 @@ export interface Fixes {
    * manifest, none of its datasets) takes the dead attempt over.
    */
   readonly initTakeover: boolean;
+  /**
+   * Found by omnisim (F10): a fast-forward into a graph branch registers the adopted state at
+   * the source's Lance version, which the target's manifest may already hold for that table
+   * from its own fork (a branch's versions continue its parent's numbering): the publisher
+   * refuses it ("table version N already exists"), on every retry. With the fix such an
+   * adoption is applied as a row delta on the target's own lineage, above every version the
+   * target holds. The seed and `62a9c3fe` both have the bug; upstream reworked table
+   * registrations later (#630, #686), in code outside the mirrored history.
+   */
+  readonly adoptAboveTarget: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -178,6 +188,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "deleteListedSidecar",
   "typedNotFound",
   "initTakeover",
+  "adoptAboveTarget",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -209,6 +220,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   deleteListedSidecar: "F7: recovery deletes a sidecar by the key it was listed under (#601's class)",
   typedNotFound: "an open of a root without `__manifest` fails with a typed NotFound (b25e0388)",
   initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
+  adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -240,6 +252,7 @@ const SEED: Fixes = {
   deleteListedSidecar: false,
   typedNotFound: false,
   initTakeover: false,
+  adoptAboveTarget: false,
 };
 
 /**
@@ -302,6 +315,7 @@ export const PROFILES = {
     deleteListedSidecar: true,
     typedNotFound: true,
     initTakeover: true,
+    adoptAboveTarget: true,
   },
 } as const satisfies Record<string, Fixes>;
 

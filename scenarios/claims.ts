@@ -41,6 +41,7 @@ export type BugId =
   | "F6"
   | "F8"
   | "F9"
+  | "F10"
   | "demo";
 
 /**

@@ -24,6 +24,7 @@ import { fullReloadMerge } from "./full-reload-merge.ts";
 import { mergeFalseConflict } from "./merge-false-conflict.ts";
 import { childBranchUnreadable } from "./child-branch-unreadable.ts";
 import { branchListRace } from "./branch-list-race.ts";
+import { mergeVersionCollision } from "./merge-version-collision.ts";
 import { rollbackAuditedForward } from "./rollback-audited-forward.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
@@ -66,6 +67,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mergeFalseConflict,
   childBranchUnreadable,
   branchListRace,
+  mergeVersionCollision,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   demoLostUpdate,

@@ -8,6 +8,7 @@ import type { MergeConflict, MergeConflictKind } from "../errors.ts";
 import type { Snapshot, TableEntry } from "../manifest/snapshot.ts";
 import { ownedBy } from "../branch/fork-names.ts";
 import type { Branch, Row, TableKey } from "../storage/types.ts";
+import { adoptsOnTargetLineage } from "./adopt-above-target.ts";
 import { dropsNetZeroAdoption } from "./fix517.ts";
 import { idsOf, rowsById, signature } from "./rows.ts";
 
@@ -71,8 +72,10 @@ export async function planMerge(env: Env, base: Snapshot, source: Snapshot, targ
 /**
  * `classify_adopt`: a source table on a branch adopted onto a target on main, or onto a target
  * branch that owns the table, applies its row delta there (HEAD moves: recovery-pinned); any
- * other adoption is a pointer switch or a fork. An empty delta is a pointer switch onto the
- * target's own row at the seed (#473); `fix517` drops the table instead. Null: nothing to do.
+ * other adoption is a pointer switch or a fork, unless it would register at or below the
+ * target's own version (`adoptAboveTarget`: a delta then too). An empty delta is a pointer
+ * switch onto the target's own row at the seed (#473); `fix517` drops the table instead. Null:
+ * nothing to do.
  */
 async function classifyAdopt(
   env: Env,
@@ -85,7 +88,7 @@ async function classifyAdopt(
 ): Promise<Candidate | null> {
   if (!s) return { kind: "AdoptSourceState" };
   const advancesHead = s.branch !== null && (active === null || (t !== undefined && t.branch !== null && ownedBy(t.branch, active)));
-  if (!advancesHead) return { kind: "AdoptSourceState" };
+  if (!advancesHead && !adoptsOnTargetLineage(env, s, t, active)) return { kind: "AdoptSourceState" };
   const delta = await computeAdoptDelta(env, base, source, tableKey);
   if (delta !== null) return { kind: "AdoptWithDelta", delta };
   return dropsNetZeroAdoption(env) ? null : { kind: "AdoptSourceState" };

@@ -25,9 +25,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // its sidecar (B6, open on upstream), meets a registration already published.
   { scenario: "net-zero-merge", check: "closed on seed+fix517", why: "a merge racing another process's recovery of its sidecar (B6) publishes a registration that recovery already published: the same \"table version N already exists\", which #517 does not close" },
   { scenario: "net-zero-merge", check: "searched green on upstream", why: "a merge that plans while a write on its source is publishing meets a registration already stored (\"table version N already exists\") with #517 on: untriaged against upstream" },
-  // Branches: a fast-forward into a branch that does not own a table registers the adopted state at
-  // the source's Lance version, which the target's manifest may hold already (docs/fidelity.md, D8).
-  { scenario: "child-branch-unreadable", check: "searched green on fixed", why: "a fast-forward between main and b0 re-registers node:Person at a version the target's manifest already holds (ConcurrentModification \"table version N already exists\"); upstream reworked table registrations after the seed (#630, #686); no flag yet" },
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write (stale-write-succeeded), seen since keyed writes became staged merge-inserts: untriaged" },
   { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: "the same stale-write-succeeded, untriaged" },
