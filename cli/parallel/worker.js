@@ -1,11 +1,11 @@
-// A worker thread of the seed-search pool: TypeScript through tsx, as the command itself runs.
+// A worker thread of the seed-search pool, when the command runs its sources through tsx (the
+// precompiled build has its own, bundled from worker-tasks.ts).
 import { register } from "tsx/esm/api";
 
 register();
-const { runSearchTask } = await import("./search-task.ts");
-const crashTask = await import("./crash-task.ts");
+const tasks = await import("./worker-tasks.ts");
 
-export default runSearchTask;
+export default tasks.default;
 
 /** Crash-state enumeration (`omnisim crashes --jobs N`): the task alone, no hooks across threads. */
-export const runCrashTask = (task) => crashTask.runCrashTask(task);
+export const runCrashTask = (task) => tasks.runCrashTask(task);
