@@ -160,7 +160,7 @@ async function compareJobs(universes: number): Promise<JobsComparison> {
       one.steps === many.steps &&
       one.operationsCompleted === many.operationsCompleted &&
       (one.firstFailure?.seed ?? null) === (many.firstFailure?.seed ?? null) &&
-      (one.firstFailure?.traceHash ?? null) === (many.firstFailure?.traceHash ?? null);
+      (one.firstFailure?.executionDigest ?? null) === (many.firstFailure?.executionDigest ?? null);
     const oneThread = round((universes * 1000) / oneMs, 1);
     const withJobs = round((universes * 1000) / manyMs, 1);
     return { scenario: task.scenario, universes, oneThread, jobs, withJobs, ratio: round(withJobs / oneThread, 2), sameResults };

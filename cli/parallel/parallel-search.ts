@@ -124,6 +124,7 @@ async function combine(
   let maxStepDecisions = 0;
   let maxActorsOffered = 0;
   let firstSeed: number | null = null;
+  let firstDigest: string | null = null;
   let claimed = 0;
   let firstClaimedSeed: number | null = null;
   const digests = new Set<string>();
@@ -143,7 +144,10 @@ async function combine(
     operationsCompleted += o.operationsCompleted;
     maxStepDecisions = Math.max(maxStepDecisions, o.maxStepDecisions);
     maxActorsOffered = Math.max(maxActorsOffered, o.maxActorsOffered);
-    if (o.firstFailure && firstSeed === null) firstSeed = o.firstFailure.seed;
+    if (o.firstFailure && firstSeed === null) {
+      firstSeed = o.firstFailure.seed;
+      firstDigest = o.firstFailure.executionDigest;
+    }
     claimed += o.claimed;
     if (o.firstClaimed && firstClaimedSeed === null) firstClaimedSeed = o.firstClaimed.seed;
     for (const d of o.executionDigests) digests.add(d);
@@ -157,7 +161,7 @@ async function combine(
       others.set(f.signature, seen ? { ...seen, count: seen.count + f.count } : f);
     }
   }
-  const firstFailure = firstSeed === null ? null : await rerun(task, firstSeed);
+  const firstFailure = firstSeed === null ? null : await rerun(task, firstSeed, firstDigest);
   const firstClaimed = firstClaimedSeed === null ? null : firstClaimedSeed === firstSeed ? firstFailure : await rerun(task, firstClaimedSeed);
   return {
     universes,
@@ -180,8 +184,8 @@ async function combine(
   };
 }
 
-/** The failing universe again, on this thread, for the whole result. */
-async function rerun(task: SearchTask, seed: number): Promise<UniverseResult> {
+/** The failing universe again, on this thread, for the whole result (its execution as the worker's, when `digest` names it). */
+async function rerun(task: SearchTask, seed: number, digest: string | null = null): Promise<UniverseResult> {
   const scenario = await scenarioNamed(task.scenario);
   const strategies = await strategiesFor(task);
   const { name, ...backendOptions } = task.backend;
@@ -193,5 +197,8 @@ async function rerun(task: SearchTask, seed: number): Promise<UniverseResult> {
     backend: backendByName(name, backendOptions),
   });
   if (result.verdict !== "fail") throw new Error(`seed ${seed} failed in a worker but passed when run again: a determinism bug`);
+  if (digest !== null && result.executionDigest !== digest) {
+    throw new Error(`seed ${seed} ran another execution in a worker (${digest}) than when run again (${result.executionDigest}): a determinism bug`);
+  }
   return result;
 }

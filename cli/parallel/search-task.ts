@@ -48,7 +48,12 @@ export interface TaskOutcome {
   readonly operationsCompleted: number;
   readonly maxStepDecisions: number;
   readonly maxActorsOffered: number;
-  readonly firstFailure: { readonly seed: number; readonly traceHash: string; readonly kind: string } | null;
+  /**
+   * Named by its seed and execution fingerprint, not its trace hash: hashing a trace costs as
+   * much as a short universe, and every piece of a search that keeps going has a first failure.
+   * The caller runs the failure again for the whole result and checks the fingerprint.
+   */
+  readonly firstFailure: { readonly seed: number; readonly executionDigest: string; readonly kind: string } | null;
   readonly claimed: number;
   readonly firstClaimed: { readonly seed: number } | null;
   readonly others: readonly OtherFinding[];
@@ -101,7 +106,7 @@ export async function runSearchTask(task: SearchTask): Promise<TaskOutcome> {
     operationsCompleted: summary.operationsCompleted,
     maxStepDecisions: summary.maxStepDecisions,
     maxActorsOffered: summary.maxActorsOffered,
-    firstFailure: first ? { seed: first.seed, traceHash: first.traceHash, kind: first.violations[0]!.kind } : null,
+    firstFailure: first ? { seed: first.seed, executionDigest: first.executionDigest, kind: first.violations[0]!.kind } : null,
     claimed: summary.claimed,
     firstClaimed: summary.firstClaimed ? { seed: summary.firstClaimed.seed } : null,
     others: summary.others,

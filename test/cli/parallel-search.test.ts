@@ -38,7 +38,7 @@ test.each(cases)("two threads, one answer: %s", async (_name, t) => {
     operationsCompleted: two.operationsCompleted,
     maxStepDecisions: two.maxStepDecisions,
     maxActorsOffered: two.maxActorsOffered,
-    firstFailure: two.firstFailure && { seed: two.firstFailure.seed, traceHash: two.firstFailure.traceHash, kind: two.firstFailure.violations[0]!.kind },
+    firstFailure: two.firstFailure && { seed: two.firstFailure.seed, executionDigest: two.firstFailure.executionDigest, kind: two.firstFailure.violations[0]!.kind },
   }).toEqual({
     universes: one.universes,
     violations: one.violations,
