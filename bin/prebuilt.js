@@ -89,12 +89,12 @@ async function build() {
   }
 }
 
-/** Removes older builds (an hour old or more: a command started from one may still run). */
+/** Removes older builds (a day old or more: a command started from one may still start workers from it). */
 async function prune(keep) {
   for (const name of await readdir(DIST)) {
     if (name === keep || !name.startsWith("b-")) continue;
     const s = await stat(join(DIST, name)).catch(() => null);
-    if (s && s.mtimeMs < Date.now() - 3_600_000) await rm(join(DIST, name), { recursive: true, force: true });
+    if (s && s.mtimeMs < Date.now() - 86_400_000) await rm(join(DIST, name), { recursive: true, force: true });
   }
 }
 
