@@ -31,7 +31,9 @@ function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; a
     for (const id of args.rows) {
       if (typeof id !== "string" || !id.startsWith("lease:")) continue;
       const resource = id.slice("lease:".length);
-      out.set(resource, [...(out.get(resource) ?? []), { at: i, actor: ev.actor }]);
+      let list = out.get(resource);
+      if (!list) out.set(resource, (list = []));
+      list.push({ at: i, actor: ev.actor });
     }
   });
   return out;
@@ -52,11 +54,24 @@ export class LeaseHolders {
     return leases
       .filter((l) => l.owner !== null)
       .map((lease) => {
-        const holder = this.merges.get(lease.resource)?.findLast((m) => m.at < at)?.actor ?? null;
+        const holder = lastBefore(this.merges.get(lease.resource), at)?.actor ?? null;
         const end = holder === null ? undefined : this.ends.get(holder);
         return { lease, holder, holderEnded: end && end.at < at ? end : null };
       });
   }
+}
+
+/** The last of `merges` (in trace order) before index `at`: a binary search (a universe merges its lease rows thousands of times). */
+function lastBefore<T extends { readonly at: number }>(merges: readonly T[] | undefined, at: number): T | undefined {
+  if (!merges) return undefined;
+  let lo = 0;
+  let hi = merges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (merges[mid]!.at < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? merges[lo - 1] : undefined;
 }
 
 /** A lease its holder left behind without a crash: nobody will ever release it. */

@@ -96,8 +96,17 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
   for (const life of lives) {
     const from = life.op?.start ?? life.putAt;
     const until = Math.min(life.op?.end ?? Number.MAX_SAFE_INTEGER, life.deletedAt ?? Number.MAX_SAFE_INTEGER);
-    for (const w of writes) {
-      if (w.actor !== life.writer || w.at < from || w.at >= until) continue;
+    // `writes` is in trace order: start at the first at or after `from`.
+    let lo = 0;
+    let hi = writes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (writes[mid]!.at < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < writes.length && writes[k]!.at < until; k++) {
+      const w = writes[k]!;
+      if (w.actor !== life.writer) continue;
       if (w.staging) life.staging.push(w.staging);
       else life.commits.set(w.path!, [...(life.commits.get(w.path!) ?? []), w.version!]);
     }
