@@ -10,10 +10,11 @@
 // `--no-shrink`); tapes and ledger entries (`--save`) are written only after the table, the
 // failures and the reports are out.
 import { performance } from "node:perf_hooks";
-import { isProfileName, PROFILES, type ProfileName } from "../../engine/fixes.ts";
-import { bugLabel, closingValue, isClaimed, redOnUpstream, type ScenarioClaim } from "../../scenarios/claims.ts";
+import { isProfileName, type ProfileName } from "../../engine/fixes.ts";
+import { bugLabel, isClaimed, type ScenarioClaim } from "../../scenarios/claims.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
 import { cellHolds, knownOpenBug } from "../../scenarios/verify/checks.ts";
+import { defaultHuntProfiles, type Expectation, expectOn } from "../../scenarios/verify/hunt-cells.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
 import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
 import { withStorageFaults } from "../../sim/faults/spec.ts";
@@ -67,8 +68,6 @@ export const DEFAULT_HUNT_BUDGET = 1500;
  * multiply a default hunt's time; `omnisim crashes` is the command for them.
  */
 export const DEFAULT_HUNT_CRASH_SEEDS = 0;
-
-type Expectation = "red" | "green" | "any";
 
 interface Cell {
   readonly scenario: Scenario;
@@ -125,26 +124,12 @@ export interface HuntRow {
   tape: { before: number; after: number; shrinkMs: number | null; file: string } | null;
 }
 
-/**
- * What a scenario's claim expects on a profile: red where the bug lives (its red profile, and
- * `upstream` when upstream lacks a closing flag), green on `fixed` (and everywhere for a control),
- * and on any other profile green when every closing flag is on there, else either way.
- */
-function expectOn(claim: ScenarioClaim, p: ProfileName): Expectation {
-  if (claim.kind === "control" || p === "fixed") return "green";
-  if (p === claim.redProfile) return "red";
-  if (claim.kind === "workload") return "any";
-  if (p === "upstream") return redOnUpstream(claim) ? "red" : "green";
-  return claim.closedBy.every((f) => PROFILES[p][f] === closingValue(f)) ? "green" : "any";
-}
-
 /** Which cells a hunt runs: each scenario on its red profile, `upstream` and `fixed` (a control on `seed` and `fixed`), or on the profiles asked for. */
 function cellsOf(scenarios: readonly { scenario: Scenario; ref: string }[], profiles: readonly ProfileName[] | null): Cell[] {
   const cells: Cell[] = [];
   for (const { scenario: s, ref } of scenarios) {
     const c = s.claim;
-    const wanted: readonly ProfileName[] =
-      profiles ?? (c.kind === "bug" ? [c.redProfile, "upstream", "fixed"] : c.kind === "workload" ? [c.redProfile, "fixed"] : ["seed", "fixed"]);
+    const wanted = profiles ?? defaultHuntProfiles(c);
     for (const p of wanted) cells.push({ scenario: s, ref, profile: p, expect: expectOn(c, p) });
   }
   return cells;

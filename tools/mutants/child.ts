@@ -1,25 +1,30 @@
 // The child process of one mutant: run in a patched copy of the tree, so every engine module it
-// loads is the mutated one. It runs the default hunt's `fixed` cells (every scenario of the
-// registry, searched form, portfolio strategy, seeds 1..budget) and stops at the first universe
-// with any violation, or the first harness error: on `fixed` either fails a hunt cell. The
-// cells are run round-robin in growing slices of seeds (1-10, 11-100, 101-budget), which
-// visits exactly the universes the hunt would and finds most kills in the first slices.
+// loads is the mutated one. It runs the default hunt's cells (every scenario of the registry on
+// the hunt's default profiles: a bug on its red profile, `upstream` and `fixed`; searched form,
+// portfolio strategy, seeds 1..budget; with `--fixed-only`, the `fixed` cells alone) and stops
+// at the first universe with a violation that fails its cell as the hunt judges one
+// (`failsCell`: on `fixed` any violation; elsewhere a bug no scenario claims as open there), or
+// at the first harness error. The cells are run round-robin in growing slices of seeds (1-10,
+// 11-100, 101-budget), which visits exactly the universes the hunt would and finds most kills in
+// the first slices. A kill is judged universe by universe: a cell the mutant turns from red to
+// green over its whole budget is not counted (the rate is a lower bound).
 //
-// With `--baseline` (the unmutated tree) it runs every universe and reports each that fails; a
-// mutant's run then gets those as `--skip scenario:seed,...` and leaves them out, so a cell red
-// without any mutant still judges the mutant on all its other universes.
+// With `--baseline` (the unmutated tree) it runs every universe and reports each that fails its
+// cell; a mutant's run then gets those as `--skip scenario@profile:seed,...` and leaves them out,
+// so a cell red without any mutant still judges the mutant on all its other universes.
 //
 // Prints one line `MUTANT-OUTCOME <json>` (a ChildOutcome) on stdout and exits 0; a module that
 // does not load (the patch broke the syntax) is reported as `invalid`.
 import { performance } from "node:perf_hooks";
-import { type ChildOutcome, OUTCOME_MARK, type RedUniverse, segments, slices } from "./outcome.ts";
+import type { Violation } from "../../sim/violations.ts";
+import { cellKey, type ChildOutcome, OUTCOME_MARK, type RedUniverse, segments, slices } from "./outcome.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** `--skip`'s pairs, by scenario. */
+/** `--skip`'s seeds, by cell (`scenario@profile`). */
 function skipped(): Map<string, Set<number>> {
   const skip = new Map<string, Set<number>>();
   for (const pair of arg("--skip")?.split(",").filter(Boolean) ?? []) {
@@ -46,51 +51,67 @@ async function main(): Promise<ChildOutcome> {
       import("../../cli/strategies.ts"),
       import("../../sim/search.ts"),
       import("../../sim/violations.ts"),
+      import("../../scenarios/verify/hunt-cells.ts"),
     ]);
   } catch (e) {
     return { kind: "invalid", reason: `the mutated tree does not load: ${(e as Error).message.split("\n")[0]}` };
   }
-  const [{ SCENARIOS }, { formSpec }, { PROFILES }, { seededStrategies }, { searchSeeds }, { signatureOf }] = modules;
-  const fixes = PROFILES.fixed;
+  const [{ SCENARIOS }, { formSpec }, { PROFILES }, { seededStrategies }, { searchSeeds }, { signatureOf }, { defaultHuntProfiles, expectOn, failsCell }] = modules;
+  const fixedOnly = process.argv.includes("--fixed-only");
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   const red: RedUniverse[] = [];
+  let cellCount = 0;
   let universes = 0;
   let cell = "";
   let seed = 0;
   try {
     const cells = [];
     for (const s of scenarios) {
-      cell = s.name;
       const spec = formSpec(s, "searched");
-      cells.push({ scenario: s.name, spec, strategies: await seededStrategies({ name: "portfolio" }, spec, fixes) });
+      for (const profile of fixedOnly ? (["fixed"] as const) : defaultHuntProfiles(s.claim)) {
+        cell = cellKey(s.name, profile);
+        const fixes = PROFILES[profile];
+        const expect = expectOn(s.claim, profile);
+        const fails = (v: Violation, all: readonly Violation[]) => failsCell(s, expect, fixes, v, all);
+        cells.push({ scenario: s.name, profile, fixes, spec, fails, strategies: await seededStrategies({ name: "portfolio" }, spec, fixes) });
+      }
     }
+    cellCount = cells.length;
     for (const [from, to] of slices(budget)) {
       for (const c of cells) {
-        cell = c.scenario;
-        for (const [a, b] of segments(from, to, skip.get(c.scenario) ?? new Set())) {
+        cell = cellKey(c.scenario, c.profile);
+        for (const [a, b] of segments(from, to, skip.get(cell) ?? new Set())) {
           seed = a;
+          let killer: { seed: number; v: Violation } | null = null;
           const summary = await searchSeeds({
             spec: c.spec,
-            fixes,
+            fixes: c.fixes,
             fromSeed: a,
             universes: b - a + 1,
             strategyFor: c.strategies.forSeed,
-            keepGoing: baseline,
+            // The search goes on past a universe whose violations all leave the cell standing
+            // (another scenario's open bug, or the cell's own on a red cell); the checkpoint
+            // stops it at the first that fails the cell.
+            keepGoing: true,
             onUniverse: (r, i) => {
               seed = a + i;
-              if (baseline && r.verdict === "fail") red.push({ scenario: c.scenario, seed: r.seed, violation: signatureOf(r.violations[0]!) });
+              const v = r.violations.find((x) => c.fails(x, r.violations));
+              if (!v) return;
+              if (baseline) red.push({ scenario: c.scenario, profile: c.profile, seed: r.seed, violation: signatureOf(v) });
+              else killer ??= { seed: r.seed, v };
             },
+            checkpoint: async () => killer !== null,
           });
           universes += summary.universes;
-          const failed = summary.firstFailure;
-          if (failed && !baseline) {
-            const v = failed.violations[0]!;
+          const k = killer as { seed: number; v: Violation } | null;
+          if (k && !baseline) {
             return {
               kind: "killed",
               scenario: c.scenario,
-              seed: failed.seed,
-              violation: signatureOf(v),
-              message: v.message,
+              profile: c.profile,
+              seed: k.seed,
+              violation: signatureOf(k.v),
+              message: k.v.message,
               universes,
               ms: Math.round(performance.now() - started),
             };
@@ -102,10 +123,11 @@ async function main(): Promise<ChildOutcome> {
     const message = (e as Error).message?.split("\n")[0] ?? String(e);
     if (baseline) return { kind: "invalid", reason: `the unmutated tree fails with a harness error in ${cell} seed ${seed}: ${message}` };
     // A harness error fails the hunt (exit 2): the mutant is killed by it.
-    return { kind: "killed", scenario: cell, seed, violation: "harness-error", message, universes, ms: Math.round(performance.now() - started) };
+    const [scenario, profile] = cell.split("@") as [string, string];
+    return { kind: "killed", scenario, profile, seed, violation: "harness-error", message, universes, ms: Math.round(performance.now() - started) };
   }
   const ms = Math.round(performance.now() - started);
-  return baseline ? { kind: "baseline", universes, cells: scenarios.length, ms, red } : { kind: "survived", universes, cells: scenarios.length, ms };
+  return baseline ? { kind: "baseline", universes, cells: cellCount, ms, red } : { kind: "survived", universes, cells: cellCount, ms };
 }
 
 process.stdout.write(`${OUTCOME_MARK}${JSON.stringify(await main())}\n`);

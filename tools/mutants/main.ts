@@ -1,5 +1,5 @@
 // `npm run mutants`: applies each mutant of the catalog to a copy of the repository, one at a
-// time, runs the default hunt's `fixed` cells against it in a child process, and prints the kill
+// time, runs the default hunt's cells against it in a child process, and prints the kill
 // rate and every survivor with its reason. A full run (the whole catalog at the default budget)
 // writes tools/mutants/results.json (any budget; below the hunt's, the rate is a lower bound), from which `npm run mutants:readme` renders the README's
 // section. Flags: `--only ID,...`, `--budget N` (universes per cell), `--jobs N` (mutants at
@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
-import type { ChildOutcome, RedUniverse } from "./outcome.ts";
+import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
 import { anchorProblem } from "./patch.ts";
 import { describeKill, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
 import { runMutant } from "./run.ts";
@@ -26,6 +26,7 @@ interface Options {
   readonly budget: number;
   readonly jobs: number;
   readonly typecheck: boolean;
+  readonly fixedOnly: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -33,6 +34,7 @@ function parseArgs(argv: readonly string[]): Options {
   let budget = DEFAULT_HUNT_BUDGET;
   let jobs = 1;
   let typecheck = true;
+  let fixedOnly = false;
   const count = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !/^\d+$/.test(v) || n < 1) throw new UsageError(`bad ${flag} "${v ?? ""}": expected a positive integer`);
@@ -47,9 +49,10 @@ function parseArgs(argv: readonly string[]): Options {
     } else if (a === "--budget") budget = count(a, argv[++i]);
     else if (a === "--jobs") jobs = count(a, argv[++i]);
     else if (a === "--no-typecheck") typecheck = false;
-    else throw new UsageError(`unknown argument "${a}" (flags: --only ID,..., --budget N, --jobs N, --no-typecheck)`);
+    else if (a === "--fixed-only") fixedOnly = true;
+    else throw new UsageError(`unknown argument "${a}" (flags: --only ID,..., --budget N, --jobs N, --fixed-only, --no-typecheck)`);
   }
-  return { only, budget, jobs, typecheck };
+  return { only, budget, jobs, typecheck, fixedOnly };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -69,11 +72,12 @@ async function pool<T>(jobs: number, tasks: readonly (() => Promise<T>)[]): Prom
 }
 
 /**
- * The unmutated tree runs every universe of the `fixed` cells first. A universe red without any
- * mutant says nothing about one: it is skipped in every mutant's run (and the results list it).
+ * The unmutated tree runs every universe of the cells first. A universe that fails its cell
+ * without any mutant says nothing about one: it is skipped in every mutant's run (and the
+ * results list it).
  */
 async function baseline(o: Options): Promise<{ outcome: ChildOutcome; red: readonly RedUniverse[] }> {
-  const outcome = await runMutant(REPO, null, { budget: o.budget, scenarios: null, baseline: true, timeoutMs: 6 * 3_600_000, typecheck: o.typecheck });
+  const outcome = await runMutant(REPO, null, { budget: o.budget, scenarios: null, baseline: true, fixedOnly: o.fixedOnly, timeoutMs: 6 * 3_600_000, typecheck: o.typecheck });
   if (outcome.kind !== "baseline") throw new Error(`the unmutated tree cannot be measured: ${describeKill(outcome)}`);
   return { outcome, red: outcome.red };
 }
@@ -84,21 +88,21 @@ async function main(): Promise<number> {
   if (problems.length > 0) throw new UsageError(`the catalog does not fit the engine: ${problems.join("; ")}`);
   const chosen: readonly Mutant[] = o.only ? MUTANTS.filter((m) => o.only!.includes(m.id)) : MUTANTS;
   const started = Date.now();
-  console.log(`mutants: ${chosen.length} of ${MUTANTS.length}, ${o.budget} universes per fixed cell, ${o.jobs} at a time`);
+  console.log(`mutants: ${chosen.length} of ${MUTANTS.length}, ${o.budget} universes per ${o.fixedOnly ? "fixed cell" : "hunt cell"}, ${o.jobs} at a time`);
   const base = await baseline(o);
   const baseMs = base.outcome.kind === "baseline" ? base.outcome.ms : 0;
   // A hang must not stall the run: a child far past the unmutated run's time is stopped.
   const timeoutMs = Math.max(120_000, 4 * baseMs + 60_000);
   console.log(`baseline: the unmutated tree ran ${describeKill(base.outcome)} in ${seconds(baseMs)}`);
   const red = new Map<string, RedUniverse[]>();
-  for (const r of base.red) red.set(r.scenario, [...(red.get(r.scenario) ?? []), r]);
-  for (const [name, rs] of red) console.log(`  ${name}: ${rs.length} universes red without any mutant (first seed ${rs[0]!.seed}: ${rs[0]!.violation}); skipped in every mutant's run`);
+  for (const r of base.red) red.set(cellName(r), [...(red.get(cellName(r)) ?? []), r]);
+  for (const [name, rs] of red) console.log(`  ${name}: ${rs.length} universes fail the cell without any mutant (first seed ${rs[0]!.seed}: ${rs[0]!.violation}); skipped in every mutant's run`);
   let done = 0;
   const outcomes = await pool(
     o.jobs,
     chosen.map((m) => async () => {
       const t = Date.now();
-      const outcome = await runMutant(REPO, m, { budget: o.budget, scenarios: null, skip: base.red, timeoutMs, typecheck: o.typecheck });
+      const outcome = await runMutant(REPO, m, { budget: o.budget, scenarios: null, fixedOnly: o.fixedOnly, skip: base.red, timeoutMs, typecheck: o.typecheck });
       done++;
       console.log(`[${done}/${chosen.length}] ${m.id}: ${verdictOf(m, outcome)} (${describeKill(outcome)}) ${seconds(Date.now() - t)}`);
       return outcome;
@@ -123,6 +127,7 @@ async function main(): Promise<number> {
   if (!o.only) {
     const results: MutantsResults = {
       budget: o.budget,
+      cells: o.fixedOnly ? "fixed" : "hunt",
       commit: gitHead(),
       date: new Date().toISOString().slice(0, 10),
       elapsedMs,

@@ -1,8 +1,10 @@
 // What one child process reports about one mutated (or unmutated) tree.
 
-/** A universe of a `fixed` cell that fails on the unmutated tree: skipped in every mutant's run. */
+/** A universe of a hunt cell that fails it on the unmutated tree: skipped in every mutant's run. */
 export interface RedUniverse {
   readonly scenario: string;
+  /** Absent in the results of runs before the mutants run used every hunt cell (all `fixed`). */
+  readonly profile?: string;
   readonly seed: number;
   readonly violation: string;
 }
@@ -10,8 +12,10 @@ export interface RedUniverse {
 export type ChildOutcome =
   | {
       readonly kind: "killed";
-      /** The `fixed` cell that failed, its seed, and the first violation's signature (or `harness-error`). */
+      /** The hunt cell that failed, its seed, and the violation's signature (or `harness-error`). */
       readonly scenario: string;
+      /** Absent in the results of runs before the mutants run used every hunt cell (all `fixed`). */
+      readonly profile?: string;
       readonly seed: number;
       readonly violation: string;
       readonly message: string;
@@ -53,7 +57,13 @@ export function segments(from: number, to: number, skip: ReadonlySet<number>): [
   return out;
 }
 
-/** `--skip`'s text: `scenario:seed` pairs, comma-separated. */
+/** A cell's key in `--skip`: `scenario@profile`. */
+export const cellKey = (scenario: string, profile: string) => `${scenario}@${profile}`;
+
+/** How a kill or a red universe names its cell: `scenario on profile`. */
+export const cellName = (o: { readonly scenario: string; readonly profile?: string }) => `${o.scenario} on ${o.profile ?? "fixed"}`;
+
+/** `--skip`'s text: `scenario@profile:seed` triples, comma-separated. */
 export function skipArg(red: readonly RedUniverse[]): string {
-  return red.map((r) => `${r.scenario}:${r.seed}`).join(",");
+  return red.map((r) => `${cellKey(r.scenario, r.profile ?? "fixed")}:${r.seed}`).join(",");
 }

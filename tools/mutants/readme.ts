@@ -4,7 +4,7 @@
 import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
 import { CATEGORIES, CATEGORY_SUMMARIES, type Mutant } from "./types.ts";
-import type { ChildOutcome, RedUniverse } from "./outcome.ts";
+import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
 import { type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
 
 const code = (s: string) => `\`${s}\``;
@@ -14,7 +14,7 @@ const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 function killedBy(o: ChildOutcome): string {
   switch (o.kind) {
     case "killed":
-      return `${code(o.scenario)} seed ${o.seed}: ${o.violation}`;
+      return `${code(o.scenario)} on ${o.profile ?? "fixed"}, seed ${o.seed}: ${o.violation}`;
     case "timeout":
       return "timed out (a hang)";
     case "survived":
@@ -36,8 +36,9 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
   const outcomes = new Map(results.mutants.map((r) => [r.id, r.outcome]));
   const s = summarize(catalog, outcomes);
   const minutes = (results.elapsedMs / 60_000).toFixed(0);
+  const cells = results.cells === "hunt" ? "cell of the default hunt (red, `upstream` and `fixed` profiles)" : "`fixed` cell";
   const lines: string[] = [
-    `Last full run: ${results.date}, commit ${code(results.commit)}, ${results.budget} universes per \`fixed\` cell, ` +
+    `Last full run: ${results.date}, commit ${code(results.commit)}, ${results.budget} universes per ${cells}, ` +
       `${results.jobs} mutant${results.jobs === 1 ? "" : "s"} at a time, ${minutes} minutes in all. ` +
       `**${s.killed} of ${s.nonEquivalent} non-equivalent mutants killed (${percent(s.rate)}; the mark is ${percent(REQUIRED_RATE)})**, ` +
       `${s.equivalent} declared equivalent, ${catalog.length} in the catalog.` +
@@ -47,11 +48,11 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
   ];
   if (results.skipped.length > 0) {
     const by = new Map<string, RedUniverse[]>();
-    for (const r of results.skipped) by.set(r.scenario, [...(by.get(r.scenario) ?? []), r]);
+    for (const r of results.skipped) by.set(cellName(r), [...(by.get(cellName(r)) ?? []), r]);
     const parts = [...by].map(([name, rs]) => `${code(name)} ${rs.length} (first: seed ${rs[0]!.seed}, ${rs[0]!.violation})`);
     lines.push(
       "",
-      `The unmutated tree was red in ${results.skipped.length} universes of the \`fixed\` cells (the hunt on \`fixed\` is not green at this budget); ` +
+      `The unmutated tree failed its cell in ${results.skipped.length} universes (the default hunt is not green at this budget); ` +
         `each mutant's run skipped them: ${parts.join("; ")}.`,
     );
   }

@@ -1,12 +1,14 @@
 // The committed record of a measured run (`tools/mutants/results.json`) and what is read off it:
 // each mutant's verdict, the kill rate over the non-equivalent mutants, and the survivors with
 // their reasons. The README's mutants section is rendered from it (readme.ts).
-import type { ChildOutcome, RedUniverse } from "./outcome.ts";
+import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
 import type { Mutant, MutantCategory } from "./types.ts";
 
 export interface MutantsResults {
-  /** Universes per `fixed` cell (the default hunt's budget, unless a run said otherwise). */
+  /** Universes per cell (the default hunt's budget, unless a run said otherwise). */
   readonly budget: number;
+  /** Which cells: every cell of the default hunt, or its `fixed` cells alone (`--fixed-only`; absent: runs before the choice, all `fixed`). */
+  readonly cells?: "hunt" | "fixed";
   /** The commit the run measured (the catalog's anchors at that commit). */
   readonly commit: string;
   /** When it ran, and how long the whole run took (copying, type-checking and the children). */
@@ -84,7 +86,7 @@ export function summarize(catalog: readonly Mutant[], outcomes: ReadonlyMap<stri
 export function describeKill(o: ChildOutcome): string {
   switch (o.kind) {
     case "killed":
-      return `${o.scenario} seed ${o.seed}: ${o.violation}`;
+      return `${cellName(o)}, seed ${o.seed}: ${o.violation}`;
     case "timeout":
       return `timed out after ${(o.ms / 1000).toFixed(0)} s`;
     case "survived":

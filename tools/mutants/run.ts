@@ -49,12 +49,14 @@ export function copyTree(repo: string, mutant: Mutant | null): string {
 }
 
 export interface ChildOptions {
-  /** Universes per `fixed` cell. */
+  /** Universes per cell. */
   readonly budget: number;
   /** Only these scenarios (null: the whole registry). */
   readonly scenarios: readonly string[] | null;
   /** The unmutated tree's run: every universe, each failing one reported. */
   readonly baseline?: boolean;
+  /** The `fixed` cells alone instead of every cell of the default hunt. */
+  readonly fixedOnly?: boolean;
   /** Universes red on the unmutated tree, left out of a mutant's run. */
   readonly skip?: readonly RedUniverse[];
   /** The child is killed past this and reported as `timeout`. */
@@ -105,7 +107,7 @@ function runProcess(command: string, args: readonly string[], cwd: string, timeo
 
 const firstLine = (s: string) => s.trim().split("\n")[0] ?? "";
 
-/** Runs the `fixed` cells in the tree at `root` (already patched). */
+/** Runs the hunt's cells in the tree at `root` (already patched). */
 export async function runChild(root: string, o: ChildOptions): Promise<ChildOutcome> {
   if (o.typecheck) {
     const tsc = await runProcess(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root, "--noUnusedLocals", "false", "--noUnusedParameters", "false"], root, 300_000);
@@ -114,6 +116,7 @@ export async function runChild(root: string, o: ChildOptions): Promise<ChildOutc
   const args = [join(root, "bin", "run-ts.js"), join(root, "tools", "mutants", "child.ts"), "--budget", String(o.budget)];
   if (o.scenarios) args.push("--scenarios", o.scenarios.join(","));
   if (o.baseline) args.push("--baseline");
+  if (o.fixedOnly) args.push("--fixed-only");
   if (o.skip?.length) args.push("--skip", skipArg(o.skip));
   const exit = await runProcess(process.execPath, args, root, o.timeoutMs);
   if (exit.timedOut) return { kind: "timeout", ms: exit.ms };
