@@ -40,6 +40,8 @@ export const VIOLATION_KINDS = [
   "wedged-write",
   "spurious-storage-failure",
   "maintenance-failed",
+  // An optimize acknowledged with a compaction or index build of its own left unpublished.
+  "maintenance-unpublished",
   "open-failed",
   // A root no acknowledged init made a graph of, which no open and no init can use any more.
   "root-bricked",

@@ -36,6 +36,7 @@ const ORACLE_ABOUT: Record<string, string> = {
   "conflicts-have-a-cause": "a write fails with a conflict only when another actor's logical effect (or drift) lies in its window",
   "schema-agrees-with-data": "after recovery the three schema files agree, no staging copy is left, and the manifest's tables and their columns match the schema",
   "leases-held-by-the-living": "no actor waits on a lease whose holder ended without releasing it",
+  "maintenance-published": "an optimize that returns ok has published every compaction and index build it committed",
 };
 
 /** Run after every engine scenario by its director, not by the judge. */

@@ -4,8 +4,9 @@
 // judged against the harness's record of the writer (its sidecar's body and its own dataset
 // commits before the sidecar was taken):
 // - a `RolledForward` audit needs a commit by the writer on every table the sidecar pins (a
-//   writer that never committed was not rolled forward, whoever moved the pin since), and each
-//   of those tables published at or past the writer's last commit when the sidecar went;
+//   writer that never committed was not rolled forward, whoever moved the pin since), each of
+//   those tables published at or past the writer's last commit when the sidecar went, and the
+//   row's per-table outcomes saying so (each table moved to at least that commit);
 // - a roll-back is wrong when the writer committed every table cleanly (strict writers at their
 //   post-commit pin), nobody else published those tables in between, and (a schema apply) the
 //   writer had put its staging files: then every table committed and recovery must roll forward
@@ -109,13 +110,27 @@ export function recoveryAudited(ctx: Pick<JudgeContext, "sidecars" | "audits" | 
         continue;
       }
       const pins = pinsAfter(ctx, life.deletedAt!);
-      const unpublished = rec.tables.filter((t) => (pins.get(t.tableKey) ?? 0) < Math.max(...(life.commits.get(pathOfUri(t.uri)) ?? [0])));
+      const lastCommit = (t: (typeof rec.tables)[number]) => Math.max(...(life.commits.get(pathOfUri(t.uri)) ?? [0]));
+      const unpublished = rec.tables.filter((t) => (pins.get(t.tableKey) ?? 0) < lastCommit(t));
       if (unpublished.length > 0) {
         out.push({
           kind: "audit-mismatch",
           message: `${life.key} (${life.op?.label ?? life.writer}) is audited RolledForward, but when its sidecar went ${unpublished.map((t) => t.tableKey).join(", ")} did not publish the writer's commits`,
           ...about,
           details: { key: life.key, audit: kind },
+        });
+        continue;
+      }
+      // The row's outcomes must say what recovery did: each table moved to (at least) the
+      // writer's last commit, which is what it published.
+      const outcomes = rows[0]!.outcomes;
+      const misstated = rec.tables.filter((t) => (outcomes.find((o) => o.tableKey === t.tableKey)?.to ?? -1) < lastCommit(t));
+      if (misstated.length > 0) {
+        out.push({
+          kind: "audit-mismatch",
+          message: `${life.key} (${life.op?.label ?? life.writer}) is audited RolledForward, but its outcomes do not move ${misstated.map((t) => `${t.tableKey} to the writer's commit v${lastCommit(t)} (says ${outcomes.find((o) => o.tableKey === t.tableKey)?.to ?? "nothing"})`).join(", ")}`,
+          ...about,
+          details: { key: life.key, audit: kind, outcomes },
         });
       }
     } else if (kind === "RolledBack") {

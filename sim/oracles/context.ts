@@ -27,10 +27,18 @@ export interface JudgeContext {
   readonly raw: Storage;
 }
 
+/** One table's line of an audit row's outcomes: what recovery says it did to the table. */
+export interface AuditOutcome {
+  readonly tableKey: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** One recovery audit row, as the oracles read it. */
 export interface AuditRecord {
   readonly operationId: string;
   readonly kind: string;
+  readonly outcomes: readonly AuditOutcome[];
 }
 
 export type Oracle = (ctx: JudgeContext) => Violation[] | Promise<Violation[]>;

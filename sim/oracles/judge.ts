@@ -9,6 +9,7 @@ import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
 import type { Catalog } from "../../engine/schema/catalog.ts";
 import type { Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
+import { decodeAuditOutcomes } from "./reader.ts";
 import type { World } from "../world.ts";
 import { auditedOnce, recoveryAudited } from "./audit.ts";
 import { failedOpsAllOrNothing } from "./atomicity.ts";
@@ -19,6 +20,7 @@ import { ackedWritesVisible } from "./durability.ts";
 import { type History, isInit } from "./history.ts";
 import { operationsEndAsAllowed } from "./op-policy.ts";
 import { leasesHeldByTheLiving } from "./progress.ts";
+import { maintenancePublished } from "./maintenance-published.ts";
 import { manifestHistory, publishedSnapshots } from "./published.ts";
 import { schemaAgreesWithData } from "./schema-agreement.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
@@ -45,12 +47,16 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "conflicts-have-a-cause": conflictsHaveCause,
   "schema-agrees-with-data": schemaAgreesWithData,
   "leases-held-by-the-living": leasesHeldByTheLiving,
+  "maintenance-published": maintenancePublished,
 };
 
 export async function readAudits(raw: Storage): Promise<AuditRecord[]> {
   if (!(await raw.datasets.exists(GRAPH_COMMIT_RECOVERIES))) return [];
   const head = await raw.datasets.latestVersion(GRAPH_COMMIT_RECOVERIES, null);
-  return (await raw.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows.map((r) => ({ operationId: String(r.operation_id), kind: String(r.recovery_kind) }));
+  return (await raw.datasets.checkout(GRAPH_COMMIT_RECOVERIES, null, head)).rows.map((r) => {
+    const operationId = String(r.operation_id);
+    return { operationId, kind: String(r.recovery_kind), outcomes: decodeAuditOutcomes(operationId, r.per_table_outcomes_json) };
+  });
 }
 
 /** Whether the history acknowledged no init, so the graph may never have existed. */

@@ -3,6 +3,7 @@
 // documented format (engine-model sections 1 and 4: `read_manifest_state`, the sidecar JSON),
 // written here a second time on purpose and never shared with the engine, so a defect in the
 // engine's reading of its own manifest cannot also blind the oracles that judge it.
+import type { AuditOutcome } from "./context.ts";
 import type { DatasetPath, ManifestRow, TableKey, Version } from "../../engine/storage/types.ts";
 
 /** One table as a manifest version publishes it. */
@@ -121,4 +122,26 @@ export function decodeSidecar(key: string, body: string): SidecarRecord {
 /** The operation id a sidecar key names (`__recovery/<ulid>.json`). */
 export function operationIdOfKey(key: string): string {
   return key.slice(key.lastIndexOf("/") + 1).replace(/\.json$/, "");
+}
+
+/**
+ * An audit row's `per_table_outcomes_json`: a JSON array of `{table_key, from_version,
+ * to_version}`. Anything else is unreadable (fail closed), never an empty list.
+ */
+export function decodeAuditOutcomes(operationId: string, json: unknown): AuditOutcome[] {
+  let parsed: unknown;
+  try {
+    parsed = typeof json === "string" ? JSON.parse(json) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed)) throw new UnreadableState(`the audit row of operation ${operationId} has no readable per-table outcomes`);
+  return parsed.map((o: unknown) => {
+    const r = o as { table_key?: unknown; from_version?: unknown; to_version?: unknown } | null;
+    const version = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+    if (typeof r?.table_key !== "string" || !version(r.from_version) || !version(r.to_version)) {
+      throw new UnreadableState(`the audit row of operation ${operationId} has an outcome without a table or versions`);
+    }
+    return { tableKey: r.table_key, from: r.from_version as number, to: r.to_version as number };
+  });
 }

@@ -5,6 +5,7 @@ import { expect, test } from "vitest";
 import { recoveryAudited } from "../../sim/oracles/audit.ts";
 import type { OpRecord } from "../../sim/oracles/history.ts";
 import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
+import { decodeAuditOutcomes, UnreadableState } from "../../sim/oracles/reader.ts";
 import type { Actor } from "../../sim/scheduler.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import { ctx, manifest, op } from "./oracle-fixtures.ts";
@@ -16,11 +17,14 @@ const put = (actor: string, body: string): TraceEvent => ({ e: "io", actor, op: 
 const del = (actor: string): TraceEvent => ({ e: "io", actor, op: "objects.delete", args: { key: KEY }, ok: null });
 const commit = (actor: string, version: number): TraceEvent => ({ e: "io", actor, op: "datasets.commit", args: { path: "nodes/p", delta: { op: "Append" } }, ok: { version } });
 const pad: TraceEvent = { e: "choose", label: "pad", n: 1, v: 0 };
+/** The outcomes a correct recovery writes for the sidecar above: Person moved 1 -> 2 (forward) or back to 1. */
+const FORWARD = [{ tableKey: "node:Person", from: 1, to: 2 }];
+const BACK = [{ tableKey: "node:Person", from: 2, to: 1 }];
 const writer = (end: number | null): OpRecord => op({ label: "insert Alice", actor: { name: "w", status: "done" } as Actor, start: 0, end, status: end === null ? "pending" : "err" });
 
 test("recovery-audited: a recovered operation with no audit row is red (exactly once, not at most once)", () => {
   const events = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
-  const audited = ctx({ ops: [writer(null)], events, audits: [{ operationId: "01OP", kind: "RolledForward" }], manifests: [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })] });
+  const audited = ctx({ ops: [writer(null)], events, audits: [{ operationId: "01OP", kind: "RolledForward", outcomes: FORWARD }], manifests: [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })] });
   expect(recoveryAudited(audited)).toEqual([]);
   // Planted: recovery took the sidecar and wrote no audit row.
   expect(recoveryAudited(ctx({ ops: [writer(null)], events })).map((v) => v.kind)).toEqual(["audit-missing"]);
@@ -32,23 +36,34 @@ test("recovery-audited: a RolledForward audit of a writer that never committed, 
   const manifests = [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })];
   // Planted: the writer never committed, yet its operation is audited as rolled forward.
   const never = [put("w", sidecar("Optimize", 1, 2)), pad, pad, del("opener")];
-  expect(recoveryAudited(ctx({ ops: [writer(null)], events: never, manifests, audits: [{ operationId: "01OP", kind: "RolledForward" }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: never, manifests, audits: [{ operationId: "01OP", kind: "RolledForward", outcomes: FORWARD }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
   // Planted: audited RolledForward, but the pin never reached the writer's commit.
   const unpublished = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
   const stale = [manifest(1, 0, "s", { "node:Person": 1 })];
-  expect(recoveryAudited(ctx({ ops: [writer(null)], events: unpublished, manifests: stale, audits: [{ operationId: "01OP", kind: "RolledForward" }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: unpublished, manifests: stale, audits: [{ operationId: "01OP", kind: "RolledForward", outcomes: FORWARD }] })).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+});
+
+test("recovery-audited: a RolledForward audit whose outcomes do not move a table to the writer's commit is red", () => {
+  const events = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 }), manifest(2, 2.5, "opener", { "node:Person": 2 })];
+  const audited = (outcomes: typeof FORWARD) => recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledForward", outcomes }] }));
+  expect(audited(FORWARD)).toEqual([]);
+  // Planted: the outcome names the old pin (the recovery published v2 but says it left v1).
+  expect(audited([{ tableKey: "node:Person", from: 1, to: 1 }]).map((v) => v.kind)).toEqual(["audit-mismatch"]);
+  // Planted: no outcome for the table at all.
+  expect(audited([]).map((v) => v.kind)).toEqual(["audit-mismatch"]);
 });
 
 test("recovery-audited: rolling back a writer whose every table committed cleanly is the wrong decision", () => {
   const events = [put("w", sidecar("Mutation", 1, 2)), commit("w", 2), pad, del("opener")];
   const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
   // Planted: the evidence says every table committed at its post-commit pin; recovery rolled it back.
-  expect(recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] })).map((v) => v.kind)).toEqual(["recovery-wrong-decision"]);
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] })).map((v) => v.kind)).toEqual(["recovery-wrong-decision"]);
   // A commit that missed its post-commit pin (another commit landed first) makes the roll-back right.
   const rebased = [put("w", sidecar("Mutation", 1, 2)), commit("other", 2), commit("w", 3), del("opener")];
-  expect(recoveryAudited(ctx({ ops: [writer(null)], events: rebased, manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] }))).toEqual([]);
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: rebased, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] }))).toEqual([]);
   // So does a writer that never committed.
-  expect(recoveryAudited(ctx({ ops: [writer(null)], events: [put("w", sidecar("Mutation", 1, 2)), pad, del("opener")], manifests, audits: [{ operationId: "01OP", kind: "RolledBack" }] }))).toEqual([]);
+  expect(recoveryAudited(ctx({ ops: [writer(null)], events: [put("w", sidecar("Mutation", 1, 2)), pad, del("opener")], manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] }))).toEqual([]);
 });
 
 test("live-sidecars-untouched: a worker's sidecar is live while the worker lives, not for the rest of its operation", () => {
@@ -63,4 +78,11 @@ test("live-sidecars-untouched: a worker's sidecar is live while the worker lives
   expect(liveSidecarsUntouched(ctx({ ops: [optimize], events: [...spawns, putByWorker, pad, del("insert")] })).map((v) => v.kind)).toEqual(["live-sidecar-deleted"]);
   // Once the worker's job ended (it failed and left the sidecar), recovery may take it.
   expect(liveSidecarsUntouched(ctx({ ops: [optimize], events: [...spawns, putByWorker, finish, del("insert")] }))).toEqual([]);
+});
+
+test("an audit row's outcomes that do not decode are unreadable, never an empty list", () => {
+  expect(decodeAuditOutcomes("01OP", JSON.stringify([{ table_key: "node:Person", from_version: 1, to_version: 2 }]))).toEqual(FORWARD);
+  expect(() => decodeAuditOutcomes("01OP", "{not json")).toThrow(UnreadableState);
+  expect(() => decodeAuditOutcomes("01OP", undefined)).toThrow(UnreadableState);
+  expect(() => decodeAuditOutcomes("01OP", JSON.stringify([{ table_key: "node:Person", to_version: 2 }]))).toThrow(UnreadableState);
 });

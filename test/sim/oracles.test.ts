@@ -72,7 +72,7 @@ test("failed-ops-all-or-nothing: only an operation that may have taken effect an
 });
 
 test("audited-once: red when one operation has two audit rows", () => {
-  const row = (operationId: string): AuditRecord => ({ operationId, kind: "RolledForward" });
+  const row = (operationId: string): AuditRecord => ({ operationId, kind: "RolledForward", outcomes: [] });
   expect(auditedOnce(ctx({ audits: [row("op-1"), row("op-2")] }))).toEqual([]);
   expect(auditedOnce(ctx({ audits: [row("op-1"), row("op-2"), row("op-1")] })).map((v) => v.kind)).toEqual(["audit-duplicated"]);
 });

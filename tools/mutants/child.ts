@@ -10,29 +10,35 @@
 // green over its whole budget is not counted (the rate is a lower bound).
 //
 // With `--baseline` (the unmutated tree) it runs every universe and reports each that fails its
-// cell; a mutant's run then gets those as `--skip scenario@profile:seed,...` and leaves them out,
-// so a cell red without any mutant still judges the mutant on all its other universes.
+// cell; a mutant's run then gets those in a file (`--skip-from`) and leaves them out, so a cell
+// red without any mutant still judges the mutant on all its other universes; and a failure of a
+// shape the unmutated tree already shows in that cell is not counted against the mutant (a
+// mutant that only moves a schedule can expose a known failure in another universe).
 //
 // Prints one line `MUTANT-OUTCOME <json>` (a ChildOutcome) on stdout and exits 0; a module that
 // does not load (the patch broke the syntax) is reported as `invalid`.
 import { performance } from "node:perf_hooks";
 import type { Violation } from "../../sim/violations.ts";
-import { cellKey, type ChildOutcome, OUTCOME_MARK, type RedUniverse, segments, slices } from "./outcome.ts";
+import { readFileSync } from "node:fs";
+import { cellKey, type ChildOutcome, OUTCOME_MARK, type RedUniverse, segments, shapeOf, slices } from "./outcome.ts";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-/** `--skip`'s seeds, by cell (`scenario@profile`). */
-function skipped(): Map<string, Set<number>> {
-  const skip = new Map<string, Set<number>>();
-  for (const pair of arg("--skip")?.split(",").filter(Boolean) ?? []) {
-    const at = pair.lastIndexOf(":");
-    const name = pair.slice(0, at);
-    skip.set(name, (skip.get(name) ?? new Set()).add(Number(pair.slice(at + 1))));
+/** The unmutated tree's red universes (`--skip-from`), by cell (`scenario@profile`): their seeds, and the shapes of their failures. */
+function baselineRed(): { seeds: Map<string, Set<number>>; shapes: Map<string, Set<string>> } {
+  const file = arg("--skip-from");
+  const red = file ? (JSON.parse(readFileSync(file, "utf8")) as RedUniverse[]) : [];
+  const seeds = new Map<string, Set<number>>();
+  const shapes = new Map<string, Set<string>>();
+  for (const r of red) {
+    const key = cellKey(r.scenario, r.profile ?? "fixed");
+    seeds.set(key, (seeds.get(key) ?? new Set()).add(r.seed));
+    for (const sh of r.shapes ?? []) shapes.set(key, (shapes.get(key) ?? new Set()).add(sh));
   }
-  return skip;
+  return { seeds, shapes };
 }
 
 async function main(): Promise<ChildOutcome> {
@@ -40,7 +46,7 @@ async function main(): Promise<ChildOutcome> {
   if (!Number.isInteger(budget) || budget < 1) return { kind: "invalid", reason: `bad --budget ${String(arg("--budget"))}` };
   const only = arg("--scenarios")?.split(",").filter(Boolean) ?? null;
   const baseline = process.argv.includes("--baseline");
-  const skip = skipped();
+  const known = baselineRed();
   const started = performance.now();
   let modules;
   try {
@@ -72,7 +78,9 @@ async function main(): Promise<ChildOutcome> {
         cell = cellKey(s.name, profile);
         const fixes = PROFILES[profile];
         const expect = expectOn(s.claim, profile);
-        const fails = (v: Violation, all: readonly Violation[]) => failsCell(s, expect, fixes, v, all);
+        const seen = known.shapes.get(cellKey(s.name, profile)) ?? new Set<string>();
+        // In a mutant's run, a failure the unmutated tree already shows in this cell does not count.
+        const fails = (v: Violation, all: readonly Violation[]) => failsCell(s, expect, fixes, v, all) && (baseline || !seen.has(shapeOf(v)));
         cells.push({ scenario: s.name, profile, fixes, spec, fails, strategies: await seededStrategies({ name: "portfolio" }, spec, fixes) });
       }
     }
@@ -80,7 +88,7 @@ async function main(): Promise<ChildOutcome> {
     for (const [from, to] of slices(budget)) {
       for (const c of cells) {
         cell = cellKey(c.scenario, c.profile);
-        for (const [a, b] of segments(from, to, skip.get(cell) ?? new Set())) {
+        for (const [a, b] of segments(from, to, known.seeds.get(cell) ?? new Set())) {
           seed = a;
           let killer: { seed: number; v: Violation } | null = null;
           const summary = await searchSeeds({
@@ -95,9 +103,10 @@ async function main(): Promise<ChildOutcome> {
             keepGoing: true,
             onUniverse: (r, i) => {
               seed = a + i;
-              const v = r.violations.find((x) => c.fails(x, r.violations));
+              const failing = r.violations.filter((x) => c.fails(x, r.violations));
+              const v = failing[0];
               if (!v) return;
-              if (baseline) red.push({ scenario: c.scenario, profile: c.profile, seed: r.seed, violation: signatureOf(v) });
+              if (baseline) red.push({ scenario: c.scenario, profile: c.profile, seed: r.seed, violation: signatureOf(v), shapes: [...new Set(failing.map(shapeOf))] });
               else killer ??= { seed: r.seed, v };
             },
             checkpoint: async () => killer !== null,

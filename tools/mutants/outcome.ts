@@ -7,6 +7,13 @@ export interface RedUniverse {
   readonly profile?: string;
   readonly seed: number;
   readonly violation: string;
+  /**
+   * The shapes (`shapeOf`) of every violation in it that failed its cell. A mutant's failure of
+   * the same shape in the same cell is not counted against the mutant: the unmutated tree fails
+   * that cell that way already, and a mutant that only moves a schedule can expose it elsewhere.
+   * Absent in the results of older runs.
+   */
+  readonly shapes?: readonly string[];
 }
 
 export type ChildOutcome =
@@ -63,7 +70,10 @@ export const cellKey = (scenario: string, profile: string) => `${scenario}@${pro
 /** How a kill or a red universe names its cell: `scenario on profile`. */
 export const cellName = (o: { readonly scenario: string; readonly profile?: string }) => `${o.scenario} on ${o.profile ?? "fixed"}`;
 
-/** `--skip`'s text: `scenario@profile:seed` triples, comma-separated. */
-export function skipArg(red: readonly RedUniverse[]): string {
-  return red.map((r) => `${cellKey(r.scenario, r.profile ?? "fixed")}:${r.seed}`).join(",");
+/** A violation's shape: its kind, error kind, operation kind and table, without the actor's name. */
+export function shapeOf(v: { readonly kind: string; readonly errorKind?: string; readonly op?: { readonly kind: string }; readonly table?: string }): string {
+  return [v.kind, v.errorKind ?? "-", v.op?.kind ?? "-", v.table ?? "-"].join(" / ");
 }
+
+/** The file in a mutant's copy that hands the child the unmutated tree's red universes. */
+export const BASELINE_FILE = "mutants-baseline.json";

@@ -2,10 +2,10 @@
 // `node_modules` linked), patch the copy, optionally type-check it, and run the child
 // (child.ts) in it as its own process, so the engine under test is really the mutated one.
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { type ChildOutcome, OUTCOME_MARK, type RedUniverse, skipArg } from "./outcome.ts";
+import { BASELINE_FILE, type ChildOutcome, OUTCOME_MARK, type RedUniverse } from "./outcome.ts";
 import { applyMutant } from "./patch.ts";
 import type { Mutant } from "./types.ts";
 
@@ -117,7 +117,10 @@ export async function runChild(root: string, o: ChildOptions): Promise<ChildOutc
   if (o.scenarios) args.push("--scenarios", o.scenarios.join(","));
   if (o.baseline) args.push("--baseline");
   if (o.fixedOnly) args.push("--fixed-only");
-  if (o.skip?.length) args.push("--skip", skipArg(o.skip));
+  if (o.skip?.length) {
+    writeFileSync(join(root, BASELINE_FILE), JSON.stringify(o.skip));
+    args.push("--skip-from", BASELINE_FILE);
+  }
   const exit = await runProcess(process.execPath, args, root, o.timeoutMs);
   if (exit.timedOut) return { kind: "timeout", ms: exit.ms };
   const line = exit.stdout.split("\n").find((l) => l.startsWith(OUTCOME_MARK));
