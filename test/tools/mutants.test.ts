@@ -10,7 +10,7 @@ import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
 import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
 import { type MutantsResults, summarize } from "../../tools/mutants/results.ts";
 import { runMutant } from "../../tools/mutants/run.ts";
-import { type ChildOutcome, segments, slices } from "../../tools/mutants/outcome.ts";
+import { type ChildOutcome, segments, shapeOf, slices } from "../../tools/mutants/outcome.ts";
 import type { Mutant } from "../../tools/mutants/types.ts";
 import { CATEGORIES } from "../../tools/mutants/types.ts";
 
@@ -77,4 +77,9 @@ test("end to end: a mutant is killed by the hunt's cells in a patched copy, and 
   expect(killed).toMatchObject({ kind: "killed", scenario: "open-sweep-cas-race" });
   // The hunt's three cells of a bug: its red profile, upstream and fixed.
   expect(await runMutant(REPO, null, options)).toMatchObject({ kind: "survived", cells: 3 });
+  // A failure of a shape the unmutated tree already shows in a cell does not count against the mutant.
+  const shape = shapeOf({ kind: killed.kind === "killed" ? killed.violation.split(" / ")[0]! : "none" });
+  const known = ["seed", "upstream", "fixed", "regress-298", "regress-297"].map((profile) => ({ scenario: "open-sweep-cas-race", profile, seed: 1_000_000, violation: "planted", shapes: [shape] }));
+  const again = await runMutant(REPO, mutant, { ...options, skip: known });
+  expect(again.kind === "killed" ? shapeOf({ kind: again.violation.split(" / ")[0]! }) : "survived").not.toBe(shape);
 });
