@@ -4,7 +4,7 @@
 import type { Violation } from "../violations.ts";
 import type { BranchHistory } from "./branch-snapshots.ts";
 import { cardinalityAndIntegrityOn } from "./card-ri.ts";
-import { branchOf, describeRef, findRow, type JudgeContext, touchedByOthers } from "./context.ts";
+import { branchOf, describeRef, findRow, type JudgeContext, mayOverwrite, sameRef } from "./context.ts";
 import { ackedWritesVisibleOn } from "./durability.ts";
 import { type OpRecord, type RowRef, violationOp } from "./history.ts";
 import type { PublishedSnapshot } from "./published.ts";
@@ -22,8 +22,9 @@ export function ackedWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
 
 /**
  * A branch keeps what it was created with: a write acknowledged on its parent before it was
- * created, and touched by no other operation, shows in the branch's newest manifest. (A fork the
- * parent gave up and another write reclaimed, while the child still pins it, breaks this: #683.)
+ * created shows in the branch's newest manifest, unless an operation ordered after it may have
+ * deleted or re-inserted the row (`changedAfter`). (A fork the parent gave up and another write
+ * reclaimed, while the child still pins it, breaks this: #683.)
  */
 export function parentWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
@@ -32,7 +33,7 @@ export function parentWritesVisibleOnBranches(ctx: JudgeContext): Violation[] {
     const parentBorn = b.parent === "main" ? -1 : lastCreation(ctx.events, b.parent, b.createdAt);
     for (const op of ctx.history.ops) {
       if (branchOf(op) !== b.parent || op.status !== "ok" || op.end === null || op.end >= b.createdAt || op.start <= parentBorn) continue;
-      const lost = op.effect.inserts.find((ref) => !touchedByOthers(ctx, op, ref, false) && b.newest.tables.has(ref.table) && !findRow(b.newest, ref));
+      const lost = op.effect.inserts.find((ref) => !changedAfter(ctx, op, ref, Number.MAX_SAFE_INTEGER) && b.newest.tables.has(ref.table) && !findRow(b.newest, ref));
       if (!lost) continue;
       out.push({
         kind: "inherited-write-lost",
@@ -71,7 +72,7 @@ export function branchesReadable(ctx: JudgeContext): Violation[] {
 /**
  * A merge (ended or not) shows on its target all of the rows it brings, or none: the rows
  * acknowledged as inserted on its source before it began, absent from the target then, and
- * touched by no other operation. Judged in the target's snapshots from the merge's start to the
+ * changed by no operation ordered after their insert within the judged window. Judged in the target's snapshots from the merge's start to the
  * next merge into that target (which may bring some of the same rows), and only for a merge no
  * other merge into the target overlaps.
  */
@@ -97,7 +98,7 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
     for (const op of ctx.history.ops) {
       if (branchOf(op) !== source || op.status !== "ok" || op.end === null || op.end >= m.start || op.start < sourceBorn) continue;
       for (const ref of op.effect.inserts) {
-        if (touchedByOthers(ctx, op, ref, false)) continue;
+        if (changedAfter(ctx, op, ref, until)) continue;
         if (!before.tables.has(ref.table) || findRow(before, ref)) continue;
         incoming.push(ref);
       }
@@ -119,6 +120,43 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * Whether an operation ordered after `op` (as `mayOverwrite` orders them: it may have taken
+ * effect, had not ended when `op` began, and began before trace index `at`) deletes `ref`, or a
+ * row its deletion cascades from, or inserts it again. Whether a failed operation took effect is
+ * read from its own branch's manifests (`effectContext`).
+ */
+function changedAfter(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): boolean {
+  const deps = ref.dependsOn ?? [];
+  return ctx.history.ops.some(
+    (o) =>
+      (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) || o.effect.inserts.some((i) => sameRef(i, ref))) &&
+      mayOverwrite(effectContext(ctx, branchOf(o)), op, o, at),
+  );
+}
+
+type EffectContext = Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">;
+
+const effectContexts = new WeakMap<JudgeContext, Map<string, EffectContext>>();
+
+/**
+ * What says whether an operation on `branch` took effect: main's manifests for main, the
+ * branch's own for a live graph branch, none for a branch no longer live (a failed operation
+ * there is then taken to have had no effect on what a live branch shows). One object per branch
+ * and context, so `mayHaveTakenEffect`'s memo holds.
+ */
+function effectContext(ctx: JudgeContext, branch: string): EffectContext {
+  if (branch === "main") return ctx;
+  let byBranch = effectContexts.get(ctx);
+  if (!byBranch) effectContexts.set(ctx, (byBranch = new Map()));
+  let found = byBranch.get(branch);
+  if (!found) {
+    const manifests = ctx.branches.find((b) => b.branch === branch)?.manifests ?? [];
+    byBranch.set(branch, (found = { manifests, sidecars: ctx.sidecars, rolledForward: ctx.rolledForward }));
+  }
+  return found;
 }
 
 function snapshotsOf(ctx: JudgeContext, branch: string): readonly PublishedSnapshot[] | undefined {

@@ -108,22 +108,6 @@ export function branchOf(op: OpRecord): string {
   return op.effect.branch ?? "main";
 }
 
-/**
- * Whether an operation other than `op` may change `ref` at all, in any order: it inserts,
- * deletes or (when asked) updates the same row, or deletes a row whose deletion cascades to it.
- * Only the branch oracles (branches.ts) still use this unordered rule.
- */
-export function touchedByOthers(ctx: Pick<JudgeContext, "history">, op: OpRecord, ref: RowRef, includeUpdates: boolean): boolean {
-  const deps = ref.dependsOn ?? [];
-  return ctx.history.ops.some(
-    (o) =>
-      o !== op &&
-      (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) ||
-        o.effect.inserts.some((i) => sameRef(i, ref)) ||
-        (includeUpdates && o.effect.updates.some((u) => sameRef(u.row, ref)))),
-  );
-}
-
 /** Operations that may (re)insert `ref` after `op`. */
 export function inserters(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): OpRecord[] {
   return ctx.history.ops.filter((o) => mayOverwrite(ctx, op, o, at) && o.effect.inserts.some((i) => sameRef(i, ref)));

@@ -11,6 +11,8 @@ export interface PublishedPin {
   readonly tableKey: TableKey;
   readonly path: DatasetPath;
   readonly version: Version;
+  /** The Lance branch of the dataset the version is on (a graph branch's fork); null or absent: its main. */
+  readonly ref?: string | null;
 }
 
 /** Thrown when durable state does not decode: the oracles treat it as unreadable (fail closed). */
@@ -23,11 +25,13 @@ const isTableKey = (k: unknown): k is TableKey => typeof k === "string" && /^(no
 /**
  * Every visible table of one manifest version, sorted by table key: per table the registration's
  * location and the newest `table_version` row, unless a `table_tombstone` at or above that
- * version hides it. A version row without a registration is unreadable, not skipped.
+ * version hides it, with the Lance branch that row names (`table_branch`). A version row
+ * without a registration, or whose branch is not a name, is unreadable, not skipped.
  */
 export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
   const location = new Map<TableKey, DatasetPath>();
   const newest = new Map<TableKey, number>();
+  const newestRef = new Map<TableKey, string | null>();
   const tombstone = new Map<TableKey, number>();
   for (const r of rows) {
     if (r.objectType !== "table" && r.objectType !== "table_version" && r.objectType !== "table_tombstone") continue;
@@ -40,6 +44,12 @@ export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
     }
     const v = r.tableVersion;
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new UnreadableState(`manifest row ${r.objectId} has no table version`);
+    if (r.objectType === "table_version") {
+      const ref = r.tableBranch ?? null;
+      if (ref !== null && (typeof ref !== "string" || ref.length === 0)) throw new UnreadableState(`manifest row ${r.objectId} names no branch`);
+      const current = newest.get(key);
+      if (current === undefined || v > current) newestRef.set(key, ref);
+    }
     const into = r.objectType === "table_version" ? newest : tombstone;
     into.set(key, Math.max(into.get(key) ?? 0, v));
   }
@@ -49,7 +59,7 @@ export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
     if (t !== undefined && t >= v) continue;
     const path = location.get(tableKey);
     if (path === undefined) throw new UnreadableState(`${tableKey} has a published version (${v}) but no registration`);
-    out.push({ tableKey, path, version: v as Version });
+    out.push({ tableKey, path, version: v as Version, ref: newestRef.get(tableKey) ?? null });
   }
   return out.sort((a, b) => (a.tableKey < b.tableKey ? -1 : a.tableKey > b.tableKey ? 1 : 0));
 }

@@ -43,7 +43,7 @@ function op(partial: Partial<OpRecord> & { label: string }): OpRecord {
 }
 
 function branch(name: string, snapshots: PublishedSnapshot[], extra: Partial<BranchHistory> = {}): BranchHistory {
-  return { branch: name, createdAt: -1, snapshots, newest: snapshots.at(-1) ?? snap(0, Number.MAX_SAFE_INTEGER, {}), parent: "main", unreadable: [], ...extra };
+  return { branch: name, createdAt: -1, snapshots, manifests: [], newest: snapshots.at(-1) ?? snap(0, Number.MAX_SAFE_INTEGER, {}), parent: "main", unreadable: [], ...extra };
 }
 
 function ctx(parts: { ops?: OpRecord[]; snapshots?: PublishedSnapshot[]; branches?: BranchHistory[] }): JudgeContext {
@@ -134,4 +134,35 @@ test("parent-writes-visible-on-branches: red when a branch's newest manifest lac
   expect(found.map((v) => [v.kind, (v.details as { branch: string }).branch])).toEqual([["inherited-write-lost", "b1"]]);
   // A write acknowledged after the child was made is not the child's.
   expect(parentWritesVisibleOnBranches(ctx({ ops: [{ ...onB0, end: 25 }], branches: [child(["Carol"])] }))).toEqual([]);
+});
+
+test("the branch oracles' exemption is ordered: only an operation that may follow the write and may have taken effect excuses a missing row", () => {
+  const onB0 = op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 5, end: 10 });
+  const child = branch("b1", [], { parent: "b0", createdAt: 20, newest: snap(9, Number.MAX_SAFE_INTEGER, { "node:Person": people("Carol") }) });
+  const deletes = (b: string, ...ids: string[]): Effect => ({ branch: b, inserts: [], deletes: ids.map(ref), updates: [] });
+  const d = { name: "d", status: "done" } as Actor;
+  const judge = (other: OpRecord, b0Manifests: BranchHistory["manifests"] = []) =>
+    parentWritesVisibleOnBranches(ctx({ ops: [onB0, other], branches: [branch("b0", [], { manifests: b0Manifests }), child] })).map((v) => v.kind);
+  // A delete of Alice that may follow the insert excuses her absence.
+  expect(judge(op({ label: "delete Alice on b0", effect: deletes("b0", "Alice"), start: 12, end: 15, actor: d }))).toEqual([]);
+  // One that ended before the insert began cannot have removed her (the unordered rule excused it).
+  expect(judge(op({ label: "delete Alice on b0", effect: deletes("b0", "Alice"), start: 1, end: 3, actor: d }))).toEqual(["inherited-write-lost"]);
+  // A failed delete excuses only if it published on its own branch's manifest within its window.
+  const failed = op({ label: "delete Alice on b0", effect: deletes("b0", "Alice"), start: 12, end: 16, actor: d, status: "err", errorKind: "InjectedFailure" });
+  expect(judge(failed)).toEqual(["inherited-write-lost"]);
+  const pin = (v: number) => [{ tableKey: "node:Person" as TableKey, path: "nodes/person" as never, version: v as Version }];
+  const published = [
+    { version: 3 as Version, at: 8, actor: "a", pins: pin(2), headToken: null, leases: [] },
+    { version: 4 as Version, at: 14, actor: "d", pins: pin(3), headToken: null, leases: [] },
+  ];
+  expect(judge(failed, published)).toEqual([]);
+  // The same ordering in merge-all-or-nothing: a delete of Bob on the source that ended before
+  // Bob's insert began leaves Bob among what the merge brings.
+  const onSource = op({ label: "insert Alice and Bob on b0", effect: inserts("b0", "Alice", "Bob"), start: 5, end: 8 });
+  const merge = op({ label: "merge b0 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b0" }, start: 10, end: 20 });
+  const snaps = [snap(3, 9, { "node:Person": people("Carol") }), snap(4, 15, { "node:Person": people("Carol", "Alice") })];
+  const early = op({ label: "delete Bob on b0", effect: deletes("b0", "Bob"), start: 1, end: 3, actor: d });
+  expect(mergeAllOrNothing(ctx({ ops: [early, onSource, merge], snapshots: snaps })).map((v) => v.kind)).toEqual(["merge-partial"]);
+  const later = op({ label: "delete Bob on b0", effect: deletes("b0", "Bob"), start: 9, end: 12, actor: d });
+  expect(mergeAllOrNothing(ctx({ ops: [later, onSource, merge], snapshots: snaps }))).toEqual([]);
 });
