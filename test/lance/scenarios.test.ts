@@ -30,7 +30,7 @@ const EXPECTED: Readonly<Record<string, Agreement | "calls">> = {
 
 /** Scripted universes whose violations differ on Lance, and why; each must still differ. */
 const DIVERGENT: Readonly<Record<string, string>> = {
-  "merge-false-conflict/seed": "a merge-insert on a table fork whose parent holds scalar indices fails on Lance, reading an index file under the fork's own tree (\`tree/<branch>/_indices/...\`: not found); the model reads the parent's index (docs/fidelity.md, divergence 14)",
+  "merge-false-conflict/seed": "a merge-insert on a fork of a fork fails on Lance: Lance looks for an index the fork inherited from further up under the intermediate branch's tree (\`tree/<branch>/_indices/...\`: not found), a Lance bug; the model reads the index (docs/fidelity.md, divergence 14)",
 };
 
 const lance = lanceBackendFactory();
