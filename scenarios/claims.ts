@@ -61,6 +61,11 @@ export interface Symptom {
    * lost roll-back does).
    */
   readonly unless?: readonly ViolationKind[];
+  /**
+   * The symptom is this bug only in a universe that also shows one of these: a consequence of
+   * the bug that another bug can also produce, told apart by what this one leaves behind.
+   */
+  readonly alongside?: readonly ViolationKind[];
 }
 
 /** Flags that hide the bug although they do not fix it, and why. */
@@ -102,6 +107,7 @@ export function showsSymptom(v: Violation, s: Symptom, all: readonly Violation[]
   return (
     v.kind === s.kind &&
     !(s.unless ?? []).some((k) => all.some((w) => w.kind === k)) &&
+    (s.alongside === undefined || s.alongside.some((k) => all.some((w) => w.kind === k))) &&
     (s.errorKind === undefined || v.errorKind === s.errorKind) &&
     (s.opKind === undefined || v.op?.kind === s.opKind) &&
     (s.actor === undefined || (v.op?.actor ?? "").startsWith(s.actor)) &&
@@ -144,6 +150,6 @@ export function redOnUpstream(claim: BugClaim): boolean {
 /** One line per symptom, for tables and failures: `open-failed (ExpectedVersionMismatch, open by open-)`. */
 export function describeSymptom(s: Symptom): string {
   const who = s.opKind ? `${s.opKind}${s.actor ? ` by ${s.actor}*` : ""}` : s.actor ? `by ${s.actor}*` : undefined;
-  const facts = [s.errorKind, who, s.table, s.unless && `unless ${s.unless.join(", ")}`].filter(Boolean);
+  const facts = [s.errorKind, who, s.table, s.unless && `unless ${s.unless.join(", ")}`, s.alongside && `with ${s.alongside.join(" or ")}`].filter(Boolean);
   return facts.length ? `${s.kind} (${facts.join(", ")})` : s.kind;
 }

@@ -18,8 +18,15 @@ export const sweepDiscardsLiveSidecar: Scenario = {
     bug: "B6",
     redProfile: "seed",
     // The deletion itself, then what it leaves once the writer dies: drift no sidecar covers, and
-    // a probe write refused by the drift guard.
-    symptoms: [{ kind: "live-sidecar-deleted" }, { kind: "drift-after-recovery" }, { kind: "wedged-write", errorKind: "DriftAhead", actor: "director" }],
+    // a probe write refused by the drift guard. A live merge whose BranchMerge sidecar another
+    // process rolled forward publishes the registration recovery already published (the branch
+    // scenarios meet it): "table version N already exists", with the deletion in that universe.
+    symptoms: [
+      { kind: "live-sidecar-deleted" },
+      { kind: "drift-after-recovery" },
+      { kind: "wedged-write", errorKind: "DriftAhead", actor: "director" },
+      { kind: "unexpected-error", errorKind: "ConcurrentModification", opKind: "branchMerge", alongside: ["live-sidecar-deleted"] },
+    ],
     closedBy: ["ownerLease"],
   },
   summary: "an open's sweep deletes a live optimize's sidecar; the optimize's crash leaves uncovered drift",

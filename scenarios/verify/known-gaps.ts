@@ -21,10 +21,6 @@ const G3 = "G3: a logical write fails on a compaction committed while it waits (
 const G4 = "G4: a write holding the catalog from before a schema apply dropped a property commits rows with that property (schema-data-mismatch)";
 
 export const KNOWN_GAPS: readonly Gap[] = [
-  // #473's searched form: a merge racing its source's writes, or another process's recovery of
-  // its sidecar (B6, open on upstream), meets a registration already published.
-  { scenario: "net-zero-merge", check: "closed on seed+fix517", why: "a merge racing another process's recovery of its sidecar (B6) publishes a registration that recovery already published: the same \"table version N already exists\", which #517 does not close" },
-  { scenario: "net-zero-merge", check: "searched green on upstream", why: "a merge that plans while a write on its source is publishing meets a registration already stored (\"table version N already exists\") with #517 on: untriaged against upstream" },
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write (stale-write-succeeded), seen since keyed writes became staged merge-inserts: untriaged" },
   { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: "the same stale-write-succeeded, untriaged" },
