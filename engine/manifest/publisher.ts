@@ -11,7 +11,7 @@ import type { ExpectedVersions, ManifestChange } from "./changes.ts";
 import { tombstoneObjectId, versionObjectId } from "./layout.ts";
 import { memoOnRows } from "./rows-memo.ts";
 import { migrateInternalSchema } from "./internal-schema.ts";
-import { loadBranchManifest } from "./branch-manifest.ts";
+import { asBranchNotFound, loadBranchManifest } from "./branch-manifest.ts";
 import { headTokenOf, latestVisiblePerTable } from "./snapshot.ts";
 
 export const PUBLISHER_RETRY_BUDGET = 5;
@@ -52,7 +52,8 @@ export async function publish(
     try {
       return await env.storage.manifest.merge(branch, state.version, rows);
     } catch (e) {
-      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+      // A named branch deleted since the state was loaded: BranchNotFound, as its read would be.
+      if (!isStorageError(e, "TooMuchWriteContention")) throw asBranchNotFound(branch, e);
       // The last attempt returns the contention itself (upstream's loop ends in `return Err`;
       // its "exhausted" error after the loop is unreachable).
       if (attempt < PUBLISHER_RETRY_BUDGET) continue;
