@@ -29,8 +29,11 @@ export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.bra
     const base = await snapshotForBranch(h, branch);
     return { branch, base, strictBase: base };
   }
-  await ensureSchemaState(h.env, h.coordinator, h.id);
-  const observed = h.coordinator.snapshot;
-  if (probeOnWrite(h.env)) await h.coordinator.probe();
-  return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };
+  // The bound coordinator as it is now: a merge on the same handle swaps `h.coordinator` to its
+  // target while this awaits, and the write must stay on the branch it was asked for.
+  const coordinator = h.coordinator;
+  await ensureSchemaState(h.env, coordinator, h.id);
+  const observed = coordinator.snapshot;
+  if (probeOnWrite(h.env)) await coordinator.probe();
+  return { branch, base: coordinator.snapshot, strictBase: observed };
 }
