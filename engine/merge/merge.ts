@@ -14,6 +14,7 @@ import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import { bumpingPublishOptions, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
 import { healHandle } from "../handle/heal.ts";
+import { readSetToken } from "../handle/read-set-token.ts";
 import type { Handle } from "../handle/handle.ts";
 import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
 import { readBranchSnapshot } from "../handle/branch-snapshot.ts";
@@ -103,6 +104,13 @@ async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot,
         throw new OmniError("ExpectedVersionMismatch", { tableKey, expected, actual: now }, `stale view of '${tableKey}': expected manifest table version ${expected} but current is ${now} — refresh and retry`);
       }
     }
+    // RFC-022's read set (`readSetToken`; upstream's `ensure_merge_target_authority_unchanged`
+    // and the publish "under the exact target authority captured before classification", at
+    // 62a9c3fe): the target's head token must be the one the plan and its validation read, or a
+    // write that landed since (an edge onto a node this merge deletes) goes unvalidated.
+    if (readSetToken(env) && (await readBranchSnapshot(env, active)).headToken !== target.headToken) {
+      throw new OmniError("ReadSetChanged", { attempts: 1, beforeEffect: true }, "the merge target's graph head moved since the merge planned");
+    }
     // A fork the publish will make gets its ref now, so the sidecar can name where HEAD moves.
     const forkRefs = new Map<TableKey, string>();
     for (const tableKey of ordered) {
@@ -116,7 +124,7 @@ async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot,
     if (sidecar !== null) await confirmSidecarPhaseB(env, sidecar, new Map(updates.map((u) => [u.tableKey, u.version])));
     await maybeFail(env, FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
     const manifestVersion: Version =
-      updates.length === 0 ? h.coordinator.snapshot.version : await h.coordinator.publishOnly(updates, bumpingPublishOptions(env, section.lease));
+      updates.length === 0 ? h.coordinator.snapshot.version : await h.coordinator.publishOnly(updates, mergePublishOptions(h, section.lease, target));
     if (sidecar !== null) await deleteSidecarBestEffort(env, sidecar.operation_id);
     await h.coordinator.recordMergeCommit(manifestVersion, targetHeadId, sourceHeadId, actor);
   } finally {
@@ -158,6 +166,12 @@ function mergeSidecar(
   if (pins.length === 0) return null;
   const sidecar = newSidecar(env, { kind: "BranchMerge", branch: active, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
   return { ...sidecar, merge_source_commit_id: sourceHeadId };
+}
+
+/** The publish bumps the head token and, under `readSetToken`, expects the one the merge planned on. */
+function mergePublishOptions(h: Handle, lease: Parameters<typeof bumpingPublishOptions>[1], target: Snapshot) {
+  const base = bumpingPublishOptions(h.env, lease);
+  return readSetToken(h.env) ? { ...base, expectedHeadToken: target.headToken } : base;
 }
 
 function publishCandidate(h: Handle, source: Snapshot, target: Snapshot, tableKey: TableKey, c: Candidate, active: Branch, forkRef: string | undefined): Promise<TableUpdate> {
