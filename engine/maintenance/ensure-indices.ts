@@ -8,6 +8,7 @@ import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../handle/handle.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import type { Snapshot, TableEntry } from "../manifest/snapshot.ts";
+import { Coordinator } from "../manifest/coordinator.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { deleteSidecarBestEffort, newSidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import { catalogTableKeys } from "../schema/catalog.ts";
@@ -24,15 +25,20 @@ export interface EnsureIndicesResult {
 
 export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   const env = h.env;
-  await ensureSchemaState(env, h.coordinator, h.id);
+  // Main's coordinator, fixed for the whole run (the model renders ensureIndices on main only):
+  // a merge on the same handle swaps `h.coordinator` to its target meanwhile, and planning on
+  // one branch's snapshot while publishing through another's registers versions the manifest
+  // already holds. (Upstream resolves the current branch once, `table_ops.rs` `ensure_indices`.)
+  const coordinator = h.coordinator.branch === null ? h.coordinator : await Coordinator.open(env, null, h.id);
+  await ensureSchemaState(env, coordinator, h.id);
   await ensureSchemaApplyIdle(h, "ensure_indices");
-  await ensureSchemaState(env, h.coordinator, h.id);
-  const planned = await planIndexWork(h, h.coordinator.snapshot);
+  await ensureSchemaState(env, coordinator, h.id);
+  const planned = await planIndexWork(h, coordinator.snapshot);
   const section = await enterCommitSection(h, null, planned.pins.map((p) => ({ key: p.table_key, branch: null })));
   try {
     // Under a lease the plan is made again inside the section: a publish with no expected map
     // is only safe against the state no one else can move.
-    const { tables, pins } = section.lease ? await planIndexWork(h, await h.coordinator.refresh()) : planned;
+    const { tables, pins } = section.lease ? await planIndexWork(h, await coordinator.refresh()) : planned;
     let sidecarId: string | null = null;
     if (pins.length > 0) {
       const sidecar = newSidecar(env, { kind: "EnsureIndices", branch: null, actorId: null, tables: pins, ...sidecarOwner(env, section) });
@@ -49,7 +55,7 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
       }
     }
     await maybeFail(env, FP.ENSURE_INDICES_POST_PHASE_B_PRE_MANIFEST_COMMIT);
-    const manifestVersion = changes.length > 0 ? await h.coordinator.commit(changes, null, null, maintenancePublishOptions(h, section)) : null;
+    const manifestVersion = changes.length > 0 ? await coordinator.commit(changes, null, null, maintenancePublishOptions(h, section)) : null;
     if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
     return { tablesIndexed: changes.length, manifestVersion };
   } finally {
