@@ -177,7 +177,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "write-probe-dropped",
     file: `${W}txn.ts`,
-    find: "  if (probeOnWrite(h.env)) await h.coordinator.probe();\n",
+    find: "  if (probeOnWrite(h.env)) await coordinator.probe();\n",
     replace: "",
     category: "stale-cache",
     breaks: "a write pins the handle's warm snapshot without probing the manifest (the stale write base of a long-lived handle)",
