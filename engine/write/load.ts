@@ -46,7 +46,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   let nodesLoaded = 0;
   let edgesLoaded = 0;
   for (const [type, propsList] of sorted(spec.nodes)) {
-    const t = nodeType(h, type);
+    const t = nodeType(txn, type);
     const rows = propsList.map((props): Row => ({ id: t.key !== null ? String(props[t.key] ?? "") : h.env.ids.ulid(), ...props }));
     for (const r of rows) checkRow(t, r);
     enforceUniqueInBatch(t, rows);
@@ -57,7 +57,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   }
   const edgeSpecs = sorted(spec.edges);
   for (const [type, list] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     const fromIds = await nodeIdsWithPending(h, txn, staging, t.from);
     const toIds = await nodeIdsWithPending(h, txn, staging, t.to);
     list.forEach((e, i) => {
@@ -66,7 +66,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     });
   }
   for (const [type, list] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     const rows = list.map((e): Row => ({ id: h.env.ids.ulid(), src: e.from, dst: e.to, ...(e.props ?? {}) }));
     for (const r of rows) checkRow(t, r);
     enforceUniqueInBatch(t, rows);
@@ -76,7 +76,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     edgesLoaded += rows.length;
   }
   for (const [type] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     if (isDefaultCardinality(t.cardinality)) continue;
     // `validate_edge_cardinality_with_pending_loader` reads `snapshot_for_branch`: warm on the bound branch.
     const tableKey = tableKeyFor("edge", type);

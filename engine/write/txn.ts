@@ -2,6 +2,8 @@
 // pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
 // handle writes from a stale base.
 import { ensureSchemaState } from "../handle/schema-guard.ts";
+import type { Catalog } from "../schema/catalog.ts";
+import { txnCatalog } from "./txn-catalog.ts";
 import type { Handle } from "../handle/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
@@ -18,6 +20,11 @@ export interface WriteTxn {
    * (by `opClassPrecondition`) rather than silently absorbed.
    */
   readonly strictBase: Snapshot;
+  /**
+   * What the write plans and validates against: the catalog of the schema contract validated at
+   * open under `txnCatalog` (upstream's `WriteTxn::catalog`), the handle's warm one at the seed.
+   */
+  readonly catalog: Catalog;
 }
 
 /**
@@ -26,11 +33,12 @@ export interface WriteTxn {
  */
 export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch): Promise<WriteTxn> {
   if (branch !== h.coordinator.branch) {
+    const catalog = txnCatalog(h.env) ? await ensureSchemaState(h.env, h.coordinator, h.id) : h.catalog;
     const base = await snapshotForBranch(h, branch);
-    return { branch, base, strictBase: base };
+    return { branch, base, strictBase: base, catalog };
   }
-  await ensureSchemaState(h.env, h.coordinator, h.id);
+  const validated = await ensureSchemaState(h.env, h.coordinator, h.id);
   const observed = h.coordinator.snapshot;
   if (probeOnWrite(h.env)) await h.coordinator.probe();
-  return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };
+  return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed, catalog: txnCatalog(h.env) ? validated : h.catalog };
 }
