@@ -34,10 +34,11 @@ export interface LoadResult {
 const OP_KIND: Record<LoadMode, OpKind> = { Append: "Insert", Merge: "Merge", Overwrite: "SchemaRewrite" };
 
 export async function load(h: Handle, spec: LoadSpec, actor: string | null = null, options: WriteOptions = {}): Promise<LoadResult> {
+  const observed = h.coordinator.snapshot;
   await healHandle(h);
   const branch = requestedBranch(h, options.branch, "load");
   const touched = [...sorted(spec.nodes).map(([t]) => tableKeyFor("node", t)), ...sorted(spec.edges).map(([t]) => tableKeyFor("edge", t))].sort();
-  return withReadSetRetry(h, branch, touched, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
+  return withReadSetRetry(h, branch, touched, observed, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
 }
 
 async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, spec: LoadSpec): Promise<LoadResult> {

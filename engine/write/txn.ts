@@ -31,14 +31,18 @@ export interface WriteTxn {
  * `open_write_txn(branch)`: the handle's bound branch reads its warm snapshot (probed under
  * `probeOnWrite`); any other branch is a cold read of that branch (`resolved_branch_target`).
  */
-export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch): Promise<WriteTxn> {
+export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch, viewed?: Snapshot): Promise<WriteTxn> {
   if (branch !== h.coordinator.branch) {
     const catalog = txnCatalog(h.env) ? await ensureSchemaState(h.env, h.coordinator, h.id) : h.catalog;
     const base = await snapshotForBranch(h, branch);
     return { branch, base, strictBase: base, catalog };
   }
   const validated = await ensureSchemaState(h.env, h.coordinator, h.id);
-  const observed = h.coordinator.snapshot;
+  // Design A's expectation is the view the caller last observed: from before the write's heal,
+  // which refreshes the coordinator (upstream's `heal_pending_sidecars_roll_forward` re-reads it
+  // "so the caller's handle observes the post-heal manifest"), when the caller passes it.
+  // Without the probe the write judges the warm view as the heal left it, as upstream's seed does.
+  const observed = probeOnWrite(h.env) ? (viewed ?? h.coordinator.snapshot) : h.coordinator.snapshot;
   if (probeOnWrite(h.env)) await h.coordinator.probe();
   return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed, catalog: txnCatalog(h.env) ? validated : h.catalog };
 }

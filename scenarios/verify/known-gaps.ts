@@ -24,8 +24,7 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "net-zero-merge", check: "closed on seed+fix517", why: "a merge racing another process's recovery of its sidecar (B6) publishes a registration that recovery already published: the same \"table version N already exists\", which #517 does not close" },
   { scenario: "net-zero-merge", check: "searched green on upstream", why: "a merge that plans while a write on its source is publishing meets a registration already stored (\"table version N already exists\") with #517 on: untriaged against upstream" },
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
-  { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write (stale-write-succeeded), seen since keyed writes became staged merge-inserts: untriaged" },
-  { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: "the same stale-write-succeeded, untriaged" },
+  { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write whose sidecar delete failed (stale-write-succeeded, seed 314): the write's heal refreshes the handle's view before the strict check, as the seed's heal_pending_sidecars_roll_forward does (docs/fixes.md, B4); Design A's probeOnWrite judges the view from before the heal" },
   // Writes that read the schema contract while an apply renames its three files.
   { scenario: "schema-lock-wedge", check: "no unknown bug on seed", why: "a write that validates the schema contract while an apply renames its staging files fails SchemaContractInvalid, or with a raw StorageError: untriaged" },
   { scenario: "schema-lock-wedge", check: "closed on seed+ownerLease", why: "the schema-rename race of a concurrent write (SchemaContractInvalid) persists without completeStagingPromotion's lease-held validation" },
@@ -51,6 +50,7 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // version: "a previous roll-forward published") audits RolledForward a writer that never
   // committed, whose pin another writer moved since (audit-mismatch).
   { scenario: "strict-write-after-optimize", check: "no unknown bug on upstream", why: G2 },
+  { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: G2 },
   // Branches, on fixed (G3 and G4, which this entry listed before, are closed): a branch create
   // from a branch deleted under it fails with a raw storage error (seed 264 of the portfolio).
   { scenario: "random-workload-branches", check: "searched green on fixed", why: "a branch create from a branch another actor deleted meets Lance's raw \"Branch b0 not found in dataset __manifest\" (unexpected-error, seed 264): untriaged, the branches work's" },

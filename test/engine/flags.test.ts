@@ -175,6 +175,27 @@ test("probeOnWrite (today: the probe refreshes the base, strict ops still judge 
   expect(on.knows).toHaveLength(1);
 });
 
+test("probeOnWrite judges the view from before the write's heal: a stale strict update after another handle's write whose sidecar delete failed succeeds without it, fails with it", async () => {
+  const { off, on } = await offAndOn(
+    "probeOnWrite",
+    async (w) => {
+      const a = await startProcess(w, "a").init();
+      await a.mutate([person("Alice", 30)]);
+      const b = await startProcess(w, "b").open();
+      // a's update publishes, then its best-effort sidecar delete fails: the sidecar stays.
+      w.failpoints.set(FP.RECOVERY_SIDECAR_DELETE, { kind: "error", times: 1 });
+      await a.mutate([{ kind: "updateNode", type: "Person", where: byId("Alice"), set: { age: 31 } }]);
+      const left = (await sidecarKeys(w)).length;
+      // b never looked since; its heal finds the sidecar and refreshes b's coordinator.
+      const r = await settle(b.mutate([{ kind: "updateNode", type: "Person", where: byId("Alice"), set: { age: 40 } }]));
+      return { left, result: r.ok ? "ok" : r.error.kind };
+    },
+    PROFILES.upstream,
+  );
+  expect(off).toEqual({ left: 1, result: "ok" });
+  expect(on).toEqual({ left: 1, result: "ExpectedVersionMismatch" });
+});
+
 test("opClassPrecondition (today: only the strict open's check): a stale strict update after an external compaction", async () => {
   const run = async (w: World, external: "optimize" | "insert") => {
     await initFourPeople(w);
