@@ -22,7 +22,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // #473's searched form: a merge racing its source's writes, or another process's recovery of
   // its sidecar (B6, open on upstream), meets a registration already published.
   { scenario: "net-zero-merge", check: "closed on seed+fix517", why: "a merge racing another process's recovery of its sidecar (B6) publishes a registration that recovery already published: the same \"table version N already exists\", which #517 does not close" },
-  { scenario: "net-zero-merge", check: "searched green on upstream", why: "a merge that plans while a write on its source is publishing meets a registration already stored (\"table version N already exists\") with #517 on: untriaged against upstream" },
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write whose sidecar delete failed (stale-write-succeeded, seed 314): the write's heal refreshes the handle's view before the strict check, as the seed's heal_pending_sidecars_roll_forward does (docs/fixes.md, B4); Design A's probeOnWrite judges the view from before the heal" },
   // Writes that read the schema contract while an apply renames its three files.
