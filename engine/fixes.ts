@@ -64,6 +64,14 @@ export interface Fixes {
    * is, and the other writer's effect becomes visible with it (F6).
    */
   readonly exactCommit: boolean;
+  /**
+   * RFC-022 (#343, `f758ff0d`): a write transaction carries the catalog built from the schema
+   * contract it validated when it opened, and plans and validates against it, never the
+   * handle's warm catalog. At the seed a long-lived handle keeps the catalog it opened with
+   * until a heal of its own reloads it, so after another handle's schema apply dropped a
+   * property its writes still carry that property (G4).
+   */
+  readonly txnCatalog: boolean;
   /** Design A: a write probes the manifest instead of trusting the warm snapshot. */
   readonly probeOnWrite: boolean;
   /** Design A: versions between pin and HEAD that are only compaction fast-forward the pin. */
@@ -174,6 +182,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "noDetachedEnsureIndices",
   "readSetToken",
   "exactCommit",
+  "txnCatalog",
   "probeOnWrite",
   "opClassPrecondition",
   "stagedDeletes",
@@ -206,6 +215,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   noDetachedEnsureIndices: "B1 (server): no detached `ensureIndices` after a schema apply",
   readSetToken: "B2', B2'': a shared head row in every publish; validation redone under it",
   exactCommit: "F6: a write's commit that Lance rebased over another's unpublished commit is not published (RFC-022's exact commit)",
+  txnCatalog: "RFC-022: a write plans against the catalog of the schema contract it validated, not the handle's warm one (#343)",
   probeOnWrite: "a write probes the manifest instead of trusting the warm snapshot",
   opClassPrecondition: "B4: an advance made only by maintenance fast-forwards a strict write's pin",
   stagedDeletes: "B8: deletes staged under the sidecar instead of committed inline",
@@ -238,6 +248,7 @@ const SEED: Fixes = {
   noDetachedEnsureIndices: false,
   readSetToken: false,
   exactCommit: false,
+  txnCatalog: false,
   probeOnWrite: false,
   opClassPrecondition: false,
   stagedDeletes: false,
@@ -258,8 +269,8 @@ const SEED: Fixes = {
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
- * `graph_head` token revalidated before effects, no detached ensureIndices, staged deletes, no
- * index builds on the write path, the fresh capture probe); none of omnisim's own designs.
+ * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -274,6 +285,7 @@ const UPSTREAM: Fixes = {
   noDetachedEnsureIndices: true,
   readSetToken: true,
   exactCommit: true,
+  txnCatalog: true,
   probeOnWrite: true,
   stagedDeletes: true,
   noWritePathIndexBuild: true,
@@ -301,6 +313,7 @@ export const PROFILES = {
     noDetachedEnsureIndices: true,
     readSetToken: true,
     exactCommit: true,
+    txnCatalog: true,
     probeOnWrite: true,
     opClassPrecondition: true,
     stagedDeletes: true,

@@ -16,7 +16,7 @@ import type { Branch, DatasetPath, Row, TableKey, TxnDelta, Version } from "../s
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
 import type { WriteTxn } from "./txn.ts";
-import { ensureExpectedVersion } from "./open-table.ts";
+import { ensureExpectedVersion, movedOnlyByMaintenance } from "./open-table.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
 import { plannedTransaction, requireExactCommit } from "../recovery/exact-commit.ts";
@@ -28,7 +28,8 @@ interface StagedTable {
   /** The Lance ref it commits on (null: main). */
   readonly ref: Branch;
   expected: Version;
-  readonly readVersion: Version;
+  /** The version its transaction is planned on (moved to HEAD when it is planned again). */
+  readVersion: Version;
   readonly delta: TxnDelta;
 }
 
@@ -120,8 +121,25 @@ export async function commitAll(
       }
       if (isStrict(staging.opKinds.get(s.tableKey)!)) await ensureExpectedVersion(env, s.tableKey, s.path, s.ref, current, s.expected);
       await driftGuard(h, s.tableKey, s.path, s.ref, current);
+      // Design A: a transaction planned on a version that only maintenance has moved since (a
+      // compaction committed while this write waited for its section) is planned again at HEAD,
+      // as a fresh `stage_merge_insert` there would be; committed at its old read version, a
+      // Rewrite of the fragments it rewrites would preempt it (a logical write failed by
+      // maintenance). Any logical version in between leaves it to Lance's conflict rule.
+      if (s.readVersion !== current && (await movedOnlyByMaintenance(env, s.path, s.ref, s.readVersion, current))) s.readVersion = current;
       s.expected = current;
       expected.set(s.tableKey, current);
+    }
+    // Design A for the tables this write opened but stages nothing on (a node delete's cascade
+    // to edge tables without a matching edge): the publisher checks their pins too, so a pin
+    // that only maintenance moved since the open fast-forwards here, inside the section (under
+    // `ownerLease` no other committer publishes before this write's publish).
+    for (const [tableKey, e] of staging.expected) {
+      if (staged.some((s) => s.tableKey === tableKey) || staging.inline.has(tableKey)) continue;
+      const current = fresh.entry(tableKey)?.version;
+      if (current === undefined || current === e) continue;
+      const path = staging.paths.get(tableKey)!;
+      if (await movedOnlyByMaintenance(env, path, staging.refOf(tableKey), e, current)) expected.set(tableKey, current);
     }
     const pins: SidecarTablePin[] = staged.map((s) => ({
       table_key: s.tableKey,

@@ -23,14 +23,14 @@ import { regress298 } from "./regress298.ts";
 
 const NONE: MutationResult = { affectedNodes: 0, affectedEdges: 0 };
 
-export function nodeType(h: Handle, name: string): NodeType {
-  const t = h.catalog.nodes.get(name);
+export function nodeType(txn: WriteTxn, name: string): NodeType {
+  const t = txn.catalog.nodes.get(name);
   if (!t) throw new OmniError("InvalidRow", { table: `node:${name}`, reason: "unknown node type" }, `unknown node type '${name}'`);
   return t;
 }
 
-export function edgeType(h: Handle, name: string): EdgeType {
-  const t = h.catalog.edges.get(name);
+export function edgeType(txn: WriteTxn, name: string): EdgeType {
+  const t = txn.catalog.edges.get(name);
   if (!t) throw new OmniError("InvalidRow", { table: `edge:${name}`, reason: "unknown edge type" }, `unknown edge type '${name}'`);
   return t;
 }
@@ -85,7 +85,7 @@ export async function executeOp(h: Handle, txn: WriteTxn, staging: MutationStagi
 }
 
 async function insertNode(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, props: Readonly<Record<string, Scalar>>): Promise<MutationResult> {
-  const t = nodeType(h, type);
+  const t = nodeType(txn, type);
   const id = t.key !== null ? String(props[t.key] ?? "") : h.env.ids.ulid();
   const row: Row = { id, ...props };
   checkRow(t, row);
@@ -105,7 +105,7 @@ async function insertEdge(
   to: string,
   props: Readonly<Record<string, Scalar>>,
 ): Promise<MutationResult> {
-  const t = edgeType(h, type);
+  const t = edgeType(txn, type);
   const row: Row = { id: h.env.ids.ulid(), src: from, dst: to, ...props };
   checkRow(t, row);
   // Upstream validates the endpoints before it opens the edge table.
@@ -141,7 +141,7 @@ async function updateNode(
   where: Where,
   set: Readonly<Record<string, Scalar>>,
 ): Promise<MutationResult> {
-  const t = nodeType(h, type);
+  const t = nodeType(txn, type);
   if (t.key !== null && t.key in set) {
     throw new OmniError("InvalidRow", { table: `node:${type}`, reason: `cannot update @key property '${t.key}'` }, `cannot update @key property '${t.key}' — delete and re-insert instead`);
   }
@@ -149,8 +149,9 @@ async function updateNode(
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Update");
   const matched = (await rowsWithPending(h, staging, opened)).filter((r) => matches(r, where));
   if (matched.length === 0) return NONE;
-  // The scan projects through the handle's catalog, as upstream's does: columns a newer
-  // schema added (another handle's apply this handle has not reloaded) are not carried.
+  // The scan projects through the write's catalog, as upstream's does: at the seed the handle's,
+  // so columns a newer schema added (another handle's apply this handle has not reloaded) are
+  // not carried, and ones it dropped come back; under `txnCatalog` the one validated at open.
   const updated = matched.map((r) => ({ ...projectRow(r, t), ...set }) as Row);
   for (const r of updated) checkRow(t, r);
   checkUniqueInBatch(t, updated);
@@ -159,7 +160,7 @@ async function updateNode(
 }
 
 async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, where: Where): Promise<MutationResult> {
-  nodeType(h, type);
+  nodeType(txn, type);
   const env = h.env;
   const tableKey = tableKeyFor("node", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
@@ -178,7 +179,7 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
     staging.recordInline(tableKey, { version: done.version, rowCount: done.rowCount });
   }
   let affectedEdges = 0;
-  for (const edge of h.catalog.edges.values()) {
+  for (const edge of txn.catalog.edges.values()) {
     const clauses: RowPredicate["anyOf"][number][] = [];
     if (edge.from === type) clauses.push({ column: "src", in: ids });
     if (edge.to === type) clauses.push({ column: "dst", in: ids });
@@ -189,7 +190,7 @@ async function deleteNode(h: Handle, txn: WriteTxn, staging: MutationStaging, ty
 }
 
 async function deleteEdge(h: Handle, txn: WriteTxn, staging: MutationStaging, type: string, where: Where): Promise<MutationResult> {
-  edgeType(h, type);
+  edgeType(txn, type);
   const tableKey = tableKeyFor("edge", type);
   const opened = await openTableForMutation(h, txn, staging, tableKey, "Delete");
   // Upstream hands the query's predicate straight to `delete_where`, which scans the opened

@@ -34,10 +34,11 @@ export interface LoadResult {
 const OP_KIND: Record<LoadMode, OpKind> = { Append: "Insert", Merge: "Merge", Overwrite: "SchemaRewrite" };
 
 export async function load(h: Handle, spec: LoadSpec, actor: string | null = null, options: WriteOptions = {}): Promise<LoadResult> {
+  const observed = h.coordinator.snapshot;
   await healHandle(h);
   const branch = requestedBranch(h, options.branch, "load");
   const touched = [...sorted(spec.nodes).map(([t]) => tableKeyFor("node", t)), ...sorted(spec.edges).map(([t]) => tableKeyFor("edge", t))].sort();
-  return withReadSetRetry(h, branch, touched, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
+  return withReadSetRetry(h, branch, touched, observed, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
 }
 
 async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, spec: LoadSpec): Promise<LoadResult> {
@@ -46,7 +47,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   let nodesLoaded = 0;
   let edgesLoaded = 0;
   for (const [type, propsList] of sorted(spec.nodes)) {
-    const t = nodeType(h, type);
+    const t = nodeType(txn, type);
     const rows = propsList.map((props): Row => ({ id: t.key !== null ? String(props[t.key] ?? "") : h.env.ids.ulid(), ...props }));
     for (const r of rows) checkRow(t, r);
     enforceUniqueInBatch(t, rows);
@@ -57,7 +58,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
   }
   const edgeSpecs = sorted(spec.edges);
   for (const [type, list] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     const fromIds = await nodeIdsWithPending(h, txn, staging, t.from);
     const toIds = await nodeIdsWithPending(h, txn, staging, t.to);
     list.forEach((e, i) => {
@@ -66,7 +67,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     });
   }
   for (const [type, list] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     const rows = list.map((e): Row => ({ id: h.env.ids.ulid(), src: e.from, dst: e.to, ...(e.props ?? {}) }));
     for (const r of rows) checkRow(t, r);
     enforceUniqueInBatch(t, rows);
@@ -76,7 +77,7 @@ async function prepareLoad(h: Handle, txn: WriteTxn, staging: MutationStaging, s
     edgesLoaded += rows.length;
   }
   for (const [type] of edgeSpecs) {
-    const t = edgeType(h, type);
+    const t = edgeType(txn, type);
     if (isDefaultCardinality(t.cardinality)) continue;
     // `validate_edge_cardinality_with_pending_loader` reads `snapshot_for_branch`: warm on the bound branch.
     const tableKey = tableKeyFor("edge", type);

@@ -15,6 +15,7 @@ import { MutationStaging } from "./staging.ts";
 import { openWriteTxn, type WriteTxn } from "./txn.ts";
 import type { HeldQueues } from "../handle/commit-section.ts";
 import type { Branch, TableKey } from "../storage/types.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
 import { requestedBranch, takeForkQueues, touchedByOps } from "./branch-write.ts";
 
 /** Attempts of one write when its read set keeps changing under it (`readSetToken`). */
@@ -26,10 +27,11 @@ export interface WriteOptions {
 }
 
 export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null, options: WriteOptions = {}): Promise<MutationResult> {
+  const observed = h.coordinator.snapshot;
   await healHandle(h);
   const branch = requestedBranch(h, options.branch, "mutate");
   enforceNoMixedDestructiveConstructive(ops);
-  return withReadSetRetry(h, branch, touchedByOps(h.catalog, ops), async (txn, staging) => {
+  return withReadSetRetry(h, branch, touchedByOps(h.catalog, ops), observed, async (txn, staging) => {
     let affectedNodes = 0;
     let affectedEdges = 0;
     for (const op of ops) {
@@ -57,10 +59,12 @@ export async function withReadSetRetry<T>(
   h: Handle,
   branch: Branch,
   touched: readonly TableKey[],
+  /** The view the caller last observed, taken before the write's heal (which refreshes it). */
+  observed: Snapshot,
   prepare: (txn: WriteTxn, staging: MutationStaging) => Promise<Prepared<T>>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const txn = await openWriteTxn(h, branch);
+    const txn = await openWriteTxn(h, branch, attempt === 1 ? observed : undefined);
     // A write that will fork a table onto its branch holds every touched table's queue from
     // before the first fork through the publish, so a fork reclaim cannot race an in-process fork.
     let held = await takeForkQueues(h, txn.branch, touched);

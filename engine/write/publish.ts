@@ -51,7 +51,7 @@ export async function publishUpdates(
     let version = u.version;
     if (u.rowCount > 0 && !noWritePathIndexBuild(env)) {
       const path = txn.base.entry(u.tableKey)?.path;
-      if (path) version = await buildMissingIndices(env, h.catalog, u.tableKey, path, u.ref, u.version);
+      if (path) version = await buildMissingIndices(env, txn.catalog, u.tableKey, path, u.ref, u.version);
     }
     changes.push({ kind: "update", tableKey: u.tableKey, version, branch: u.ref, rowCount: u.rowCount });
   }

@@ -2,6 +2,8 @@
 // pinned. At the seed the base is the handle's warm snapshot with no probe, so a long-lived
 // handle writes from a stale base.
 import { ensureSchemaState } from "../handle/schema-guard.ts";
+import type { Catalog } from "../schema/catalog.ts";
+import { txnCatalog } from "./txn-catalog.ts";
 import type { Handle } from "../handle/handle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
@@ -18,22 +20,32 @@ export interface WriteTxn {
    * (by `opClassPrecondition`) rather than silently absorbed.
    */
   readonly strictBase: Snapshot;
+  /**
+   * What the write plans and validates against: the catalog of the schema contract validated at
+   * open under `txnCatalog` (upstream's `WriteTxn::catalog`), the handle's warm one at the seed.
+   */
+  readonly catalog: Catalog;
 }
 
 /**
  * `open_write_txn(branch)`: the handle's bound branch reads its warm snapshot (probed under
  * `probeOnWrite`); any other branch is a cold read of that branch (`resolved_branch_target`).
  */
-export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch): Promise<WriteTxn> {
+export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch, viewed?: Snapshot): Promise<WriteTxn> {
   if (branch !== h.coordinator.branch) {
+    const catalog = txnCatalog(h.env) ? await ensureSchemaState(h.env, h.coordinator, h.id) : h.catalog;
     const base = await snapshotForBranch(h, branch);
-    return { branch, base, strictBase: base };
+    return { branch, base, strictBase: base, catalog };
   }
   // The bound coordinator as it is now: a merge on the same handle swaps `h.coordinator` to its
   // target while this awaits, and the write must stay on the branch it was asked for.
   const coordinator = h.coordinator;
-  await ensureSchemaState(h.env, coordinator, h.id);
-  const observed = coordinator.snapshot;
+  const validated = await ensureSchemaState(h.env, coordinator, h.id);
+  // Design A's expectation is the view the caller last observed: from before the write's heal,
+  // which refreshes the coordinator (upstream's `heal_pending_sidecars_roll_forward` re-reads it
+  // "so the caller's handle observes the post-heal manifest"), when the caller passes it.
+  // Without the probe the write judges the warm view as the heal left it, as upstream's seed does.
+  const observed = probeOnWrite(h.env) ? (viewed ?? coordinator.snapshot) : coordinator.snapshot;
   if (probeOnWrite(h.env)) await coordinator.probe();
-  return { branch, base: coordinator.snapshot, strictBase: observed };
+  return { branch, base: coordinator.snapshot, strictBase: observed, catalog: txnCatalog(h.env) ? validated : h.catalog };
 }

@@ -2,9 +2,9 @@
 // `ExpectedVersionMismatch`, `ReadSetChanged` and `LanceCommitConflict` on a write, and this
 // oracle holds each such failure to a cause in the harness's record. The cause must be another
 // actor's logical effect (a dataset commit that changes rows, a restore, or a publish that moved
-// the head token or a pin over such a commit) inside the operation's window: from the end of the
-// last operation that succeeded on the same handle before it began (the handle's view was current
-// then) to its own end. Maintenance (a compaction, an index build) changes no logical content, so
+// the head token or a pin over such a commit) inside the operation's window: from the start of the
+// last operation that succeeded on the same handle before it began (its view was taken inside that
+// operation) to its own end. Maintenance (a compaction, an index build) changes no logical content, so
 // a write it fails is a spurious conflict (the B4 class), and so is a write that fails with no
 // concurrent effect at all (a retry budget that gives up early, a check that misfires). Drift
 // (a logical commit left unpublished before the operation began) counts as a cause: the
@@ -71,12 +71,19 @@ function logicalPublishes(ctx: Pick<JudgeContext, "manifests">, versions: Readon
   return out;
 }
 
-/** Where the operation's view began: the end of the last success on its handle before it started. */
+/**
+ * Where the operation's view began: the start of the last success on its handle that ended before
+ * it started. That operation took its view somewhere inside its own span (a probe, a refresh, its
+ * own publish), not necessarily at its end: a write that staged nothing probes the manifest and
+ * then reads tables, and another actor's publish between its probe and its end is one its handle
+ * never saw (random-workload seed 107 on fixed: a strict update after a no-op delete fails,
+ * rightly, on an insert published during that delete).
+ */
 export function viewStart(ctx: Pick<JudgeContext, "history">, op: OpRecord): number {
   if (op.handle === undefined) return 0;
   let from = 0;
   for (const o of ctx.history.ops) {
-    if (o !== op && o.handle === op.handle && o.status === "ok" && o.end !== null && o.end <= op.start) from = Math.max(from, o.end);
+    if (o !== op && o.handle === op.handle && o.status === "ok" && o.end !== null && o.end <= op.start) from = Math.max(from, o.start);
   }
   return from;
 }

@@ -27,13 +27,41 @@ export interface SidecarLife {
 /** Ops kinds that run workers as actors of their process (optimize's tables). */
 const SPAWNING: ReadonlySet<OpRecord["kind"]> = new Set(["optimize", "ensureIndices"]);
 
-/** The operation `actor` (or, for a worker, its process) was running at trace index `at`. */
+/**
+ * The operation `actor` (or, for a worker, the actor that spawned it) was running at trace index
+ * `at`. A worker is its spawner's: two optimizes of one process may run at once (random-workload
+ * seed 731 on fixed), and a worker of the one that ends later is no worker of the other.
+ */
 export function operationAt(history: History, events: readonly TraceEvent[], actor: string, at: number): OpRecord | null {
   const running = (o: OpRecord) => o.start <= at && (o.end === null || o.end > at);
   const own = history.ops.find((o) => o.actor.name === actor && running(o));
   if (own) return own;
+  const parent = spawnerOf(events, actor);
+  const spawned = history.ops.find((o) => SPAWNING.has(o.kind) && running(o) && o.actor.name === parent);
+  if (spawned) return spawned;
   const proc = processOf(events, actor);
   return history.ops.find((o) => SPAWNING.has(o.kind) && running(o) && processOf(events, o.actor.name) === proc) ?? null;
+}
+
+const spawnerMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();
+
+/**
+ * The actor that spawned `actor`: the one granted last before its spawn event (the scheduler
+ * runs one granted actor at a time until its next scheduling point, so whatever the trace
+ * records in between is that actor's doing).
+ */
+export function spawnerOf(events: readonly TraceEvent[], actor: string): string | undefined {
+  let m = spawnerMemo.get(events);
+  if (!m) {
+    m = new Map();
+    let granted: string | undefined;
+    for (const ev of events) {
+      if (ev.e === "grant") granted = ev.actor;
+      else if (ev.e === "spawn" && granted !== undefined) m.set(ev.actor, granted);
+    }
+    spawnerMemo.set(events, m);
+  }
+  return m.get(actor);
 }
 
 const procMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();

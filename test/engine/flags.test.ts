@@ -7,9 +7,13 @@ import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import { byId } from "../../engine/write/ops.ts";
 import type { World } from "../../sim/world.ts";
+import type { Actor } from "../../sim/scheduler.ts";
+import type { MutationOp } from "../../engine/write/ops.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
 import { initAndLoad, initFourPeople, openSweepRace, optimizeRace, staleCardinalityInsert, worksAt } from "./scripts.ts";
 import {
+  company,
+  COMPANY,
   edge,
   failsAt,
   head,
@@ -171,6 +175,27 @@ test("probeOnWrite (today: the probe refreshes the base, strict ops still judge 
   expect(on.knows).toHaveLength(1);
 });
 
+test("probeOnWrite judges the view from before the write's heal: a stale strict update after another handle's write whose sidecar delete failed succeeds without it, fails with it", async () => {
+  const { off, on } = await offAndOn(
+    "probeOnWrite",
+    async (w) => {
+      const a = await startProcess(w, "a").init();
+      await a.mutate([person("Alice", 30)]);
+      const b = await startProcess(w, "b").open();
+      // a's update publishes, then its best-effort sidecar delete fails: the sidecar stays.
+      w.failpoints.set(FP.RECOVERY_SIDECAR_DELETE, { kind: "error", times: 1 });
+      await a.mutate([{ kind: "updateNode", type: "Person", where: byId("Alice"), set: { age: 31 } }]);
+      const left = (await sidecarKeys(w)).length;
+      // b never looked since; its heal finds the sidecar and refreshes b's coordinator.
+      const r = await settle(b.mutate([{ kind: "updateNode", type: "Person", where: byId("Alice"), set: { age: 40 } }]));
+      return { left, result: r.ok ? "ok" : r.error.kind };
+    },
+    PROFILES.upstream,
+  );
+  expect(off).toEqual({ left: 1, result: "ok" });
+  expect(on).toEqual({ left: 1, result: "ExpectedVersionMismatch" });
+});
+
 test("opClassPrecondition (today: only the strict open's check): a stale strict update after an external compaction", async () => {
   const run = async (w: World, external: "optimize" | "insert") => {
     await initFourPeople(w);
@@ -187,6 +212,73 @@ test("opClassPrecondition (today: only the strict open's check): a stale strict 
   // The control: a logical advance still fails loudly with the flag on.
   const inserted = await offAndOn("opClassPrecondition", (w) => run(w, "insert"));
   expect(inserted.on).toEqual(["ExpectedVersionMismatch", { tableKey: PERSON, expected: 7, actual: 8 }]);
+});
+
+test("opClassPrecondition reaches the commit section (G3): a compaction committed while a staged write waits for it fails the write without the flag, not with it", async () => {
+  // A keyed update stages its merge-insert and waits for the branch lease, which an optimize
+  // holds, parked before it compacts Person (the only table with work); a node delete opens
+  // WorksAt for its cascade (nothing matches there) and parks before its section while an
+  // optimize compacts WorksAt.
+  const run = (write: "update" | "delete") =>
+    offAndOn(
+      "opClassPrecondition",
+      async (w) => {
+        const g = await initFourPeople(w);
+        if (write === "delete") for (const from of ["alice", "bob"]) await g.mutate([company("acme"), edge("WorksAt", from, "acme")]);
+        const writer = startProcess(w, "writer");
+        const wg = await writer.open();
+        const mg = await startProcess(w, "maintenance").open();
+        const gate = write === "update" ? FP.OPTIMIZE_BEFORE_COMPACT : FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE;
+        w.failpoints.set(gate, { kind: "park" });
+        const op: MutationOp = write === "update" ? { kind: "updateNode", type: "Person", where: byId("carol"), set: { age: 40 } } : { kind: "deleteNode", type: "Person", where: byId("dave") };
+        let optimized: unknown;
+        const optimize = async () => void (optimized = (await mg.optimize()).filter((t) => t.committed).map((t) => t.tableKey).sort());
+        let writing: Actor;
+        if (write === "update") {
+          const opt = startProcess(w, "optimizer").spawn("optimize", optimize);
+          await w.until("optimize parked holding the lease", () => w.failpoints.reached(gate));
+          writing = writer.spawn("write", () => wg.mutate([op]));
+          await w.until("the write staged and waits for the lease", () => writing.ended || (writing.pending?.step.label ?? "").startsWith("sleep"));
+          w.failpoints.release(gate);
+          await w.join(opt, writing);
+        } else {
+          writing = writer.spawn("write", () => wg.mutate([op]));
+          await w.until("the write staged", () => w.failpoints.reached(gate));
+          await optimize();
+          w.failpoints.release(gate);
+          await w.join(writing);
+        }
+        const r = outcomeOf(writing);
+        return { optimized, result: r.ok ? "ok" : r.error.kind };
+      },
+      PROFILES.fixed,
+    );
+  const update = await run("update");
+  expect(update.off).toEqual({ optimized: [PERSON], result: "ExpectedVersionMismatch" });
+  expect(update.on).toEqual({ optimized: [PERSON], result: "ok" });
+  const del = await run("delete");
+  expect(del.off).toEqual({ optimized: [WORKS_AT, COMPANY, PERSON], result: "ExpectedVersionMismatch" });
+  expect(del.on).toEqual({ optimized: [WORKS_AT, COMPANY, PERSON], result: "ok" });
+});
+
+test("txnCatalog: after another handle's apply drops a property, a long-lived handle's update writes it back without the flag, not with it", async () => {
+  const withNickname = CARDINALITY_SCHEMA.replace("age: I32?", "age: I32?  nickname: String?");
+  const both = await offAndOn(
+    "txnCatalog",
+    async (w) => {
+      const a = await startProcess(w, "a").init(withNickname);
+      await a.mutate([person("Alice", 30)]);
+      const b = await startProcess(w, "b").open();
+      expect((await a.applySchema(CARDINALITY_SCHEMA, { allowDataLoss: true })).applied).toBe(true);
+      // b's view catches up (an insert probes and publishes); its warm catalog does not.
+      await b.mutate([person("Bob", 40)]);
+      const r = await settle(b.mutate([{ kind: "updateNode", type: "Person", where: byId("Alice"), set: { age: 31 } }]));
+      const rows = (await w.storage.datasets.checkout(tablePathForTableKey(PERSON), null, await pin(w, PERSON))).rows;
+      return { result: r.ok ? "ok" : r.error.kind, columns: [...new Set(rows.flatMap((row) => Object.keys(row)))].sort() };
+    },
+    PROFILES.fixed,
+  );
+  expect(both).toEqual({ off: { result: "ok", columns: ["age", "id", "name", "nickname"] }, on: { result: "ok", columns: ["age", "id", "name"] } });
 });
 
 test("stagedDeletes (today: deletes staged under the sidecar): a sidecar PUT failure leaves uncovered drift without it, none with it", async () => {

@@ -86,3 +86,27 @@ test("an audit row's outcomes that do not decode are unreadable, never an empty 
   expect(() => decodeAuditOutcomes("01OP", undefined)).toThrow(UnreadableState);
   expect(() => decodeAuditOutcomes("01OP", JSON.stringify([{ table_key: "node:Person", to_version: 2 }]))).toThrow(UnreadableState);
 });
+
+test("recovery-audited: a worker's sidecar is its spawner's operation's, when two optimizes of one process overlap", () => {
+  // Found at random-workload seed 731 on fixed: a10's optimize ends while a worker of a11's
+  // optimize (same process) still holds its sidecar; the worker deleting it is its own operation
+  // finishing, not a recovery that owes an audit row.
+  const first = op({ label: "optimize (a10)", kind: "optimize", actor: { name: "a10", status: "done" } as Actor, start: 0, end: 6 });
+  const second = op({ label: "optimize (a11)", kind: "optimize", actor: { name: "a11", status: "done" } as Actor, start: 1, end: 20 });
+  const grant = (actor: string): TraceEvent => ({ e: "grant", actor, n: 0, step: "s" });
+  const events: TraceEvent[] = [
+    { e: "spawn", actor: "a10", proc: "p" },
+    { e: "spawn", actor: "a11", proc: "p" },
+    grant("a11"),
+    { e: "spawn", actor: "optimize table 1", proc: "p" },
+    put("optimize table 1", sidecar("Optimize", 1, 2)),
+    pad,
+    pad,
+    pad,
+    del("optimize table 1"),
+  ];
+  expect(recoveryAudited(ctx({ ops: [first, second], events }))).toEqual([]);
+  // Planted: the worker was a10's (its optimize ended before the delete): a recovery, unaudited.
+  const planted = events.map((e) => (e.e === "grant" ? grant("a10") : e));
+  expect(recoveryAudited(ctx({ ops: [first, second], events: planted })).map((v) => v.kind)).toEqual(["audit-missing"]);
+});

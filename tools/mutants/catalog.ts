@@ -185,8 +185,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "maintenance-window-off-by-one",
     file: `${W}open-table.ts`,
-    find: ".filter((v) => v.version > expected && v.version <= actual);",
-    replace: ".filter((v) => v.version >= expected && v.version <= actual);",
+    find: ".filter((v) => v.version > from && v.version <= to);",
+    replace: ".filter((v) => v.version >= from && v.version <= to);",
     category: "off-by-one",
     breaks: "the op-class precondition counts the pinned version itself among the versions since the pin, so a strict write after a compaction is refused",
   },
