@@ -1,6 +1,7 @@
 // Every snapshot each live graph branch published (its own manifest versions, after its fork
 // point), with each table's rows at its pin, read from the raw store after the run. A branch
 // deleted and created again is judged as its last incarnation: `createdAt` says where that began.
+import { resultAt } from "./took-effect.ts";
 import { isInternalSystemBranch } from "../../engine/branch/names.ts";
 import { Snapshot } from "../../engine/manifest/snapshot.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
@@ -27,13 +28,14 @@ function versionIndex(events: readonly TraceEvent[], branch: string): { createdA
   let createdAt = -1;
   let at = new Map<number, number>();
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev)) return;
+    const result = resultAt(events, i);
+    if (ev.e !== "io" || !result) return;
     const args = ev.args as Record<string, unknown>;
     if (ev.op === "manifest.createBranch" && args.name === branch) {
       createdAt = i;
       at = new Map();
     }
-    if (ev.op === "manifest.merge" && args.branch === branch) at.set((ev.ok as { version: number }).version, i);
+    if (ev.op === "manifest.merge" && args.branch === branch) at.set((result.value as { version: number }).version, i);
   });
   return { createdAt, at };
 }
