@@ -6,6 +6,7 @@ import { type ChosenFault, StorageFaultPlan } from "./plan.ts";
 import type { StorageFaultKind } from "./kinds.ts";
 import type { ScheduledStorage } from "../scheduled-storage.ts";
 import type { StorageCall } from "../storage-calls.ts";
+import { VirtualStore } from "../store/virtual-store.ts";
 import type { World } from "../world.ts";
 
 class ScriptedFaults extends StorageFaultPlan {
@@ -44,6 +45,7 @@ export interface Strike {
  * of the world's seeded plan. The virtual store only (a real backend has no fault layer).
  */
 export function strike(w: World, kind: StorageFaultKind, matches: (call: StorageCall) => boolean, o: Strike = {}): StorageFaultPlan {
+  if (w.backend.external || !(w.backend.storage instanceof VirtualStore)) throw new Error("a scripted storage fault needs the virtual store: a real backend has no fault layer");
   const layer = new ScriptedFaults(w, kind, matches, o.param ?? 0, o.delayMs ?? 0, o.times ?? 1);
   (w.storage as ScheduledStorage).faults = layer;
   return layer;
