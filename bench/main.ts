@@ -1,15 +1,17 @@
-// `npm run bench`: throughput and the scheduler's overhead, time to first failure per strategy,
-// exhaustive search with and without reduction, shrinking, and the cost of replaying on real
-// Lance. Prints a table per section and writes bench/results.json. Numbers only: nothing here
-// passes or fails on time.
+// `npm run bench`: throughput and the scheduler's overhead, crash states per second and per
+// universe (`omnisim crashes`), time to first failure per strategy, exhaustive search with and
+// without reduction, shrinking, and the cost of replaying on real Lance. Prints a table per
+// section and writes bench/results.json. Numbers only: nothing here passes or fails on time.
 // `--quick` runs a smaller version of every section; `--only a,b` runs only those sections
-// (throughput, find, exhaustive, shrink, lance). `--against REV` runs this tree and commit REV
-// side by side in this one process (bench/against.ts) and writes bench/against.json instead.
+// (throughput, crashes, find, exhaustive, shrink, lance). `--against REV` runs this tree and
+// commit REV side by side in this one process (bench/against.ts) and writes bench/against.json
+// instead.
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { benchAgainst } from "./against.ts";
+import { benchCrashes } from "./crashes.ts";
 import { benchExhaustive } from "./exhaustive.ts";
 import { benchFind } from "./find.ts";
 import { benchLanceCost } from "./lance-cost.ts";
@@ -17,7 +19,7 @@ import { benchShrink } from "./shrink.ts";
 import { round } from "./table.ts";
 import { benchThroughput } from "./throughput.ts";
 
-const SECTIONS = ["throughput", "find", "exhaustive", "shrink", "lance"] as const;
+const SECTIONS = ["throughput", "crashes", "find", "exhaustive", "shrink", "lance"] as const;
 const USAGE = `usage: npm run bench -- [--quick] [--only ${SECTIONS.join(",")}] [--against REV]`;
 
 /** Bad arguments: one line and exit 2, before anything runs or bench/results.json is touched. */
@@ -71,6 +73,7 @@ async function section<T extends { lines: string[] }>(name: string, run: () => P
 
 if (against !== undefined) await section("against", () => benchAgainst(against, { quick }), (r) => r.result);
 await section("throughput", () => benchThroughput({ quick }), (r) => r.result);
+await section("crashes", () => benchCrashes({ quick }), (r) => r.result);
 await section("find", () => benchFind({ quick }), (r) => r.rows);
 await section("exhaustive", () => benchExhaustive({ quick }), (r) => r.rows);
 await section("shrink", () => benchShrink({ quick }), (r) => r.rows);

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgainstResult } from "./against.ts";
+import type { CrashesResult } from "./crashes.ts";
 import type { ExhaustiveRow } from "./exhaustive.ts";
 import { findCell, type FindRow } from "./find.ts";
 import type { LanceCostRow } from "./lance-cost.ts";
@@ -23,6 +24,7 @@ export interface BenchResults {
   readonly loadAverage?: number;
   readonly quick?: boolean;
   readonly throughput?: ThroughputResult;
+  readonly crashes?: CrashesResult;
   readonly find?: readonly FindRow[];
   readonly exhaustive?: readonly ExhaustiveRow[];
   readonly shrink?: readonly ShrinkRow[];
@@ -77,6 +79,17 @@ function throughput(t: ThroughputResult): string[] {
     ...md(
       ["scenario (searched form, `fixed`, random strategy, one core)", "steps/s", "completed operations/s", "universes/s"],
       t.perScenario.map((p) => [code(p.scenario), num(p.stepsPerSecond), ops(p.operationsPerSecond), String(p.universesPerSecond)]),
+    ),
+  ];
+}
+
+function crashes(c: CrashesResult): string[] {
+  return [
+    `Crash-state enumeration, ${code(`npx omnisim crashes ${c.scenario} --profile ${c.profile} --seeds ${c.universes}`)} (every durable write cut before and after, with double faults; one core):`,
+    "",
+    ...md(
+      ["universes", "states", "states per universe", "double faults", "distinct durable states", "states/s", "states per CPU second", "violations"],
+      [[String(c.universes), num(c.states), num(c.statesPerUniverse), num(c.doubleFaults), num(c.distinctStates), num(c.statesPerSecond), num(c.statesPerCpuSecond), String(c.violations)]],
     ),
   ];
 }
@@ -165,6 +178,7 @@ function lance(rows: readonly LanceCostRow[]): string[] {
 export function renderBenchmarks(results: BenchResults, side: AgainstFile | null): string {
   const parts: string[][] = [[`Latest run: ${machine(results)}; ${results.totalSeconds ?? "?"} s in all. Numbers only: nothing passes or fails on time.`]];
   if (results.throughput) parts.push(throughput(results.throughput));
+  if (results.crashes) parts.push(crashes(results.crashes));
   if (side?.against) parts.push(against(side.against, side));
   if (results.find?.length) parts.push(find(results.find));
   if (results.exhaustive?.length) parts.push(exhaustive(results.exhaustive));

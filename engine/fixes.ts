@@ -143,6 +143,28 @@ export interface Fixes {
    */
   readonly deleteListedSidecar: boolean;
   /**
+   * Found by omnisim's storage faults (upstream's #602 class, a lost sidecar update): a writer
+   * trusts an acknowledged sidecar put, so a lost (torn, misdirected) one followed by a crash
+   * leaves a table past its pin that no intent covers. With the fix the writer reads its sidecar
+   * back before any effect, puts it again once, and otherwise fails typed with nothing committed.
+   */
+  readonly verifySidecarWrite: boolean;
+  /**
+   * Found by omnisim's storage faults: a schema apply trusts each acknowledged staging put and
+   * promotion copy, so a lost, torn or misdirected one leaves three schema files that disagree
+   * and every later open fails. With the fix each is read back before anything depends on it, and
+   * recovery promotes only a staging set that forms a valid contract (otherwise, with
+   * `_schema.pg.staging` still there, the apply never published: the set is discarded).
+   */
+  readonly verifySchemaFiles: boolean;
+  /**
+   * Found by omnisim's storage faults, in its own branch lease (`ownerLease`): an acquire whose
+   * response was lost, a failed release, or a release that read a stale manifest leaves the lease
+   * held by nobody until it runs out. With the fix a failed acquire gives back a lease it may
+   * hold, and a release tries a failure or a stale read again.
+   */
+  readonly leaseThroughFaults: boolean;
+  /**
    * Upstream's b25e0388 (in `62a9c3fe`): an open of a root with no `__manifest` fails with a
    * typed storage NotFound (`StorageFailureKind::NotFound`), not the seed's untyped Lance error.
    */
@@ -195,6 +217,9 @@ export const FIX_NAMES: readonly FixName[] = [
   "auditOnce",
   "completeStagingPromotion",
   "deleteListedSidecar",
+  "verifySidecarWrite",
+  "verifySchemaFiles",
+  "leaseThroughFaults",
   "typedNotFound",
   "initTakeover",
   "adoptAboveTarget",
@@ -228,6 +253,9 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   auditOnce: "F1, F8: recovery audits an operation once, whatever the kind of its first row",
   completeStagingPromotion: "F3: a partial staging set is discarded, not promoted",
   deleteListedSidecar: "F7: recovery deletes a sidecar by the key it was listed under (#601's class)",
+  verifySidecarWrite: "F11: a writer reads its sidecar back before any effect (#602's class: a lost sidecar write)",
+  verifySchemaFiles: "F12: init's and schema apply's files (claim, contract, staging, promotion copies) are read back; recovery promotes only a valid staging set",
+  leaseThroughFaults: "F13: a lease an acquire's lost response, a failed release or a stale read left behind is given back",
   typedNotFound: "an open of a root without `__manifest` fails with a typed NotFound (b25e0388)",
   initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
   adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
@@ -261,6 +289,9 @@ const SEED: Fixes = {
   auditOnce: false,
   completeStagingPromotion: false,
   deleteListedSidecar: false,
+  verifySidecarWrite: false,
+  verifySchemaFiles: false,
+  leaseThroughFaults: false,
   typedNotFound: false,
   initTakeover: false,
   adoptAboveTarget: false,
@@ -326,6 +357,9 @@ export const PROFILES = {
     auditOnce: true,
     completeStagingPromotion: true,
     deleteListedSidecar: true,
+    verifySidecarWrite: true,
+    verifySchemaFiles: true,
+    leaseThroughFaults: true,
     typedNotFound: true,
     initTakeover: true,
     adoptAboveTarget: true,

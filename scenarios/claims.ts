@@ -39,9 +39,11 @@ export type BugId =
   | "F4"
   | "F5"
   | "F6"
+  | "F7"
   | "F8"
   | "F9"
   | "F10"
+  | "F11"
   | "demo";
 
 /**

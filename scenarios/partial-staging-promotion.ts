@@ -26,6 +26,12 @@ export const partialStagingPromotion: Scenario = {
     // Every open fails on the disagreeing files, and the oracles find them disagreeing.
     symptoms: [{ kind: "open-failed", errorKind: "SchemaContractInvalid", opKind: "open" }, { kind: "schema-files-disagree" }],
     closedBy: ["completeStagingPromotion"],
+    masks: [
+      {
+        flags: ["verifySchemaFiles"],
+        why: "recovery promotes only a staging set that forms a valid contract with the live files, so it discards a partial set with _schema.pg.staging just as completeStagingPromotion does",
+      },
+    ],
   },
   crashBudget: 1,
   probe: PERSON_PROBE,

@@ -33,6 +33,8 @@ import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
 import { strictWriteAfterInsert } from "./strict-write-after-insert.ts";
 import { strictWriteAfterOptimize } from "./strict-write-after-optimize.ts";
 import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
+import { lostSidecarWrite } from "./lost-sidecar-write.ts";
+import { misdirectedSidecar } from "./misdirected-sidecar.ts";
 import type { Scenario } from "./types.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -68,6 +70,8 @@ export const SCENARIOS: readonly Scenario[] = [
   childBranchUnreadable,
   branchListRace,
   mergeVersionCollision,
+  misdirectedSidecar,
+  lostSidecarWrite,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   demoLostUpdate,

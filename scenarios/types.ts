@@ -9,6 +9,7 @@ import type { CrashEpilogue, UniverseSpec } from "../sim/universe.ts";
 import { afterCrash, historyAtCut, judgedFrom, oraclesFrom } from "./kit/crash-epilogue.ts";
 import type { World } from "../sim/world.ts";
 import type { ScenarioClaim } from "./claims.ts";
+import type { StorageFaultKind } from "../sim/faults/kinds.ts";
 
 export type ScenarioForm = "searched" | "scripted";
 
@@ -29,6 +30,11 @@ export interface Scenario {
   /** Durable writes per process over which a crash point is drawn (see sim/strategies/crash-plan.ts). */
   readonly crashHorizon?: number;
   readonly maxSteps?: number;
+  /**
+   * Storage fault kinds its searched form runs with (the seeded plan, `sim/faults/`), for a bug
+   * only a storage fault reaches; `--faults` replaces them. None unless given.
+   */
+  readonly storageFaults?: readonly StorageFaultKind[];
   /**
    * The write a fresh process must manage after recovery (the liveness oracle); absent for
    * scenarios that do not run on the engine. Engine scenarios' searched forms also get the
@@ -54,6 +60,7 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
     ...(scenario.crashHorizon !== undefined ? { crashHorizon: scenario.crashHorizon } : {}),
     ...(form === "searched" && scenario.probe ? { faultBudget: SEARCHED_FAULT_BUDGET } : {}),
     ...(scenario.maxSteps !== undefined ? { maxSteps: scenario.maxSteps } : {}),
+    ...(form === "searched" && scenario.storageFaults?.length ? { storageFaults: { kinds: scenario.storageFaults } } : {}),
     async direct(world) {
       const history = new History(world);
       histories.set(world, history);

@@ -62,6 +62,8 @@ export type TraceEvent =
       readonly bytes?: number;
       readonly delayMs?: number;
       readonly back?: number;
+      /** An `ack-loss` of a call that returns a version: the version it made, which its caller never saw. */
+      readonly version?: number;
       readonly limit?: boolean;
     }
   /**

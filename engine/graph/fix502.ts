@@ -10,6 +10,7 @@
 //   manifest's Create the graph exists and only the claim is released;
 // - releases the claim last, after any cleanup, so no other init enters while files go.
 import type { Env } from "../env.ts";
+import { checkWritten } from "../schema-state/verify-schema-files.ts";
 import { OmniError } from "../errors.ts";
 import { initClaimLease } from "./init-takeover.ts";
 
@@ -37,10 +38,12 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
   return {
     async begin() {
       if (await env.storage.manifest.exists()) throw alreadyInitialized(env);
-      if (!(await env.storage.objects.putIfAbsent(INIT_CLAIM_FILE, JSON.stringify({ version: 1, attempt_id: env.ids.ulid(), ...initClaimLease(env) })))) {
+      const claim = JSON.stringify({ version: 1, attempt_id: env.ids.ulid(), ...initClaimLease(env) });
+      if (!(await env.storage.objects.putIfAbsent(INIT_CLAIM_FILE, claim))) {
         throw new OmniError("InitializationClaimed", { root: env.root }, `another initialization holds the init claim at '${env.root}'`);
       }
       try {
+        await checkWritten(env, INIT_CLAIM_FILE, claim);
         await checkRoot();
       } catch (e) {
         await release();

@@ -18,6 +18,8 @@ import { LEASE_TTL_MS } from "../lease/lease.ts";
 import { catalogTableKeys, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
 import { SCHEMA_CONTRACT_FILES } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
+import { verifySchemaFiles } from "../schema-state/verify-schema-files.ts";
+import { fnv1a64Hex } from "../util/hash.ts";
 
 /** What the claim records beside its attempt id: the lease, when the flag is on. */
 export function initClaimLease(env: Env): { until_ms?: number } {
@@ -62,7 +64,9 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
     if (isStorageError(e, "NotFound")) return false;
     throw e;
   }
-  const claim = parseClaim(text);
+  // A claim that does not parse was torn by storage: under `verifySchemaFiles` its init read it
+  // back and failed (or will), so it is dead; the marker is named for its text.
+  const claim = parseClaim(text) ?? (verifySchemaFiles(env) ? { attempt_id: `unreadable-${fnv1a64Hex(text)}`, until_ms: 0 } : null);
   if (!claim || claim.until_ms === undefined || claim.until_ms >= env.clock.now()) return false;
   for (const tableKey of catalogTableKeys(catalog())) {
     if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;

@@ -16,6 +16,7 @@ import { takeOverDeadInit } from "./init-takeover.ts";
 import { isOmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { handleFor, type OpenOptions } from "./open.ts";
+import { checkWritten, putSchemaFile } from "../schema-state/verify-schema-files.ts";
 
 export async function initGraph(env: Env, source: string, options: OpenOptions = {}): Promise<Handle> {
   try {
@@ -44,9 +45,10 @@ async function initOnce(env: Env, source: string, options: OpenOptions): Promise
   }
   let phase: InitPhase = "schema";
   try {
+    await checkWritten(env, SCHEMA_SOURCE_FILE, rendered.source);
     await maybeFail(env, FP.INIT_AFTER_SCHEMA_PG_WRITTEN);
-    await env.storage.objects.put(SCHEMA_IR_FILE, rendered.irJson);
-    await env.storage.objects.put(SCHEMA_STATE_FILE, rendered.stateJson);
+    await putSchemaFile(env, SCHEMA_IR_FILE, rendered.irJson);
+    await putSchemaFile(env, SCHEMA_STATE_FILE, rendered.stateJson);
     await maybeFail(env, FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN);
     phase = "physical";
     await initGraphCoordinator(env, rendered.catalog, () => {

@@ -9,6 +9,7 @@ import { isOmniError, OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { memoOnRows } from "../manifest/rows-memo.ts";
 import { loadBranchManifest } from "../manifest/branch-manifest.ts";
+import { leaseThroughFaults } from "./lease-through-faults.ts";
 import type { Branch, ManifestRow, ManifestSnapshot } from "../storage/types.ts";
 
 /** How long a lease lasts without renewal. Far longer than any operation's own steps. */
@@ -19,6 +20,11 @@ export const LEASE_POLL_MS = 25;
 export interface Lease {
   readonly resource: string;
   readonly owner: string;
+  /**
+   * The manifest version (of the leased branch) whose merge took the lease: a read of an older
+   * version is stale (a storage fault), and cannot tell whether the lease is still ours.
+   */
+  readonly takenAt?: number;
 }
 
 interface LeaseState {
@@ -103,12 +109,17 @@ export async function tryAcquireLease(env: Env, resource: string, owner: string)
     const holder = liveHolder(state, resource, env.clock.now());
     if (holder !== null && holder !== owner) return null;
     try {
-      await env.storage.manifest.merge(state.branch, state.version, [leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]);
-      return { resource, owner };
+      const takenAt = await env.storage.manifest.merge(state.branch, state.version, [leaseRow(resource, { owner, untilMs: env.clock.now() + LEASE_TTL_MS })]);
+      return { resource, owner, takenAt };
     } catch (e) {
       goneWithBranch(state.branch, e);
       // Someone merged the lease row since we read it: look again.
-      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+      if (!isStorageError(e, "TooMuchWriteContention")) {
+        // Any other failure may have lost only the response: the lease may be ours now, and
+        // nobody would give it back before it runs out (`leaseThroughFaults`: give it back).
+        if (isStorageError(e) && leaseThroughFaults(env)) await releaseLease(env, { resource, owner }).catch(() => undefined);
+        throw e;
+      }
     }
   }
 }
@@ -122,24 +133,47 @@ export async function acquireLease(env: Env, resource: string, owner: string): P
   }
 }
 
-/** Gives the lease back, if it is still ours (a deleted branch's lease went with it). */
+/** Storage failures (other than contention) a release tries through before giving up. */
+export const RELEASE_ATTEMPTS = 3;
+
+/**
+ * Gives the lease back, if it is still ours (a deleted branch's lease went with it). Under
+ * `leaseThroughFaults` a storage failure, or a read older than the lease's own merge, is tried
+ * again, up to `RELEASE_ATTEMPTS` in all: a lease nobody gives back holds every other committer
+ * off until it runs out.
+ */
 export async function releaseLease(env: Env, lease: Lease): Promise<void> {
-  for (;;) {
-    let state: ManifestSnapshot;
+  const attempts = leaseThroughFaults(env) ? RELEASE_ATTEMPTS : 1;
+  for (let failures = 0; ; ) {
+    let outcome: "released" | "again" | "stale";
     try {
-      state = await loadLeaseManifest(env, lease.resource);
+      outcome = await releaseOnce(env, lease);
     } catch (e) {
-      if (isOmniError(e, "BranchNotFound")) return;
-      throw e;
+      if (!isStorageError(e) || ++failures >= attempts) throw e;
+      continue;
     }
-    if (stateIn(state.rows, lease.resource).owner !== lease.owner) return;
-    try {
-      await env.storage.manifest.merge(state.branch, state.version, [leaseRow(lease.resource, { owner: null, untilMs: 0 })]);
-      return;
-    } catch (e) {
-      if (state.branch !== null && isStorageError(e, "NotFound")) return;
-      if (!isStorageError(e, "TooMuchWriteContention")) throw e;
-    }
+    if (outcome === "released" || (outcome === "stale" && ++failures >= attempts)) return;
+  }
+}
+
+/** One attempt: released (the lease is no longer ours), again (a racing merge), or stale (a read from before the lease was taken). */
+async function releaseOnce(env: Env, lease: Lease): Promise<"released" | "again" | "stale"> {
+  let state: ManifestSnapshot;
+  try {
+    state = await loadLeaseManifest(env, lease.resource);
+  } catch (e) {
+    if (isOmniError(e, "BranchNotFound")) return "released";
+    throw e;
+  }
+  if (leaseThroughFaults(env) && lease.takenAt !== undefined && state.version < lease.takenAt) return "stale";
+  if (stateIn(state.rows, lease.resource).owner !== lease.owner) return "released";
+  try {
+    await env.storage.manifest.merge(state.branch, state.version, [leaseRow(lease.resource, { owner: null, untilMs: 0 })]);
+    return "released";
+  } catch (e) {
+    if (state.branch !== null && isStorageError(e, "NotFound")) return "released";
+    if (!isStorageError(e, "TooMuchWriteContention")) throw e;
+    return "again";
   }
 }
 

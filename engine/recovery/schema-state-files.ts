@@ -1,7 +1,8 @@
 // `recover_schema_state_files`: what to do with schema staging files left by an interrupted
 // schema apply. With any SchemaApply sidecar on disk they are promoted (the sweep will roll the
 // apply forward), except that under `completeStagingPromotion` a partial set is discarded; otherwise the manifest's table set tells a crash before the apply's publish
-// (keep the live schema) from one after it (promote).
+// (keep the live schema) from one after it (promote). Under `verifySchemaFiles` a staging set
+// that is not a valid contract is never promoted.
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
@@ -13,6 +14,7 @@ import { SchemaParseError } from "../schema/errors.ts";
 import { schemaIrHash } from "../schema/ir.ts";
 import { deleteStaging, promoteStaging, stagingPresent } from "../schema-state/contract-files.ts";
 import { completeStagingPromotion } from "./complete-staging-promotion.ts";
+import { stagingSetValid, verifySchemaFiles } from "../schema-state/verify-schema-files.ts";
 
 export type SchemaStateRecovery =
   | { readonly kind: "Noop" }
@@ -42,6 +44,16 @@ function hashOf(source: string, which: string): { hash: string; keys: string } {
 export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Promise<SchemaStateRecovery> {
   const present = await stagingPresent(env);
   if (!present.source && !present.ir && !present.state) return { kind: "Noop" };
+  if (verifySchemaFiles(env) && !(await stagingSetValid(env, present))) {
+    // The apply reads its staging set back before its publish: a set that is not whole never
+    // passed, so with `_schema.pg.staging` still there (promotion renames it first) the apply
+    // had not published. Discarded as a partial set is (`_schema.pg.staging` last).
+    if (present.source) {
+      await deleteStaging(env, { sourceLast: true });
+      return { kind: "CleanedStaging" };
+    }
+    throw lockConflict(`schema staging files do not form a valid contract with the live files they would leave (manifest v${snapshot.version})`);
+  }
   const sidecars = await listSidecars(env);
   if (sidecars.some((s) => s.writer_kind === "SchemaApply")) {
     // `_schema.pg.staging` is written first and renamed first: with it present, a missing IR or

@@ -9,6 +9,7 @@ import { RECOVERY_DIR, sidecarKey } from "../manifest/layout.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { Branch, LanceOp, TableKey, Version } from "../storage/types.ts";
 import { fix361 } from "./fix361.ts";
+import { putSidecarBody } from "./verify-sidecar-write.ts";
 
 export const SIDECAR_SCHEMA_VERSION = 2;
 
@@ -100,10 +101,10 @@ export function newSidecar(env: Env, s: NewSidecar): RecoverySidecar {
   };
 }
 
-/** Phase A: failpoint `recovery.sidecar_write`, then one atomic put. */
+/** Phase A: failpoint `recovery.sidecar_write`, then one atomic put (read back under `verifySidecarWrite`). */
 export async function writeSidecar(env: Env, sidecar: RecoverySidecar): Promise<void> {
   await maybeFail(env, FP.RECOVERY_SIDECAR_WRITE);
-  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
+  await putSidecarBody(env, sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
 }
 
 /**
@@ -127,7 +128,7 @@ export async function confirmSidecarPhaseB(env: Env, sidecar: RecoverySidecar, r
     return { ...pin, confirmed_version: version };
   });
   const confirmed = { ...sidecar, tables };
-  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify(confirmed, null, 2));
+  await putSidecarBody(env, sidecarKey(sidecar.operation_id), JSON.stringify(confirmed, null, 2));
   return confirmed;
 }
 

@@ -1,8 +1,9 @@
 // Reading and writing the three schema-contract files (`db/schema_state.rs`).
 import type { Env } from "../env.ts";
-import { OmniError } from "../errors.ts";
+import { isOmniError, OmniError } from "../errors.ts";
 import type { Catalog } from "../schema/catalog.ts";
 import { renameText } from "../storage/rename-text.ts";
+import { copyStagingFile, putSchemaFile } from "./verify-schema-files.ts";
 import {
   renderSchemaContract,
   SCHEMA_CONTRACT_FILES,
@@ -70,19 +71,31 @@ function contractError(reason: string): OmniError<"SchemaContractInvalid"> {
   return new OmniError("SchemaContractInvalid", { reason }, reason);
 }
 
-/** Writes the three files for `source` under their `.staging` names (schema apply, step 9). */
+/**
+ * Writes the three files for `source` under their `.staging` names (schema apply, step 9). A
+ * file that does not read back (`verifySchemaFiles`) fails the apply before its publish, and
+ * the staging files go (best effort: recovery discards what is left).
+ */
 export async function writeSchemaContractStaging(env: Env, source: string): Promise<void> {
   const rendered = renderSchemaContract(source);
-  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);
-  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
-  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
+  try {
+    await putSchemaFile(env, stagingName(SCHEMA_SOURCE_FILE), rendered.source);
+    await putSchemaFile(env, stagingName(SCHEMA_IR_FILE), rendered.irJson);
+    await putSchemaFile(env, stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
+  } catch (e) {
+    if (isOmniError(e, "StorageFailure") && e.details.storageKind === "NotDurable") await deleteStaging(env, { sourceLast: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
-/** `complete_staging_rename`: every staging file still present is renamed over its final name. */
+/**
+ * `complete_staging_rename`: every staging file still present is renamed over its final name
+ * (the copy read back before the source's delete under `verifySchemaFiles`).
+ */
 export async function promoteStaging(env: Env): Promise<void> {
   for (const file of SCHEMA_CONTRACT_FILES) {
     const staged = stagingName(file);
-    if (await env.storage.objects.exists(staged)) await renameText(env, staged, file);
+    if (await env.storage.objects.exists(staged)) await renameText(env, staged, file, copyStagingFile);
   }
 }
 

@@ -6,7 +6,12 @@
 // another actor can come between them.
 import type { Env } from "../env.ts";
 
-export async function renameText(env: Env, from: string, to: string): Promise<void> {
-  await env.storage.objects.copy(from, to);
+/** `copy` stands in for the plain copy where a caller verifies it (`verifySchemaFiles`). */
+export async function renameText(env: Env, from: string, to: string, copy: (env: Env, from: string, to: string) => Promise<void> = plainCopy): Promise<void> {
+  await copy(env, from, to);
   await env.storage.objects.delete(from);
+}
+
+function plainCopy(env: Env, from: string, to: string): Promise<void> {
+  return env.storage.objects.copy(from, to);
 }

@@ -42,6 +42,8 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "schema-apply-reopen", check: "searched green on fixed", why: G1 },
   { scenario: "partial-staging-promotion", check: "no unknown bug on upstream", why: `${G1}; and G2` },
   { scenario: "partial-staging-promotion", check: "searched green on fixed", why: G1 },
+  // The same G1 (recovery-wrong-decision), met where verifySchemaFiles (F3's mask) is off.
+  { scenario: "partial-staging-promotion", check: "the fix holds alone on fixed-verifySchemaFiles", why: G1 },
   // G2, the stale-sidecar rule (all tables NoMovement and a pin past the sidecar's expected
   // version: "a previous roll-forward published") audits RolledForward a writer that never
   // committed, whose pin another writer moved since (audit-mismatch).

@@ -9,13 +9,15 @@
 //   loudly, with a typed error naming the file;
 // - limit: the universe suffered a fault no engine on this storage survives by design (a lost
 //   Lance commit: a dataset or `__manifest` version acknowledged, then gone), or a fault beyond
-//   the fixed engine's stated assumptions (a latency that holds a caller past a lease),
-//   documented in the README; the universe reports it, it is never a silent pass;
+//   the fixed engine's stated assumptions (a latency that holds a caller past a lease), or the
+//   root refuses every init after an init a fault struck while it created the graph (its outcome
+//   unknown, it keeps its claim by design: `indeterminateInit`), documented in the README; the
+//   universe reports it, it is never a silent pass;
 // - anything else stands: the engine mishandled a fault (or has a bug a fault uncovered).
 //
 // Excused violations leave the verdict (an `excused` trace event says why) and are kept on the
 // world for reports.
-import type { History, OpRecord } from "../oracles/history.ts";
+import { type History, isInit, type OpRecord } from "../oracles/history.ts";
 import type { Violation } from "../violations.ts";
 import type { World } from "../world.ts";
 import type { StruckFault } from "./plan.ts";
@@ -32,7 +34,7 @@ export function excuseFaults(world: World, history: History): void {
   const limit = faults.find((f) => f.limit);
   const kept: Violation[] = [];
   for (const v of world.violations) {
-    const excuse = limit ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` } : detected(v, history, faults);
+    const excuse = limit ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` } : (indeterminateInit(v, history, faults) ?? detected(v, history, faults));
     if (!excuse) {
       kept.push(v);
       continue;
@@ -41,6 +43,26 @@ export function excuseFaults(world: World, history: History): void {
     world.trace.emit({ e: "excused", violation: v.kind, as: excuse.as, why: excuse.why });
   }
   world.violations.splice(0, world.violations.length, ...kept);
+}
+
+/** The calls of init's physical phase: the graph's datasets and its manifest. */
+const PHYSICAL_INIT_CALLS: ReadonlySet<string> = new Set(["datasets.create", "manifest.create"]);
+
+/**
+ * A limit of init's design: an init a storage fault struck while it created the graph's datasets
+ * or manifest cannot know what it left, so it keeps its root claim and fails (upstream's
+ * `InitializationIndeterminate`, omnigraph.rs `init_with_storage` at 62a9c3fe; `initTakeover`
+ * never takes over an attempt that had begun its datasets). The root then refuses every init
+ * until an operator decides: a `root-bricked` after that is this limit, reported as one.
+ */
+function indeterminateInit(v: Violation, history: History, faults: readonly StruckFault[]): Omit<Excused, "violation"> | null {
+  if (v.kind !== "root-bricked") return null;
+  for (const op of history.ops) {
+    if (!isInit(op) || op.status !== "err") continue;
+    const f = faults.find((f) => f.actor === op.actor.name && f.at >= op.start && (op.end === null || f.at <= op.end) && PHYSICAL_INIT_CALLS.has(f.op) && (f.kind === "error" || f.kind === "ack-loss"));
+    if (f) return { as: "limit", why: `${op.label} suffered ${describe(f)} while creating the graph: its outcome unknown, it keeps its claim by design and the root waits for an operator` };
+  }
+  return null;
 }
 
 function detected(v: Violation, history: History, faults: readonly StruckFault[]): Omit<Excused, "violation"> | null {

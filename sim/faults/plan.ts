@@ -136,7 +136,7 @@ export class StorageFaultPlan implements StorageFaultLayer {
     const { kind, param } = fault;
     const proc = this.world.sched.current?.proc.name ?? "?";
     const at = this.world.trace.length;
-    const struck = (extra: { key?: string; bytes?: number; back?: number; damaged?: readonly string[]; limit?: boolean } = {}) => {
+    const struck = (extra: { key?: string; bytes?: number; back?: number; version?: number; damaged?: readonly string[]; limit?: boolean } = {}) => {
       const limit = extra.limit ?? false;
       this.world.trace.emit({
         e: "fault",
@@ -148,6 +148,7 @@ export class StorageFaultPlan implements StorageFaultLayer {
         ...(extra.bytes !== undefined ? { bytes: extra.bytes } : {}),
         ...(fault.delayMs ? { delayMs: fault.delayMs } : {}),
         ...(extra.back !== undefined ? { back: extra.back } : {}),
+        ...(extra.version !== undefined ? { version: extra.version } : {}),
         ...(limit ? { limit } : {}),
       });
       this.struck.push({ kind, op: call.op, subject: call.subject, actor, proc, at, damaged: extra.damaged ?? [], limit });
@@ -164,8 +165,7 @@ export class StorageFaultPlan implements StorageFaultLayer {
         return effect(store);
       case "ack-loss": {
         const value = effect(store);
-        struck();
-        void value;
+        struck(madeVersion(value));
         throw ioError(call, "took effect, but its response was lost");
       }
       case "lost": {
@@ -205,6 +205,12 @@ export class StorageFaultPlan implements StorageFaultLayer {
       }
     }
   }
+}
+
+/** The version a write returned (a Lance or `__manifest` commit), for the trace: its caller never sees it. */
+function madeVersion(value: unknown): { version?: number } {
+  const v = typeof value === "number" ? value : (value as { version?: unknown } | null)?.version;
+  return typeof v === "number" ? { version: v } : {};
 }
 
 function paramChoices(kind: StorageFaultKind): number {

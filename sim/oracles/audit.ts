@@ -11,6 +11,7 @@
 //   post-commit pin), nobody else published those tables in between, and (a schema apply) the
 //   writer had put its staging files: then every table committed and recovery must roll forward
 //   (another actor's dataset commit or publish on one of those tables makes a roll-back right).
+import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
 import { violationOp } from "./history.ts";
@@ -55,7 +56,7 @@ function othersMovedTables(ctx: Pick<JudgeContext, "manifests" | "events">, life
   const until = life.deletedAt ?? Number.MAX_SAFE_INTEGER;
   for (let i = life.putAt + 1; i < until && i < ctx.events.length; i++) {
     const ev = ctx.events[i]!;
-    if (ev.e === "io" && ev.op === "datasets.commit" && "ok" in ev && ev.actor !== life.writer && paths.has(String((ev.args as { path?: unknown }).path))) return true;
+    if (ev.e === "io" && ev.op === "datasets.commit" && resultAt(ctx.events, i) && ev.actor !== life.writer && paths.has(String((ev.args as { path?: unknown }).path))) return true;
   }
   let previous: ManifestVersion | undefined;
   for (const m of ctx.manifests) {

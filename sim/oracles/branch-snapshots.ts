@@ -2,6 +2,7 @@
 // point), with each table's rows at its pin, read from the raw store after the run by the
 // oracles' own reader (reader.ts), never the engine's. A branch deleted and created again is
 // judged as its last incarnation: `createdAt` says where that began.
+import { resultAt } from "./took-effect.ts";
 import { isInternalSystemBranch } from "../../engine/branch/names.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
 import type { Branch, DatasetPath, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
@@ -32,13 +33,14 @@ function versionIndex(events: readonly TraceEvent[], branch: string): { createdA
   let createdAt = -1;
   let at = new Map<number, { at: number; actor: string }>();
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev)) return;
+    const result = resultAt(events, i);
+    if (ev.e !== "io" || !result) return;
     const args = ev.args as Record<string, unknown>;
     if (ev.op === "manifest.createBranch" && args.name === branch) {
       createdAt = i;
       at = new Map();
     }
-    if (ev.op === "manifest.merge" && args.branch === branch) at.set((ev.ok as { version: number }).version, { at: i, actor: ev.actor });
+    if (ev.op === "manifest.merge" && args.branch === branch) at.set((result.value as { version: number }).version, { at: i, actor: ev.actor });
   });
   return { createdAt, at };
 }

@@ -1,6 +1,7 @@
 // The oracles on graph branches: every live branch's published snapshots keep `@card` and
 // referential integrity, show the writes acknowledged on that branch, and stay readable; and a
 // merge shows, on its target, all of the rows it brings or none of them.
+import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { BranchHistory } from "./branch-snapshots.ts";
 import { cardinalityAndIntegrityOn } from "./card-ri.ts";
@@ -52,7 +53,7 @@ function lastCreation(events: JudgeContext["events"], branch: string, before: nu
   let at = -1;
   for (let i = 0; i < before && i < events.length; i++) {
     const ev = events[i]!;
-    if (ev.e === "io" && ev.op === "manifest.createBranch" && "ok" in ev && (ev.args as Record<string, unknown>).name === branch) at = i;
+    if (ev.e === "io" && ev.op === "manifest.createBranch" && resultAt(events, i) && (ev.args as Record<string, unknown>).name === branch) at = i;
   }
   return at;
 }

@@ -9,6 +9,7 @@
 // concurrent effect at all (a retry budget that gives up early, a check that misfires). Drift
 // (a logical commit left unpublished before the operation began) counts as a cause: the
 // conflict is then its consequence, and the drift is reported by the oracles that judge it.
+import { resultAt } from "./took-effect.ts";
 import type { OmniErrorKind } from "../../engine/errors.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -37,13 +38,14 @@ function logicalCommits(ctx: Pick<JudgeContext, "events">): { effects: Commit[];
   const effects: Commit[] = [];
   const versions = new Set<string>();
   ctx.events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev) || ev.ok === undefined) return;
+    const result = resultAt(ctx.events, i);
+    if (ev.e !== "io" || !result || result.value === undefined) return;
     const args = ev.args as { path?: unknown; delta?: { op?: string } };
     if (!isDataTable(args.path)) return;
     const logical =
       ev.op === "datasets.restore" || ev.op === "datasets.create" || (ev.op === "datasets.commit" && !MAINTENANCE_TXNS.has(String(args.delta?.op)));
     if (!logical) return;
-    const v = (ev.ok as { version?: number } | null)?.version;
+    const v = (result.value as { version?: number } | null)?.version;
     if (typeof v !== "number") return;
     effects.push({ at: i, actor: ev.actor, path: args.path, version: v });
     versions.add(`${args.path}@${v}`);

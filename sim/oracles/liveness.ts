@@ -41,7 +41,16 @@ const NEVER_INITIALIZED_OPEN_MAY_FAIL: readonly OmniErrorKind[] = ["StorageFailu
 /** When the lease of an init claim left at a root with no manifest runs out (virtual ms), if it has one. */
 async function initClaimUntil(raw: Storage): Promise<number> {
   if (!(await raw.objects.exists(INIT_CLAIM_FILE))) return 0;
-  const until = (JSON.parse(await raw.objects.get(INIT_CLAIM_FILE)) as { until_ms?: unknown }).until_ms;
+  let claim: { until_ms?: unknown };
+  try {
+    claim = JSON.parse(await raw.objects.get(INIT_CLAIM_FILE)) as { until_ms?: unknown };
+  } catch (e) {
+    // A claim a storage fault tore holds no lease anyone can read: nothing to wait for, and
+    // the engine must still open the root or take an init (judged below).
+    if (e instanceof SyntaxError) return 0;
+    throw e;
+  }
+  const until = claim?.until_ms;
   return typeof until === "number" ? until : 0;
 }
 

@@ -11,6 +11,7 @@ import type { JudgeContext } from "./context.ts";
 import { operationAt, actorEnds } from "./sidecars.ts";
 import type { LeaseRecord } from "./reader.ts";
 import { violationOp } from "./history.ts";
+import { resultAt } from "./took-effect.ts";
 
 /** A held lease and the actor that took it (the last to write its row before `at`). */
 export interface HeldLease {
@@ -24,7 +25,7 @@ export interface HeldLease {
 function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; actor: string }[]> {
   const out = new Map<string, { at: number; actor: string }[]>();
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || ev.op !== "manifest.merge" || !("ok" in ev)) return;
+    if (ev.e !== "io" || ev.op !== "manifest.merge" || !resultAt(events, i)) return;
     const args = ev.args as { branch?: unknown; rows?: unknown };
     // Any branch's manifest: each branch's lease row has its own resource name.
     if (!Array.isArray(args.rows)) return;

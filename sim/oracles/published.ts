@@ -4,6 +4,7 @@
 import { memoOnRows } from "../../engine/manifest/rows-memo.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
 import type { DatasetPath, ManifestRow, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
+import { versionAt as versionOf } from "./took-effect.ts";
 import type { TraceEvent } from "../trace.ts";
 import { decodeHeadToken, decodeLeases, decodePins, type LeaseRecord, type PublishedPin } from "./reader.ts";
 
@@ -36,9 +37,9 @@ export interface PublishedSnapshot {
 export function manifestVersionIndex(events: readonly TraceEvent[]): Map<number, { at: number; actor: string }> {
   const at = new Map<number, { at: number; actor: string }>();
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev) || ev.ok === null) return;
+    if (ev.e !== "io") return;
+    const v = versionOf(events, i);
     const args = ev.args as Record<string, unknown>;
-    const v = (ev.ok as { version?: number }).version;
     if (typeof v !== "number") return;
     const main = ev.op === "manifest.create" || ((ev.op === "manifest.merge" || ev.op === "manifest.compact") && args.branch === null);
     if (!main) return;
@@ -58,8 +59,8 @@ export async function manifestHistory(raw: Storage, events: readonly TraceEvent[
   const index = manifestVersionIndex(events);
   const latest = await raw.manifest.latestVersion(null);
   const out: ManifestVersion[] = [];
-  // A version no traced call acknowledged (a merge whose response a storage fault lost) was
-  // committed after the last acknowledged one before it: it stands from there, by nobody known.
+  // A version no traced call made was committed after the last known one before it: it stands
+  // from there, by nobody known.
   let lastAt = Number.MAX_SAFE_INTEGER;
   for (let v = 1; v <= latest; v++) {
     const rows = (await raw.manifest.load(null, v as Version)).rows;

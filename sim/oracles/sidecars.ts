@@ -3,6 +3,7 @@
 // commits after it, and who deleted it when. The sidecar-ownership and recovery oracles, and the
 // durability oracle's evidence of a crashed writer's roll-forward, read this.
 import type { Version } from "../../engine/storage/types.ts";
+import { resultAt } from "./took-effect.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { History, OpRecord } from "./history.ts";
 import { decodeSidecar, operationIdOfKey, type SidecarRecord } from "./reader.ts";
@@ -83,10 +84,12 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
   /** Every dataset commit and staging put, by actor, in trace order. */
   const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string }[] = [];
   events.forEach((ev, i) => {
-    if (ev.e !== "io" || !("ok" in ev)) return;
+    if (ev.e !== "io") return;
+    const result = resultAt(events, i);
+    if (!result) return;
     const args = ev.args as { key?: string; body?: string; path?: string };
     if ((ev.op === "datasets.commit" || ev.op === "datasets.create") && typeof args.path === "string") {
-      const v = (ev.ok as { version?: number } | null)?.version;
+      const v = (result.value as { version?: number } | null)?.version;
       if (typeof v === "number") writes.push({ at: i, actor: ev.actor, path: args.path, version: v as Version });
       return;
     }

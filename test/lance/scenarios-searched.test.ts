@@ -30,7 +30,9 @@ const DIVERGENT: Readonly<Record<string, string>> = {
 
 const lance = lanceBackendFactory();
 
-for (const scenario of SCENARIOS.filter((s) => redProfileOf(s.claim) !== null && s.probe)) {
+// Scenarios whose searched form runs with storage faults are left out: the fault plan is a layer
+// of the virtual store (a real backend has none), so their universes cannot be replayed on Lance.
+for (const scenario of SCENARIOS.filter((s) => redProfileOf(s.claim) !== null && s.probe && !s.storageFaults?.length)) {
   test(`${scenario.name}: the first universe showing its symptom, replayed from its tape on Lance, fails the same way`, async () => {
     const spec = formSpec(scenario, "searched");
     const fixes = PROFILES[redProfileOf(scenario.claim)!];

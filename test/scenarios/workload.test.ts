@@ -14,7 +14,9 @@ test("random-workload: most universes crash, and the median one completes at lea
   const forSeed = await portfolioFor(s, PROFILES.fixed);
   const ratios: number[] = [];
   let crashed = 0;
-  const n = 100;
+  // 200 seeds: the share that crashes is near three in five, and at 100 seeds it sat within
+  // sampling noise of the half (53 and 48 of seeds 1-100 for two engines alike in this).
+  const n = 200;
   for (let seed = 1; seed <= n; seed++) {
     const r = await runUniverse({ spec: formSpec(s, "searched"), seed, fixes: PROFILES.fixed, strategy: forSeed(seed) });
     expect(r.operations.attempted).toBeGreaterThanOrEqual(30);

@@ -275,7 +275,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "lease-release-not-owner-checked",
     file: "engine/lease/lease.ts",
-    find: "    if (stateIn(state.rows, lease.resource).owner !== lease.owner) return;\n",
+    find: '  if (stateIn(state.rows, lease.resource).owner !== lease.owner) return "released";\n',
     replace: "",
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
@@ -397,12 +397,12 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "staging-source-written-last",
     file: "engine/schema-state/contract-files.ts",
-    find: `  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);
-  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
-  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);`,
-    replace: `  await env.storage.objects.put(stagingName(SCHEMA_IR_FILE), rendered.irJson);
-  await env.storage.objects.put(stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
-  await env.storage.objects.put(stagingName(SCHEMA_SOURCE_FILE), rendered.source);`,
+    find: `    await putSchemaFile(env, stagingName(SCHEMA_SOURCE_FILE), rendered.source);
+    await putSchemaFile(env, stagingName(SCHEMA_IR_FILE), rendered.irJson);
+    await putSchemaFile(env, stagingName(SCHEMA_STATE_FILE), rendered.stateJson);`,
+    replace: `    await putSchemaFile(env, stagingName(SCHEMA_IR_FILE), rendered.irJson);
+    await putSchemaFile(env, stagingName(SCHEMA_STATE_FILE), rendered.stateJson);
+    await putSchemaFile(env, stagingName(SCHEMA_SOURCE_FILE), rendered.source);`,
     category: "reordered-write",
     breaks: "schema apply writes `_schema.pg.staging` last, so a crash mid-set leaves IR and state staging files that recovery promotes",
   },
@@ -492,10 +492,10 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "init-claim-released-early",
     file: "engine/graph/fix502.ts",
-    find: `      try {
+    find: `        await checkWritten(env, INIT_CLAIM_FILE, claim);
         await checkRoot();
       } catch (e) {`,
-    replace: `      try {
+    replace: `        await checkWritten(env, INIT_CLAIM_FILE, claim);
         await checkRoot();
         await release();
       } catch (e) {`,

@@ -61,3 +61,22 @@ test("a schema file a fault tore is a violation of the universe, never a harness
   expect(r.world.violations.map((v) => v.kind)).toEqual(["final-state-unreadable"]);
   expect(r.world.violations[0]!.message).toMatch(/_schema\.pg does not compile/);
 });
+
+test("a root that refuses every init after an init a fault struck while creating the graph is the documented limit; after a fault elsewhere in init it stands", async () => {
+  const judged = async (op: string) => {
+    const world = await faultedWorld();
+    const history = new History(world);
+    const actor = world.sched.actors.find((a) => !a.director)!;
+    const at = world.trace.length;
+    world.storageFaults!.struck.push({ kind: "error", op, subject: "x", actor: actor.name, proc: actor.proc.name, at, damaged: [], limit: false });
+    const init = { id: 2000, label: "init operator-a", kind: "open", actor, start: at - 1, end: at + 1, status: "err", errorKind: "StorageError", errorMessage: "I/O error", errorTable: null };
+    history.ops.push(init as unknown as OpRecord);
+    const before = world.excused.length;
+    world.violations.splice(0, world.violations.length, { kind: "root-bricked", message: "planted: the root takes no init" });
+    excuseFaults(world, history);
+    return [world.violations.map((v) => v.kind), world.excused.slice(before).map((x) => x.as)];
+  };
+  expect(await judged("datasets.create")).toEqual([[], ["limit"]]);
+  expect(await judged("manifest.create")).toEqual([[], ["limit"]]);
+  expect(await judged("objects.put")).toEqual([["root-bricked"], []]);
+});
