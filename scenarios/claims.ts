@@ -42,6 +42,8 @@ export type BugId =
   | "F8"
   | "F9"
   | "F10"
+  | "G1"
+  | "G5"
   | "demo";
 
 /**
@@ -61,6 +63,12 @@ export interface Symptom {
    * lost roll-back does).
    */
   readonly unless?: readonly ViolationKind[];
+  /**
+   * The symptom is this bug only in a universe that shows one of these too: a consequence that
+   * another bug can also have (F3's partial promotion leaves the files disagreeing, and the
+   * restored tables mismatching the promoted schema as G1's second pass does).
+   */
+  readonly with?: readonly ViolationKind[];
 }
 
 /** Flags that hide the bug although they do not fix it, and why. */
@@ -102,6 +110,7 @@ export function showsSymptom(v: Violation, s: Symptom, all: readonly Violation[]
   return (
     v.kind === s.kind &&
     !(s.unless ?? []).some((k) => all.some((w) => w.kind === k)) &&
+    (s.with === undefined || s.with.some((k) => all.some((w) => w.kind === k))) &&
     (s.errorKind === undefined || v.errorKind === s.errorKind) &&
     (s.opKind === undefined || v.op?.kind === s.opKind) &&
     (s.actor === undefined || (v.op?.actor ?? "").startsWith(s.actor)) &&
@@ -144,6 +153,6 @@ export function redOnUpstream(claim: BugClaim): boolean {
 /** One line per symptom, for tables and failures: `open-failed (ExpectedVersionMismatch, open by open-)`. */
 export function describeSymptom(s: Symptom): string {
   const who = s.opKind ? `${s.opKind}${s.actor ? ` by ${s.actor}*` : ""}` : s.actor ? `by ${s.actor}*` : undefined;
-  const facts = [s.errorKind, who, s.table, s.unless && `unless ${s.unless.join(", ")}`].filter(Boolean);
+  const facts = [s.errorKind, who, s.table, s.unless && `unless ${s.unless.join(", ")}`, s.with && `with ${s.with.join(" or ")}`].filter(Boolean);
   return facts.length ? `${s.kind} (${facts.join(", ")})` : s.kind;
 }

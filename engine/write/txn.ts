@@ -7,6 +7,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
 import { probeOnWrite } from "./probe-on-write.ts";
 import { snapshotForBranch } from "../handle/branch-snapshot.ts";
+import { underSchemaGate } from "../sync/schema-gate.ts";
 
 export interface WriteTxn {
   readonly branch: Branch;
@@ -29,7 +30,9 @@ export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.bra
     const base = await snapshotForBranch(h, branch);
     return { branch, base, strictBase: base };
   }
-  await ensureSchemaState(h.env, h.coordinator, h.id);
+  // #343: the contract is read under the root schema gate, which a schema apply holds through its
+  // renames (the model takes it for a validation that failed: sync/schema-gate.ts).
+  await underSchemaGate(h, () => ensureSchemaState(h.env, h.coordinator, h.id));
   const observed = h.coordinator.snapshot;
   if (probeOnWrite(h.env)) await h.coordinator.probe();
   return { branch: h.coordinator.branch, base: h.coordinator.snapshot, strictBase: observed };
