@@ -28,8 +28,6 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write (stale-write-succeeded), seen since keyed writes became staged merge-inserts: untriaged" },
   { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: "the same stale-write-succeeded, untriaged" },
   // Writes that read the schema contract while an apply renames its three files.
-  // Init scenarios (#495, #483) from before the fault plan.
-  { scenario: "init-cleanup-deletes-graph", check: "searched is a search on seed", why: "the searched form still arms init's failpoints itself; its operators should be faultable by the fault plan instead" },
   // Found by the oracles of issue 9 item 4 (real bugs of the model's engine, for triage). G1, a
   // schema apply recovered across two passes, is closed by #346 (`fix346`, scenario
   // schema-apply-two-pass).
