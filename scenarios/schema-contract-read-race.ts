@@ -7,6 +7,10 @@
 // in table_ops.rs), and its write queues are per handle. Upstream's #343 (`f758ff0d`, RFC-022)
 // captures a write's catalog under the root schema gate, which the apply holds through its
 // renames, and shares that gate among a process's handles: `sharedQueues` here.
+//
+// Searched only: no failpoint sits between the three reads (upstream has none either), and at
+// the seed a write's heal promotes whatever an apply parked after staging has left (B10), so
+// no failpoint script can place the renames between a write's reads.
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
 import { openIn, person, setupGraph } from "./kit/setup.ts";

@@ -7,7 +7,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
 import { probeOnWrite } from "./probe-on-write.ts";
 import { snapshotForBranch } from "../handle/branch-snapshot.ts";
-import { underSchemaGate } from "../sync/schema-gate.ts";
+import { underSchemaGate } from "../handle/schema-gate.ts";
 
 export interface WriteTxn {
   readonly branch: Branch;
@@ -31,7 +31,7 @@ export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.bra
     return { branch, base, strictBase: base };
   }
   // #343: the contract is read under the root schema gate, which a schema apply holds through its
-  // renames (the model takes it for a validation that failed: sync/schema-gate.ts).
+  // renames (the model takes it for a validation that failed: handle/schema-gate.ts).
   await underSchemaGate(h, () => ensureSchemaState(h.env, h.coordinator, h.id));
   const observed = h.coordinator.snapshot;
   if (probeOnWrite(h.env)) await h.coordinator.probe();

@@ -10,11 +10,11 @@
 // acquire is a scheduling point, so gating each write would reshape every schedule for nothing
 // (docs/fidelity.md). Under `ownerLease` a failed validation has its own remedy
 // (`handle/schema-guard.ts`: retried under the branch lease).
-import type { Handle } from "../handle/handle.ts";
+import type { Handle } from "./handle.ts";
 import { isOmniError } from "../errors.ts";
 import { leaseGuardsCommits } from "../lease/owner-lease.ts";
-import { sharedQueues } from "./shared-queues.ts";
-import { SCHEMA_APPLY_SERIAL_KEY } from "./write-queue.ts";
+import { sharedQueues } from "../sync/shared-queues.ts";
+import { SCHEMA_APPLY_SERIAL_KEY } from "../sync/write-queue.ts";
 
 export async function underSchemaGate<T>(h: Handle, read: () => Promise<T>): Promise<T> {
   try {
