@@ -186,6 +186,14 @@ export interface Fixes {
    * registrations later (#630, #686), in code outside the mirrored history.
    */
   readonly adoptAboveTarget: boolean;
+  /**
+   * #346 (`905a27c4`, after the seed): a SchemaApply sidecar carries its target schema identity
+   * and a published marker. At the seed a recovery that finds no staging files to promote rolls
+   * a SchemaApply sidecar back, even when an earlier recovery promoted them and died before its
+   * roll-forward was published or audited (G1): schema files and data then disagree. With the
+   * fix the live schema identity decides (upstream's `62a9c3fe` keeps this rule for such sidecars).
+   */
+  readonly fix346: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -223,6 +231,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "typedNotFound",
   "initTakeover",
   "adoptAboveTarget",
+  "fix346",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -259,6 +268,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   typedNotFound: "an open of a root without `__manifest` fails with a typed NotFound (b25e0388)",
   initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
   adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
+  fix346: "G1: a SchemaApply sidecar names its target schema; recovery rolls it forward when that schema is live (#346)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -295,11 +305,12 @@ const SEED: Fixes = {
   typedNotFound: false,
   initTakeover: false,
   adoptAboveTarget: false,
+  fix346: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
- * #296, #297, #298, #308, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
+ * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
  * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
@@ -323,6 +334,7 @@ const UPSTREAM: Fixes = {
   fix514: true,
   fix517: true,
   typedNotFound: true,
+  fix346: true,
 };
 
 export const PROFILES = {
@@ -363,6 +375,7 @@ export const PROFILES = {
     typedNotFound: true,
     initTakeover: true,
     adoptAboveTarget: true,
+    fix346: true,
   },
 } as const satisfies Record<string, Fixes>;
 

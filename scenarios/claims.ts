@@ -44,6 +44,8 @@ export type BugId =
   | "F9"
   | "F10"
   | "F11"
+  | "G1"
+  | "G5"
   | "demo";
 
 /**

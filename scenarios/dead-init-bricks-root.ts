@@ -23,7 +23,8 @@ export const deadInitBricksRoot: Scenario = {
     redProfile: "seed",
     symptoms: [
       // The seed: the restart's open fails untyped (fail closed, no re-init is even judged).
-      { kind: "open-failed", errorKind: "StorageError", opKind: "open" },
+      // (With the final state unreadable it is #495's: a graph whose schema files went.)
+      { kind: "open-failed", errorKind: "StorageError", opKind: "open", unless: ["final-state-unreadable"] },
       // #502's world: a typed refusal, but the root takes no init.
       { kind: "root-bricked" },
       // The orphan _schema.pg without its IR and state files (the oracles' schema agreement).

@@ -23,8 +23,15 @@ export const partialStagingPromotion: Scenario = {
     kind: "bug",
     bug: "F3",
     redProfile: "seed",
-    // Every open fails on the disagreeing files, and the oracles find them disagreeing.
-    symptoms: [{ kind: "open-failed", errorKind: "SchemaContractInvalid", opKind: "open" }, { kind: "schema-files-disagree" }],
+    // Every open fails on the disagreeing files, and the oracles find them disagreeing. Where a
+    // write's heal did the promotion, every later write fails validating them; where the apply
+    // is then rolled back under its promoted source, the data mismatches it.
+    symptoms: [
+      { kind: "open-failed", errorKind: "SchemaContractInvalid", opKind: "open" },
+      { kind: "schema-files-disagree" },
+      { kind: "unexpected-error", errorKind: "SchemaContractInvalid", opKind: "mutate", alongside: ["schema-files-disagree"] },
+      { kind: "schema-data-mismatch", alongside: ["schema-files-disagree"] },
+    ],
     closedBy: ["completeStagingPromotion"],
     masks: [
       {

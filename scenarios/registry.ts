@@ -28,6 +28,8 @@ import { mergeVersionCollision } from "./merge-version-collision.ts";
 import { rollbackAuditedForward } from "./rollback-audited-forward.ts";
 import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
+import { schemaApplyTwoPass } from "./schema-apply-two-pass.ts";
+import { schemaContractReadRace } from "./schema-contract-read-race.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
 import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
 import { strictWriteAfterInsert } from "./strict-write-after-insert.ts";
@@ -61,6 +63,8 @@ export const SCENARIOS: readonly Scenario[] = [
   rollbackAuditedForward,
   schemaLockWedge,
   partialStagingPromotion,
+  schemaApplyTwoPass,
+  schemaContractReadRace,
   optimizeHeadBehindPin,
   recoveryRaceAcrossProcesses,
   rebasedCommitPublished,

@@ -2,7 +2,8 @@
 // handle opens; the open's schema recovery sees a SchemaApply sidecar and promotes the staging
 // files, and its sweep rolls the apply's sidecar forward (publishing the apply's delta) and
 // deletes it. The apply's own publish then hits "table version N already exists": it fails,
-// though the new schema is durable.
+// though the new schema is durable. A write's in-process heal does the same to a live apply of
+// another handle, as the seed's queues are per handle.
 import { FP } from "../failpoints/catalog.ts";
 import { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
@@ -18,7 +19,14 @@ export const schemaStagingPromotion: Scenario = {
     kind: "bug",
     bug: "B10",
     redProfile: "seed",
-    symptoms: [{ kind: "live-sidecar-deleted", opKind: "open", actor: "opener" }, { kind: "unexpected-error", opKind: "schemaApply", actor: "apply" }],
+    // The apply fails on its own publish; or a write's heal (which reconciles the staging files
+    // under its own handle's queues) races the apply's renames of them, and one rename finds its
+    // source gone: a raw NotFound (upstream's `rename_if_present` checks existence, then renames).
+    symptoms: [
+      { kind: "live-sidecar-deleted", opKind: "open", actor: "opener" },
+      { kind: "unexpected-error", opKind: "schemaApply", actor: "apply" },
+      { kind: "unexpected-error", errorKind: "StorageError", opKind: "mutate" },
+    ],
     closedBy: ["ownerLease"],
   },
   summary: "an open promotes a live schema apply's staging files and rolls its sidecar forward",

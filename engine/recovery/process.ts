@@ -17,6 +17,7 @@ import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 import { fix296 } from "./fix296.ts";
 import { isPlannedCommit } from "./exact-commit.ts";
 import { sidecarFileOf } from "./delete-listed-sidecar.ts";
+import { unpromotedSchemaApply } from "./fix346.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -66,7 +67,11 @@ export async function processSidecar(
     case "RollBack": {
       const allNoMovement = states.every((s) => s.classification === "NoMovement");
       const anyPinAdvanced = states.some((s) => s.pinned > s.pin.expected_version);
-      if (allNoMovement && anyPinAdvanced) {
+      // #346: a manifest-aligned SchemaApply whose target schema is not live was rolled back
+      // (or must be): never audit it as a roll-forward.
+      const unpromoted = allNoMovement && anyPinAdvanced && sidecar.writer_kind === "SchemaApply" ? await unpromotedSchemaApply(env, sidecar) : null;
+      if (unpromoted === "refuse") return refuseUnpromoted(sidecar, mode);
+      if (allNoMovement && anyPinAdvanced && unpromoted !== "roll-back") {
         // A previous roll-forward published, but its audit or delete failed. Or (F8, `auditOnce`)
         // a previous roll-back did: its restore commits are the pins, so audit what it did.
         const rolledBack = await rolledBackBefore(env, states);
@@ -80,7 +85,12 @@ export async function processSidecar(
       return "RolledBack";
     }
     case "RollForward": {
-      if (sidecar.writer_kind === "SchemaApply" && !schemaStagingPromoted) {
+      // Staging not promoted in this pass: at the seed the apply rolls back, although an earlier
+      // pass may have promoted it and died before publishing (G1); with #346 the live schema decides.
+      const unpromoted = sidecar.writer_kind === "SchemaApply" && !schemaStagingPromoted ? ((await unpromotedSchemaApply(env, sidecar)) ?? "roll-back") : null;
+      if (unpromoted === "refuse") return refuseUnpromoted(sidecar, mode);
+      if (unpromoted === "audit-only") return auditRecovered(env, snapshot, sidecar, states);
+      if (unpromoted === "roll-back") {
         if (mode === "RollForwardOnly") return "Deferred";
         await rollBack(env, snapshot, sidecar, states, publishOptions);
         return "RolledBack";
@@ -106,6 +116,27 @@ export async function processSidecar(
       return "RolledForward";
     }
   }
+}
+
+/** `record_audit_recovery_rollforward` for a published, promoted SchemaApply (#346): audit and delete. */
+async function auditRecovered(env: Env, snapshot: Snapshot, sidecar: RecoverySidecar, states: readonly ClassifiedTable[]): Promise<SidecarOutcome> {
+  const outcomes = states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
+  await recordAudit(env, sidecar, snapshot.version, "RolledForward", outcomes);
+  await env.storage.objects.delete(sidecarFileOf(env, sidecar));
+  return "AuditRecovered";
+}
+
+/**
+ * #346: a SchemaApply sidecar that confirms its publish while the live schema is not its target.
+ * Upstream refuses to guess whether the promotion completed (`manifest_internal`; the heal defers).
+ */
+function refuseUnpromoted(sidecar: RecoverySidecar, mode: RecoveryMode): SidecarOutcome {
+  if (mode === "RollForwardOnly") return "Deferred";
+  throw new OmniError(
+    "RecoveryRequired",
+    { sidecars: 1, operationId: sidecar.operation_id },
+    `SchemaApply sidecar '${sidecar.operation_id}' confirms manifest publish, but the live schema identity does not match its target; refusing to guess whether schema promotion completed`,
+  );
 }
 
 /**

@@ -73,6 +73,10 @@ export interface RecoverySidecar {
   readonly owner?: SidecarOwner;
   /** The key recovery listed it under (`listSidecars`): its operation's own name, unless a storage fault put it elsewhere. */
   readonly listedAt?: string;
+  /** SchemaApply under `fix346`: the desired schema's IR hash (upstream's schema-v5 sidecar). */
+  readonly schema_apply_target_schema_ir_hash?: string;
+  /** SchemaApply under `fix346`: set once the apply's manifest publish landed. */
+  readonly schema_apply_manifest_published?: boolean;
 }
 
 export interface NewSidecar {
@@ -83,6 +87,7 @@ export interface NewSidecar {
   readonly registrations?: readonly SidecarRegistration[];
   readonly tombstones?: readonly SidecarTombstone[];
   readonly owner?: SidecarOwner;
+  readonly targetSchemaIrHash?: string;
 }
 
 /** `new_sidecar`: a fresh operation id and start time. */
@@ -98,6 +103,7 @@ export function newSidecar(env: Env, s: NewSidecar): RecoverySidecar {
     additional_registrations: s.registrations ?? [],
     tombstones: s.tombstones ?? [],
     ...(s.owner ? { owner: s.owner } : {}),
+    ...(s.targetSchemaIrHash !== undefined ? { schema_apply_target_schema_ir_hash: s.targetSchemaIrHash, schema_apply_manifest_published: false } : {}),
   };
 }
 
@@ -130,6 +136,16 @@ export async function confirmSidecarPhaseB(env: Env, sidecar: RecoverySidecar, r
   const confirmed = { ...sidecar, tables };
   await putSidecarBody(env, sidecarKey(sidecar.operation_id), JSON.stringify(confirmed, null, 2));
   return confirmed;
+}
+
+/**
+ * `confirm_schema_apply_manifest_published` (`fix346`): the SchemaApply sidecar rewritten in
+ * place (atomic) with its published marker, after the manifest publish and before the staging
+ * files are promoted. Upstream passes `recovery.sidecar_confirm` first; the model does not (the
+ * put itself is a crash point and a fault site: docs/fidelity.md).
+ */
+export async function confirmSchemaApplyPublished(env: Env, sidecar: RecoverySidecar): Promise<void> {
+  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify({ ...sidecar, schema_apply_manifest_published: true }, null, 2));
 }
 
 /** Phase D: failpoint `recovery.sidecar_delete`, then the delete (of `key`: the operation's own name unless given). */

@@ -48,7 +48,11 @@ export async function recoverManifestDrift(
         await discardOrphanedBranchSidecar(env, coordinator, sidecar);
         continue;
       }
-      outcomes.push(await processSidecar(env, snapshot, sidecar, "Full", promotedForSchemaApply(schemaRecovery), publishOptions));
+      // Under the queues (RFC-022, #343), the schema pre-pass cannot go stale: upstream holds the
+      // schema gate from its pre-pass through the sweep; the model, which took the pre-pass before
+      // waiting for an in-process apply, reconciles that apply's staging files again under its gate.
+      const recovery = release && sidecar.writer_kind === "SchemaApply" ? await recoverSchemaStateFiles(env, snapshot) : schemaRecovery;
+      outcomes.push(await processSidecar(env, snapshot, sidecar, "Full", promotedForSchemaApply(recovery), publishOptions));
     } finally {
       release?.();
     }

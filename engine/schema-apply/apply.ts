@@ -13,7 +13,7 @@ import { ensureIndices } from "../maintenance/ensure-indices.ts";
 import type { ManifestChange } from "../manifest/changes.ts";
 import { datasetUri, SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
 import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
-import { deleteSidecarBestEffort, newSidecar, type SidecarRegistration, type SidecarTablePin, type SidecarTombstone, writeSidecar } from "../recovery/sidecar.ts";
+import { confirmSchemaApplyPublished, deleteSidecarBestEffort, newSidecar, type RecoverySidecar, type SidecarRegistration, type SidecarTablePin, type SidecarTombstone, writeSidecar } from "../recovery/sidecar.ts";
 import { bucketSchemaSteps, UnsupportedSchemaChangeError } from "../schema/buckets.ts";
 import { lookupTable, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
@@ -30,6 +30,8 @@ import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarO
 import { commitTable } from "../write/commit-table.ts";
 import { requireHead } from "../write/open-table.ts";
 import { noDetachedEnsureIndices } from "./no-detached-ensure-indices.ts";
+import { fix346 } from "../recovery/fix346.ts";
+import { schemaIrHash } from "../schema/ir.ts";
 
 export interface SchemaApplyOptions {
   /** Turns every soft drop into a hard one (old versions are cleaned up after the publish). */
@@ -141,11 +143,12 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
   if (writesSidecar) keys.push(SCHEMA_APPLY_SERIAL_KEY);
   const section = outer ?? (await enterCommitSection(h, null, keys));
   try {
-    let sidecarId: string | null = null;
+    let sidecar: RecoverySidecar | null = null;
     if (writesSidecar) {
-      const sidecar = newSidecar(env, { kind: "SchemaApply", branch: null, actorId: null, tables: pins, registrations, tombstones, ...sidecarOwner(env, section) });
+      // `fix346`: the sidecar names its target schema identity, so recovery can tell a promoted apply.
+      const target = fix346(env) ? { targetSchemaIrHash: schemaIrHash(desired) } : {};
+      sidecar = newSidecar(env, { kind: "SchemaApply", branch: null, actorId: null, tables: pins, registrations, tombstones, ...sidecarOwner(env, section), ...target });
       await writeSidecar(env, sidecar);
-      sidecarId = sidecar.operation_id;
     }
     const changes: ManifestChange[] = [];
     const addUpdate = async (tableKey: TableKey, path: DatasetPath, version: Version) => {
@@ -190,12 +193,14 @@ async function applyWithLock(h: Handle, source: string, options: SchemaApplyOpti
     await writeSchemaContractStaging(env, source);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
     const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));
+    // `fix346` (#346): Phase C is confirmed in the sidecar before the staging files are promoted.
+    if (sidecar && fix346(env)) await confirmSchemaApplyPublished(env, sidecar);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT);
     await promoteStaging(env);
     h.catalog = desired;
     h.schemaSource = source;
     await h.coordinator.refresh();
-    if (sidecarId) await deleteSidecarBestEffort(env, sidecarId);
+    if (sidecar) await deleteSidecarBestEffort(env, sidecar.operation_id);
     for (const tableKey of buckets.hardCleanupTargets) {
       const entry = snapshot.entry(tableKey);
       if (!entry) continue;

@@ -9,6 +9,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch } from "../storage/types.ts";
 import { probeOnWrite } from "./probe-on-write.ts";
 import { snapshotForBranch } from "../handle/branch-snapshot.ts";
+import { underSchemaGate } from "../handle/schema-gate.ts";
 
 export interface WriteTxn {
   readonly branch: Branch;
@@ -33,14 +34,16 @@ export interface WriteTxn {
  */
 export async function openWriteTxn(h: Handle, branch: Branch = h.coordinator.branch, viewed?: Snapshot): Promise<WriteTxn> {
   if (branch !== h.coordinator.branch) {
-    const catalog = txnCatalog(h.env) ? await ensureSchemaState(h.env, h.coordinator, h.id) : h.catalog;
+    const catalog = txnCatalog(h.env) ? await underSchemaGate(h, () => ensureSchemaState(h.env, h.coordinator, h.id)) : h.catalog;
     const base = await snapshotForBranch(h, branch);
     return { branch, base, strictBase: base, catalog };
   }
   // The bound coordinator as it is now: a merge on the same handle swaps `h.coordinator` to its
   // target while this awaits, and the write must stay on the branch it was asked for.
   const coordinator = h.coordinator;
-  const validated = await ensureSchemaState(h.env, coordinator, h.id);
+  // #343: the contract is read under the root schema gate, which a schema apply holds through its
+  // renames (the model takes it for a validation that failed: handle/schema-gate.ts).
+  const validated = await underSchemaGate(h, () => ensureSchemaState(h.env, coordinator, h.id));
   // Design A's expectation is the view the caller last observed: from before the write's heal,
   // which refreshes the coordinator (upstream's `heal_pending_sidecars_roll_forward` re-reads it
   // "so the caller's handle observes the post-heal manifest"), when the caller passes it.

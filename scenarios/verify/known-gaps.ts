@@ -14,7 +14,6 @@ export interface Gap {
 }
 
 /** Reasons shared by several entries (see the comments where they are used). */
-const G1 = "G1: a schema apply recovered in two passes (the first promotes its staging files and fails before auditing or publishing; the second rolls it back): schema files and data disagree, or a published apply is audited RolledBack";
 const G2 = "G2: recovery audits RolledForward (and publishes) a sidecar whose writer never committed, taking whatever another operation left at HEAD (audit-mismatch; acked-write-lost when that is a failed delete's unpublished commit)";
 const B4 = "B4 outside its own scenario: a compaction fails a strict write with no logical change in its window (spurious-conflict, ExpectedVersionMismatch), where opClassPrecondition is off; B4's claim names only its scenario's must-succeed symptom";
 
@@ -22,28 +21,9 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write whose sidecar delete failed (stale-write-succeeded, seed 314): the write's heal refreshes the handle's view before the strict check, as the seed's heal_pending_sidecars_roll_forward does (docs/fixes.md, B4); Design A's probeOnWrite judges the view from before the heal" },
   // Writes that read the schema contract while an apply renames its three files.
-  { scenario: "schema-lock-wedge", check: "no unknown bug on seed", why: "a write that validates the schema contract while an apply renames its staging files fails SchemaContractInvalid, or with a raw StorageError: untriaged" },
-  { scenario: "schema-lock-wedge", check: "closed on seed+ownerLease", why: "the schema-rename race of a concurrent write (SchemaContractInvalid) persists without completeStagingPromotion's lease-held validation" },
-  { scenario: "partial-staging-promotion", check: "no unknown bug on seed", why: "the same schema-rename race: a write validating the contract between an apply's renames fails SchemaContractInvalid: untriaged; and G1, G2 (below)" },
-  { scenario: "partial-staging-promotion", check: "closed on seed+completeStagingPromotion", why: "the same schema-rename race of a concurrent write (SchemaContractInvalid), which completeStagingPromotion does not close; and G1 (below)" },
-  // Init scenarios (#495, #483) from before the fault plan.
-  { scenario: "init-cleanup-deletes-graph", check: "searched is a search on seed", why: "the searched form still arms init's failpoints itself; its operators should be faultable by the fault plan instead" },
-  // Found by the oracles of issue 9 item 4 (real bugs of the model's engine, for triage).
-  // G1, a schema apply recovered across two passes: one recovery promotes the apply's staging
-  // files and fails before its roll-forward is audited (or before it publishes); the next finds
-  // nothing left to promote, so `schemaStagingPromoted` is false and it rolls the SchemaApply
-  // sidecar back. The promoted files then describe the new schema while the tables are restored
-  // to the old one (schema-data-mismatch: a dropped `age` still in node:Person), or, when the
-  // first pass had published, the audit says RolledBack for an apply whose effect is published
-  // (recovery-wrong-decision, audit-mismatch).
-  { scenario: "schema-apply-reopen", check: "no unknown bug on seed", why: G1 },
-  { scenario: "schema-apply-reopen", check: "closed on seed+noDetachedEnsureIndices", why: G1 },
-  { scenario: "schema-apply-reopen", check: "no unknown bug on upstream", why: G1 },
-  { scenario: "schema-apply-reopen", check: "searched green on fixed", why: G1 },
-  { scenario: "partial-staging-promotion", check: "no unknown bug on upstream", why: `${G1}; and G2` },
-  { scenario: "partial-staging-promotion", check: "searched green on fixed", why: G1 },
-  // The same G1 (recovery-wrong-decision), met where verifySchemaFiles (F3's mask) is off.
-  { scenario: "partial-staging-promotion", check: "the fix holds alone on fixed-verifySchemaFiles", why: G1 },
+  // Found by the oracles of issue 9 item 4 (real bugs of the model's engine, for triage). G1, a
+  // schema apply recovered across two passes, is closed by #346 (`fix346`, scenario
+  // schema-apply-two-pass).
   // G2, the stale-sidecar rule (all tables NoMovement and a pin past the sidecar's expected
   // version: "a previous roll-forward published") audits RolledForward a writer that never
   // committed, whose pin another writer moved since (audit-mismatch).
@@ -54,9 +34,7 @@ export const KNOWN_GAPS: readonly Gap[] = [
   { scenario: "random-workload-branches", check: "searched green on fixed", why: "a branch create from a branch another actor deleted meets Lance's raw \"Branch b0 not found in dataset __manifest\" (unexpected-error, seed 264): untriaged, the branches work's" },
   // The same findings in the scenarios of F4-F6 and in the checks the F4/F5 triage closed (their
   // earlier gaps hid them): G2 where recovery rolls a sidecar forward over another operation's
-  // commit, G1 where a schema apply is recovered in two passes, B4 where opClassPrecondition is off.
-  { scenario: "schema-apply-reopen", check: "the fix holds alone on fixed-ownerLease", why: G1 },
-  { scenario: "schema-staging-promotion", check: "no unknown bug on seed", why: G1 },
+  // commit, B4 where opClassPrecondition is off.
   { scenario: "optimize-vs-write", check: "no unknown bug on regress-297", why: `${G2}; ${B4}` },
   { scenario: "optimize-vs-write", check: "closed on regress-297+fix297", why: `${G2}; ${B4}` },
   { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: `${G2}; and a delete that stages while another process's optimize has committed but not yet published meets HEAD ahead of the pin (spurious-conflict, ExpectedVersionMismatch; seed 259 with the random strategy): without the lease nothing orders the two` },

@@ -6,8 +6,10 @@ import { SCENARIOS } from "../../scenarios/registry.ts";
 import { formSpec } from "../../scenarios/types.ts";
 import { runUniverse } from "../../sim/universe.ts";
 
-test("every engine scenario but the random workloads has a scripted form", () => {
-  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["random-workload", "random-workload-branches"]);
+// schema-contract-read-race (G5) has none: its window lies between three reads of one
+// validation, where no failpoint sits (its scenario file says why no script can reach it).
+test("every engine scenario but the random workloads and G5's has a scripted form", () => {
+  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["schema-contract-read-race", "random-workload", "random-workload-branches"]);
 });
 
 test("B1 scripted shows the exact symptom: the open fails with ExpectedVersionMismatch{node:Person, 1, 2}", async () => {
