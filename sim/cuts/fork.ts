@@ -6,7 +6,9 @@ import { RandomStrategy } from "../strategies/random.ts";
 import { VirtualStore } from "../store/virtual-store.ts";
 import { LOGICAL_ROOT } from "../universe.ts";
 import { World } from "../world.ts";
-import { type CrashState, formatCut, formatCutStep } from "./crash-state.ts";
+import { type CrashState, type CutStep, formatCut, formatCutStep } from "./crash-state.ts";
+import type { TraceEvent } from "../trace.ts";
+import type { Branch, DatasetPath } from "../../engine/storage/types.ts";
 
 export interface ForkOptions {
   /** Record the fork's own durable writes (a recovering process to cut in turn). */
@@ -35,6 +37,25 @@ export function forkWorld(parent: World, state: CrashState, options: ForkOptions
   // The faults the cut run suffered before the cut are part of the state's past: the judgement weighs them.
   world.inheritedFaults = [...parent.inheritedFaults, ...(parent.storageFaults?.struck ?? [])].filter((f) => f.at < state.traceLength);
   const step = state.name[state.name.length - 1]!;
+  const inside = partDurable(state, step);
+  if (inside) world.trace.emit(inside);
   for (const p of state.dying) world.trace.emit({ e: "crash", proc: p.proc, cause: `cut ${formatCutStep(step)}`, killed: p.actors });
   return world;
+}
+
+/**
+ * A cut inside a dataset commit that real Lance makes in two durable parts (a compaction's
+ * ReserveFragments, then its Rewrite): the first part is durable, but the call never returned,
+ * so its result is not in the trace. The writer did commit a version, and the oracles judge its
+ * sidecar by its commits: the fork records the durable part as the call's result, marked as cut
+ * inside (`cutInside`), before the crash. Null for any other cut.
+ */
+function partDurable(state: CrashState, step: CutStep): TraceEvent | null {
+  const w = state.write;
+  if (!w?.part || w.call.op !== "datasets.commit" || step.write === "end") return null;
+  const done = step.side === "after" ? w.part.n : w.part.n - 1;
+  if (done < 1 || done >= w.part.of) return null;
+  const args = w.call.args as { path?: unknown; branch?: unknown };
+  const version = VirtualStore.fromSnapshot(state.store).datasets.latestVersionNow(args.path as DatasetPath, (args.branch ?? null) as Branch);
+  return { e: "io", actor: w.actor, op: w.call.op, args: { ...w.call.args, cutInside: `${done} of ${w.part.of}` }, ok: { version } };
 }

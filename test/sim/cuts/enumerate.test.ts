@@ -115,3 +115,18 @@ test("with storage faults: the futures suffer none of their own, and weigh the f
   expect(inherited).toBeGreaterThan(0);
   expect(e.violations).toBe(0);
 });
+
+test("a cut between a compaction's two commits: the durable ReserveFragments is the optimize's commit, and its roll-forward is judged by it", async () => {
+  const spec = formSpec(findScenario("optimize-vs-write")!, "searched");
+  const { world } = await runUncut({ spec, fixes: PROFILES.fixed, seed: 1 });
+  const parts = world.cuts!.writes.filter((w) => w.call.op === "datasets.commit" && w.part !== null);
+  // The universe has such a cut to judge (optimize compacts at least two fragments at seed 1).
+  expect(parts.length).toBeGreaterThan(0);
+  const e = await enumerateSeed({ spec, fixes: PROFILES.fixed, seed: 1, depth: 1 });
+  expect(e.violations).toBe(0);
+  // The cut's future records the durable part as the writer's commit (its result never reached the trace).
+  const inside = parts.find((w) => w.part!.n === 1)!;
+  const r = await replayCut({ spec, fixes: PROFILES.fixed, seed: 1, name: parseCut(`${inside.index}a`)! });
+  expect(r.result.verdict).toBe("pass");
+  expect(r.result.trace.events().some((ev) => ev.e === "io" && ev.actor === inside.actor && "cutInside" in ev.args)).toBe(true);
+});
