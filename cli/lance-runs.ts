@@ -75,8 +75,11 @@ export function resolveRunBackend(flags: LanceFlags, naming: Naming, options: { 
   const kept: KeptUniverse[] = [];
   /** Failing universes kept since the last `finish` (a hunt calls it after each cell). */
   const results = new Map<string, UniverseResult>();
+  // LanceDB's native threads may still be writing into a live universe's directory when Ctrl-C
+  // lands (and its object store creates missing parent directories): the removal retries a
+  // directory that is not empty yet, and runs a second pass for one recreated meanwhile.
   const removeLive = () => {
-    for (const d of live) rmSync(d, { recursive: true, force: true });
+    for (let pass = 0; pass < 2; pass++) for (const d of live) rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     live.clear();
   };
   onInterrupt(removeLive);

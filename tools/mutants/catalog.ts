@@ -171,8 +171,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "    }\n  }\n}",
     category: "stale-cache",
     breaks: "a write that lost its read set prepares again on the same stale warm snapshot",
-    equivalent:
-      "on `fixed`, `probeOnWrite` makes every attempt's `openWriteTxn` probe the manifest and refresh the warm snapshot when it moved, so the dropped refresh is redone one step later",
+    blindSpot:
+      "a blind spot (not proved equivalent): under `probeOnWrite` (on in `upstream` and `fixed`) every attempt's `openWriteTxn` probes the manifest and refreshes the warm snapshot, so the dropped refresh is redone one step later; on the seed profiles no hunt cell within the budget makes a write lose its read set and retry",
   },
   {
     id: "write-probe-dropped",
@@ -225,7 +225,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher no longer checks that the graph head is still the one the write validated against",
     blindSpot:
-      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
+      "a blind spot of every hunt cell, `upstream` included: the write's own head-token check before its effects (`readSetToken`; its mutant `read-set-token-unchecked` is killed) already refuses a stale read set, and no cell within the budget publishes another write between that check and this write's publish on a table the write reads but does not write, the one race only this second check catches; not diagnosed further",
   },
   {
     id: "duplicate-version-row-allowed",
@@ -235,7 +235,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "a publish may register a table version the manifest already has (two writers claiming one version)",
     blindSpot:
-      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
+      "a blind spot: in the model only a merge re-registering its adopted state (#473, F10) meets this guard; `fixed` closes that path (`fix517`, `adoptAboveTarget`), the red cells count the refusal as their own symptom, and with the guard gone the merge succeeds without a violation any oracle reports; an oracle that refuses two registrations of one table version would catch it",
   },
   {
     id: "own-publish-not-cached",
@@ -280,7 +280,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
     blindSpot:
-      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault makes (`--faults latency`); the default hunt's `fixed` cells inject no storage faults",
+      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault makes (`--faults latency`); the default hunt's cells inject no storage faults",
   },
   {
     id: "lease-fence-unchecked",
@@ -290,7 +290,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher's lease fence accepts an expired lease, so a committer whose lease ran out still publishes",
     blindSpot:
-      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault makes (`--faults latency`); the default hunt's `fixed` cells inject no storage faults",
+      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault makes (`--faults latency`); the default hunt's cells inject no storage faults",
   },
   {
     id: "section-skips-recovery",
@@ -324,8 +324,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'return pin.expected_version === pinned ? "RolledPastExpected" : "UnexpectedAtP1";',
     category: "dropped-check",
     breaks: "strict classification no longer checks that HEAD is the writer's own post-commit pin",
-    equivalent:
-      "in the strict arm HEAD is already `pinned + 1`; a Mutation or Load sidecar pins `post_commit_pin = expected_version + 1` for every staged table, and on `fixed` (`stagedDeletes`) no inline pin exists, so `expected_version === pinned` implies `post_commit_pin === head`",
+    blindSpot:
+      "a blind spot (not proved equivalent): on `fixed` (`stagedDeletes`) a strict sidecar's post-commit pin is always its expected version plus one, so the check cannot differ there; on the seed-era profiles an inline delete's pin could make it bear load, and no hunt cell within the budget shows it",
   },
   {
     id: "rollback-restores-post-commit",
@@ -414,8 +414,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "  if (pending.length < 0) {\n    throw new OmniError(",
     category: "dropped-check",
     breaks: "optimize no longer refuses to run while recovery sidecars are pending",
-    equivalent:
-      "on `fixed` each table's optimize enters the commit section, which takes the branch lease and recovers every pending sidecar before planning, so optimize never acts beside one; only the refusal (an allowed error) turns into a success",
+    blindSpot:
+      "a blind spot (not proved equivalent): on `fixed` each table's optimize enters the commit section, which recovers every pending sidecar before planning, so the refusal cannot differ there; on `upstream` and the seed profiles the refusal turns into an optimize beside a pending sidecar, which no hunt cell within the budget makes go wrong",
   },
   {
     id: "optimize-compaction-no-retry",
@@ -435,7 +435,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "off-by-one",
     breaks: "optimize's monotonic publish stops when the pin is one below its target, leaving its last commit unpublished",
     blindSpot:
-      "a blind spot: `opClassPrecondition` lets the next write adopt a version only a compaction made, so the unpublished last compaction is folded into the next publish on `fixed`; an oracle that optimize's acknowledged compactions are published when it returns would catch it",
+      "a blind spot: a compaction commits two versions (ReserveFragments, then Rewrite), so the pin sits two below optimize's target and the mutant's off-by-one bites only when optimize builds an index without compacting (one version); no hunt cell within the budget does, and there the `maintenance-published` oracle would catch it",
   },
   {
     id: "optimize-publish-conflict-swallowed",
@@ -445,7 +445,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "swallowed-error",
     breaks: "optimize's publish treats every engine error as a conflict to retry past, then gives up quietly when the pin already moved",
     blindSpot:
-      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
+      "a blind spot: the mutant changes only what optimize's publish does with an engine error that is not a manifest conflict, and no hunt cell within the budget makes that publish fail so (a fault plan striking it would)",
   },
   // ---- schema apply ----
   {
@@ -456,7 +456,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
     blindSpot:
-      "a blind spot of the `fixed` cells: `ownerLease` holds every committer from its revalidation to its publish, so no other commit lands in the window this check guards there; it bears load only where the lease is off (the `upstream` cells, which the mutants run does not use yet), and a run over those would catch it",
+      "a blind spot: it needs a write published on main while a schema apply rewrites its tables, then the apply's publish; the schema cells race applies with writes, but within the budget none publishes in that window without the lease; not diagnosed further",
   },
   {
     id: "schema-staging-after-publish",
@@ -477,6 +477,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "stale-cache",
     breaks: "the applying handle keeps its old catalog after its own schema apply",
+    blindSpot:
+      "a blind spot: on `upstream` and `fixed` (`txnCatalog`, upstream's #343) every write plans against its own transaction's catalog, never the handle's; the `seed` cell where the handle's catalog matters is random-workload's, and a workload's red cell counts every violation as its own finding",
   },
   // ---- init (#502, #487) ----
   {
@@ -487,7 +489,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "wrong-recovery-decision",
     breaks: "an init that fails while creating its datasets deletes its schema files and releases its claim (#502 half undone)",
     blindSpot:
-      "a blind spot: no `fixed` cell made an init fail with an error while it created its datasets within 300 universes (the fault plan strikes a failpoint rarely there); a scenario that arms that window by search, as dead-init-bricks-root does before the Create, would catch it",
+      "a blind spot: the model has no fault point while init creates its datasets (upstream's `init.table_create_ack_lost` is not modelled), and reaching that window needs a design choice first (#502 keeps the init claim there and `initTakeover` refuses roots that already hold datasets, so the root stays unusable whatever the cleanup does)",
   },
   {
     id: "init-claim-released-early",
