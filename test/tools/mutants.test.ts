@@ -8,7 +8,7 @@ import { expect, test } from "vitest";
 import { MUTANTS } from "../../tools/mutants/catalog.ts";
 import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
 import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
-import { type MutantsResults, summarize } from "../../tools/mutants/results.ts";
+import { type MutantsResults, shapeOfSignature, summarize, weakKill } from "../../tools/mutants/results.ts";
 import { runMutant } from "../../tools/mutants/run.ts";
 import { type ChildOutcome, segments, shapeOf, slices } from "../../tools/mutants/outcome.ts";
 import type { Mutant } from "../../tools/mutants/types.ts";
@@ -82,4 +82,14 @@ test("end to end: a mutant is killed by the hunt's cells in a patched copy, and 
   const known = ["seed", "upstream", "fixed", "regress-298", "regress-297"].map((profile) => ({ scenario: "open-sweep-cas-race", profile, seed: 1_000_000, violation: "planted", shapes: [shape] }));
   const again = await runMutant(REPO, mutant, { ...options, skip: known });
   expect(again.kind === "killed" ? shapeOf({ kind: again.violation.split(" / ")[0]! }) : "survived").not.toBe(shape);
+});
+
+test("a kill by a shape the unmutated tree shows elsewhere on its profile is weak evidence, and said so", () => {
+  expect(shapeOfSignature("spurious-conflict / ExpectedVersionMismatch / mutate by insert / node:Person")).toBe("spurious-conflict / ExpectedVersionMismatch / mutate / node:Person");
+  expect(shapeOfSignature("sidecar-after-recovery")).toBe("sidecar-after-recovery / - / - / -");
+  const kill: ChildOutcome = { kind: "killed", scenario: "a", profile: "seed", seed: 7, violation: "spurious-conflict / ExpectedVersionMismatch / mutate by insert / node:Person", message: "m", universes: 1, ms: 1 };
+  const red = [{ scenario: "b", profile: "seed", seed: 3, violation: "x", shapes: ["spurious-conflict / ExpectedVersionMismatch / mutate / node:Person"] }];
+  expect(weakKill(kill, red)).toBe(true);
+  expect(weakKill({ ...kill, profile: "fixed" }, red)).toBe(false);
+  expect(weakKill({ ...kill, violation: "dangling-edge / edge:WorksAt" }, red)).toBe(false);
 });

@@ -5,7 +5,7 @@ import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
 import { CATEGORIES, CATEGORY_SUMMARIES, type Mutant } from "./types.ts";
 import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
-import { type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
+import { type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf, weakKill } from "./results.ts";
 
 const code = (s: string) => `\`${s}\``;
 /** A table cell: no pipes, no line breaks. */
@@ -56,6 +56,17 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
         `each mutant's run skipped them: ${parts.join("; ")}.`,
     );
   }
+  const weak = catalog.filter((m) => {
+    const o = outcomes.get(m.id);
+    return o !== undefined && weakKill(o, results.skipped);
+  });
+  if (weak.length > 0) {
+    lines.push(
+      "",
+      `${weak.length} of the kills are weak evidence (marked *weak* below): the violation has a shape the unmutated tree shows in another cell of the same profile, ` +
+        `so the mutant may only have moved a schedule onto a known failure: ${weak.map((m) => code(m.id)).join(", ")}. Without them the rate is ${percent((s.killed - weak.length) / s.nonEquivalent)}.`,
+    );
+  }
   lines.push("", "| category | what it plants | mutants | killed | equivalent |", "|---|---|---|---|---|");
   for (const c of CATEGORIES) {
     const t = s.byCategory.get(c);
@@ -71,7 +82,8 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
   lines.push("", "<details><summary>Every mutant and what killed it</summary>", "", "| mutant | category | file | what it breaks | result |", "|---|---|---|---|---|");
   for (const m of catalog) {
     const o = outcomes.get(m.id);
-    lines.push(`| ${code(m.id)} | ${m.category} | ${code(m.file)} | ${cell(m.breaks)} | ${cell(o ? killedBy(o) : "not measured")} |`);
+    const result = o ? `${killedBy(o)}${weakKill(o, results.skipped) ? " (*weak*)" : ""}` : "not measured";
+    lines.push(`| ${code(m.id)} | ${m.category} | ${code(m.file)} | ${cell(m.breaks)} | ${cell(result)} |`);
   }
   lines.push("", "</details>");
   return lines.join("\n");

@@ -99,3 +99,30 @@ export function describeKill(o: ChildOutcome): string {
 }
 
 export const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
+
+/** A kill's violation shape, read back from its signature (`kind / errorKind / op by actor / table`). */
+export function shapeOfSignature(signature: string): string {
+  const [kind, ...rest] = signature.split(" / ");
+  let errorKind = "-";
+  let op = "-";
+  let table = "-";
+  for (const part of rest) {
+    if (/^(node|edge):/.test(part)) table = part;
+    else if (part.includes(" by ")) op = part.split(" by ")[0]!;
+    else errorKind = part;
+  }
+  return [kind, errorKind, op, table].join(" / ");
+}
+
+/**
+ * Whether a kill is weak evidence: its violation has a shape the unmutated tree shows in some
+ * cell of the same profile (a known failure elsewhere, which a mutant that only moves a schedule
+ * can bring into another universe). The run does not count shapes seen in the same cell; this
+ * flags those seen elsewhere on the profile, so the README can say how many kills they are.
+ */
+export function weakKill(o: ChildOutcome, skipped: readonly RedUniverse[]): boolean {
+  if (o.kind !== "killed" || o.violation === "harness-error") return false;
+  const shape = shapeOfSignature(o.violation);
+  const profile = o.profile ?? "fixed";
+  return skipped.some((r) => (r.profile ?? "fixed") === profile && (r.shapes ?? []).includes(shape));
+}
