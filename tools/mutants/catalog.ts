@@ -103,7 +103,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "stale-cache",
     breaks: "the edge @card scan reads the write's pinned base instead of live HEAD (#298 undone by hand)",
     blindSpot:
-      "a blind spot of the `fixed` cells: `readSetToken` prepares a write again when the graph head moved and `ownerLease` keeps other committers out until its publish, so the pinned base the mutant counts at equals HEAD there; the `regress-298` cell of card-stale-handle shows the same count, but as the profile's own bug, not as this mutant",
+      "a blind spot of the `upstream` and `fixed` cells: `readSetToken` prepares a write again when the graph head moved (and on `fixed` `ownerLease` keeps other committers out until its publish), so the pinned base the mutant counts at equals HEAD there; the seed-era cells of the card scenarios show the same count as their own bug (B2), not as this mutant (at commit 118312d it was killed through a spurious conflict G3 left, since closed)",
   },
   {
     id: "edge-dst-unchecked",
@@ -181,6 +181,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "",
     category: "stale-cache",
     breaks: "a write pins the handle's warm snapshot without probing the manifest (the stale write base of a long-lived handle)",
+    blindSpot:
+      "a blind spot since the write path's rework for G3 (at commit 118312d it was killed, through a spurious conflict G3 left): the probe runs only under `probeOnWrite` (on in `upstream` and `fixed`), where `readSetToken` prepares a write again when the graph head moved since its base, so a stale warm base is caught before any effect; not diagnosed further",
   },
   {
     id: "maintenance-window-off-by-one",
@@ -393,6 +395,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (completeStagingPromotion(env) && present.source && !(present.ir || present.state)) {",
     category: "wrong-recovery-decision",
     breaks: "a staging set missing only one of the IR and state files is promoted instead of discarded (F3 half undone)",
+    blindSpot:
+      "a blind spot since F12: under `verifySchemaFiles` (on in `fixed`) recovery promotes only a staging set that forms a valid contract with the live files, so a set missing a file is discarded either way; on the seed-era and `upstream` cells the partial promotion it causes is F3's own symptom, which partial-staging-promotion's red cells count as expected; not diagnosed further",
   },
   {
     id: "staging-source-written-last",
