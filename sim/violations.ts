@@ -20,6 +20,8 @@ export const VIOLATION_KINDS = [
   // Integrity of every published snapshot.
   "card-violated",
   "dangling-edge",
+  // A published table version registered again as another state (the manifest's version rows are append-only).
+  "table-version-reregistered",
   // Recovery.
   "audit-duplicated",
   "live-sidecar-deleted",

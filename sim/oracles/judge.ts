@@ -21,6 +21,7 @@ import { type History, isInit } from "./history.ts";
 import { operationsEndAsAllowed } from "./op-policy.ts";
 import { leasesHeldByTheLiving } from "./progress.ts";
 import { maintenancePublished } from "./maintenance-published.ts";
+import { tableVersionsAppendOnly } from "./version-rows.ts";
 import { manifestHistory, publishedSnapshots } from "./published.ts";
 import { schemaAgreesWithData } from "./schema-agreement.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
@@ -48,6 +49,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "schema-agrees-with-data": schemaAgreesWithData,
   "leases-held-by-the-living": leasesHeldByTheLiving,
   "maintenance-published": maintenancePublished,
+  "table-versions-append-only": tableVersionsAppendOnly,
 };
 
 export async function readAudits(raw: Storage): Promise<AuditRecord[]> {
