@@ -439,7 +439,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "off-by-one",
     breaks: "optimize's monotonic publish stops when the pin is one below its target, leaving its last commit unpublished",
     blindSpot:
-      "a blind spot: a compaction commits two versions (ReserveFragments, then Rewrite), so the pin sits two below optimize's target and the mutant's off-by-one bites only when optimize builds an index without compacting (one version); no hunt cell within the budget does, and there the `maintenance-published` oracle would catch it",
+      "a blind spot: the off-by-one bites only when optimize commits exactly one version on a table, one missing index built without compacting (upstream's `optimize_one_table` does index work without compaction: `needs_reindex`, `needs_index_create`); a compaction commits two versions (ReserveFragments, then Rewrite), every table of the hunt's schemas needs two or more indices (a node's `btree:id` and its `@key`'s FTS, an edge's three BTrees) and an Overwrite clears them all, so the pin sits two or more below optimize's target; a node type with a single index (no `@key`, no `@index`) written once before an optimize would reach it, and the `maintenance-published` oracle would catch it",
   },
   {
     id: "optimize-publish-conflict-swallowed",
