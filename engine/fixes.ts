@@ -194,6 +194,16 @@ export interface Fixes {
    * fix the live schema identity decides (upstream's `62a9c3fe` keeps this rule for such sidecars).
    */
   readonly fix346: boolean;
+  /**
+   * Found by omnisim (F14; G2 in its triage): recovery takes a table's movement as the sidecar
+   * writer's own without asking who made it. Its stale-sidecar rule (every table NoMovement, a
+   * pin past the expected version) audits RolledForward a writer that never committed, whose
+   * table another writer moved since; its loose classifier rolls an optimize's sidecar forward
+   * over another writer's unpublished commit. Upstream has both at the seed and, for sidecars
+   * without transaction identity (Optimize), at `62a9c3fe`. With the fix recovery proves the
+   * writer's commit from the table's history first, and rolls back what it cannot prove.
+   */
+  readonly provenRollForward: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -232,6 +242,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "initTakeover",
   "adoptAboveTarget",
   "fix346",
+  "provenRollForward",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -269,6 +280,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
   adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
   fix346: "G1: a SchemaApply sidecar names its target schema; recovery rolls it forward when that schema is live (#346)",
+  provenRollForward: "F14: recovery rolls a sidecar forward (or audits it so) only over a commit the table's history shows is its writer's",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -306,6 +318,7 @@ const SEED: Fixes = {
   initTakeover: false,
   adoptAboveTarget: false,
   fix346: false,
+  provenRollForward: false,
 };
 
 /**
@@ -376,6 +389,7 @@ export const PROFILES = {
     initTakeover: true,
     adoptAboveTarget: true,
     fix346: true,
+    provenRollForward: true,
   },
 } as const satisfies Record<string, Fixes>;
 

@@ -44,6 +44,7 @@ export type BugId =
   | "F9"
   | "F10"
   | "F11"
+  | "F14"
   | "G1"
   | "G5"
   | "demo";

@@ -37,6 +37,7 @@ import { strictWriteAfterOptimize } from "./strict-write-after-optimize.ts";
 import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
 import { lostSidecarWrite } from "./lost-sidecar-write.ts";
 import { misdirectedSidecar } from "./misdirected-sidecar.ts";
+import { uncommittedOptimizeAuditedForward } from "./uncommitted-optimize-audited-forward.ts";
 import type { Scenario } from "./types.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -76,6 +77,7 @@ export const SCENARIOS: readonly Scenario[] = [
   mergeVersionCollision,
   misdirectedSidecar,
   lostSidecarWrite,
+  uncommittedOptimizeAuditedForward,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   demoLostUpdate,

@@ -21,11 +21,14 @@ export const sweepDiscardsLiveSidecar: Scenario = {
     // a probe write refused by the drift guard. A live merge whose BranchMerge sidecar another
     // process rolled forward publishes the registration recovery already published (the branch
     // scenarios meet it): "table version N already exists", with the deletion in that universe.
+    // A heal that takes a live writer's sidecar for a stale one audits it before the writer is
+    // done, so the audit misstates what the writer did (F14's symptom, with the deletion here).
     symptoms: [
       { kind: "live-sidecar-deleted" },
       { kind: "drift-after-recovery" },
       { kind: "wedged-write", errorKind: "DriftAhead", actor: "director" },
       { kind: "unexpected-error", errorKind: "ConcurrentModification", opKind: "branchMerge", alongside: ["live-sidecar-deleted"] },
+      { kind: "audit-mismatch", alongside: ["live-sidecar-deleted"] },
     ],
     closedBy: ["ownerLease"],
   },

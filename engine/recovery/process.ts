@@ -18,6 +18,7 @@ import { fix296 } from "./fix296.ts";
 import { isPlannedCommit } from "./exact-commit.ts";
 import { sidecarFileOf } from "./delete-listed-sidecar.ts";
 import { unpromotedSchemaApply } from "./fix346.ts";
+import { looseAdvanceOwned, staleRollForwardProven } from "./proven-roll-forward.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -48,8 +49,10 @@ export async function processSidecar(
     const head = await env.storage.datasets.latestVersion(path, pin.table_branch ?? null);
     const pinned = snapshot.pinned(pin.table_key);
     let classification = classifyTable(pin, head, pinned, sidecar.writer_kind, sidecar.schema_version);
-    // The version matches, but the commit there may be another writer's (`exactCommit`).
+    // The version matches, but the commit there may be another writer's (`exactCommit`), or
+    // (a loose writer's) the versions above the pin (`provenRollForward`).
     if (classification === "RolledPastExpected" && !(await isPlannedCommit(env, pin, path))) classification = "ForeignAtP1";
+    if (classification === "RolledPastExpected" && !(await looseAdvanceOwned(env, sidecar, { pin, path, pinned, head }))) classification = "ForeignAtP1";
     states.push({ pin, path, classification, pinned, head });
   }
   switch (decide(states.map((s) => s.classification))) {
@@ -73,12 +76,16 @@ export async function processSidecar(
       if (unpromoted === "refuse") return refuseUnpromoted(sidecar, mode);
       if (allNoMovement && anyPinAdvanced && unpromoted !== "roll-back") {
         // A previous roll-forward published, but its audit or delete failed. Or (F8, `auditOnce`)
-        // a previous roll-back did: its restore commits are the pins, so audit what it did.
+        // a previous roll-back did: its restore commits are the pins, so audit what it did. Or
+        // (F14, `provenRollForward`) the writer never committed and another writer moved the
+        // pins: no commit of the writer's among the versions they passed, so roll back.
         const rolledBack = await rolledBackBefore(env, states);
-        const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
-        await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
-        await env.storage.objects.delete(sidecarFileOf(env, sidecar));
-        return "AuditRecovered";
+        if (rolledBack || (await staleRollForwardProven(env, sidecar, states))) {
+          const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
+          await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
+          await env.storage.objects.delete(sidecarFileOf(env, sidecar));
+          return "AuditRecovered";
+        }
       }
       if (mode === "RollForwardOnly") return "Deferred";
       await rollBack(env, snapshot, sidecar, states, publishOptions);

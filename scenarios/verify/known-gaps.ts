@@ -13,37 +13,20 @@ export interface Gap {
   readonly why: string;
 }
 
-/** Reasons shared by several entries (see the comments where they are used). */
-const G2 = "G2: recovery audits RolledForward (and publishes) a sidecar whose writer never committed, taking whatever another operation left at HEAD (audit-mismatch; acked-write-lost when that is a failed delete's unpublished commit)";
-const B4 = "B4 outside its own scenario: a compaction fails a strict write with no logical change in its window (spurious-conflict, ExpectedVersionMismatch), where opClassPrecondition is off; B4's claim names only its scenario's must-succeed symptom";
-
 export const KNOWN_GAPS: readonly Gap[] = [
   // B4's world: a stale strict update acknowledged although another handle wrote Person since.
   { scenario: "strict-write-after-optimize", check: "no unknown bug on seed", why: "a stale strict update succeeds after another handle's logical write whose sidecar delete failed (stale-write-succeeded, seed 314): the write's heal refreshes the handle's view before the strict check, as the seed's heal_pending_sidecars_roll_forward does (docs/fixes.md, B4); Design A's probeOnWrite judges the view from before the heal" },
-  // Writes that read the schema contract while an apply renames its three files.
   // Found by the oracles of issue 9 item 4 (real bugs of the model's engine, for triage). G1, a
   // schema apply recovered across two passes, is closed by #346 (`fix346`, scenario
-  // schema-apply-two-pass).
-  // G2, the stale-sidecar rule (all tables NoMovement and a pin past the sidecar's expected
-  // version: "a previous roll-forward published") audits RolledForward a writer that never
-  // committed, whose pin another writer moved since (audit-mismatch).
-  { scenario: "strict-write-after-optimize", check: "no unknown bug on upstream", why: G2 },
-  { scenario: "strict-write-after-optimize", check: "closed on seed+probeOnWrite+opClassPrecondition", why: G2 },
+  // schema-apply-two-pass); G2, the stale-sidecar rule's roll-forward of a writer that never
+  // committed, is F14 (`provenRollForward`, scenario uncommitted-optimize-audited-forward); B4
+  // outside its scenario (a compaction failing a strict write: spurious-conflict) is in B4's claim.
   // Branches, on fixed (G3 and G4, which this entry listed before, are closed): a branch create
   // from a branch deleted under it fails with a raw storage error (seed 264 of the portfolio).
   { scenario: "random-workload-branches", check: "searched green on fixed", why: "a few universes fail in branch code, untriaged (4 of 300 with the random strategy, first seed 27): an update acknowledged on b1 missing from b1's manifest (acked-write-lost, seed 54 in the hunt's portfolio), a final read-write open failing BranchNotFound for b1 (open-failed, seed 325)" },
-  // The same findings in the scenarios of F4-F6 and in the checks the F4/F5 triage closed (their
-  // earlier gaps hid them): G2 where recovery rolls a sidecar forward over another operation's
-  // commit, B4 where opClassPrecondition is off.
-  { scenario: "optimize-vs-write", check: "no unknown bug on regress-297", why: `${G2}; ${B4}` },
-  { scenario: "optimize-vs-write", check: "closed on regress-297+fix297", why: `${G2}; ${B4}` },
-  { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: `${G2}; and a delete that stages while another process's optimize has committed but not yet published meets HEAD ahead of the pin (spurious-conflict, ExpectedVersionMismatch; seed 259 with the random strategy): without the lease nothing orders the two` },
-  { scenario: "optimize-vs-write", check: "no unknown bug on upstream", why: `${G2}; ${B4}` },
-  { scenario: "optimize-head-behind-pin", check: "no unknown bug on seed", why: `${G2}; ${B4}` },
-  { scenario: "optimize-head-behind-pin", check: "closed on seed+pinBeforeHead", why: `${G2}; ${B4}` },
-  { scenario: "optimize-head-behind-pin", check: "the fix holds alone on fixed-ownerLease", why: G2 },
-  { scenario: "optimize-head-behind-pin", check: "no unknown bug on upstream", why: G2 },
-  { scenario: "rebased-commit-published", check: "the fix holds alone on fixed-ownerLease", why: G2 },
+  // B4's shape that Design A does not reach without the lease: the compaction is committed but
+  // not yet published when the write checks, so HEAD is ahead of the pin.
+  { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: "a delete that stages while another process's optimize has committed but not yet published meets HEAD ahead of the pin (spurious-conflict, ExpectedVersionMismatch; seed 186 with the portfolio, 259 with the random strategy): without the lease nothing orders the two" },
 ];
 
 /** The known gap a check's failure is, if any. */

@@ -1,6 +1,6 @@
 // The flags of the fixes omnisim designed beyond the seed catalog: the branch lease
 // (`ownerLease`) and the bugs the harness found (`auditOnce`, `completeStagingPromotion`,
-// `pinBeforeHead`, `exactCommit`, `deleteListedSidecar`).
+// `pinBeforeHead`, `exactCommit`, `deleteListedSidecar`, `provenRollForward`).
 // Each: one small situation, the flag off and on, on top of the fixed profile.
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
@@ -11,7 +11,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
 import type { World } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
-import { appendRaw, auditRows, head, outcomeOf, PERSON, person, pin, publishedIds, sidecarKeys, startProcess } from "./support.ts";
+import { appendRaw, auditRows, head, outcomeOf, PERSON, person, pin, plantSidecar, publishedIds, sidecarKeys, startProcess } from "./support.ts";
 
 function fixedWith(flag: keyof Fixes, value: boolean): Fixes {
   return { ...PROFILES.fixed, [flag]: value };
@@ -177,4 +177,40 @@ test("deleteListedSidecar: a sidecar under a foreign name outlives every recover
   };
   expect(await run(false)).toEqual([expect.stringMatching(/~misdirected\.json$/)]);
   expect(await run(true)).toEqual([]);
+});
+
+test("provenRollForward: an optimize that failed before compacting is audited RolledForward once another writer moved its pin without it, RolledBack with it", async () => {
+  const run = (on: boolean) =>
+    // Without the lease the writer's heal defers the failed optimize's sidecar instead of rolling
+    // it back at once, so the pin moves past its expected version before any recovery decides.
+    observed({ ...fixedWith("provenRollForward", on), ownerLease: false }, async (w) => {
+      const g = await startProcess(w, "setup").init();
+      for (const name of ["A1", "A2"]) await g.mutate([person(name)]);
+      const writer = await startProcess(w, "writer").open();
+      w.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "error", times: 1 });
+      await (await startProcess(w, "optimizer").open()).optimize().catch(() => undefined);
+      const [sidecar] = await sidecarKeys(w);
+      await writer.mutate([person("Eve")]);
+      const deferred = (await sidecarKeys(w)).includes(sidecar!);
+      await startProcess(w, "recoverer").open();
+      return `deferred ${deferred}; audits ${(await auditRows(w)).map((r) => r.recovery_kind).join(",")}; sidecars ${(await sidecarKeys(w)).length}`;
+    });
+  expect(await run(false)).toBe("deferred true; audits RolledForward; sidecars 0");
+  expect(await run(true)).toBe("deferred true; audits RolledBack; sidecars 0");
+});
+
+test("provenRollForward: an optimize's sidecar is rolled forward over another writer's unpublished commit without it, not with it", async () => {
+  const run = (on: boolean) =>
+    observed(fixedWith("provenRollForward", on), async (w) => {
+      const g = await startProcess(w, "setup").init();
+      await g.mutate([person("Alice")]);
+      const expected = await pin(w, PERSON);
+      // An optimize's intent at the current pin, and at HEAD a commit that is not a compaction.
+      await plantSidecar(w, { operationId: "optimize-1", kind: "Optimize", tableKey: PERSON, expected, post: expected + 1 });
+      await appendRaw(w, PERSON, [{ id: "Carol", name: "Carol", age: null }]);
+      await startProcess(w, "recoverer").open();
+      return `published ${(await publishedIds(w, PERSON)).join(",")}; audits ${(await auditRows(w)).map((r) => r.recovery_kind).join(",")}`;
+    });
+  expect(await run(false)).toBe("published Alice,Carol; audits RolledForward");
+  expect(await run(true)).toBe("published Alice; audits RolledBack");
 });
