@@ -74,18 +74,17 @@ export async function processSidecar(
       // (or must be): never audit it as a roll-forward.
       const unpromoted = allNoMovement && anyPinAdvanced && sidecar.writer_kind === "SchemaApply" ? await unpromotedSchemaApply(env, sidecar) : null;
       if (unpromoted === "refuse") return refuseUnpromoted(sidecar, mode);
-      if (allNoMovement && anyPinAdvanced && unpromoted !== "roll-back") {
-        // A previous roll-forward published, but its audit or delete failed. Or (F8, `auditOnce`)
-        // a previous roll-back did: its restore commits are the pins, so audit what it did. Or
-        // (F14, `provenRollForward`) the writer never committed and another writer moved the
-        // pins: no commit of the writer's among the versions they passed, so roll back.
-        const rolledBack = await rolledBackBefore(env, states);
-        if (rolledBack || (await staleRollForwardProven(env, sidecar, states))) {
-          const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
-          await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
-          await env.storage.objects.delete(sidecarFileOf(env, sidecar));
-          return "AuditRecovered";
-        }
+      // A previous roll-forward published, but its audit or delete failed. Or (F8, `auditOnce`)
+      // a previous roll-back did: its restore commits are the pins, so audit what it did. Or
+      // (F14, `provenRollForward`) the writer never committed and another writer moved the
+      // pins: no commit of the writer's among the versions they passed, so roll back.
+      const stale = allNoMovement && anyPinAdvanced && unpromoted !== "roll-back";
+      const rolledBack = stale ? await rolledBackBefore(env, states) : null;
+      if (stale && (rolledBack || (await staleRollForwardProven(env, sidecar, states)))) {
+        const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
+        await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
+        await env.storage.objects.delete(sidecarFileOf(env, sidecar));
+        return "AuditRecovered";
       }
       if (mode === "RollForwardOnly") return "Deferred";
       await rollBack(env, snapshot, sidecar, states, publishOptions);
