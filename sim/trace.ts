@@ -5,6 +5,7 @@ import type { Violation, ViolationKind } from "./violations.ts";
 import type { StorageFaultKind } from "./faults/kinds.ts";
 import type { StorageOp } from "./storage-calls.ts";
 import { createHash } from "node:crypto";
+import { recordPrefixOrigin } from "./trace-prefix.ts";
 
 // The trace schema: every event a universe records, as a closed union on `e`. docs/trace.md
 // documents each field; `omnisim show` renders a saved trace from it. Building an event is one
@@ -137,6 +138,7 @@ export class Trace {
   startFrom(parent: Trace, length: number): void {
     if (this.list.length > 0) throw new Error("a trace can start from another's prefix only while empty");
     this.list = parent.list.slice(0, length);
+    recordPrefixOrigin(this.list, parent.list, length);
     this.lines = null;
   }
 

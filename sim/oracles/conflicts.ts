@@ -10,6 +10,7 @@
 // (a logical commit left unpublished before the operation began) counts as a cause: the
 // conflict is then its consequence, and the drift is reported by the oracles that judge it.
 import { resultAt } from "./took-effect.ts";
+import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 import type { OmniErrorKind } from "../../engine/errors.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -33,27 +34,31 @@ interface Commit extends Effect {
 
 const isDataTable = (path: unknown): path is string => typeof path === "string" && /^(nodes|edges)\//.test(path);
 
-/** Logical dataset effects in the trace, and the table versions they produced. */
-function logicalCommits(ctx: Pick<JudgeContext, "events">): { effects: Commit[]; versions: Set<string> } {
-  const effects: Commit[] = [];
-  const versions = new Set<string>();
-  ctx.events.forEach((ev, i) => {
-    const result = resultAt(ctx.events, i);
-    if (ev.e !== "io" || !result || result.value === undefined) return;
+/** Logical dataset effects in the trace (commits that change rows, restores, creates), in trace order. */
+const logicalCommitEvents: TraceScan<Commit> = (events, from, to) => {
+  const out: Commit[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    const result = resultAt(events, i);
+    if (ev.e !== "io" || !result || result.value === undefined) continue;
     const args = ev.args as { path?: unknown; delta?: { op?: string } };
-    if (!isDataTable(args.path)) return;
+    if (!isDataTable(args.path)) continue;
     const logical =
       ev.op === "datasets.restore" || ev.op === "datasets.create" || (ev.op === "datasets.commit" && !MAINTENANCE_TXNS.has(String(args.delta?.op)));
-    if (!logical) return;
+    if (!logical) continue;
     const v = (result.value as { version?: number } | null)?.version;
-    if (typeof v !== "number") return;
-    effects.push({ at: i, actor: ev.actor, path: args.path, version: v });
-    versions.add(`${args.path}@${v}`);
-  });
-  return { effects, versions };
+    if (typeof v !== "number") continue;
+    out.push({ at: i, actor: ev.actor, path: args.path, version: v });
+  }
+  return out;
+};
+
+/** Logical dataset effects in the trace, and the table versions they produced. */
+function logicalCommits(ctx: Pick<JudgeContext, "events">): { effects: readonly Commit[]; versions: Set<string> } {
+  const effects = prefixIndexed(ctx.events, logicalCommitEvents);
+  return { effects, versions: new Set(effects.map((c) => `${c.path}@${c.version}`)) };
 }
 
-/** Publishes that moved the head token, or a pin over a logical commit. */
 function logicalPublishes(ctx: Pick<JudgeContext, "manifests">, versions: ReadonlySet<string>): Effect[] {
   const out: Effect[] = [];
   for (let i = 1; i < ctx.manifests.length; i++) {

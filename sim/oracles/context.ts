@@ -44,8 +44,33 @@ export interface AuditRecord {
 export type Oracle = (ctx: JudgeContext) => Violation[] | Promise<Violation[]>;
 
 export function findRow(snapshot: PublishedSnapshot, ref: RowRef): Row | undefined {
-  return snapshot.tables.get(ref.table)?.find((r) => (r[ref.column] ?? null) === ref.value);
+  const rows = snapshot.tables.get(ref.table);
+  // NaN equals nothing under `===` (a scan's test), but finds itself in a Map.
+  if (!rows || Number.isNaN(ref.value)) return undefined;
+  return rowIndex(rows, ref.column).get(ref.value);
 }
+
+/**
+ * A table's rows by one column's value, the first row holding each value (as a scan would find
+ * it); built once per rows array (a version's rows never change, and every future of a crash
+ * state reads the same ones).
+ */
+function rowIndex(rows: readonly Row[], column: string): ReadonlyMap<unknown, Row> {
+  let byColumn = rowIndexes.get(rows);
+  if (!byColumn) rowIndexes.set(rows, (byColumn = new Map()));
+  let index = byColumn.get(column);
+  if (!index) {
+    const built = new Map<unknown, Row>();
+    for (const r of rows) {
+      const value = r[column] ?? null;
+      if (!built.has(value)) built.set(value, r);
+    }
+    byColumn.set(column, (index = built));
+  }
+  return index;
+}
+
+const rowIndexes = new WeakMap<readonly Row[], Map<string, ReadonlyMap<unknown, Row>>>();
 
 export function sameRef(a: RowRef, b: RowRef): boolean {
   return a.table === b.table && a.column === b.column && a.value === b.value;

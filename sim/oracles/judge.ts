@@ -9,6 +9,7 @@ import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
 import type { Catalog } from "../../engine/schema/catalog.ts";
 import type { Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
+import type { Violation } from "../violations.ts";
 import { decodeAuditOutcomes } from "./reader.ts";
 import type { World } from "../world.ts";
 import { auditedOnce, recoveryAudited } from "./audit.ts";
@@ -108,28 +109,38 @@ function unreadable(what: string, e: unknown) {
 
 export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
   const raw = world.backend.storage;
-  // A copy: the violations recorded below are appended to the trace while later oracles read.
-  const events = world.trace.events().slice();
+  // The oracles read the trace as it stands; what they find is recorded once they all have run
+  // (recording a violation appends to the trace they read).
+  const events = world.trace.events();
+  const found: Violation[] = [];
+  try {
+    await judgeInto(found, raw, events, history, oracles);
+  } finally {
+    for (const v of found) world.violation(v);
+  }
+}
+
+async function judgeInto(found: Violation[], raw: Storage, events: readonly TraceEvent[], history: History, oracles: Readonly<Record<string, Oracle>>): Promise<void> {
   let ctx: JudgeContext | null;
   try {
     ctx = await readFinalState(raw, events, history);
   } catch (e) {
     // Fail closed: how the operations ended needs no final state, so that is still judged.
-    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
-    world.violation(unreadable("the final state cannot be read", e));
+    for (const v of operationsEndAsAllowed({ history })) found.push(v);
+    found.push(unreadable("the final state cannot be read", e));
     return;
   }
   if (ctx === null) {
     // Never initialized: nothing to read is the correct final state; how each operation ended
     // (the inits, the final open) is still judged.
-    for (const v of operationsEndAsAllowed({ history })) world.violation(v);
+    for (const v of operationsEndAsAllowed({ history })) found.push(v);
     return;
   }
   for (const name of Object.keys(oracles).sort()) {
     try {
-      for (const v of await oracles[name]!(ctx)) world.violation(v);
+      for (const v of await oracles[name]!(ctx)) found.push(v);
     } catch (e) {
-      world.violation(unreadable(`oracle ${name} could not read the final state`, e));
+      found.push(unreadable(`oracle ${name} could not read the final state`, e));
     }
   }
 }

@@ -12,6 +12,7 @@ import { operationAt, actorEnds } from "./sidecars.ts";
 import type { LeaseRecord } from "./reader.ts";
 import { violationOp } from "./history.ts";
 import { resultAt } from "./took-effect.ts";
+import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 
 /** A held lease and the actor that took it (the last to write its row before `at`). */
 export interface HeldLease {
@@ -21,24 +22,43 @@ export interface HeldLease {
   readonly holderEnded: { readonly at: number; readonly crashed: boolean } | null;
 }
 
-/** Every merge of a lease row (on any branch's manifest), by resource: where and by whom, in trace order. */
-function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; actor: string }[]> {
-  const out = new Map<string, { at: number; actor: string }[]>();
-  events.forEach((ev, i) => {
-    if (ev.e !== "io" || ev.op !== "manifest.merge" || !resultAt(events, i)) return;
+/** Every merge of a lease row (on any branch's manifest): where, by whom, which resource, in trace order. */
+const leaseRowMerges: TraceScan<{ at: number; actor: string; resource: string }> = (events, from, to) => {
+  const out: { at: number; actor: string; resource: string }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io" || ev.op !== "manifest.merge" || !resultAt(events, i)) continue;
     const args = ev.args as { branch?: unknown; rows?: unknown };
     // Any branch's manifest: each branch's lease row has its own resource name.
-    if (!Array.isArray(args.rows)) return;
+    if (!Array.isArray(args.rows)) continue;
     for (const id of args.rows) {
       if (typeof id !== "string" || !id.startsWith("lease:")) continue;
-      const resource = id.slice("lease:".length);
-      let list = out.get(resource);
-      if (!list) out.set(resource, (list = []));
-      list.push({ at: i, actor: ev.actor });
+      out.push({ at: i, actor: ev.actor, resource: id.slice("lease:".length) });
     }
-  });
+  }
+  return out;
+};
+
+/** Every merge of a lease row, by resource, in trace order. */
+function leaseMerges(events: readonly TraceEvent[]): Map<string, { at: number; actor: string }[]> {
+  const out = new Map<string, { at: number; actor: string }[]>();
+  for (const m of prefixIndexed(events, leaseRowMerges)) {
+    let list = out.get(m.resource);
+    if (!list) out.set(m.resource, (list = []));
+    list.push(m);
+  }
   return out;
 }
+
+/** Every step a non-director actor took out of a sleep (a wait on a lease, among others). */
+const sleepGrants: TraceScan<{ at: number; actor: string }> = (events, from, to) => {
+  const out: { at: number; actor: string }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e === "grant" && ev.step.startsWith("sleep ") && ev.actor !== "director") out.push({ at: i, actor: ev.actor });
+  }
+  return out;
+};
 
 /** Reads the holders of leases at any trace index (the indexes are built once per trace). */
 export class LeaseHolders {
@@ -85,25 +105,24 @@ export function leasesHeldByTheLiving(ctx: Pick<JudgeContext, "events" | "histor
   const reported = new Set<string>();
   const holders = new LeaseHolders(ctx.events);
   let m = 0;
-  ctx.events.forEach((ev, i) => {
-    if (ev.e !== "grant" || !ev.step.startsWith("sleep ") || ev.actor === "director") return;
+  for (const { at: i, actor } of prefixIndexed(ctx.events, sleepGrants)) {
     // The manifest version current at i (versions come in trace order).
     while (m + 1 < ctx.manifests.length && ctx.manifests[m + 1]!.at < i) m++;
     const current = ctx.manifests[m];
     const leases = current && current.at < i ? current.leases : [];
     for (const h of holders.held(leases, i)) {
-      if (!isLeaked(h) || h.holder === ev.actor) continue;
-      const key = `${ev.actor}:${h.lease.resource}:${h.lease.owner}`;
+      if (!isLeaked(h) || h.holder === actor) continue;
+      const key = `${actor}:${h.lease.resource}:${h.lease.owner}`;
       if (reported.has(key)) continue;
       reported.add(key);
-      const op = operationAt(ctx.history, ctx.events, ev.actor, i);
+      const op = operationAt(ctx.history, ctx.events, actor, i);
       out.push({
         kind: "progress-blocked",
-        message: `${ev.actor} waits on lease ${h.lease.resource}, held by ${h.lease.owner}, whose holder ${h.holder} ended without releasing it`,
+        message: `${actor} waits on lease ${h.lease.resource}, held by ${h.lease.owner}, whose holder ${h.holder} ended without releasing it`,
         ...(op ? { op: violationOp(op) } : {}),
         details: { resource: h.lease.resource, owner: h.lease.owner, holder: h.holder },
       });
     }
-  });
+  }
   return out;
 }

@@ -6,6 +6,7 @@ import { isStorageError } from "../../engine/storage/errors.ts";
 import type { DatasetPath, ManifestRow, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import { versionAt as versionOf } from "./took-effect.ts";
 import type { TraceEvent } from "../trace.ts";
+import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 import { decodeHeadToken, decodeLeases, decodePins, type LeaseRecord, type PublishedPin } from "./reader.ts";
 
 /** One committed manifest version as the oracles' reader sees it. */
@@ -33,20 +34,30 @@ export interface PublishedSnapshot {
   readonly pins: readonly PublishedPin[];
 }
 
+/** Each main-branch manifest commit in the trace: the version it made, where and by whom. */
+const mainManifestCommits: TraceScan<{ at: number; actor: string; version: number; compact: boolean }> = (events, from, to) => {
+  const out: { at: number; actor: string; version: number; compact: boolean }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io") continue;
+    const v = versionOf(events, i);
+    const args = ev.args as Record<string, unknown>;
+    if (typeof v !== "number") continue;
+    const main = ev.op === "manifest.create" || ((ev.op === "manifest.merge" || ev.op === "manifest.compact") && args.branch === null);
+    if (main) out.push({ at: i, actor: ev.actor, version: v, compact: ev.op === "manifest.compact" });
+  }
+  return out;
+};
+
 /** Where and by whom each main-branch manifest version was committed. */
 export function manifestVersionIndex(events: readonly TraceEvent[]): Map<number, { at: number; actor: string }> {
   const at = new Map<number, { at: number; actor: string }>();
-  events.forEach((ev, i) => {
-    if (ev.e !== "io") return;
-    const v = versionOf(events, i);
-    const args = ev.args as Record<string, unknown>;
-    if (typeof v !== "number") return;
-    const main = ev.op === "manifest.create" || ((ev.op === "manifest.merge" || ev.op === "manifest.compact") && args.branch === null);
-    if (!main) return;
-    at.set(v, { at: i, actor: ev.actor });
+  for (const c of prefixIndexed(events, mainManifestCommits)) {
+    const where = { at: c.at, actor: c.actor };
+    at.set(c.version, where);
     // A compaction commits two versions (ReserveFragments, then the Rewrite it reports).
-    if (ev.op === "manifest.compact" && !at.has(v - 1)) at.set(v - 1, { at: i, actor: ev.actor });
-  });
+    if (c.compact && !at.has(c.version - 1)) at.set(c.version - 1, where);
+  }
   return at;
 }
 

@@ -6,7 +6,7 @@
 // model's manifest carries no schema version of its own (upstream's identity lives in the three
 // files), so the files are where the schema's version is read.
 import { catalogTableKeys, isSystemColumn, parseTableKey } from "../../engine/schema/catalog.ts";
-import { SCHEMA_CONTRACT_STAGING_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE, validateSchemaContract } from "../../engine/schema/contract.ts";
+import { SCHEMA_CONTRACT_STAGING_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE, type SchemaContractCheck, validateSchemaContract } from "../../engine/schema/contract.ts";
 import type { TableKey } from "../../engine/storage/types.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -19,13 +19,31 @@ function filesDisagree(message: string, details: Record<string, unknown> = {}): 
   return { kind: "schema-files-disagree", message, details };
 }
 
+/**
+ * The contract check of three texts, remembered (it is a pure function of them, and every future
+ * of a crash state reads the same few schemas); a small cache, emptied when full.
+ */
+function contractCheck(source: string, irJson: string, stateJson: string): SchemaContractCheck {
+  // Keyed by each text in turn: the store hands out the same strings, whose hashes are kept.
+  if (checks.size >= 64) checks.clear();
+  let byIr = checks.get(source);
+  if (!byIr) checks.set(source, (byIr = new Map()));
+  let byState = byIr.get(irJson);
+  if (!byState) byIr.set(irJson, (byState = new Map()));
+  let check = byState.get(stateJson);
+  if (!check) byState.set(stateJson, (check = validateSchemaContract({ source, irJson, stateJson })));
+  return check;
+}
+
+const checks = new Map<string, Map<string, Map<string, SchemaContractCheck>>>();
+
 export async function schemaAgreesWithData(ctx: Pick<JudgeContext, "raw" | "catalog" | "snapshots">): Promise<Violation[]> {
   const out: Violation[] = [];
   const o = ctx.raw.objects;
   const missing: string[] = [];
   for (const f of [SCHEMA_IR_FILE, SCHEMA_STATE_FILE]) if (!(await o.exists(f))) missing.push(f);
   if (missing.length > 0) return [filesDisagree(`the accepted schema lacks ${missing.join(" and ")}`)];
-  const check = validateSchemaContract({ source: await o.get(SCHEMA_SOURCE_FILE), irJson: await o.get(SCHEMA_IR_FILE), stateJson: await o.get(SCHEMA_STATE_FILE) });
+  const check = contractCheck(await o.get(SCHEMA_SOURCE_FILE), await o.get(SCHEMA_IR_FILE), await o.get(SCHEMA_STATE_FILE));
   if (!check.ok) out.push(filesDisagree(`the three schema files disagree: ${check.error.detail}`, { code: check.error.code }));
   const staging: string[] = [];
   for (const f of SCHEMA_CONTRACT_STAGING_FILES) if (await o.exists(f)) staging.push(f);

@@ -4,6 +4,7 @@
 // durability oracle's evidence of a crashed writer's roll-forward, read this.
 import type { Version } from "../../engine/storage/types.ts";
 import { resultAt } from "./took-effect.ts";
+import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { History, OpRecord } from "./history.ts";
 import { decodeSidecar, operationIdOfKey, type SidecarRecord } from "./reader.ts";
@@ -44,7 +45,40 @@ export function operationAt(history: History, events: readonly TraceEvent[], act
   return history.ops.find((o) => SPAWNING.has(o.kind) && running(o) && processOf(events, o.actor.name) === proc) ?? null;
 }
 
-const spawnerMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();
+/** Each spawn event: the actor, its process, and the actor granted last before it (its spawner). */
+const spawns: TraceScan<{ at: number; actor: string; proc: string; spawner: string | undefined }> = (events, from, to) => {
+  const out: { at: number; actor: string; proc: string; spawner: string | undefined }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "spawn") continue;
+    let spawner: string | undefined;
+    for (let j = i - 1; j >= 0; j--) {
+      const g = events[j]!;
+      if (g.e === "grant") {
+        spawner = g.actor;
+        break;
+      }
+    }
+    out.push({ at: i, actor: ev.actor, proc: ev.proc, spawner });
+  }
+  return out;
+};
+
+const spawnMaps = new WeakMap<readonly object[], { spawner: Map<string, string>; proc: Map<string, string> }>();
+
+function spawnMapsOf(events: readonly TraceEvent[]): { spawner: Map<string, string>; proc: Map<string, string> } {
+  const entries = prefixIndexed(events, spawns);
+  let maps = spawnMaps.get(entries);
+  if (!maps) {
+    maps = { spawner: new Map(), proc: new Map() };
+    for (const s of entries) {
+      if (s.spawner !== undefined) maps.spawner.set(s.actor, s.spawner);
+      maps.proc.set(s.actor, s.proc);
+    }
+    spawnMaps.set(entries, maps);
+  }
+  return maps;
+}
 
 /**
  * The actor that spawned `actor`: the one granted last before its spawn event (the scheduler
@@ -52,76 +86,78 @@ const spawnerMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();
  * records in between is that actor's doing).
  */
 export function spawnerOf(events: readonly TraceEvent[], actor: string): string | undefined {
-  let m = spawnerMemo.get(events);
-  if (!m) {
-    m = new Map();
-    let granted: string | undefined;
-    for (const ev of events) {
-      if (ev.e === "grant") granted = ev.actor;
-      else if (ev.e === "spawn" && granted !== undefined) m.set(ev.actor, granted);
-    }
-    spawnerMemo.set(events, m);
-  }
-  return m.get(actor);
+  return spawnMapsOf(events).spawner.get(actor);
 }
-
-const procMemo = new WeakMap<readonly TraceEvent[], Map<string, string>>();
 
 /** The process an actor was spawned in (from the trace's spawn events). */
 export function processOf(events: readonly TraceEvent[], actor: string): string | undefined {
-  let m = procMemo.get(events);
-  if (!m) {
-    m = new Map();
-    for (const ev of events) if (ev.e === "spawn") m.set(ev.actor, ev.proc);
-    procMemo.set(events, m);
-  }
-  return m.get(actor);
+  return spawnMapsOf(events).proc.get(actor);
 }
+
+/** A traced call a sidecar's life is made of: a dataset commit, a staging put, a sidecar put or delete (each that took effect). */
+type SidecarEvent =
+  | { readonly at: number; readonly actor: string; readonly path: string; readonly version: Version }
+  | { readonly at: number; readonly actor: string; readonly staging: string }
+  | { readonly at: number; readonly actor: string; readonly put: string; readonly record: SidecarRecord | null }
+  | { readonly at: number; readonly actor: string; readonly deleted: string };
+
+const sidecarEvents: TraceScan<SidecarEvent> = (events, from, to) => {
+  const out: SidecarEvent[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io") continue;
+    const result = resultAt(events, i);
+    if (!result) continue;
+    const args = ev.args as { key?: string; body?: string; path?: string };
+    if ((ev.op === "datasets.commit" || ev.op === "datasets.create") && typeof args.path === "string") {
+      const v = (result.value as { version?: number } | null)?.version;
+      if (typeof v === "number") out.push({ at: i, actor: ev.actor, path: args.path, version: v as Version });
+      continue;
+    }
+    const key = args.key;
+    if (ev.op === "objects.put" && key?.endsWith(".staging")) {
+      out.push({ at: i, actor: ev.actor, staging: key });
+      continue;
+    }
+    if (!key?.startsWith("__recovery/")) continue;
+    if (ev.op === "objects.put") out.push({ at: i, actor: ev.actor, put: key, record: typeof args.body === "string" ? decodeSidecar(key, args.body) : null });
+    else if (ev.op === "objects.delete") out.push({ at: i, actor: ev.actor, deleted: key });
+  }
+  return out;
+};
 
 export function sidecarLives(history: History, events: readonly TraceEvent[]): SidecarLife[] {
   const lives: (SidecarLife & { commits: Map<string, Version[]>; staging: string[] })[] = [];
   const open = new Map<string, (typeof lives)[number]>();
   /** Every dataset commit and staging put, by actor, in trace order. */
   const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string }[] = [];
-  events.forEach((ev, i) => {
-    if (ev.e !== "io") return;
-    const result = resultAt(events, i);
-    if (!result) return;
-    const args = ev.args as { key?: string; body?: string; path?: string };
-    if ((ev.op === "datasets.commit" || ev.op === "datasets.create") && typeof args.path === "string") {
-      const v = (result.value as { version?: number } | null)?.version;
-      if (typeof v === "number") writes.push({ at: i, actor: ev.actor, path: args.path, version: v as Version });
-      return;
-    }
-    const key = args.key;
-    if (ev.op === "objects.put" && key?.endsWith(".staging")) {
-      writes.push({ at: i, actor: ev.actor, staging: key });
-      return;
-    }
-    if (!key?.startsWith("__recovery/")) return;
-    if (ev.op === "objects.put" && !open.has(key)) {
+  for (const ev of prefixIndexed(events, sidecarEvents)) {
+    if ("path" in ev) writes.push({ at: ev.at, actor: ev.actor, path: ev.path, version: ev.version });
+    else if ("staging" in ev) writes.push({ at: ev.at, actor: ev.actor, staging: ev.staging });
+    else if ("put" in ev) {
+      if (open.has(ev.put)) continue;
       const life = {
-        key,
-        operationId: operationIdOfKey(key),
+        key: ev.put,
+        operationId: operationIdOfKey(ev.put),
         writer: ev.actor,
-        op: operationAt(history, events, ev.actor, i),
-        putAt: i,
-        record: typeof args.body === "string" ? decodeSidecar(key, args.body) : null,
+        op: operationAt(history, events, ev.actor, ev.at),
+        putAt: ev.at,
+        record: ev.record,
         commits: new Map<string, Version[]>(),
         staging: [] as string[],
         deletedAt: null,
         deletedBy: null,
       };
-      open.set(key, life);
+      open.set(ev.put, life);
       lives.push(life);
-    } else if (ev.op === "objects.delete") {
-      const life = open.get(key);
-      if (!life) return;
-      open.delete(key);
-      life.deletedAt = i;
+    } else {
+      const life = open.get(ev.deleted);
+      if (!life) continue;
+      open.delete(ev.deleted);
+      life.deletedAt = ev.at;
       life.deletedBy = ev.actor;
     }
-  });
+  }
   // The writer's own writes for each sidecar: inside the operation that wrote it (some writers
   // commit before their sidecar, as the seed's inline deletes do), and before recovery took it.
   for (const life of lives) {
@@ -154,12 +190,20 @@ export function pathOfUri(uri: string): string {
 /** Where each actor's life ended (its finish, its failure, or the crash that killed it). */
 export function actorEnds(events: readonly TraceEvent[]): Map<string, { at: number; crashed: boolean }> {
   const ends = new Map<string, { at: number; crashed: boolean }>();
-  events.forEach((ev, i) => {
-    if (ev.e === "crash") for (const a of ev.killed) if (!ends.has(a)) ends.set(a, { at: i, crashed: true });
-    if ((ev.e === "finish" || ev.e === "fail") && !ends.has(ev.actor)) ends.set(ev.actor, { at: i, crashed: false });
-  });
+  for (const end of prefixIndexed(events, lifeEnds)) if (!ends.has(end.actor)) ends.set(end.actor, { at: end.at, crashed: end.crashed });
   return ends;
 }
+
+/** Every actor's end as the trace records it (a finish, a failure, a crash that killed it; an actor may appear more than once). */
+const lifeEnds: TraceScan<{ at: number; actor: string; crashed: boolean }> = (events, from, to) => {
+  const out: { at: number; actor: string; crashed: boolean }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e === "crash") for (const a of ev.killed) out.push({ at: i, actor: a, crashed: true });
+    if (ev.e === "finish" || ev.e === "fail") out.push({ at: i, actor: ev.actor, crashed: false });
+  }
+  return out;
+};
 
 /** Whether recovery (anyone but the writing operation itself) deleted the sidecar. */
 export function recoveredByOthers(life: SidecarLife): boolean {
