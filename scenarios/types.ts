@@ -71,7 +71,7 @@ export function formSpec(scenario: Scenario, form: ScenarioForm): UniverseSpec {
       const history = histories.get(world);
       if (history && scenario.probe) {
         const from = judgedAt.get(world);
-        await (from === undefined ? judge(world, history) : judge(world, history, oraclesFrom(from)));
+        await (from === undefined ? judge(world, history) : judge(world, history, oraclesFrom(from), from));
         excuseFaults(world, history);
       }
     },

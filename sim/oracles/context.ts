@@ -5,7 +5,7 @@ import type { TraceEvent } from "../trace.ts";
 import type { Violation } from "../violations.ts";
 import type { History, OpRecord, RowRef } from "./history.ts";
 import type { BranchHistory } from "./branch-snapshots.ts";
-import type { ManifestVersion, PublishedSnapshot } from "./published.ts";
+import { type ManifestVersion, type PublishedSnapshot, pinsSignature } from "./published.ts";
 import type { SidecarLife } from "./sidecars.ts";
 
 export interface JudgeContext {
@@ -108,7 +108,7 @@ function publishedInWindow(ctx: Pick<JudgeContext, "manifests">, op: OpRecord): 
 }
 
 export function pinSignature(m: ManifestVersion): string {
-  return m.pins.map((p) => `${p.tableKey}@${p.version}`).join(",");
+  return pinsSignature(m.pins);
 }
 
 /**

@@ -73,7 +73,7 @@ export async function rootIsEmpty(raw: Storage): Promise<boolean> {
 }
 
 /** The final state as the oracles read it; null for a graph that was never initialized. */
-async function readFinalState(raw: Storage, events: readonly TraceEvent[], history: History): Promise<JudgeContext | null> {
+async function readFinalState(raw: Storage, events: readonly TraceEvent[], history: History, snapshotsFrom: number): Promise<JudgeContext | null> {
   if (!(await raw.objects.exists(SCHEMA_SOURCE_FILE))) {
     if (noInitAcknowledged(history) && (await rootIsEmpty(raw))) return null;
     throw new Error(`the graph has no ${SCHEMA_SOURCE_FILE} at the end of the run: no published snapshot can be read`);
@@ -84,7 +84,7 @@ async function readFinalState(raw: Storage, events: readonly TraceEvent[], histo
     events,
     history,
     manifests,
-    snapshots: await publishedSnapshots(raw, manifests),
+    snapshots: await publishedSnapshots(raw, manifests, snapshotsFrom),
     branches: await branchHistories(raw, events),
     sidecars: sidecarLives(history, events),
     audits,
@@ -107,23 +107,27 @@ function unreadable(what: string, e: unknown) {
   return { kind: "final-state-unreadable" as const, message: `${what}: ${e instanceof Error ? e.message : String(e)}`, details: { error: e instanceof Error ? e.name : "thrown" } };
 }
 
-export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES): Promise<void> {
+/**
+ * `snapshotsFrom`: the oracles are shown only the snapshots from the one standing at that trace
+ * index on (`oraclesFrom`, a crash state's future): the earlier ones are not even read.
+ */
+export async function judge(world: World, history: History, oracles: Readonly<Record<string, Oracle>> = ORACLES, snapshotsFrom = 0): Promise<void> {
   const raw = world.backend.storage;
   // The oracles read the trace as it stands; what they find is recorded once they all have run
   // (recording a violation appends to the trace they read).
   const events = world.trace.events();
   const found: Violation[] = [];
   try {
-    await judgeInto(found, raw, events, history, oracles);
+    await judgeInto(found, raw, events, history, oracles, snapshotsFrom);
   } finally {
     for (const v of found) world.violation(v);
   }
 }
 
-async function judgeInto(found: Violation[], raw: Storage, events: readonly TraceEvent[], history: History, oracles: Readonly<Record<string, Oracle>>): Promise<void> {
+async function judgeInto(found: Violation[], raw: Storage, events: readonly TraceEvent[], history: History, oracles: Readonly<Record<string, Oracle>>, snapshotsFrom: number): Promise<void> {
   let ctx: JudgeContext | null;
   try {
-    ctx = await readFinalState(raw, events, history);
+    ctx = await readFinalState(raw, events, history, snapshotsFrom);
   } catch (e) {
     // Fail closed: how the operations ended needs no final state, so that is still judged.
     for (const v of operationsEndAsAllowed({ history })) found.push(v);

@@ -12,24 +12,35 @@ import type { JudgeContext } from "./context.ts";
 import { violationOp } from "./history.ts";
 import type { ManifestVersion } from "./published.ts";
 import { operationAt } from "./sidecars.ts";
+import { countBefore, prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 
 /** The dataset commits that are optimize's own work (a recovery inside it restores, it does not commit these). */
 const MAINTENANCE_DELTAS = new Set(["Rewrite", "CreateIndex"]);
 
+/** Every main-branch compaction or index build the trace records as committed, in trace order. */
+const maintenanceCommits: TraceScan<{ at: number; actor: string; path: string; version: Version }> = (events, from, to) => {
+  const out: { at: number; actor: string; path: string; version: Version }[] = [];
+  for (let i = from; i < to; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io" || ev.op !== "datasets.commit" || !("ok" in ev) || ev.ok === null) continue;
+    const args = ev.args as { path?: unknown; branch?: unknown; delta?: { op?: unknown } };
+    const version = (ev.ok as { version?: unknown }).version;
+    if (args.branch !== null || typeof version !== "number" || !MAINTENANCE_DELTAS.has(String(args.delta?.op))) continue;
+    out.push({ at: i, actor: ev.actor, path: String(args.path), version: version as Version });
+  }
+  return out;
+};
+
 export function maintenancePublished(ctx: Pick<JudgeContext, "events" | "history" | "manifests">): Violation[] {
   const out: Violation[] = [];
+  const commits = prefixIndexed(ctx.events, maintenanceCommits);
   for (const op of ctx.history.ops) {
     if (op.kind !== "optimize" || op.status !== "ok" || op.end === null) continue;
     const committed = new Map<string, Version>();
-    for (let i = op.start; i < op.end && i < ctx.events.length; i++) {
-      const ev = ctx.events[i]!;
-      if (ev.e !== "io" || ev.op !== "datasets.commit" || !("ok" in ev) || ev.ok === null) continue;
-      const args = ev.args as { path?: unknown; branch?: unknown; delta?: { op?: unknown } };
-      const version = (ev.ok as { version?: unknown }).version;
-      if (args.branch !== null || typeof version !== "number" || !MAINTENANCE_DELTAS.has(String(args.delta?.op))) continue;
-      if (operationAt(ctx.history, ctx.events, ev.actor, i) !== op) continue;
-      const path = String(args.path);
-      committed.set(path, Math.max(committed.get(path) ?? 0, version) as Version);
+    for (let k = countBefore(commits, op.start); k < commits.length && commits[k]!.at < op.end; k++) {
+      const c = commits[k]!;
+      if (operationAt(ctx.history, ctx.events, c.actor, c.at) !== op) continue;
+      committed.set(c.path, Math.max(committed.get(c.path) ?? 0, c.version) as Version);
     }
     if (committed.size === 0) continue;
     let current: ManifestVersion | undefined;

@@ -83,8 +83,12 @@ export async function manifestHistory(raw: Storage, events: readonly TraceEvent[
   return out;
 }
 
-/** The snapshots that published a new set of pins, each with its tables' rows. */
-export async function publishedSnapshots(raw: Storage, history: readonly ManifestVersion[]): Promise<PublishedSnapshot[]> {
+/**
+ * The snapshots that published a new set of pins, each with its tables' rows; with `from`, only
+ * those from the one standing at trace index `from` on (the newest published before it), as
+ * `oraclesFrom` shows them (the rows of the earlier ones are never read).
+ */
+export async function publishedSnapshots(raw: Storage, history: readonly ManifestVersion[], from = 0): Promise<PublishedSnapshot[]> {
   const cache = new Map<string, readonly Row[] | null>();
   const rowsAt = async (path: DatasetPath, v: Version): Promise<readonly Row[] | null> => {
     const key = `${path}@${v}`;
@@ -99,12 +103,17 @@ export async function publishedSnapshots(raw: Storage, history: readonly Manifes
     }
     return cache.get(key)!;
   };
-  const out: PublishedSnapshot[] = [];
+  const published: ManifestVersion[] = [];
   let previous = "";
   for (const m of history) {
-    const signature = m.pins.map((p) => `${p.tableKey}@${p.version}`).join(",");
+    const signature = pinsSignature(m.pins);
     if (signature === previous) continue;
     previous = signature;
+    published.push(m);
+  }
+  const standing = from > 0 ? published.findLastIndex((m) => m.at < from) : -1;
+  const out: PublishedSnapshot[] = [];
+  for (const m of standing > 0 ? published.slice(standing) : published) {
     const tables = new Map<TableKey, readonly Row[]>();
     for (const p of m.pins) {
       const rows = await rowsAt(p.path, p.version);
@@ -114,6 +123,15 @@ export async function publishedSnapshots(raw: Storage, history: readonly Manifes
   }
   return out;
 }
+
+/** A version's pins as one string (equal strings: the same published snapshot), once per pins array. */
+export function pinsSignature(pins: readonly PublishedPin[]): string {
+  let signature = signatures.get(pins);
+  if (signature === undefined) signatures.set(pins, (signature = pins.map((p) => `${p.tableKey}@${p.version}`).join(",")));
+  return signature;
+}
+
+const signatures = new WeakMap<readonly PublishedPin[], string>();
 
 /** The manifest version current at trace index `i` (the newest committed before it), if any. */
 export function versionAt(history: readonly ManifestVersion[], i: number): ManifestVersion | undefined {

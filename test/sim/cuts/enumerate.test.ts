@@ -15,6 +15,8 @@ import { sameState } from "../../../sim/cuts/recorder.ts";
 import { digest } from "../../../sim/store/digest.ts";
 import { STORAGE_FAULT_KINDS } from "../../../sim/faults/kinds.ts";
 import { withStorageFaults } from "../../../sim/faults/spec.ts";
+import { manifestHistory, publishedSnapshots } from "../../../sim/oracles/published.ts";
+import { oraclesFrom } from "../../../scenarios/kit/crash-epilogue.ts";
 
 const small = formSpec(randomWorkload({ operations: 3, exactOperations: true }), "searched");
 
@@ -129,4 +131,20 @@ test("a cut between a compaction's two commits: the durable ReserveFragments is 
   const r = await replayCut({ spec, fixes: PROFILES.fixed, seed: 1, name: parseCut(`${inside.index}a`)! });
   expect(r.result.verdict).toBe("pass");
   expect(r.result.trace.events().some((ev) => ev.e === "io" && ev.actor === inside.actor && "cutInside" in ev.args)).toBe(true);
+});
+
+test("a future's snapshots are read only from the one standing at its judgement's start, exactly those the oracles are shown", async () => {
+  const { world } = await runUncut({ spec: small, fixes: PROFILES.fixed, seed: 3 });
+  const raw = world.backend.storage;
+  const manifests = await manifestHistory(raw, world.trace.events());
+  const all = await publishedSnapshots(raw, manifests);
+  expect(all.length).toBeGreaterThan(3);
+  let shown: readonly { version: number }[] = [];
+  const spy = { spy: (ctx: { snapshots: readonly { version: number }[] }) => ((shown = ctx.snapshots), []) };
+  for (const from of [0, 1, ...all.map((s) => s.at), ...all.map((s) => s.at + 1), world.trace.length]) {
+    const read = await publishedSnapshots(raw, manifests, from);
+    await oraclesFrom(from, spy as never).spy!({ snapshots: all } as never);
+    expect(read.map((s) => s.version)).toEqual(shown.map((s) => s.version));
+    if (from > all[1]!.at) expect(read.length).toBeLessThan(all.length);
+  }
 });
