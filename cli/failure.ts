@@ -7,7 +7,7 @@
 import { performance } from "node:perf_hooks";
 import type { Scenario, ScenarioForm } from "../scenarios/types.ts";
 import type { BackendName } from "../sim/backends.ts";
-import { shrinkTape } from "../sim/shrink/shrink.ts";
+import { DEFAULT_SHRINK_REPLAYS, shrinkTape } from "../sim/shrink/shrink.ts";
 import { describeSignature, type FailureSignature, signatureOf } from "../sim/shrink/signature.ts";
 import type { UniverseResult, UniverseSpec } from "../sim/universe.ts";
 import type { ProfileChoice } from "./args.ts";
@@ -76,6 +76,8 @@ export interface Shrunk {
   readonly before: number;
   readonly after: number;
   readonly replays: number;
+  /** Scheduling points replayed in all. */
+  readonly steps: number;
   readonly ms: number;
   readonly budgetSpent: boolean;
   readonly signature: FailureSignature;
@@ -84,9 +86,15 @@ export interface Shrunk {
 }
 
 /** Step 2: shrink the tape while the failure's signature holds, with progress on a terminal. */
-export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Shrunk> {
+/** What a shrink may spend: replays and scheduling points over all replays (defaults: the shrinker's). */
+export interface ShrinkBudget {
+  readonly maxReplays?: number;
+  readonly maxSteps?: number;
+}
+
+export async function shrinkFailure(f: Failure, limits: ShrinkBudget = {}): Promise<Shrunk> {
   const started = performance.now();
-  const budget = maxReplays ?? 2000;
+  const budget = limits.maxReplays ?? DEFAULT_SHRINK_REPLAYS;
   const progress = new Progress(`shrink ${f.scenario.name}`, budget, "replays");
   const yieldNow = checkpoint(null);
   try {
@@ -96,6 +104,7 @@ export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Sh
       seed: f.result.seed,
       tape: f.result.tape,
       maxReplays: budget,
+      ...(limits.maxSteps !== undefined ? { maxSteps: limits.maxSteps } : {}),
       onReplay: async () => {
         progress.advance(1);
         await yieldNow();
@@ -106,6 +115,7 @@ export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Sh
       before: s.before,
       after: s.after,
       replays: s.replays,
+      steps: s.steps,
       ms: Math.round(performance.now() - started),
       budgetSpent: s.budgetSpent,
       signature: s.signature,
@@ -120,9 +130,9 @@ export async function shrinkFailure(f: Failure, maxReplays?: number): Promise<Sh
  * Shrinks, but never lets the shrinker hide the failure it was given: an error while shrinking
  * (an internal limit, a bug of ours) is one line on stderr and the unshrunk failure stands.
  */
-export async function shrinkOrKeep(f: Failure, maxReplays?: number): Promise<Shrunk | null> {
+export async function shrinkOrKeep(f: Failure, limits: ShrinkBudget = {}): Promise<Shrunk | null> {
   try {
-    return await shrinkFailure(f, maxReplays);
+    return await shrinkFailure(f, limits);
   } catch (e) {
     process.stderr.write(`omnisim: shrinking ${f.scenario.name} seed ${f.result.seed} failed (${e instanceof Error ? e.message : String(e)}); the failure above stands unshrunk\n`);
     return null;
@@ -152,7 +162,7 @@ export function ledgerEntryOf(f: Failure, tape: readonly number[]): LedgerEntry 
 /** The lines about a shrunk tape: before and after, the minimal schedule, the tape itself. */
 export function shrunkLines(s: Shrunk, options: { schedule: boolean }): string[] {
   const out = [
-    `  shrunk: tape ${s.before} -> ${s.after} choices in ${s.ms} ms (${s.replays} replays${s.budgetSpent ? ", replay budget spent" : ""}), still ${describeSignature(s.signature)}`,
+    `  shrunk: tape ${s.before} -> ${s.after} choices in ${s.ms} ms (${s.replays} replays${s.budgetSpent ? ", shrink budget spent" : ""}), still ${describeSignature(s.signature)}`,
   ];
   if (options.schedule) {
     out.push("  minimal schedule (> marks a switch to another actor):");

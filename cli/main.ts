@@ -178,7 +178,8 @@ function program(): Command {
         .option("--jobs <n>", "spread each cell's seeds over n worker threads (default: every core, or one for a hunt under 1000 universes); the same results as one thread")
         .option("--shard <k/n>", "run only shard k of n of each cell's seeds (merge the shards' reports with merge-reports)")
         .option("--details", "the wide table: universes, violations, strategy members, tapes, times")
-        .option("--no-shrink", "do not shrink each cell's reported failure")
+        .option("--shrink-all", "shrink every cell's reported failure, not only those of the cells not as expected (--save does too)")
+        .option("--no-shrink", "shrink no cell's reported failure")
         .option("--save [file]", saveHelp),
       "with --backend lance: keep each failing universe's directory, print where, and index it",
     ),
@@ -204,6 +205,7 @@ function program(): Command {
     .option("--tape <file>", "shrink this tape instead of the strategy's choices")
     .option("--out <file>", "write the minimal tape here (default under .omnisim/, named for scenario, form, profile, strategy and seed)")
     .option("--replays <n>", "at most this many replays (default 2000)")
+    .option("--steps <n>", "at most this many scheduling points over all replays (default 3000000; a long tape's replays are costly)")
     .option("--save [file]", saveHelp)
     .option("--json", "print exactly one JSON document on stdout, nothing else")
     .action(async (name, flags) => finish(await shrinkCommand(name, flags)));

@@ -6,8 +6,9 @@
 // shows (other bugs found on the way are listed, and do not make it red); a green cell must not
 // show it; and a violation that no scenario claims as an open bug on that profile fails its cell
 // (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. The
-// portfolio is the default strategy. Each cell's reported failure is shrunk (unless
-// `--no-shrink`); tapes and ledger entries (`--save`) are written only after the table, the
+// portfolio is the default strategy. The reported failure of each cell not as expected is shrunk
+// (`--shrink-all`: every cell's; `--no-shrink`: none), within the shrinker's budget of replays
+// and scheduling points; tapes and ledger entries (`--save`) are written only after the table, the
 // failures and the reports are out.
 import { performance } from "node:perf_hooks";
 import { isProfileName, type ProfileName } from "../../engine/fixes.ts";
@@ -53,6 +54,7 @@ export interface HuntFlags extends StrategyFlags, LanceFlags, OutputFlags, Sprea
   profile?: string[];
   details?: boolean;
   shrink?: boolean;
+  shrinkAll?: boolean;
   save?: boolean | string;
 }
 
@@ -192,7 +194,7 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
     for (const [i, cell] of cells.entries()) {
       // A time budget is shared: each cell gets an equal part of what is left.
       const deadline = budgetMs === null ? null : performance.now() + (started + budgetMs - performance.now()) / (cells.length - i);
-      outcomes.push(await huntCell(cell, { choice, fromSeed, budget, perCell, deadline, backend, progress, shrink: flags.shrink !== false, spread, pool, faults, crashSeeds }));
+      outcomes.push(await huntCell(cell, { choice, fromSeed, budget, perCell, deadline, backend, progress, shrink: shrinkModeOf(flags), spread, pool, faults, crashSeeds }));
     }
   } finally {
     progress.stop();
@@ -248,9 +250,16 @@ interface CellOptions {
   readonly deadline: number | null;
   readonly backend: RunBackend;
   readonly progress: Progress;
-  readonly shrink: boolean;
+  /** Which cells' reported failures are shrunk (`--shrink-all`, default, `--no-shrink`). */
+  readonly shrink: "all" | "unexpected" | "none";
   readonly faults: readonly StorageFaultKind[];
   readonly crashSeeds: number;
+}
+
+/** `--no-shrink`: none; `--shrink-all`, or `--save` (a ledger keeps minimal tapes): every cell's failure; else the cells not as expected. */
+function shrinkModeOf(flags: HuntFlags): CellOptions["shrink"] {
+  if (flags.shrink === false) return "none";
+  return flags.shrinkAll || flags.save !== undefined ? "all" : "unexpected";
 }
 
 async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
@@ -299,7 +308,6 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   const failure: Failure | null = first
     ? { scenario: cell.scenario, ref: cell.ref, form: "searched", spec, profile, strategy: o.choice, member: member(first.seed), result: first, backend: o.backend.name }
     : null;
-  const shrunk = failure && o.shrink ? await shrinkOrKeep(failure) : null;
   const crashStates = o.crashSeeds > 0 && spec.crashes && o.backend.name === "virtual" ? await crashCell(cell, o, profile) : null;
   const tapeFile = failure ? tapeFileOf(failure) : null;
   const fc = summary.firstClaimed;
@@ -344,8 +352,12 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     traceHash: first?.traceHash ?? null,
     replay: failure ? replayOf(failure) : null,
     replayTape: failure ? replayOf(failure, tapeFile!) : null,
-    tape: first ? { before: first.tape.length, after: shrunk?.tape.length ?? first.tape.length, shrinkMs: shrunk?.ms ?? null, file: tapeFile! } : null,
+    tape: first ? { before: first.tape.length, after: first.tape.length, shrinkMs: null, file: tapeFile! } : null,
   };
+  // A cell as expected is a known bug showing, or a green cell: its minimal schedule is one
+  // `omnisim shrink` away. By default only the cells a user must look at pay for shrinking.
+  const shrunk = failure && (o.shrink === "all" || (o.shrink === "unexpected" && !row.asExpected)) ? await shrinkOrKeep(failure) : null;
+  if (shrunk && row.tape) row.tape = { ...row.tape, after: shrunk.tape.length, shrinkMs: shrunk.ms };
   return { row, failure, shrunk, coverage: summary.coverage };
 }
 

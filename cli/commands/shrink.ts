@@ -22,6 +22,7 @@ export interface ShrinkFlags extends StrategyFlags {
   tape?: string;
   out?: string;
   replays?: string;
+  steps?: string;
   save?: boolean | string;
   json?: boolean;
 }
@@ -36,7 +37,10 @@ export async function shrinkCommand(ref: string, flags: ShrinkFlags): Promise<nu
   const choice = parseStrategyChoice(flags, "random");
   const save = saveTarget(flags.save);
   if (choice.name === "dfs" && !tape) throw new UsageError("a schedule found by --strategy dfs shrinks from its tape: give --tape FILE");
-  const maxReplays = flags.replays !== undefined ? parseCount(flags.replays, "--replays") : undefined;
+  const limits = {
+    ...(flags.replays !== undefined ? { maxReplays: parseCount(flags.replays, "--replays") } : {}),
+    ...(flags.steps !== undefined ? { maxSteps: parseCount(flags.steps, "--steps") } : {}),
+  };
   const form = scripted ? "scripted" : "searched";
   const spec = formSpec(scenario, form);
   const seeded = tape ? null : await seededStrategies(choice, spec, profile.fixes);
@@ -65,7 +69,7 @@ export async function shrinkCommand(ref: string, flags: ShrinkFlags): Promise<nu
     if (!flags.json) for (const l of lines) console.log(l);
   };
   say(foundLines(failure, ""));
-  const shrunk = await shrinkFailure(failure, maxReplays);
+  const shrunk = await shrinkFailure(failure, limits);
   say(shrunkLines(shrunk, { schedule: true }));
   const tapeFile = tapeFileOf(failure, flags.out);
   say([`  replay the shrunk tape: ${replayOf(failure, tapeFile)}`]);

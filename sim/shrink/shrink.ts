@@ -16,6 +16,14 @@ import { type BackendFactory, runUniverse, type UniverseResult, type UniverseSpe
 /** Replays a shrink may spend unless told otherwise. */
 export const DEFAULT_SHRINK_REPLAYS = 2_000;
 
+/**
+ * Scheduling points a shrink may replay in all unless told otherwise. The replay count alone
+ * let one long tape (a random workload's thousands of choices, each replay tens of thousands of
+ * points) take minutes for a few percent; a budget of work, not of wall time, keeps the result
+ * the same on any machine. A small scenario's 2,000 replays stay well inside it.
+ */
+export const DEFAULT_SHRINK_STEPS = 3_000_000;
+
 export interface ShrinkOptions {
   readonly spec: UniverseSpec;
   readonly fixes: Fixes;
@@ -28,6 +36,8 @@ export interface ShrinkOptions {
   readonly onReplay?: (replays: number, budget: number) => Promise<void>;
   /** At most this many replays; candidates past it count as passing, which ends the shrink. */
   readonly maxReplays?: number;
+  /** At most this many scheduling points over all replays (the same rule as `maxReplays`). */
+  readonly maxSteps?: number;
   readonly backend?: BackendFactory;
 }
 
@@ -41,7 +51,9 @@ export interface ShrinkResult {
   readonly after: number;
   /** Universes replayed, the checks of the start and the end included. */
   readonly replays: number;
-  /** The replay budget ran out before fast-check had tried every candidate. */
+  /** Scheduling points replayed, over every replay. */
+  readonly steps: number;
+  /** The replay or step budget ran out before fast-check had tried every candidate. */
   readonly budgetSpent: boolean;
   /** The replay of the minimal tape. */
   readonly result: UniverseResult;
@@ -74,16 +86,26 @@ export function trimTape(tape: Tape): number[] {
 }
 
 /**
+ * A candidate tape's test, and whether the budget is spent: once it is, every pass stops at
+ * once (a pass that went on asking would only copy tapes: on a tape of thousands of choices
+ * the pair passes alone are billions of element copies).
+ */
+interface Probe {
+  fails(t: Tape): Promise<boolean>;
+  spent(): boolean;
+}
+
+/**
  * The shortest prefix that still fails, by bisection (a good guess, not a guarantee: failing
  * need not be monotone in the prefix length). It costs a handful of replays and spares
  * fast-check most of the long tail of a long tape.
  */
-async function shortestPrefix(tape: number[], fails: (t: Tape) => Promise<boolean>): Promise<number[]> {
+async function shortestPrefix(tape: number[], probe: Probe): Promise<number[]> {
   let lo = 0;
   let hi = tape.length;
-  while (lo < hi) {
+  while (lo < hi && !probe.spent()) {
     const mid = Math.floor((lo + hi) / 2);
-    if (await fails(tape.slice(0, mid))) hi = mid;
+    if (await probe.fails(tape.slice(0, mid))) hi = mid;
     else lo = mid + 1;
   }
   // `hi` only moves on a prefix that failed, so `tape.slice(0, hi)` needs no second replay.
@@ -95,14 +117,14 @@ async function shortestPrefix(tape: number[], fails: (t: Tape) => Promise<boolea
  * 1s in a row, and lowering either alone changes every later step; fast-check moves one value at
  * a time. Zeroing both at once undoes the detour in one move.
  */
-async function zeroPairs(tape: number[], fails: (t: Tape) => Promise<boolean>): Promise<number[]> {
+async function zeroPairs(tape: number[], probe: Probe): Promise<number[]> {
   let t = tape;
-  for (let i = 0; i + 1 < t.length; i++) {
+  for (let i = 0; i + 1 < t.length && !probe.spent(); i++) {
     if (t[i] === 0 && t[i + 1] === 0) continue;
     const candidate = [...t];
     candidate[i] = 0;
     candidate[i + 1] = 0;
-    if (await fails(candidate)) {
+    if (await probe.fails(candidate)) {
       t = trimTape(candidate);
       i = Math.max(-1, i - 2);
     }
@@ -114,7 +136,7 @@ async function zeroPairs(tape: number[], fails: (t: Tape) => Promise<boolean>): 
  * The same, for a detour with steps in between (away at i, back at j): zeroing any two non-zero
  * choices at once, then any one, keeping each candidate that still fails.
  */
-async function zeroSpreadPairs(tape: number[], fails: (t: Tape) => Promise<boolean>): Promise<number[]> {
+async function zeroSpreadPairs(tape: number[], probe: Probe): Promise<number[]> {
   let t = tape;
   const nonZero = () => t.flatMap((v, i) => (v === 0 ? [] : [i]));
   for (let changed = true; changed; ) {
@@ -122,10 +144,11 @@ async function zeroSpreadPairs(tape: number[], fails: (t: Tape) => Promise<boole
     const nz = nonZero();
     search: for (let a = 0; a < nz.length; a++) {
       for (let b = a; b < nz.length; b++) {
+        if (probe.spent()) break search;
         const candidate = [...t];
         candidate[nz[a]!] = 0;
         candidate[nz[b]!] = 0;
-        if (await fails(candidate)) {
+        if (await probe.fails(candidate)) {
           t = trimTape(candidate);
           changed = true;
           break search;
@@ -136,16 +159,43 @@ async function zeroSpreadPairs(tape: number[], fails: (t: Tape) => Promise<boole
   return t;
 }
 
+/**
+ * fast-check's own shrinker for `fc.array(fc.nat())`, walked as its runner walks it (take the
+ * first candidate that still fails, then shrink that one with its context), but lazily: the
+ * walk stops the moment the budget is spent. `fc.check` would go on drawing every remaining
+ * candidate of a tape of thousands of choices after the budget refused them, for minutes.
+ */
+async function arrayShrink(tape: number[], probe: Probe): Promise<number[]> {
+  const arbitrary = fc.array(fc.nat());
+  let current = tape;
+  let context: unknown = undefined;
+  walk: for (;;) {
+    for (const candidate of arbitrary.shrink(current, context)) {
+      if (probe.spent()) break walk;
+      if (await probe.fails(candidate.value)) {
+        current = candidate.value;
+        context = candidate.context;
+        continue walk;
+      }
+    }
+    return current;
+  }
+  return current;
+}
+
 function sum(tape: Tape): number {
   return tape.reduce((a, b) => a + b, 0);
 }
 
 export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> {
   const budget = options.maxReplays ?? DEFAULT_SHRINK_REPLAYS;
+  const stepBudget = options.maxSteps ?? DEFAULT_SHRINK_STEPS;
   let replays = 0;
+  let steps = 0;
   const replay = async (tape: Tape) => {
     replays++;
     const result = await replayTape({ ...options, tape });
+    steps += result.steps;
     await options.onReplay?.(replays, budget);
     return result;
   };
@@ -160,23 +210,20 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
   const kind = signature.kind;
   const keeps = (result: UniverseResult) => sameSignature(signatureOf(result), signature);
   let spent = false;
-  const fails = async (candidate: Tape) => {
-    if (replays >= budget) {
-      spent = true;
-      return false;
-    }
-    return keeps(await replay(candidate));
+  const probe: Probe = {
+    fails: async (candidate) => {
+      if (probe.spent()) return false;
+      return keeps(await replay(candidate));
+    },
+    // Asked only when a pass wants another candidate: true means the budget cut the shrink short.
+    spent: () => (spent ||= replays >= budget || steps >= stepBudget),
   };
-  let best = await shortestPrefix(start, fails);
+  let best = await shortestPrefix(start, probe);
   let overflowed = false;
   for (;;) {
     let shrunk = best;
     try {
-      const details = await fc.check(
-        fc.asyncProperty(fc.array(fc.nat()), async (candidate) => !(await fails(candidate))),
-        { numRuns: 1, examples: [[best]], seed: 0, endOnFailure: false },
-      );
-      if (details.failed && details.counterexample) shrunk = trimTape(details.counterexample[0]);
+      shrunk = trimTape(await arrayShrink(best, probe));
     } catch (e) {
       // fast-check's array shrinker recurses once per element it drops: on a tape of thousands
       // of choices it can overflow the stack. The bisected tape still fails the same way; keep it
@@ -184,7 +231,7 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
       if (!(e instanceof RangeError)) throw e;
       overflowed = true;
     }
-    const paired = await zeroSpreadPairs(await zeroPairs(shrunk, fails), fails);
+    const paired = await zeroSpreadPairs(await zeroPairs(shrunk, probe), probe);
     const improved = paired.length < best.length || (paired.length === best.length && sum(paired) < sum(best));
     best = paired;
     if (!improved || spent || overflowed) break;
@@ -204,5 +251,5 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
     tape = start;
     result = first;
   }
-  return { kind, signature, tape, before: options.tape.length, after: tape.length, replays, budgetSpent: spent, result };
+  return { kind, signature, tape, before: options.tape.length, after: tape.length, replays, steps, budgetSpent: spent, result };
 }

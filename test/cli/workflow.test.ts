@@ -1,7 +1,7 @@
 // The user's workflow beyond one command: a saved trace shown again, the discovery commands,
 // a scenario file of one's own, and the path from a failure on `fixed` to a ledger entry that a
 // new fix flag turns green.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "vitest";
@@ -99,4 +99,40 @@ test("from a failure on fixed to a ledger entry and a fix flag: the saved entry 
   expect(entry.profile).toBe("fixed+readSetToken=off");
   expect(await ledgerVerdict(entry)).toEqual({ redOnProfile: true, greenOnFixed: true });
   expect(readFileSync(ledger, "utf8")).toContain('"profile":"fixed+readSetToken=off"');
+});
+
+test("hunt shrinks the failure of a cell not as expected, and a known bug's only with --shrink-all", () => {
+  const dir = tmp();
+  // The template's bug, declared a control: on `seed` it shows, so the cell is not as expected.
+  const template = readFileSync(join(REPO, "scenarios", "examples", "template.ts"), "utf8");
+  const claim = /  claim: \{[\s\S]*?\n  \},\n/;
+  expect(template).toMatch(claim);
+  // Inside the repository (a gitignored folder), so its imports resolve as a user's copy's do.
+  mkdirSync(join(REPO, ".omnisim"), { recursive: true });
+  const own = mkdtempSync(join(REPO, ".omnisim", "control-"));
+  const control = join(own, "control.ts");
+  writeFileSync(
+    control,
+    template
+      .replaceAll('from "../', 'from "../../scenarios/')
+      .replace(claim, '  claim: { kind: "control", of: "B2", why: "a test of hunt\'s shrinking rule" },\n')
+      .replace('name: "two-servers-insert-edges"', 'name: "template-as-control"'),
+  );
+  const file = join(REPO, "scenarios", "examples", "template.ts");
+  type Row = { asExpected: boolean; tape: { before: number; after: number; shrinkMs: number | null } | null };
+  const rowOf = (...args: string[]) => {
+    const r = omnisimIn(dir, "hunt", "--profile", "seed", "--budget", "60", "--json", ...args);
+    return (r.json!.rows as Row[])[0]!;
+  };
+  const known = rowOf("--scenario", file);
+  expect(known.asExpected).toBe(true);
+  expect(known.tape!.shrinkMs).toBeNull();
+  const all = rowOf("--scenario", file, "--shrink-all");
+  expect(all.tape!.shrinkMs).not.toBeNull();
+  expect(all.tape!.after).toBeLessThanOrEqual(all.tape!.before);
+  const unexpected = rowOf("--scenario", control);
+  expect(unexpected.asExpected).toBe(false);
+  expect(unexpected.tape!.shrinkMs).not.toBeNull();
+  expect(rowOf("--scenario", control, "--no-shrink").tape!.shrinkMs).toBeNull();
+  rmSync(own, { recursive: true, force: true });
 });

@@ -82,9 +82,27 @@ test("a shrinker that fails never hides the failure: one stderr line, the unshru
   const write = process.stderr.write.bind(process.stderr);
   process.stderr.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
   try {
-    expect(await shrinkOrKeep(failure, 50)).toBeNull();
+    expect(await shrinkOrKeep(failure, { maxReplays: 50 })).toBeNull();
   } finally {
     process.stderr.write = write;
   }
   expect(written.join("")).toMatch(/shrinking card-concurrent-insert seed 6 failed \(.*does not reproduce.*\); the failure above stands unshrunk/);
+});
+
+test("a shrink stops at its budget of scheduling points and says so, the same way on every run", async () => {
+  const s = findScenario("card-concurrent-insert")!;
+  const spec = formSpec(s, "searched");
+  const original = await runUniverse({ spec, seed: 6, fixes: PROFILES.seed });
+  const free = await shrinkTape({ spec, fixes: PROFILES.seed, seed: 6, tape: original.tape });
+  expect(free.budgetSpent).toBe(false);
+  // Room for the first replay and a few candidates only: the shrink ends early, keeps the same
+  // signature, and two runs with the same budget agree on every number.
+  const maxSteps = original.steps * 4;
+  const tight = await shrinkTape({ spec, fixes: PROFILES.seed, seed: 6, tape: original.tape, maxSteps });
+  const again = await shrinkTape({ spec, fixes: PROFILES.seed, seed: 6, tape: original.tape, maxSteps });
+  expect(tight.budgetSpent).toBe(true);
+  expect(tight.replays).toBeLessThan(free.replays);
+  expect(firstKind(tight.result)).toBe("card-violated");
+  expect(again).toMatchObject({ tape: tight.tape, replays: tight.replays, steps: tight.steps });
+  expect(tight.result.traceHash).toBe(again.result.traceHash);
 });
