@@ -57,6 +57,33 @@ async function rowsAt(raw: Storage, branch: Branch, v: number): Promise<readonly
   }
 }
 
+const changedMemo = new WeakMap<readonly ManifestRow[], WeakMap<readonly ManifestRow[], readonly { before: Registration; after: Registration }[]>>();
+
+/**
+ * The registrations `rows` changes from `previousRows` (other than the handoff), remembered per
+ * pair of rows arrays: a version's rows never change, and every future of a crash state compares
+ * the same consecutive versions of the run it was cut from.
+ */
+function changedRegistrations(
+  previousRows: readonly ManifestRow[],
+  previous: ReadonlyMap<string, Registration>,
+  rows: readonly ManifestRow[],
+  now: ReadonlyMap<string, Registration>,
+): readonly { before: Registration; after: Registration }[] {
+  let byRows = changedMemo.get(previousRows);
+  if (!byRows) changedMemo.set(previousRows, (byRows = new WeakMap()));
+  let changed = byRows.get(rows);
+  if (!changed) {
+    const found: { before: Registration; after: Registration }[] = [];
+    for (const [id, after] of now) {
+      const before = previous.get(id);
+      if (before !== undefined && !admitted(before, after)) found.push({ before, after });
+    }
+    byRows.set(rows, (changed = found));
+  }
+  return changed;
+}
+
 /** Rewrites of a registered table version between consecutive manifest versions `from`..`to` of `branch`. */
 async function rewrites(
   ctx: Pick<JudgeContext, "raw" | "events" | "history">,
@@ -73,10 +100,8 @@ async function rewrites(
     if (rows === null) continue;
     if (rows === previousRows) continue;
     const now = registrations(rows);
-    if (previous !== null) {
-      for (const [id, after] of now) {
-        const before = previous.get(id);
-        if (before === undefined || admitted(before, after)) continue;
+    if (previous !== null && previousRows !== null) {
+      for (const { before, after } of changedRegistrations(previousRows, previous, rows, now)) {
         const by = committedBy.find((m) => m.version === v);
         const op = by?.actor ? operationAt(ctx.history, ctx.events, by.actor, by.at) : null;
         out.push({
