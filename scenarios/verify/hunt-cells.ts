@@ -9,9 +9,14 @@ import { knownOpenBug } from "./checks.ts";
 
 export type Expectation = "red" | "green" | "any";
 
-/** A hunt's default profiles for a claim: a bug on its red profile, `upstream` and `fixed`; a workload on its red profile and `fixed`; a control on `seed` and `fixed`. */
+/**
+ * A hunt's default profiles for a claim: a bug on its red profile, `upstream` and `fixed`; a
+ * workload on its red profile and `fixed`; a control on `seed` and `fixed`. Each once: a bug
+ * whose red profile is `upstream` has two cells, not the same cell twice.
+ */
 export function defaultHuntProfiles(claim: ScenarioClaim): readonly ProfileName[] {
-  return claim.kind === "bug" ? [claim.redProfile, "upstream", "fixed"] : claim.kind === "workload" ? [claim.redProfile, "fixed"] : ["seed", "fixed"];
+  const wanted: ProfileName[] = claim.kind === "bug" ? [claim.redProfile, "upstream", "fixed"] : claim.kind === "workload" ? [claim.redProfile, "fixed"] : ["seed", "fixed"];
+  return [...new Set(wanted)];
 }
 
 /**

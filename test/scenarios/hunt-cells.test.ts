@@ -2,7 +2,7 @@
 import { expect, test } from "vitest";
 import { PROFILES } from "../../engine/fixes.ts";
 import { type Symptom } from "../../scenarios/claims.ts";
-import { SCENARIOS } from "../../scenarios/registry.ts";
+import { findScenario, SCENARIOS } from "../../scenarios/registry.ts";
 import type { Scenario } from "../../scenarios/types.ts";
 import { defaultHuntProfiles, expectOn, failsCell } from "../../scenarios/verify/hunt-cells.ts";
 import type { Violation } from "../../sim/violations.ts";
@@ -48,5 +48,7 @@ test("another scenario's bug, open on the cell's profile, is reported, not held 
 test("a control fails on any violation, on every profile", () => {
   const control = SCENARIOS.find((t) => t.claim.kind === "control")!;
   expect(defaultHuntProfiles(control.claim)).toEqual(["seed", "fixed"]);
+  // A bug red on upstream itself: two cells, not upstream twice.
+  expect(defaultHuntProfiles(findScenario("misdirected-sidecar")!.claim)).toEqual(["upstream", "fixed"]);
   for (const p of defaultHuntProfiles(control.claim)) expect(failsCell(control, expectOn(control.claim, p), PROFILES[p], unknown, [unknown])).toBe(true);
 });
