@@ -35,10 +35,16 @@ export async function loadScenario(ref: string): Promise<ScenarioRef> {
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`cannot load scenario file ${ref}: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    // TypeScript outside a package marked `"type": "module"` loads as CommonJS, which cannot
+    // require omnisim's ES modules: say what to do rather than pass on the loader's riddle.
+    const hint = /require\(\) ES Module|ERR_REQUIRE/.test(message)
+      ? ` (a scenario file outside this repository needs a package.json with "type": "module" in its folder or above, or keep it under scenarios/)`
+      : "";
+    throw new UsageError(`cannot load scenario file ${ref}: ${message}${hint}`);
   }
   const found = [mod.default, ...Object.values(mod)].filter(isScenario);
-  if (found.length === 0) throw new UsageError(`scenario file ${ref} exports no scenario (an object with name, symptoms and searched; see scenarios/template.ts)`);
+  if (found.length === 0) throw new UsageError(`scenario file ${ref} exports no scenario (an object with name, symptoms and searched; see scenarios/examples/template.ts)`);
   const unique = [...new Set(found)];
   if (unique.length > 1) throw new UsageError(`scenario file ${ref} exports ${unique.length} scenarios (${unique.map((s) => s.name).join(", ")}); export one`);
   return { scenario: unique[0]!, ref };

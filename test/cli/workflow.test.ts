@@ -72,6 +72,14 @@ test("a scenario file of one's own (the template) runs, replays from its printed
   const notAScenario = join(dir, "nothing.ts");
   writeFileSync(notAScenario, "export const x = 1;\n");
   expect(expectUsageError(omnisimIn(dir, "run", notAScenario))).toBeNull();
+  // Outside the repository: refused with what to do, unless a package marks the folder an ES module.
+  const outside = join(dir, "outside.ts");
+  writeFileSync(outside, readFileSync(file, "utf8").replaceAll('from "../', `from "${join(REPO, "scenarios")}/`));
+  const refusedOutside = omnisimIn(dir, "run", outside, "--seeds", "1", "--no-shrink");
+  expect(expectUsageError(refusedOutside)).toBeNull();
+  expect(refusedOutside.stderr).toContain('"type": "module"');
+  writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
+  expect(omnisimIn(dir, "run", outside, "--seeds", "300", "--no-shrink").code).toBe(1);
   expect(expectUsageError(omnisimIn(dir, "run", "./no/such/file.ts"))).toBeNull();
 });
 
