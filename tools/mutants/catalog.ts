@@ -282,7 +282,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
     blindSpot:
-      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault makes (`--faults latency`); the default hunt's cells inject no storage faults",
+      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault past the lease makes (`--faults latency`); the default hunt's cells inject no storage faults, and under such a fault the faults judge excuses every violation of the universe as a documented limit (`sim/faults/judge.ts`: Lance cannot fence a paused writer's dataset commit), so even a hunt with latency could not tell; a kill needs that limit narrowed to what a paused committer does to its own operation (its sidecar recovered while it lives, the drift of its late commit), so that a second committer let in by a late release stands",
   },
   {
     id: "lease-fence-unchecked",
@@ -292,7 +292,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher's lease fence accepts an expired lease, so a committer whose lease ran out still publishes",
     blindSpot:
-      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault makes (`--faults latency`); the default hunt's cells inject no storage faults",
+      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault past the lease makes (`--faults latency`); the default hunt's cells inject no storage faults, and under such a fault the faults judge excuses every violation of the universe as a documented limit (`sim/faults/judge.ts`); besides, the fence matters only when the lease is free again at the publish (a live holder fails it either way), and a late publish after another committer moved its tables is refused on its own by the publisher's expected versions (a write's, optimize's) or by the schema apply's advance check",
   },
   {
     id: "section-skips-recovery",
@@ -449,7 +449,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "swallowed-error",
     breaks: "optimize's publish treats every engine error as a conflict to retry past, then gives up quietly when the pin already moved",
     blindSpot:
-      "a blind spot: the mutant changes only what optimize's publish does with an engine error that is not a manifest conflict, and no hunt cell within the budget makes that publish fail so (a fault plan striking it would)",
+      "a blind spot: storage faults reach the publish as storage errors, which the mutant still throws, and a lost lease (`LeaseLost`) is a manifest conflict either way; the engine errors it treats differently are `TableNotFound`, `InternalSchemaUnsupported` and an injected failure at `graph_publish.after_manifest_commit` or `before_commit_append` (which the seeded failpoint plan can strike), and after such a failure the manifest commit had landed, so the mutant's retry finds the pin at its target and optimize returns ok with its work published: only the graph commit the failure skipped is missing, which no oracle checks (one holding that every publish of an acknowledged operation has its `_graph_commits` row would)",
   },
   // ---- schema apply ----
   {
@@ -460,7 +460,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
     blindSpot:
-      "a blind spot: it needs a write published on main while a schema apply rewrites its tables, then the apply's publish; the schema cells race applies with writes, but within the budget none publishes in that window without the lease; not diagnosed further",
+      "a blind spot, perhaps equivalent in the model (argued, not proved): only an advance on a table the apply rewrites can be lost under its Overwrite, and the model catches each earlier: a write commits its Lance versions before its publish checks the schema-apply lock, which the apply creates before it takes its snapshot and checks each rewritten table's Lance HEAD against its pin (`requireHead`), so such a write is refused by the lock or leaves drift that `requireHead` refuses, and a dead writer's commits are drift there too; an advance on another table, or a compaction or index build (the same rows), stays published beside the apply's changes, which no oracle can tell from the original",
   },
   {
     id: "schema-staging-after-publish",
