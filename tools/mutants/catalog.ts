@@ -237,7 +237,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "a publish may register a table version the manifest already has (two writers claiming one version)",
     blindSpot:
-      "a blind spot: in the model only a merge re-registering its adopted state (#473, F10) meets this guard; `fixed` closes that path (`fix517`, `adoptAboveTarget`), the red cells count the refusal as their own symptom, and with the guard gone the merge succeeds without a violation any oracle reports; an oracle that refuses two registrations of one table version would catch it",
+      "a blind spot: in the model only a merge re-registering its adopted state (#473, F10) meets this guard; `fixed` closes that path (`fix517`, `adoptAboveTarget`), the red cells count the refusal as their own symptom, and with the guard gone the merge succeeds, re-registering the version; the `table-versions-append-only` oracle (no table version registered again as another state) now catches that where the row count differs (a #473 re-registration of the very same row is harmless)",
   },
   {
     id: "own-publish-not-cached",
