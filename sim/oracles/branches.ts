@@ -5,7 +5,7 @@ import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { BranchHistory } from "./branch-snapshots.ts";
 import { cardinalityAndIntegrityOn } from "./card-ri.ts";
-import { branchOf, describeRef, findRow, type JudgeContext, mayOverwrite, sameRef } from "./context.ts";
+import { branchOf, describeRef, findRow, type JudgeContext, mayOverwriteOnItsBranch, sameRef } from "./context.ts";
 import { ackedWritesVisibleOn } from "./durability.ts";
 import { type OpRecord, type RowRef, violationOp } from "./history.ts";
 import type { PublishedSnapshot } from "./published.ts";
@@ -127,37 +127,15 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
  * Whether an operation ordered after `op` (as `mayOverwrite` orders them: it may have taken
  * effect, had not ended when `op` began, and began before trace index `at`) deletes `ref`, or a
  * row its deletion cascades from, or inserts it again. Whether a failed operation took effect is
- * read from its own branch's manifests (`effectContext`).
+ * read from its own branch's manifests (`effectContextOf`).
  */
 function changedAfter(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): boolean {
   const deps = ref.dependsOn ?? [];
   return ctx.history.ops.some(
     (o) =>
       (o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))) || o.effect.inserts.some((i) => sameRef(i, ref))) &&
-      mayOverwrite(effectContext(ctx, branchOf(o)), op, o, at),
+      mayOverwriteOnItsBranch(ctx, op, o, at),
   );
-}
-
-type EffectContext = Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">;
-
-const effectContexts = new WeakMap<JudgeContext, Map<string, EffectContext>>();
-
-/**
- * What says whether an operation on `branch` took effect: main's manifests for main, the
- * branch's own for a live graph branch, none for a branch no longer live (a failed operation
- * there is then taken to have had no effect on what a live branch shows). One object per branch
- * and context, so `mayHaveTakenEffect`'s memo holds.
- */
-function effectContext(ctx: JudgeContext, branch: string): EffectContext {
-  if (branch === "main") return ctx;
-  let byBranch = effectContexts.get(ctx);
-  if (!byBranch) effectContexts.set(ctx, (byBranch = new Map()));
-  let found = byBranch.get(branch);
-  if (!found) {
-    const manifests = ctx.branches.find((b) => b.branch === branch)?.manifests ?? [];
-    byBranch.set(branch, (found = { manifests, sidecars: ctx.sidecars, rolledForward: ctx.rolledForward }));
-  }
-  return found;
 }
 
 function snapshotsOf(ctx: JudgeContext, branch: string): readonly PublishedSnapshot[] | undefined {

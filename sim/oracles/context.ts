@@ -120,11 +120,40 @@ export function mayOverwrite(ctx: Pick<JudgeContext, "manifests" | "sidecars" | 
   return other !== op && other.start < at && (other.end === null || other.end > op.start) && mayHaveTakenEffect(ctx, other);
 }
 
+/** What says whether an operation took effect: the manifests of the branch it wrote, with the universe's sidecars and roll-forwards. */
+export type EffectContext = Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">;
+
+const effectContexts = new WeakMap<JudgeContext, Map<string, EffectContext>>();
+
+/**
+ * The effect context of an operation on `branch`: main's manifests for main, the branch's own
+ * for a live graph branch, none for a branch no longer live (a failed operation there is then
+ * taken to have had no effect on what a live branch shows). A failed write on a branch that
+ * published there before it failed took effect, which main's manifests cannot say. One object
+ * per branch and context, so `mayHaveTakenEffect`'s memo holds.
+ */
+export function effectContextOf(ctx: JudgeContext, branch: string): EffectContext {
+  if (branch === "main") return ctx;
+  let byBranch = effectContexts.get(ctx);
+  if (!byBranch) effectContexts.set(ctx, (byBranch = new Map()));
+  let found = byBranch.get(branch);
+  if (!found) {
+    const manifests = ctx.branches.find((b) => b.branch === branch)?.manifests ?? [];
+    byBranch.set(branch, (found = { manifests, sidecars: ctx.sidecars, rolledForward: ctx.rolledForward }));
+  }
+  return found;
+}
+
+/** `mayOverwrite`, with whether `other` took effect read from its own branch's manifests. */
+export function mayOverwriteOnItsBranch(ctx: JudgeContext, op: OpRecord, other: OpRecord, at: number): boolean {
+  return mayOverwrite(effectContextOf(ctx, branchOf(other)), op, other, at);
+}
+
 /** Operations that may remove `ref` after `op` (a delete of it, or of a row its deletion cascades from). */
 export function removers(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): OpRecord[] {
   const deps = ref.dependsOn ?? [];
   return ctx.history.ops.filter(
-    (o) => mayOverwrite(ctx, op, o, at) && o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))),
+    (o) => mayOverwriteOnItsBranch(ctx, op, o, at) && o.effect.deletes.some((d) => sameRef(d, ref) || deps.some((x) => sameRef(d, x))),
   );
 }
 
@@ -135,7 +164,7 @@ export function branchOf(op: OpRecord): string {
 
 /** Operations that may (re)insert `ref` after `op`. */
 export function inserters(ctx: JudgeContext, op: OpRecord, ref: RowRef, at: number): OpRecord[] {
-  return ctx.history.ops.filter((o) => mayOverwrite(ctx, op, o, at) && o.effect.inserts.some((i) => sameRef(i, ref)));
+  return ctx.history.ops.filter((o) => mayOverwriteOnItsBranch(ctx, op, o, at) && o.effect.inserts.some((i) => sameRef(i, ref)));
 }
 
 export function describeRef(ref: RowRef): string {

@@ -8,7 +8,7 @@
 import type { Row, Scalar } from "../../engine/storage/types.ts";
 import type { Violation } from "../violations.ts";
 import { type OpRecord, type RowRef, violationOp } from "./history.ts";
-import { branchOf, describeRef, findRow, inserters, type JudgeContext, mayOverwrite, removers, sameRef } from "./context.ts";
+import { branchOf, describeRef, findRow, inserters, type JudgeContext, mayOverwriteOnItsBranch, removers, sameRef } from "./context.ts";
 import type { PublishedSnapshot } from "./published.ts";
 
 /** The snapshots an acknowledged operation is judged in: the one current at its ack, and every later one. */
@@ -30,7 +30,7 @@ function lost(op: OpRecord, ref: RowRef, s: PublishedSnapshot, what: string, man
 
 /** Whether each updated column shows `op`'s value or the value of an update that may follow it. */
 function updateHolds(ctx: JudgeContext, op: OpRecord, ref: RowRef, set: Readonly<Record<string, Scalar>>, row: Row, at: number): boolean {
-  const later = ctx.history.ops.filter((o) => mayOverwrite(ctx, op, o, at));
+  const later = ctx.history.ops.filter((o) => mayOverwriteOnItsBranch(ctx, op, o, at));
   // A re-insert of the row after the update may carry any values.
   if (later.some((o) => o.effect.inserts.some((i) => sameRef(i, ref)))) return true;
   return Object.entries(set).every(([column, value]) => {
@@ -45,7 +45,7 @@ function updateHolds(ctx: JudgeContext, op: OpRecord, ref: RowRef, set: Readonly
  * after the write, and effective) excuses any difference it could make.
  */
 function mergedAfter(ctx: JudgeContext, op: OpRecord, branch: string, at: number): boolean {
-  return ctx.history.ops.some((o) => o.effect.mergedFrom !== undefined && branchOf(o) === branch && mayOverwrite(ctx, op, o, at));
+  return ctx.history.ops.some((o) => o.effect.mergedFrom !== undefined && branchOf(o) === branch && mayOverwriteOnItsBranch(ctx, op, o, at));
 }
 
 export function ackedWritesVisible(ctx: JudgeContext): Violation[] {

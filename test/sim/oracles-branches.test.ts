@@ -166,3 +166,29 @@ test("the branch oracles' exemption is ordered: only an operation that may follo
   const later = op({ label: "delete Bob on b0", effect: deletes("b0", "Bob"), start: 9, end: 12, actor: d });
   expect(mergeAllOrNothing(ctx({ ops: [later, onSource, merge], snapshots: snaps }))).toEqual([]);
 });
+
+test("acked-writes-visible-on-branches: a later failed update on the branch excuses a changed value only if it published on that branch's manifest", () => {
+  // The false red of random-workload-branches (fixed, portfolio seed 54): an update acknowledged
+  // on b1, then another update of the same row on b1 that published there and failed after (a
+  // fault before its commit-graph append). b1 shows the second value: the first write was not
+  // lost. Whether the failed update took effect is b1's manifests' to say, never main's.
+  const d = { name: "d", status: "done" } as Actor;
+  const update = (age: number): Effect => ({ branch: "b1", inserts: [], deletes: [], updates: [{ row: ref("Alice"), set: { age } }] });
+  const acked = op({ label: "update Alice age = 1 on b1", effect: update(1), start: 2, end: 10 });
+  const failed = op({ label: "update Alice age = 2 on b1", effect: update(2), start: 12, end: 18, actor: d, status: "err", errorKind: "InjectedFailure" });
+  const shows = snap(7, 9, { "node:Person": [{ id: "Alice", age: 1 }] });
+  const later = snap(8, 15, { "node:Person": [{ id: "Alice", age: 2 }] });
+  const pin = (v: number) => [{ tableKey: "node:Person" as TableKey, path: "nodes/person" as never, version: v as Version }];
+  const b1Manifests = [
+    { version: 7 as Version, at: 9, actor: "a", pins: pin(2), headToken: null, leases: [] },
+    { version: 8 as Version, at: 15, actor: "d", pins: pin(3), headToken: null, leases: [] },
+  ];
+  const judge = (manifests: BranchHistory["manifests"], mainManifests: JudgeContext["manifests"] = []) =>
+    ackedWritesVisibleOnBranches({ ...ctx({ ops: [acked, failed], branches: [branch("b1", [shows, later], { manifests })] }), manifests: mainManifests }).map((v) => v.kind);
+  expect(judge(b1Manifests)).toEqual([]);
+  // Planted: the failed update left no publish on b1 (the same version moved by no one of its
+  // window): the value it shows is a lost acknowledged update, even with main's manifests
+  // showing the failed update's actor publishing in that window.
+  const noPublish = [b1Manifests[0]!, { ...b1Manifests[1]!, actor: "someone else" }];
+  expect(judge(noPublish, b1Manifests)).toEqual(["acked-write-lost"]);
+});
