@@ -7,9 +7,9 @@
 // shows it (`record_graph_commit` refreshes before appending); a merge commit names the merged
 // source's head as its second parent. The merge base is read from these parents.
 import type { Env } from "../env.ts";
-import { OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { version, type Branch, type DatasetPath, type Row, type Version } from "../storage/types.ts";
+import { asBranchNotFound } from "./branch-manifest.ts";
 import { GRAPH_COMMIT_ACTORS, GRAPH_COMMITS } from "./layout.ts";
 
 /** The actor recovery writes its commits as. */
@@ -80,13 +80,19 @@ export async function readCommitGraph(env: Env, branch: Branch): Promise<CommitG
     at = await env.storage.datasets.latestVersion(GRAPH_COMMITS, branch);
   } catch (e) {
     if (branch === null && isStorageError(e, "NotFound")) return null;
-    // A branch deleted under the caller (upstream surfaces Lance's own not-found error here).
-    if (branch !== null && isStorageError(e, "NotFound")) throw new OmniError("BranchNotFound", { branch }, `branch '${branch}' not found`, { cause: e });
-    throw e;
+    throw asBranchNotFound(branch, e);
+  }
+  let rows: readonly Row[];
+  try {
+    rows = (await env.storage.datasets.checkout(GRAPH_COMMITS, branch, at)).rows;
+  } catch (e) {
+    // A branch deleted under the caller, before either read (upstream surfaces Lance's own
+    // not-found error here: docs/fidelity.md).
+    throw asBranchNotFound(branch, e);
   }
   const commits = new Map<string, GraphCommit>();
   let head: GraphCommit | null = null;
-  for (const r of (await env.storage.datasets.checkout(GRAPH_COMMITS, branch, at)).rows) {
+  for (const r of rows) {
     const c = commitOf(r);
     commits.set(c.id, c);
     if (head === null || newer(c, head)) head = c;

@@ -83,7 +83,7 @@ export class Coordinator {
   ): Promise<Version> {
     return this.locked(async () => {
       const v = await publish(this.env, this.branch, changes, expected, options);
-      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));
+      this.current = Snapshot.fromManifest(await loadBranchManifest(this.env, this.branch, v));
       await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
       await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);
       await appendGraphCommit(this.env, this.branch, v, actor);
@@ -98,7 +98,7 @@ export class Coordinator {
   async publishOnly(changes: readonly ManifestChange[], options: PublishOptions = {}): Promise<Version> {
     return this.locked(async () => {
       const v = await publish(this.env, this.branch, changes, null, options);
-      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));
+      this.current = Snapshot.fromManifest(await loadBranchManifest(this.env, this.branch, v));
       await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
       return v;
     });

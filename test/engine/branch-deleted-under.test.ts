@@ -1,0 +1,55 @@
+// A graph branch deleted between two storage reads of one operation on it: the second read's
+// not-found is BranchNotFound, like the first's (docs/fidelity.md: upstream surfaces Lance's own
+// not-found error there; the model names it, as it does for every read of a deleted branch).
+// random-workload-branches on fixed met both as raw storage errors: a commit-graph read whose
+// checkout found the branch gone after its version read (random strategy, seed 27), and a
+// publish whose re-read of the manifest it had just committed found the branch gone (seed 84).
+import { test } from "vitest";
+import type { Env } from "../../engine/env.ts";
+import { Coordinator } from "../../engine/manifest/coordinator.ts";
+import { readCommitGraph } from "../../engine/manifest/commit-graph.ts";
+import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
+import type { Storage, Version } from "../../engine/storage/types.ts";
+import { inWorld } from "./helpers.ts";
+import { PERSON, rejects, startProcess } from "./support.ts";
+
+/** `env` whose storage deletes graph branch `branch` (both its Lance branches) right after `after` returns. */
+function deletingAfter(env: Env, branch: string, after: "datasets.latestVersion" | "manifest.merge"): Env {
+  const [area, method] = after.split(".") as ["datasets" | "manifest", string];
+  const raw = env.storage;
+  const wrapped = new Proxy(raw[area], {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== method || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        await raw.manifest.deleteBranch(branch);
+        await raw.datasets.deleteBranch(GRAPH_COMMITS, branch);
+        return result;
+      };
+    },
+  });
+  const storage = { ...raw, datasets: area === "datasets" ? wrapped : raw.datasets, manifest: area === "manifest" ? wrapped : raw.manifest } as Storage;
+  return { ...env, storage };
+}
+
+test("a commit-graph read whose branch is deleted between its version read and its checkout fails BranchNotFound", async () => {
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    await rejects(readCommitGraph(deletingAfter(p.env, "b0", "datasets.latestVersion"), "b0"), "BranchNotFound");
+  });
+});
+
+test("a publish on a branch deleted right after its manifest merge fails BranchNotFound, not a raw storage error", async () => {
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    const coordinator = await Coordinator.open(deletingAfter(p.env, "b0", "manifest.merge"), "b0", "test");
+    // The manifest rows of a version one above the pin (the publisher reads no table).
+    const pinned = coordinator.snapshot.pinned(PERSON);
+    await rejects(coordinator.commit([{ kind: "update", tableKey: PERSON, version: (pinned + 1) as Version, branch: null, rowCount: 0 }], null, null), "BranchNotFound");
+  });
+});
