@@ -94,7 +94,9 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
     // parent's state, which its snapshots do not hold, so the merge is not judged there.
     const before = snaps.findLast((s) => s.at < m.start);
     if (!before) continue;
-    const sourceBorn = ctx.branches.find((b) => b.branch === source)?.createdAt ?? -1;
+    // The source's incarnation the merge read: the last creation of that name before it began
+    // (a source deleted since is no live branch, so its history cannot say).
+    const sourceBorn = source === "main" ? -1 : lastCreation(ctx.events, source, m.start);
     const incoming: RowRef[] = [];
     for (const op of ctx.history.ops) {
       if (branchOf(op) !== source || op.status !== "ok" || op.end === null || op.end >= m.start || op.start < sourceBorn) continue;

@@ -192,3 +192,28 @@ test("acked-writes-visible-on-branches: a later failed update on the branch excu
   const noPublish = [b1Manifests[0]!, { ...b1Manifests[1]!, actor: "someone else" }];
   expect(judge(noPublish, b1Manifests)).toEqual(["acked-write-lost"]);
 });
+
+test("merge-all-or-nothing: what a merge brings is what its source's incarnation at the merge acknowledged, even once that source is deleted", () => {
+  // The false red of random-workload-branches (fixed, portfolio seed 335): b0 deleted and made
+  // again, the new b0 merged into main, then deleted. The old b0's insert is not the merge's to
+  // bring; the oracle took every b0 write as the source's, since a deleted source has no history.
+  const onOldB0 = op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 1, end: 3 });
+  const onNewB0 = op({ label: "insert Bob and Dan on b0", effect: inserts("b0", "Bob", "Dan"), start: 6, end: 8 });
+  const merge = op({ label: "merge b0 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b0" }, start: 10, end: 20 });
+  const created = (at: number) => {
+    const events: JudgeContext["events"][number][] = Array.from({ length: 12 }, () => ({ e: "finish", actor: "x" }) as const);
+    events[at] = { e: "io", actor: "x", op: "manifest.createBranch", args: { name: "b0" }, ok: null };
+    return events;
+  };
+  const judge = (createdAt: number, shown: string[]) =>
+    mergeAllOrNothing({
+      ...ctx({ ops: [onOldB0, onNewB0, merge], snapshots: [snap(3, 9, { "node:Person": people("Carol") }), snap(4, 15, { "node:Person": people("Carol", ...shown) })] }),
+      events: created(createdAt),
+    }).map((v) => v.kind);
+  // b0 made again at 4: the merge brought Bob and Dan, all of them.
+  expect(judge(4, ["Bob", "Dan"])).toEqual([]);
+  // Planted: only part of the new incarnation's rows.
+  expect(judge(4, ["Bob"])).toEqual(["merge-partial"]);
+  // b0 made once, at 0: Alice is the merge's to bring too.
+  expect(judge(0, ["Bob", "Dan"])).toEqual(["merge-partial"]);
+});
