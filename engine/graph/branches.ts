@@ -15,6 +15,7 @@ import { readBranchSnapshot } from "../handle/branch-snapshot.ts";
 import type { Handle } from "../handle/handle.ts";
 import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { datasetBranches, manifestBranches } from "../manifest/branch-list.ts";
+import { asBranchNotFound } from "../manifest/branch-manifest.ts";
 import { readCommitGraph, initCommitGraph, type CommitGraphView } from "../manifest/commit-graph.ts";
 import { GRAPH_COMMITS } from "../manifest/layout.ts";
 import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
@@ -123,7 +124,12 @@ export async function branchDelete(h: Handle, name: string): Promise<void> {
     throw new OmniError("BranchConflict", { branch, reason: "active" }, `cannot delete currently active branch '${branch}'`);
   }
   const owned = (await snapshotOf(h, branch)).tables().filter((e) => e.branch !== null && ownedBy(e.branch, branch));
-  await env.storage.manifest.deleteBranch(branch);
+  try {
+    await env.storage.manifest.deleteBranch(branch);
+  } catch (e) {
+    // Another delete of the same branch won since the checks above read it.
+    throw asBranchNotFound(branch, e);
+  }
   try {
     await maybeFail(env, FP.BRANCH_DELETE_BEFORE_COMMIT_GRAPH_RECLAIM);
     await forceDeleteBranch(env, GRAPH_COMMITS, branch);

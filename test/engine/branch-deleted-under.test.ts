@@ -3,9 +3,11 @@
 // not-found error there; the model names it, as it does for every read of a deleted branch).
 // random-workload-branches on fixed met both as raw storage errors: a commit-graph read whose
 // checkout found the branch gone after its version read (random strategy, seed 27), and a
-// publish whose re-read of the manifest it had just committed found the branch gone (seed 84).
+// publish whose re-read of the manifest it had just committed found the branch gone (seed 84),
+// and a branch delete another delete of the same branch beat (seed 425).
 import { test } from "vitest";
 import type { Env } from "../../engine/env.ts";
+import { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import { Coordinator } from "../../engine/manifest/coordinator.ts";
 import { readCommitGraph } from "../../engine/manifest/commit-graph.ts";
 import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
@@ -51,5 +53,28 @@ test("a publish on a branch deleted right after its manifest merge fails BranchN
     // The manifest rows of a version one above the pin (the publisher reads no table).
     const pinned = coordinator.snapshot.pinned(PERSON);
     await rejects(coordinator.commit([{ kind: "update", tableKey: PERSON, version: (pinned + 1) as Version, branch: null, rowCount: 0 }], null, null), "BranchNotFound");
+  });
+});
+
+test("a branch delete that another delete of the same branch beat to the manifest fails BranchNotFound", async () => {
+  // random-workload-branches on fixed, random seed 425: two deletes of b0 passed their checks
+  // together; the second's manifest branch delete found the ref gone, a raw storage error.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    const raw = p.env.storage;
+    const beaten = new Proxy(raw.manifest, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "deleteBranch") return typeof value === "function" ? value.bind(target) : value;
+        return async (name: string) => {
+          await raw.manifest.deleteBranch(name);
+          return raw.manifest.deleteBranch(name);
+        };
+      },
+    });
+    const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+    await rejects(other.branchDelete("b0"), "BranchNotFound");
   });
 });
