@@ -242,7 +242,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "own-publish-not-cached",
     file: "engine/manifest/coordinator.ts",
-    find: "      this.current = Snapshot.fromManifest(await this.env.storage.manifest.load(this.branch, v));\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
+    find: "      this.current = Snapshot.fromManifest(await loadBranchManifest(this.env, this.branch, v));\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
     replace: "      await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);\n      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);\n",
     category: "stale-cache",
     breaks: "a handle's warm snapshot is not moved to its own publish",
