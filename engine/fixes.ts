@@ -204,6 +204,12 @@ export interface Fixes {
    * writer's commit from the table's history first, and rolls back what it cannot prove.
    */
   readonly provenRollForward: boolean;
+   * RFC-022 (#343, `f758ff0d`): a branch create heals pending sidecars first and refuses while
+   * one of the new branch's name is pending. At the seed a sidecar of a write on a deleted branch
+   * outlives it, and after a branch of that name is made again recovery classifies it against
+   * the new branch's pins and refuses every open (RecoveryInvariantViolation).
+   */
+  readonly branchRecoveryBarrier: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -243,6 +249,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "adoptAboveTarget",
   "fix346",
   "provenRollForward",
+  "branchRecoveryBarrier",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -281,6 +288,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
   fix346: "G1: a SchemaApply sidecar names its target schema; recovery rolls it forward when that schema is live (#346)",
   provenRollForward: "F14: recovery rolls a sidecar forward (or audits it so) only over a commit the table's history shows is its writer's",
+  branchRecoveryBarrier: "RFC-022: a branch create discards the orphaned sidecars of its name first and refuses while one is pending (#343)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -319,13 +327,14 @@ const SEED: Fixes = {
   adoptAboveTarget: false,
   fix346: false,
   provenRollForward: false,
+  branchRecoveryBarrier: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -348,6 +357,7 @@ const UPSTREAM: Fixes = {
   fix517: true,
   typedNotFound: true,
   fix346: true,
+  branchRecoveryBarrier: true,
 };
 
 export const PROFILES = {
@@ -390,6 +400,7 @@ export const PROFILES = {
     adoptAboveTarget: true,
     fix346: true,
     provenRollForward: true,
+    branchRecoveryBarrier: true,
   },
 } as const satisfies Record<string, Fixes>;
 

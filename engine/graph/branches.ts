@@ -23,6 +23,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import { Coordinator } from "../manifest/coordinator.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
+import { branchCreateRecoveryBarrier } from "./branch-recovery-barrier.ts";
 import { refreshHandle } from "./refresh.ts";
 
 /** `branch_create`: a branch of the handle's bound branch, at the version its warm snapshot pins. */
@@ -30,6 +31,7 @@ export async function branchCreate(h: Handle, name: string): Promise<void> {
   await ensureSchemaState(h.env, h.coordinator, h.id);
   await ensureSchemaApplyIdle(h, "branch_create");
   ensurePublicBranchRef(name, "branch_create");
+  await branchCreateRecoveryBarrier(h.env, name, h.id);
   await createBranch(h.env, h.coordinator.branch, h.coordinator.snapshot.version, name);
 }
 
@@ -38,6 +40,7 @@ export async function branchCreateFrom(h: Handle, from: string, name: string): P
   await ensureSchemaApplyIdle(h, "branch_create_from");
   ensurePublicBranchRef(from, "branch_create_from");
   ensurePublicBranchRef(name, "branch_create_from");
+  await branchCreateRecoveryBarrier(h.env, name, h.id);
   const source = normalizeBranchName(from);
   const at = (await readBranchSnapshot(h.env, source)).version;
   await createBranch(h.env, source, at, name);

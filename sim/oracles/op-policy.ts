@@ -30,8 +30,9 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
   ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
   refresh: ["InjectedFailure"],
   read: ["InjectedFailure"],
-  // A name another actor took or freed first, a branch still forked from, a bound branch.
-  branchCreate: ["BranchConflict", "BranchNotFound", "InjectedFailure", "SchemaApplyLocked"],
+  // A name another actor took or freed first, a branch still forked from, a bound branch; and
+  // (RFC-022's barrier, `branchRecoveryBarrier`) a sidecar of the new branch's name still pending.
+  branchCreate: ["BranchConflict", "BranchNotFound", "InjectedFailure", "SchemaApplyLocked", "RecoveryRequired"],
   branchDelete: ["BranchConflict", "BranchNotFound", "InjectedFailure", "SchemaApplyLocked"],
   // Conflicts a three-way merge finds (`@card` and orphan edges among them), and what a write's
   // publish may meet on the target.

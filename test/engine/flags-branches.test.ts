@@ -1,0 +1,46 @@
+// Branch flags, each in one small situation with the flag off and on, on top of the fixed
+// profile: `branchRecoveryBarrier` (RFC-022's recovery barrier on branch creation, #343).
+import { expect, test } from "vitest";
+import { type Fixes, PROFILES } from "../../engine/fixes.ts";
+import { Snapshot } from "../../engine/manifest/snapshot.ts";
+import type { World } from "../../sim/world.ts";
+import { plantBranchSidecar } from "./branch-support.ts";
+import { inWorld } from "./helpers.ts";
+import { auditRows, PERSON, person, settle, startProcess } from "./support.ts";
+
+async function pinOn(w: World, branch: string | null) {
+  return Snapshot.fromManifest(await w.storage.manifest.load(branch)).entry(PERSON)!;
+}
+
+test("branchRecoveryBarrier: a sidecar of a write on a deleted branch wedges every open once the name is made again without it; the create discards it with it", async () => {
+  // random-workload-branches on fixed (random seeds 87, 649, 652): a write on b0 left its sidecar
+  // (its publish met b0 deleted), b0 was made again from main, and recovery classified the old
+  // sidecar against the new b0's pins, versions of main's lineage above the old fork's HEAD.
+  const run = (on: boolean) => {
+    let outcome: { opened: boolean; error: string | null; orphanAudits: number } | null = null;
+    const fixes: Fixes = { ...PROFILES.fixed, branchRecoveryBarrier: on };
+    return inWorld(async (w) => {
+      const g = await startProcess(w, "setup").init();
+      await g.branchCreate("b0");
+      await g.mutate([person("OnB0")], null, { branch: "b0" });
+      const fork = await pinOn(w, "b0");
+      expect(fork.branch).not.toBeNull();
+      await g.mutate([person("M1")]);
+      await g.mutate([person("M2")]);
+      await g.branchDelete("b0");
+      // The dead write's sidecar: it committed on the old fork above its pin, then its publish
+      // found b0 gone.
+      await plantBranchSidecar(w, { operationId: "01JXT21V0N5943N700ZH9BFGY9", branch: "b0", tableKey: PERSON, expected: fork.version, post: fork.version + 1, tableBranch: fork.branch });
+      await g.branchCreate("b0");
+      expect((await pinOn(w, "b0")).version).toBeGreaterThan(fork.version);
+      const opened = await settle(startProcess(w, "reopen").open());
+      outcome = {
+        opened: opened.ok,
+        error: opened.ok ? null : opened.error.kind,
+        orphanAudits: (await auditRows(w)).filter((r) => r.recovery_kind === "OrphanedBranchDiscarded").length,
+      };
+    }, { fixes }).then(() => outcome!);
+  };
+  expect(await run(false)).toEqual({ opened: false, error: "RecoveryInvariantViolation", orphanAudits: 0 });
+  expect(await run(true)).toEqual({ opened: true, error: null, orphanAudits: 1 });
+});
