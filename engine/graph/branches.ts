@@ -130,6 +130,11 @@ export async function branchDelete(h: Handle, name: string): Promise<void> {
   try {
     await env.storage.manifest.deleteBranch(branch);
   } catch (e) {
+    // A branch created from this one since the checks above read the list: Lance refuses to
+    // delete a ref another references, as the descendant check would have.
+    if (isStorageError(e, "RefConflict")) {
+      throw new OmniError("BranchConflict", { branch, reason: "descendant" }, `cannot delete branch '${branch}': ${e.message}`, { cause: e });
+    }
     // Another delete of the same branch won since the checks above read it.
     throw asBranchNotFound(branch, e);
   }

@@ -138,7 +138,12 @@ async function appendCommit(
   const id = env.ids.ulid();
   const parent = parents?.parent ?? view.head?.id ?? null;
   const row = commitRow(env, id, branch, manifestVersion, parent, parents?.mergedParent ?? null);
-  await env.storage.datasets.commit(GRAPH_COMMITS, branch, view.version, { op: "Append", rows: [row] });
+  try {
+    await env.storage.datasets.commit(GRAPH_COMMITS, branch, view.version, { op: "Append", rows: [row] });
+  } catch (e) {
+    // The branch deleted since its commit graph was read.
+    throw asBranchNotFound(branch, e);
+  }
   if (actor !== null) {
     const actorRow: Row = { id, graph_commit_id: id, actor_id: actor, created_at: env.clock.now() };
     if (!(await appendTo(env, GRAPH_COMMIT_ACTORS, actorRow))) {

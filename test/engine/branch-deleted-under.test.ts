@@ -3,20 +3,21 @@
 // not-found error there; the model names it, as it does for every read of a deleted branch).
 // random-workload-branches on fixed met both as raw storage errors: a commit-graph read whose
 // checkout found the branch gone after its version read (random strategy, seed 27), and a
-// publish whose re-read of the manifest it had just committed found the branch gone (seed 84),
-// and a branch delete another delete of the same branch beat (seed 425).
+// publish whose re-read of the manifest it had just committed found the branch gone (seed 84), a
+// commit-graph append whose commit found it gone (seed 690), and a branch delete another delete
+// of the same branch beat (seed 425).
 import { test } from "vitest";
 import type { Env } from "../../engine/env.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import { Coordinator } from "../../engine/manifest/coordinator.ts";
-import { readCommitGraph } from "../../engine/manifest/commit-graph.ts";
+import { appendGraphCommit, readCommitGraph } from "../../engine/manifest/commit-graph.ts";
 import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
 import type { Storage, Version } from "../../engine/storage/types.ts";
 import { inWorld } from "./helpers.ts";
 import { PERSON, rejects, startProcess } from "./support.ts";
 
 /** `env` whose storage deletes graph branch `branch` (both its Lance branches) right after `after` returns. */
-function deletingAfter(env: Env, branch: string, after: "datasets.latestVersion" | "manifest.merge"): Env {
+function deletingAfter(env: Env, branch: string, after: "datasets.latestVersion" | "datasets.checkout" | "manifest.merge"): Env {
   const [area, method] = after.split(".") as ["datasets" | "manifest", string];
   const raw = env.storage;
   const wrapped = new Proxy(raw[area], {
@@ -41,6 +42,17 @@ test("a commit-graph read whose branch is deleted between its version read and i
     const db = await p.init();
     await db.branchCreate("b0");
     await rejects(readCommitGraph(deletingAfter(p.env, "b0", "datasets.latestVersion"), "b0"), "BranchNotFound");
+  });
+});
+
+test("a commit-graph append whose branch is deleted after its read fails BranchNotFound", async () => {
+  // random-workload-branches on fixed, random seed 690: a write's graph commit on b1, b1 deleted
+  // between the append's read of the commit graph and its commit.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    await rejects(appendGraphCommit(deletingAfter(p.env, "b0", "datasets.checkout"), "b0", 9 as Version, null), "BranchNotFound");
   });
 });
 
@@ -76,5 +88,28 @@ test("a branch delete that another delete of the same branch beat to the manifes
     });
     const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
     await rejects(other.branchDelete("b0"), "BranchNotFound");
+  });
+});
+
+test("a branch delete that a branch created from it beat to the manifest fails BranchConflict", async () => {
+  // random-workload-branches on fixed, random seed 766: b0 created from b1 after the delete of
+  // b1 checked its descendants; Lance refused to delete a referenced ref, a raw storage error.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b1");
+    const raw = p.env.storage;
+    const beaten = new Proxy(raw.manifest, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "deleteBranch") return typeof value === "function" ? value.bind(target) : value;
+        return async (name: string) => {
+          await raw.manifest.createBranch("b0", name, await raw.manifest.latestVersion(name));
+          return raw.manifest.deleteBranch(name);
+        };
+      },
+    });
+    const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+    await rejects(other.branchDelete("b1"), "BranchConflict");
   });
 });
