@@ -210,6 +210,15 @@ export interface Fixes {
    * the new branch's pins and refuses every open (RecoveryInvariantViolation).
    */
   readonly branchRecoveryBarrier: boolean;
+  /**
+   * #311 (`7779b724`) and its follow-up, by `62a9c3fe`: a branch's lineage is a projection of its
+   * `__manifest` rows. At the seed a crash inside `branch_create` between the manifest branch and
+   * its `_graph_commits` branch leaves a branch every write on which fails at its graph commit,
+   * and every open after a recovery audit there. The model keeps the lineage tables; with the
+   * flag a missing lineage branch of a branch the manifest has is forked from its parent's at the
+   * fork point when it is read.
+   */
+  readonly healMissingLineage: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -250,6 +259,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "fix346",
   "provenRollForward",
   "branchRecoveryBarrier",
+  "healMissingLineage",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -289,6 +299,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   fix346: "G1: a SchemaApply sidecar names its target schema; recovery rolls it forward when that schema is live (#346)",
   provenRollForward: "F14: recovery rolls a sidecar forward (or audits it so) only over a commit the table's history shows is its writer's",
   branchRecoveryBarrier: "RFC-022: a branch create discards the orphaned sidecars of its name first and refuses while one is pending (#343)",
+  healMissingLineage: "a branch whose create died between its manifest branch and its lineage branch gets its lineage at its fork point (#311's lineage in the manifest)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -328,13 +339,14 @@ const SEED: Fixes = {
   fix346: false,
   provenRollForward: false,
   branchRecoveryBarrier: false,
+  healMissingLineage: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -358,6 +370,7 @@ const UPSTREAM: Fixes = {
   typedNotFound: true,
   fix346: true,
   branchRecoveryBarrier: true,
+  healMissingLineage: true,
 };
 
 export const PROFILES = {
@@ -401,6 +414,7 @@ export const PROFILES = {
     fix346: true,
     provenRollForward: true,
     branchRecoveryBarrier: true,
+    healMissingLineage: true,
   },
 } as const satisfies Record<string, Fixes>;
 

@@ -10,6 +10,7 @@ import type { Env } from "../env.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { version, type Branch, type DatasetPath, type Row, type Version } from "../storage/types.ts";
 import { asBranchNotFound } from "./branch-manifest.ts";
+import { healLineage, healsMissingLineage } from "./heal-missing-lineage.ts";
 import { GRAPH_COMMIT_ACTORS, GRAPH_COMMITS } from "./layout.ts";
 
 /** The actor recovery writes its commits as. */
@@ -80,6 +81,8 @@ export async function readCommitGraph(env: Env, branch: Branch): Promise<CommitG
     at = await env.storage.datasets.latestVersion(GRAPH_COMMITS, branch);
   } catch (e) {
     if (branch === null && isStorageError(e, "NotFound")) return null;
+    // A branch whose create died between its manifest branch and its lineage branch.
+    if (branch !== null && isStorageError(e, "NotFound") && healsMissingLineage(env) && (await healLineage(env, branch))) return readCommitGraph(env, branch);
     throw asBranchNotFound(branch, e);
   }
   let rows: readonly Row[];

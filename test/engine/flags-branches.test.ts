@@ -1,7 +1,9 @@
 // Branch flags, each in one small situation with the flag off and on, on top of the fixed
-// profile: `branchRecoveryBarrier` (RFC-022's recovery barrier on branch creation, #343).
+// profile: `branchRecoveryBarrier` (RFC-022's recovery barrier on branch creation, #343) and
+// `healMissingLineage` (#311's lineage read from the manifest).
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
+import { type CommitGraphView, readCommitGraph } from "../../engine/manifest/commit-graph.ts";
 import { Snapshot } from "../../engine/manifest/snapshot.ts";
 import type { World } from "../../sim/world.ts";
 import { plantBranchSidecar } from "./branch-support.ts";
@@ -43,4 +45,39 @@ test("branchRecoveryBarrier: a sidecar of a write on a deleted branch wedges eve
   };
   expect(await run(false)).toEqual({ opened: false, error: "RecoveryInvariantViolation", orphanAudits: 0 });
   expect(await run(true)).toEqual({ opened: true, error: null, orphanAudits: 1 });
+});
+
+test("healMissingLineage: a branch whose create died before its lineage branch fails every write's graph commit without it; its lineage is forked at the fork point with it", async () => {
+  // random-workload-branches on fixed (random seeds 25, 325): the process creating b1 crashed
+  // between `__manifest`'s branch and `_graph_commits`'s; b1's writes published and then failed,
+  // and the final open's audit of one, recorded on b1's lineage, failed the open.
+  const run = (on: boolean) => {
+    let outcome: { write: string; lineage: string[] | null } | null = null;
+    let before = 0;
+    let after = 0;
+    return inWorld(async (w) => {
+      const g = await startProcess(w, "setup").init();
+      await g.mutate([person("before")]);
+      before = (await readCommitGraph(startProcess(w, "main-probe-0").env, null))!.head!.manifestVersion;
+      // The create's first step alone, at main's head.
+      await w.storage.manifest.createBranch("b1", null, await w.storage.manifest.latestVersion(null));
+      await g.mutate([person("after")]);
+      after = (await readCommitGraph(startProcess(w, "main-probe").env, null))!.head!.manifestVersion;
+      const write = await settle(g.mutate([person("OnB1")], null, { branch: "b1" }));
+      const view = await settle(readCommitGraph(startProcess(w, "probe").env, "b1"));
+      outcome = {
+        write: write.ok ? "ok" : write.error.kind,
+        // The lineage's manifest versions per branch: main's up to the fork, then b1's own.
+        lineage: view.ok ? [...(view.value as CommitGraphView).commits.values()].map((c) => `${c.manifestBranch ?? "main"}@${c.manifestVersion}`).sort() : null,
+      };
+    }, { fixes: { ...PROFILES.fixed, healMissingLineage: on } }).then(() => ({ ...outcome!, before, after }));
+  };
+  expect(await run(false)).toMatchObject({ write: "BranchNotFound", lineage: null });
+  const healed = await run(true);
+  expect(healed.write).toBe("ok");
+  // Main's commit of "after" (made once b1 existed) is not b1's; the one before is, and so is
+  // b1's own write.
+  expect(healed.lineage).not.toContain(`main@${healed.after}`);
+  expect(healed.lineage).toContain(`main@${healed.before}`);
+  expect(healed.lineage!.filter((c) => c.startsWith("b1@"))).toHaveLength(1);
 });
