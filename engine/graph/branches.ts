@@ -17,6 +17,7 @@ import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { datasetBranches, manifestBranches } from "../manifest/branch-list.ts";
 import { asBranchNotFound } from "../manifest/branch-manifest.ts";
 import { readCommitGraph, initCommitGraph, type CommitGraphView } from "../manifest/commit-graph.ts";
+import { lineageHealedUnderCreate } from "../manifest/heal-missing-lineage.ts";
 import { GRAPH_COMMITS } from "../manifest/layout.ts";
 import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
@@ -65,7 +66,11 @@ async function createBranch(env: Env, source: Branch, at: Version, name: string)
   try {
     await maybeFail(env, FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE);
     if ((await datasetBranches(env, GRAPH_COMMITS)).has(branch)) await forceDeleteBranch(env, GRAPH_COMMITS, branch);
-    await env.storage.datasets.createBranch(GRAPH_COMMITS, branch, source, lineage.version);
+    try {
+      await env.storage.datasets.createBranch(GRAPH_COMMITS, branch, source, lineage.version);
+    } catch (e) {
+      if (!lineageHealedUnderCreate(env, e)) throw e;
+    }
   } catch (e) {
     try {
       await env.storage.manifest.deleteBranch(branch);

@@ -18,6 +18,14 @@ import { isStorageError } from "../storage/errors.ts";
 import { version, type Branch, type Version } from "../storage/types.ts";
 import { GRAPH_COMMITS } from "./layout.ts";
 
+/**
+ * Whether a create's own lineage step, refused because the branch exists, met a reader's heal of
+ * the branch it is making (in the window between its two steps): then the branch is complete.
+ */
+export function lineageHealedUnderCreate(env: Env, e: unknown): boolean {
+  return env.fixes.healMissingLineage && isStorageError(e, "AlreadyExists");
+}
+
 /** Whether the flag is on; the caller then tries `healLineage` on a missing lineage branch. */
 export function healsMissingLineage(env: Env): boolean {
   return env.fixes.healMissingLineage;

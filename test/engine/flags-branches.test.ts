@@ -3,7 +3,10 @@
 // `healMissingLineage` (#311's lineage read from the manifest).
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
+import { Omnigraph } from "../../engine/graph/omnigraph.ts";
+import type { Storage } from "../../engine/storage/types.ts";
 import { type CommitGraphView, readCommitGraph } from "../../engine/manifest/commit-graph.ts";
+import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
 import { Snapshot } from "../../engine/manifest/snapshot.ts";
 import type { World } from "../../sim/world.ts";
 import { plantBranchSidecar } from "./branch-support.ts";
@@ -80,4 +83,31 @@ test("healMissingLineage: a branch whose create died before its lineage branch f
   expect(healed.lineage).not.toContain(`main@${healed.after}`);
   expect(healed.lineage).toContain(`main@${healed.before}`);
   expect(healed.lineage!.filter((c) => c.startsWith("b1@"))).toHaveLength(1);
+});
+
+test("healMissingLineage: a reader's heal between a live create's two steps leaves the create complete, not failed", async () => {
+  // random-workload-branches on fixed, random seed 369: a read of b1's lineage healed it while
+  // b1's create was between its manifest branch and its lineage branch; the create's own lineage
+  // step then found the branch there (AlreadyExists) and failed.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const g = await p.init();
+    const raw = p.env.storage;
+    const reader = startProcess(w, "reader").env;
+    // The reader heals just before the create's lineage step (after its check for a zombie).
+    const healedBetween = new Proxy(raw.datasets, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "createBranch") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: Parameters<typeof raw.datasets.createBranch>) => {
+          if (args[0] === GRAPH_COMMITS && args[1] === "b1") await readCommitGraph(reader, "b1");
+          return raw.datasets.createBranch(...args);
+        };
+      },
+    });
+    const h = await Omnigraph.open({ ...p.env, storage: { ...raw, datasets: healedBetween } as Storage }, { name: "creator", served: false, mode: "ReadWrite" });
+    await h.branchCreate("b1");
+    expect(await raw.manifest.listBranches()).toContain("b1");
+    await g.mutate([person("OnB1")], null, { branch: "b1" });
+  }, { fixes: PROFILES.fixed });
 });
