@@ -219,6 +219,13 @@ export interface Fixes {
    * fork point when it is read.
    */
   readonly healMissingLineage: boolean;
+  /**
+   * #343 (`f758ff0d`) and #351 (`88edc0e2`): a merge and an optimize of one process hold the
+   * root schema gate, the merge across its coordinator swap, optimize through its data tables'
+   * publishes. At the seed an optimize on a handle a merge has swapped to its target publishes
+   * main's compaction through the target's coordinator.
+   */
+  readonly optimizeMergeGate: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -260,6 +267,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "provenRollForward",
   "branchRecoveryBarrier",
   "healMissingLineage",
+  "optimizeMergeGate",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -300,6 +308,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   provenRollForward: "F14: recovery rolls a sidecar forward (or audits it so) only over a commit the table's history shows is its writer's",
   branchRecoveryBarrier: "RFC-022: a branch create discards the orphaned sidecars of its name first and refuses while one is pending (#343)",
   healMissingLineage: "a branch whose create died between its manifest branch and its lineage branch gets its lineage at its fork point (#311's lineage in the manifest)",
+  optimizeMergeGate: "optimize and a merge on one handle never overlap, so optimize never publishes through a coordinator the merge swapped (#343, #351: the root schema gate)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -340,13 +349,14 @@ const SEED: Fixes = {
   provenRollForward: false,
   branchRecoveryBarrier: false,
   healMissingLineage: false,
+  optimizeMergeGate: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, the schema gate ordering optimize and merges); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -371,6 +381,7 @@ const UPSTREAM: Fixes = {
   fix346: true,
   branchRecoveryBarrier: true,
   healMissingLineage: true,
+  optimizeMergeGate: true,
 };
 
 export const PROFILES = {
@@ -415,6 +426,7 @@ export const PROFILES = {
     provenRollForward: true,
     branchRecoveryBarrier: true,
     healMissingLineage: true,
+    optimizeMergeGate: true,
   },
 } as const satisfies Record<string, Fixes>;
 

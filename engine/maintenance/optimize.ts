@@ -27,6 +27,7 @@ import { ensureSchemaApplyIdle } from "./schema-apply-lock.ts";
 import { compactInternalTables } from "./compact-internal.ts";
 import { concurrently } from "../sync/concurrently.ts";
 import { fix297 } from "./fix297.ts";
+import { optimizeMergeGate } from "./optimize-merge-gate.ts";
 import { pinBeforeHead } from "./pin-before-head.ts";
 
 export const COMPACTION_RETRY_BUDGET = 5;
@@ -59,7 +60,13 @@ export async function optimize(h: Handle): Promise<TableOptimizeStats[]> {
     return entry ? [() => one(h, tableKey, entry.path)] : [];
   });
   // The tables run concurrently (`buffer_unordered`), up to the maintenance concurrency.
-  const outcomes = await concurrently(env, "optimize table", MAINTENANCE_CONCURRENCY, jobs);
+  const gate = await optimizeMergeGate(h);
+  let outcomes;
+  try {
+    outcomes = await concurrently(env, "optimize table", MAINTENANCE_CONCURRENCY, jobs);
+  } finally {
+    gate();
+  }
   // The internal tables are compacted even when a data table failed; then the first failure.
   await compactInternalTables(h);
   const failed = outcomes.find((o) => !o.ok);

@@ -1,6 +1,7 @@
 // Branch flags, each in one small situation with the flag off and on, on top of the fixed
 // profile: `branchRecoveryBarrier` (RFC-022's recovery barrier on branch creation, #343) and
-// `healMissingLineage` (#311's lineage read from the manifest).
+// `healMissingLineage` (#311's lineage read from the manifest), `optimizeMergeGate` (#343 and
+// #351's root schema gate around a merge and an optimize).
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
@@ -9,9 +10,10 @@ import { type CommitGraphView, readCommitGraph } from "../../engine/manifest/com
 import { GRAPH_COMMITS } from "../../engine/manifest/layout.ts";
 import { Snapshot } from "../../engine/manifest/snapshot.ts";
 import type { World } from "../../sim/world.ts";
+import { FP } from "../../failpoints/catalog.ts";
 import { plantBranchSidecar } from "./branch-support.ts";
 import { inWorld } from "./helpers.ts";
-import { auditRows, PERSON, person, settle, startProcess } from "./support.ts";
+import { auditRows, outcomeOf, PERSON, person, settle, startProcess } from "./support.ts";
 
 async function pinOn(w: World, branch: string | null) {
   return Snapshot.fromManifest(await w.storage.manifest.load(branch)).entry(PERSON)!;
@@ -110,4 +112,46 @@ test("healMissingLineage: a reader's heal between a live create's two steps leav
     expect(await raw.manifest.listBranches()).toContain("b1");
     await g.mutate([person("OnB1")], null, { branch: "b1" });
   }, { fixes: PROFILES.fixed });
+});
+
+test("optimizeMergeGate: an optimize on a handle a merge has swapped to its target publishes into the target without it; it waits for the merge with it", async () => {
+  // random-workload-branches on fixed (random seeds 49, 58): a merge of b0 into b1 and an
+  // optimize on one handle; optimize's publishes of main's compactions went through b1's
+  // coordinator and failed on b1's pins (ExpectedVersionMismatch) until its retries ran out.
+  const run = (on: boolean) => {
+    let outcome: { optimize: string; merge: string; mainPinMoved: boolean; mergeSwapped: boolean } | null = null;
+    return inWorld(async (w) => {
+      const p = startProcess(w, "app");
+      const g = await p.init();
+      for (const name of ["A1", "A2", "A3"]) await g.mutate([person(name)]);
+      await g.branchCreate("b0");
+      await g.branchCreate("b1");
+      await g.mutate([person("OnB0")], null, { branch: "b0" });
+      await g.mutate([person("OnB1")], null, { branch: "b1" });
+      const before = (await pinOn(w, null)).version;
+      // Optimize parks with its sidecar written, past its check for pending recovery.
+      w.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "park" });
+      const optimize = p.spawn("optimize", () => g.optimize());
+      await w.until("optimize parks before its compaction", () => w.failpoints.reached(FP.OPTIMIZE_BEFORE_COMPACT));
+      w.failpoints.clear(FP.OPTIMIZE_BEFORE_COMPACT);
+      // The merge swaps the handle's coordinator to b1 and parks there (without the gate), or
+      // waits for optimize (with it).
+      w.failpoints.set(FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT, { kind: "park" });
+      const merge = p.spawn("merge", () => g.branchMerge("b0", "b1"));
+      await w.until("the merge parks inside its swap, or waits", () => w.failpoints.reached(FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT) || w.isBlocked(merge));
+      const mergeSwapped = w.failpoints.reached(FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
+      w.failpoints.clear(FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
+      w.failpoints.release(FP.OPTIMIZE_BEFORE_COMPACT);
+      // Optimize runs to its end either way: without the gate beside the parked merge, with it
+      // while the merge waits for it.
+      await w.until("optimize ends", () => optimize.ended);
+      w.failpoints.release(FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
+      await w.join(merge, optimize);
+      const o = outcomeOf(optimize);
+      const m = outcomeOf(merge);
+      outcome = { optimize: o.ok ? "ok" : o.error.kind, merge: m.ok ? "ok" : m.error.kind, mainPinMoved: (await pinOn(w, null)).version > before, mergeSwapped };
+    }, { fixes: { ...PROFILES.fixed, optimizeMergeGate: on } }).then(() => outcome!);
+  };
+  expect(await run(false)).toEqual({ optimize: "ExpectedVersionMismatch", merge: "ok", mainPinMoved: false, mergeSwapped: true });
+  expect(await run(true)).toEqual({ optimize: "ok", merge: "ok", mainPinMoved: true, mergeSwapped: false });
 });
