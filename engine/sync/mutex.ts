@@ -15,6 +15,18 @@ export class Mutex {
 
   async acquire(env: Env): Promise<Release> {
     await env.world.waitUntil(this.name, () => !this.held);
+    return this.take();
+  }
+
+  /**
+   * The lock now if it is free, with no scheduling point (null if held): for a holder added to a
+   * path whose schedules should not move when nobody contends (a waiter still waits visibly).
+   */
+  tryAcquire(): Release | null {
+    return this.held ? null : this.take();
+  }
+
+  private take(): Release {
     this.held = true;
     let released = false;
     return () => {
