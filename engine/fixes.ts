@@ -204,6 +204,7 @@ export interface Fixes {
    * writer's commit from the table's history first, and rolls back what it cannot prove.
    */
   readonly provenRollForward: boolean;
+  /**
    * RFC-022 (#343, `f758ff0d`): a branch create heals pending sidecars first and refuses while
    * one of the new branch's name is pending. At the seed a sidecar of a write on a deleted branch
    * outlives it, and after a branch of that name is made again recovery classifies it against
