@@ -1,8 +1,9 @@
 // A write may fail with a conflict only when something conflicted: the op-policy allows
 // `ExpectedVersionMismatch`, `ReadSetChanged` and `LanceCommitConflict` on a write, and this
 // oracle holds each such failure to a cause in the harness's record. The cause must be another
-// actor's logical effect (a dataset commit that changes rows, a restore, or a publish that moved
-// the head token or a pin over such a commit) inside the operation's window: from the start of the
+// operation's logical effect (a dataset commit that changes rows, a restore, or a publish that moved
+// the head token or a pin over such a commit): another actor's, or one its own actor made inside an
+// operation of its that failed. It must lie inside the operation's window: from the start of the
 // last operation that succeeded on the same handle before it began (its view was taken inside that
 // operation) to its own end. Maintenance (a compaction, an index build) changes no logical content, so
 // a write it fails is a spurious conflict (the B4 class), and so is a write that fails with no
@@ -95,6 +96,22 @@ export function viewStart(ctx: Pick<JudgeContext, "history">, op: OpRecord): num
   return from;
 }
 
+/**
+ * Whether an effect of the suspect's own actor was made inside another of that actor's operations
+ * that did not succeed: then it is that operation's, not the suspect's, and the handle never
+ * adopted the view that operation left. A write that finalized in Lance but failed before the
+ * publisher, rolled forward by a later heal that itself failed after publishing (the heal's last
+ * coordinator re-read is skipped, as upstream's `heal_pending_sidecars_roll_forward` returns
+ * early on the error), moves the table under the handle's view: random-workload seed 187 on fixed,
+ * a strict delete of the row that load inserted fails, rightly, against the view it observed.
+ * Effects inside the actor's successful operations (the one that took the view) stay no cause.
+ */
+function insideFailedOp(ctx: Pick<JudgeContext, "history">, suspect: OpRecord, e: Effect): boolean {
+  return ctx.history.ops.some(
+    (o) => o !== suspect && o.actor.name === e.actor && o.status !== "ok" && o.start <= e.at && e.at < (o.end ?? Number.MAX_SAFE_INTEGER),
+  );
+}
+
 export function conflictsHaveCause(ctx: Pick<JudgeContext, "events" | "history" | "manifests">): Violation[] {
   const suspects = ctx.history.ops.filter(
     (o) => WRITES.has(o.kind) && o.status === "err" && CONFLICTS.has(o.errorKind ?? "") && !o.expect.mustFail && !o.expect.mustSucceed,
@@ -106,7 +123,7 @@ export function conflictsHaveCause(ctx: Pick<JudgeContext, "events" | "history" 
   for (const op of suspects) {
     const from = viewStart(ctx, op);
     const end = op.end ?? Number.MAX_SAFE_INTEGER;
-    if (all.some((e) => e.at >= from && e.at < end && e.actor !== op.actor.name)) continue;
+    if (all.some((e) => e.at >= from && e.at < end && (e.actor !== op.actor.name || insideFailedOp(ctx, op, e)))) continue;
     // Drift is a cause too: a logical commit made before the operation began (by anyone, its
     // own actor's failed operation included) and not published by then (Lance HEAD ahead of the
     // pin). Other oracles judge the drift itself.

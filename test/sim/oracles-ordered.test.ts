@@ -70,3 +70,28 @@ test("conflicts-have-a-cause: a conflict with no other actor's logical effect in
   const token = [manifest(1, 2, "setup", { "node:Person": 1 }, "t1"), manifest(2, 15, "b", { "node:Person": 1 }, "t2")];
   expect(conflictsHaveCause(ctx({ ops: [{ ...failed, errorKind: "ReadSetChanged" }], manifests: token, events: pad(25) }))).toEqual([]);
 });
+
+test("conflicts-have-a-cause: its own actor's effect counts only when made inside another of its operations that failed", () => {
+  const failed = op({ id: 3, label: "delete P0", start: 20, end: 30, status: "err", errorKind: "ExpectedVersionMismatch", errorMessage: "stale", handle: "h" });
+  const seen = op({ id: 1, label: "read", kind: "read", handle: "h", start: 2, end: 6 });
+  // A heal inside a failed index build published a write that finalized but never reached the
+  // publisher (random-workload seed 187 on fixed): the handle never observed it, a cause.
+  const heal = op({ id: 2, label: "ensureIndices", kind: "ensureIndices", handle: "h", start: 8, end: 16, status: "err", errorKind: "InjectedFailure" });
+  const rolledForward = [manifest(1, 1, "setup", { "node:Person": 1 }), manifest(2, 12, "a", { "node:Person": 2 })];
+  const pad = Array.from({ length: 40 }, (): TraceEvent => ({ e: "choose", label: "pad", n: 1, v: 0 }));
+  const loadCommit: TraceEvent = { e: "io", actor: "a", op: "datasets.commit", args: { path: "nodes/node:Person", delta: { op: "Append" } }, ok: { version: 2 } };
+  expect(conflictsHaveCause(ctx({ ops: [seen, heal, failed], manifests: rolledForward, events: [loadCommit, ...pad] }))).toEqual([]);
+  // The same with a publish that moved the head token (the events hold no commit at all).
+  const events = pad;
+  const versions = [manifest(1, 1, "setup", { "node:Person": 1 }, "t1"), manifest(2, 12, "a", { "node:Person": 1 }, "t2")];
+  expect(conflictsHaveCause(ctx({ ops: [seen, heal, failed], manifests: versions, events }))).toEqual([]);
+  // Planted: the same publish inside the operation that succeeded and took the view, or inside
+  // the failing write itself, is no other operation's effect: the conflict is spurious.
+  const tookView = op({ ...seen, start: 8, end: 16 });
+  expect(conflictsHaveCause(ctx({ ops: [tookView, failed], manifests: versions, events })).map((v) => v.kind)).toEqual(["spurious-conflict"]);
+  const own = [manifest(1, 1, "setup", { "node:Person": 1 }, "t1"), manifest(2, 25, "a", { "node:Person": 1 }, "t2")];
+  expect(conflictsHaveCause(ctx({ ops: [seen, heal, failed], manifests: own, events })).map((v) => v.kind)).toEqual(["spurious-conflict"]);
+  // Another actor's failed operation spanning the publish does not lend it to this actor.
+  const elsewhere = { ...heal, actor: { name: "b", status: "done" } as Actor };
+  expect(conflictsHaveCause(ctx({ ops: [seen, elsewhere, failed], manifests: versions, events })).map((v) => v.kind)).toEqual(["spurious-conflict"]);
+});
