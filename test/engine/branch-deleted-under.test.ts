@@ -68,6 +68,22 @@ test("a publish on a branch deleted right after its manifest merge fails BranchN
   });
 });
 
+/** A read-write handle whose manifest branch deletes are beaten: `first` runs just before each. */
+async function openBeaten(env: Env, first: (name: string) => Promise<unknown>): Promise<Omnigraph> {
+  const raw = env.storage;
+  const beaten = new Proxy(raw.manifest, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== "deleteBranch") return typeof value === "function" ? value.bind(target) : value;
+      return async (name: string) => {
+        await first(name);
+        return raw.manifest.deleteBranch(name);
+      };
+    },
+  });
+  return Omnigraph.open({ ...env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+}
+
 test("a branch delete that another delete of the same branch beat to the manifest fails BranchNotFound", async () => {
   // random-workload-branches on fixed, random seed 425: two deletes of b0 passed their checks
   // together; the second's manifest branch delete found the ref gone, a raw storage error.
@@ -75,18 +91,7 @@ test("a branch delete that another delete of the same branch beat to the manifes
     const p = startProcess(w, "p");
     const db = await p.init();
     await db.branchCreate("b0");
-    const raw = p.env.storage;
-    const beaten = new Proxy(raw.manifest, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== "deleteBranch") return typeof value === "function" ? value.bind(target) : value;
-        return async (name: string) => {
-          await raw.manifest.deleteBranch(name);
-          return raw.manifest.deleteBranch(name);
-        };
-      },
-    });
-    const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+    const other = await openBeaten(p.env, (name) => p.env.storage.manifest.deleteBranch(name));
     await rejects(other.branchDelete("b0"), "BranchNotFound");
   });
 });
@@ -98,18 +103,8 @@ test("a branch delete that a branch created from it beat to the manifest fails B
     const p = startProcess(w, "p");
     const db = await p.init();
     await db.branchCreate("b1");
-    const raw = p.env.storage;
-    const beaten = new Proxy(raw.manifest, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (prop !== "deleteBranch") return typeof value === "function" ? value.bind(target) : value;
-        return async (name: string) => {
-          await raw.manifest.createBranch("b0", name, await raw.manifest.latestVersion(name));
-          return raw.manifest.deleteBranch(name);
-        };
-      },
-    });
-    const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: beaten } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+    const raw = p.env.storage.manifest;
+    const other = await openBeaten(p.env, async (name) => raw.createBranch("b0", name, await raw.latestVersion(name)));
     await rejects(other.branchDelete("b1"), "BranchConflict");
   });
 });
