@@ -10,7 +10,8 @@
 //
 // The model renders the part about the new branch's name: before the create, the sidecars of
 // that name (orphans: the branch does not exist, or the create fails BranchConflict) are
-// discarded as recovery discards orphans, and one still pending after that refuses the create.
+// discarded as recovery discards orphans, and one still pending after that, or found again just
+// before the manifest branch is made, refuses the create.
 // The source's own pending sidecars do not refuse a create in the model (docs/fidelity.md).
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
@@ -28,6 +29,20 @@ export async function branchCreateRecoveryBarrier(env: Env, name: string, handle
   if ((await manifestBranchNames(env)).includes(name)) return;
   const main = await Coordinator.open(env, null, handleId);
   await recoverManifestDrift(env, main, { kind: "Noop" }, bumpingPublishOptions(env, null), undefined, name);
+  await refuseWhilePending(env, name);
+}
+
+/**
+ * `ensure_no_pending_recovery_sidecars_under_gates`, again just before the manifest branch is
+ * made: a write on a deleted branch of that name (in another process) may have left its sidecar
+ * since the barrier's heal.
+ */
+export async function branchCreateLastCheck(env: Env, name: string): Promise<void> {
+  if (!env.fixes.branchRecoveryBarrier) return;
+  await refuseWhilePending(env, name);
+}
+
+async function refuseWhilePending(env: Env, name: string): Promise<void> {
   const left = (await listSidecars(env)).find((s) => s.branch === name);
   if (left) {
     throw new OmniError(

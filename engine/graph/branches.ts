@@ -24,7 +24,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import { Coordinator } from "../manifest/coordinator.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
-import { branchCreateRecoveryBarrier } from "./branch-recovery-barrier.ts";
+import { branchCreateLastCheck, branchCreateRecoveryBarrier } from "./branch-recovery-barrier.ts";
 import { refreshHandle } from "./refresh.ts";
 
 /** `branch_create`: a branch of the handle's bound branch, at the version its warm snapshot pins. */
@@ -57,6 +57,7 @@ async function createBranch(env: Env, source: Branch, at: Version, name: string)
   const branch = normalizeBranchName(name);
   if (branch === null) throw new OmniError("InvalidBranch", { branch: name }, "cannot create branch 'main'");
   const lineage = await commitGraphOf(env, source, at);
+  await branchCreateLastCheck(env, branch);
   try {
     await env.storage.manifest.createBranch(branch, source, at);
   } catch (e) {

@@ -155,3 +155,45 @@ test("optimizeMergeGate: an optimize on a handle a merge has swapped to its targ
   expect(await run(false)).toEqual({ optimize: "ExpectedVersionMismatch", merge: "ok", mainPinMoved: false, mergeSwapped: true });
   expect(await run(true)).toEqual({ optimize: "ok", merge: "ok", mainPinMoved: true, mergeSwapped: false });
 });
+
+test("branchRecoveryBarrier: a sidecar of the name that appears after the barrier's heal refuses the create just before its manifest branch", async () => {
+  // random-workload-branches on fixed (random seed 90): the barrier's heal found nothing, then a
+  // write on the old b0 (another process) left its sidecar, b0 was deleted, and the create made
+  // a new b0 the sidecar was then classified against.
+  const run = (on: boolean) => {
+    let outcome: { create: string; opened: boolean } | null = null;
+    return inWorld(async (w) => {
+      const p = startProcess(w, "setup");
+      const g = await p.init();
+      await g.branchCreate("b0");
+      await g.mutate([person("OnB0")], null, { branch: "b0" });
+      const fork = await pinOn(w, "b0");
+      await g.mutate([person("M1")]);
+      await g.mutate([person("M2")]);
+      await g.branchDelete("b0");
+      const raw = p.env.storage;
+      let planted = false;
+      // The dead write's sidecar lands while the create reads its source's lineage.
+      const late = new Proxy(raw.datasets, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== "latestVersion") return typeof value === "function" ? value.bind(target) : value;
+          return async (...args: Parameters<typeof raw.datasets.latestVersion>) => {
+            if (args[0] === GRAPH_COMMITS && !planted) {
+              planted = true;
+              await plantBranchSidecar(w, { operationId: "01JXT21X3D5ZBMH7B318K6VE71", branch: "b0", tableKey: PERSON, expected: fork.version, post: fork.version + 1, tableBranch: fork.branch });
+            }
+            return raw.datasets.latestVersion(...args);
+          };
+        },
+      });
+      const creator = await Omnigraph.open({ ...p.env, storage: { ...raw, datasets: late } as Storage }, { name: "creator", served: false, mode: "ReadWrite" });
+      const created = await settle(creator.branchCreate("b0"));
+      const opened = await settle(startProcess(w, "reopen").open());
+      outcome = { create: created.ok ? "ok" : created.error.kind, opened: opened.ok };
+    }, { fixes: { ...PROFILES.fixed, branchRecoveryBarrier: on } }).then(() => outcome!);
+  };
+  expect(await run(false)).toEqual({ create: "ok", opened: false });
+  // Refused; the next open discards the orphan (b0 does not exist) and opens.
+  expect(await run(true)).toEqual({ create: "RecoveryRequired", opened: true });
+});
