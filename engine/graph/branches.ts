@@ -62,7 +62,8 @@ async function createBranch(env: Env, source: Branch, at: Version, name: string)
     await env.storage.manifest.createBranch(branch, source, at);
   } catch (e) {
     if (isStorageError(e, "AlreadyExists")) throw new OmniError("BranchConflict", { branch, reason: "exists" }, `branch '${branch}' already exists`, { cause: e });
-    throw e;
+    // The source deleted since its lineage was read.
+    throw asBranchNotFound(source, e);
   }
   try {
     await maybeFail(env, FP.BRANCH_CREATE_AFTER_MANIFEST_BRANCH_CREATE);

@@ -4,7 +4,7 @@
 // `probeOnWrite` fixes).
 import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
-import { loadBranchManifest } from "./branch-manifest.ts";
+import { asBranchNotFound, loadBranchManifest } from "./branch-manifest.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Branch, Version } from "../storage/types.ts";
 import { Mutex, type Release } from "../sync/mutex.ts";
@@ -65,7 +65,13 @@ export class Coordinator {
 
   /** The read path's probe: one cheap version read; a refresh only when the manifest moved. */
   async probe(): Promise<boolean> {
-    const latest = await this.env.storage.manifest.latestVersion(this.branch);
+    let latest: Version;
+    try {
+      latest = await this.env.storage.manifest.latestVersion(this.branch);
+    } catch (e) {
+      // A named branch deleted under the handle: BranchNotFound, as its read would be.
+      throw asBranchNotFound(this.branch, e);
+    }
     if (latest === this.current.version) return false;
     await this.refresh();
     return true;

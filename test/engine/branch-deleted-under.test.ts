@@ -108,3 +108,39 @@ test("a branch delete that a branch created from it beat to the manifest fails B
     await rejects(other.branchDelete("b1"), "BranchConflict");
   });
 });
+
+test("a probe of a branch deleted under its coordinator fails BranchNotFound", async () => {
+  // random-workload-branches on fixed, random seed 262: a write on b1 probed b1's manifest after
+  // b1 was deleted, a raw storage error.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    const coordinator = await Coordinator.open(p.env, "b0", "test");
+    await db.branchDelete("b0");
+    await rejects(coordinator.probe(), "BranchNotFound");
+  });
+});
+
+test("a branch create whose source is deleted before its manifest branch is made fails BranchNotFound", async () => {
+  // random-workload-branches on fixed, random seed 715: b1 created from b0, b0 deleted between
+  // the create's read of b0's lineage and its manifest branch, a raw storage error.
+  await inWorld(async (w) => {
+    const p = startProcess(w, "p");
+    const db = await p.init();
+    await db.branchCreate("b0");
+    const raw = p.env.storage;
+    const sourceGone = new Proxy(raw.manifest, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop !== "createBranch") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: Parameters<typeof raw.manifest.createBranch>) => {
+          await raw.manifest.deleteBranch("b0");
+          return raw.manifest.createBranch(...args);
+        };
+      },
+    });
+    const other = await Omnigraph.open({ ...p.env, storage: { ...raw, manifest: sourceGone } as Storage }, { name: "other", served: false, mode: "ReadWrite" });
+    await rejects(other.branchCreateFrom("b0", "b1"), "BranchNotFound");
+  });
+});
