@@ -217,3 +217,19 @@ test("merge-all-or-nothing: what a merge brings is what its source's incarnation
   // b0 made once, at 0: Alice is the merge's to bring too.
   expect(judge(0, ["Bob", "Dan"])).toEqual(["merge-partial"]);
 });
+
+test("parent-writes-visible-on-branches: a write acknowledged while the branch's create ran is concurrent with it; one acknowledged before it began is not", () => {
+  // The false red of random-workload-branches (fixed, random seed 66): a load on main was
+  // acknowledged after the create of b1 had read main's head and before it made b1's manifest
+  // branch; the oracle took the manifest branch's creation as the create's only moment.
+  const creator = { name: "c", status: "done" } as Actor;
+  const create = op({ label: "branch create b1 from b0", kind: "branchCreate", actor: creator, start: 8, end: 22 });
+  const events: JudgeContext["events"][number][] = Array.from({ length: 24 }, () => ({ e: "finish", actor: "x" }) as const);
+  events[20] = { e: "io", actor: "c", op: "manifest.createBranch", args: { name: "b1" }, ok: null };
+  const child = branch("b1", [], { parent: "b0", createdAt: 20, newest: snap(9, Number.MAX_SAFE_INTEGER, { "node:Person": people("Carol") }) });
+  const judge = (write: OpRecord) => parentWritesVisibleOnBranches({ ...ctx({ ops: [write, create], branches: [child] }), events }).map((v) => v.kind);
+  // Acknowledged at 10, while the create (8 to 22) ran: not judged.
+  expect(judge(op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 5, end: 10 }))).toEqual([]);
+  // Planted: acknowledged at 6, before the create began, and missing from b1.
+  expect(judge(op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 2, end: 6 }))).toEqual(["inherited-write-lost"]);
+});
