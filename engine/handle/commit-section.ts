@@ -14,7 +14,7 @@ import { SCHEMA_APPLY_LOCK_BRANCH } from "../manifest/layout.ts";
 import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import { graphHeadObjectId } from "../manifest/snapshot.ts";
-import { recoverManifestDrift } from "../recovery/sweep.ts";
+import { mainSnapshot, recoverManifestDrift } from "../recovery/sweep.ts";
 import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import type { Branch, ManifestRow } from "../storage/types.ts";
 import { branchGateKey, queueIdOf, type QueueKey } from "../sync/write-queue.ts";
@@ -92,7 +92,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
  * is a dead apply's. Returns whether durable state moved.
  */
 export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease, branch: Branch = coordinator.branch, seen?: Set<Branch>): Promise<boolean> {
-  const schema = await recoverSchemaStateFiles(env, await coordinator.refresh());
+  const schema = await recoverSchemaStateFiles(env, await mainSnapshot(env, coordinator, "lock"));
   // The lease is `branch`'s: a sidecar of another branch may be a live committer's there.
   const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease), undefined, branch, seen);
   const recovered = outcomes.length > 0 || schema.kind !== "Noop";

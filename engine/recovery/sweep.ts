@@ -82,10 +82,10 @@ export async function healPendingSidecars(
       if (!(await env.storage.objects.exists(sidecarFileOf(env, sidecar)))) continue;
       let promoted = false;
       if (isSchemaApply) {
-        const snap = await coordinator.refresh();
+        const snap = await mainSnapshot(env, coordinator, "lock");
         promoted = promotedForSchemaApply(await recoverSchemaStateFiles(env, snap));
       }
-      const snapshot = sidecar.branch === null ? await coordinator.refresh() : await snapshotForSidecar(env, coordinator, sidecar);
+      const snapshot = sidecar.branch === null ? await mainSnapshot(env, coordinator, "lock") : await snapshotForSidecar(env, coordinator, sidecar);
       if (!snapshot) {
         await discardOrphanedBranchSidecar(env, coordinator, sidecar);
         processed = true;
@@ -108,9 +108,22 @@ function queueKeysOf(sidecar: RecoverySidecar): QueueKey[] {
   return keys;
 }
 
+/**
+ * Main's snapshot, which a sidecar of main and the schema state are judged against: the
+ * coordinator's own refresh when it is main's, a fresh read of main otherwise. A handle's
+ * coordinator is another branch's when the handle is bound to one, or while a merge on the handle
+ * has swapped it to its target: a main sidecar was judged against that branch's pins, and a
+ * write on main failed BranchNotFound when that branch was deleted (`random-workload-branches`
+ * on `fixed`, random seed 712).
+ */
+export async function mainSnapshot(env: Env, coordinator: Coordinator, lock: "lock" | "unlocked"): Promise<Snapshot> {
+  if (coordinator.branch !== null) return readSnapshot(env, null);
+  return lock === "lock" ? coordinator.refresh() : coordinator.refreshUnlocked();
+}
+
 /** A fresh snapshot of the sidecar's branch, or null when that branch no longer exists. */
 async function snapshotForSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<Snapshot | null> {
-  if (sidecar.branch === null) return coordinator.refreshUnlocked();
+  if (sidecar.branch === null) return mainSnapshot(env, coordinator, "unlocked");
   const branches = await manifestBranchNames(env);
   if (!branches.includes(sidecar.branch)) return null;
   return readSnapshot(env, sidecar.branch);
@@ -124,7 +137,7 @@ async function snapshotForSidecar(env: Env, coordinator: Coordinator, sidecar: R
  * residual). The delete passes `recovery.sidecar_delete` (`delete_sidecar`).
  */
 async function discardOrphanedBranchSidecar(env: Env, coordinator: Coordinator, sidecar: RecoverySidecar): Promise<void> {
-  const main = await coordinator.refreshUnlocked();
+  const main = await mainSnapshot(env, coordinator, "unlocked");
   if (!(await alreadyAudited(env, sidecar.operation_id, "OrphanedBranchDiscarded"))) {
     const graphCommitId = await appendGraphCommit(env, null, main.version, RECOVERY_ACTOR);
     await maybeFail(env, FP.RECOVERY_ORPHAN_DISCARD_AUDIT_APPEND);

@@ -56,5 +56,26 @@ export async function publishUpdates(
     changes.push({ kind: "update", tableKey: u.tableKey, version, branch: u.ref, rowCount: u.rowCount });
   }
   const coordinator = txn.branch === h.coordinator.branch ? h.coordinator : await Coordinator.open(env, txn.branch, h.id);
-  return coordinator.commit(changes, expected, actor, options);
+  const version = await coordinator.commit(changes, expected, actor, options);
+  await foldIntoSwappedSlot(h, coordinator);
+  return version;
+}
+
+/**
+ * Upstream's handle keeps its coordinator in one `RwLock` slot, and a publish takes the slot's
+ * write guard and publishes through whatever coordinator is in it, so a merge's swap or restore
+ * (which takes the same guard) never lands while a publish is in flight: the handle's coordinator
+ * always holds its own publishes. The model's publish picks the coordinator before it waits for
+ * its lock, so a merge on the same handle can swap the slot between the two (a write on main
+ * published through the merge's fresh main coordinator, which the merge then replaced with the
+ * stale one it had restored and refreshed before that publish landed: the handle's next strict
+ * update expected the version before its own write, `random-workload-branches` on `fixed`). When
+ * the slot now holds another coordinator of the same branch, it is refreshed, which is what the
+ * slot's lock would have given it.
+ */
+async function foldIntoSwappedSlot(h: Handle, publishedThrough: Coordinator): Promise<void> {
+  const slot = h.coordinator;
+  // A refresh that fails (a named branch deleted since) leaves the slot as the merge left it; the
+  // handle's next probe re-syncs it, as upstream's merge does on its error path.
+  if (slot !== publishedThrough && slot.branch === publishedThrough.branch) await slot.refresh().catch(() => undefined);
 }
