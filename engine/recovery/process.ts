@@ -17,6 +17,7 @@ import type { RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 import { fix296 } from "./fix296.ts";
 import { isPlannedCommit } from "./exact-commit.ts";
 import { sidecarFileOf } from "./delete-listed-sidecar.ts";
+import { isStorageError } from "../storage/errors.ts";
 import { unpromotedSchemaApply } from "./fix346.ts";
 import { looseAdvanceOwned, staleRollForwardProven } from "./proven-roll-forward.ts";
 
@@ -30,6 +31,24 @@ interface ClassifiedTable {
   readonly pinned: Version;
   /** Lance HEAD at classification time: what a roll-forward publishes. */
   readonly head: Version;
+}
+
+/**
+ * Lance HEAD of the pin's table branch. A merge writes its sidecar before it makes the forks of
+ * the tables it first touches on its target (upstream's branch-merge sidecar names them as
+ * first-touch effects, `exec/merge.rs`), so a merge that died in between leaves a pin on a fork
+ * that was never made: nothing of the merge's is there, and the table stands at the version the
+ * merge expected. Recovery read it as a raw storage error, and every open failed
+ * (`random-workload-branches` on `fixed`, random seed 170).
+ */
+async function headOf(env: Env, path: DatasetPath, pin: SidecarTablePin): Promise<Version> {
+  const branch = pin.table_branch ?? null;
+  try {
+    return await env.storage.datasets.latestVersion(path, branch);
+  } catch (e) {
+    if (branch === null || !isStorageError(e, "NotFound") || (await env.storage.datasets.listBranches(path)).includes(branch)) throw e;
+    return pin.expected_version;
+  }
 }
 
 /** What happened to one sidecar. */
@@ -46,7 +65,7 @@ export async function processSidecar(
   const states: ClassifiedTable[] = [];
   for (const pin of sidecar.tables) {
     const path = pathFromUri(env.root, pin.table_path);
-    const head = await env.storage.datasets.latestVersion(path, pin.table_branch ?? null);
+    const head = await headOf(env, path, pin);
     const pinned = snapshot.pinned(pin.table_key);
     let classification = classifyTable(pin, head, pinned, sidecar.writer_kind, sidecar.schema_version);
     // The version matches, but the commit there may be another writer's (`exactCommit`), or

@@ -103,3 +103,19 @@ test("a rollback-eligible feature-branch sidecar is rolled back on the feature r
     expect(await countRows(w, PERSON)).toBe(1);
   });
 });
+
+test("a sidecar pinned to a fork that was never made (a merge that died between its sidecar and its first-touch fork) is recovered as no movement, not a storage error that fails every open", async () => {
+  // random-workload-branches on fixed (random seed 170): a merge into b0 wrote its sidecar naming
+  // the fork of edge:WorksAt it was about to make, and its process died before the fork.
+  await inWorld(async (w) => {
+    const db = await startProcess(w, "init").init(TEST_SCHEMA);
+    await db.branchCreate("feature");
+    const pinned = (await branchManifest(w, "feature")).entry(PERSON)!;
+    expect(pinned.branch).toBeNull();
+    await plantBranchSidecar(w, { operationId: "01JXT21TRDXNT5BMX15J6XJP73", branch: "feature", tableKey: PERSON, expected: pinned.version, post: pinned.version + 1, tableBranch: "feature.fork-01JXT21TRDXNT5BMX15J6XJP71" });
+    await startProcess(w, "reopen").open();
+    expect(await sidecarKeys(w)).toEqual([]);
+    expect((await auditRows(w)).map((r) => r.recovery_kind)).toEqual(["RolledBack"]);
+    expect((await branchManifest(w, "feature")).entry(PERSON)!.version).toBe(pinned.version);
+  });
+});
