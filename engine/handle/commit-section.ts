@@ -15,7 +15,7 @@ import { schemaApplyLocked } from "../manifest/schema-apply-lock.ts";
 import type { PublishOptions } from "../manifest/publisher.ts";
 import { graphHeadObjectId } from "../manifest/snapshot.ts";
 import { mainSnapshot, recoverManifestDrift } from "../recovery/sweep.ts";
-import { recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
+import { promotedForSchemaApply, recoverSchemaStateFiles } from "../recovery/schema-state-files.ts";
 import type { Branch, ManifestRow } from "../storage/types.ts";
 import { branchGateKey, queueIdOf, type QueueKey } from "../sync/write-queue.ts";
 import type { Release } from "../sync/mutex.ts";
@@ -27,6 +27,11 @@ export interface CommitSection {
   readonly lease: Lease | null;
   /** Whether entering recovered a dead committer's work (durable state moved). */
   readonly recovered: boolean;
+  /**
+   * Whether that recovery promoted a schema apply's staged contract: a write that validated
+   * against the contract before it entered planned on a schema that is no longer the graph's.
+   */
+  readonly schemaPromoted: boolean;
   exit(): Promise<void>;
 }
 
@@ -45,7 +50,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
   const env = h.env;
   if (leaseGuardsCommits(env)) {
     let lease: Lease;
-    let recovered: boolean;
+    let recovered: LeaseRecovery;
     try {
       lease = await acquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, h.id));
     } catch (e) {
@@ -54,7 +59,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
     }
     try {
       recovered = await recoverUnderLease(env, h.coordinator, lease, branch);
-      if (recovered) await reloadSchemaIfSourceChanged(h);
+      if (recovered.moved) await reloadSchemaIfSourceChanged(h);
     } catch (e) {
       await releaseLease(env, lease);
       held?.release();
@@ -63,7 +68,8 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
     return {
       branch,
       lease,
-      recovered,
+      recovered: recovered.moved,
+      schemaPromoted: recovered.schemaPromoted,
       exit: async () => {
         await releaseLease(env, lease);
         held?.release();
@@ -79,6 +85,7 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
     branch,
     lease: null,
     recovered: false,
+    schemaPromoted: false,
     exit: async () => {
       release();
       held?.release();
@@ -91,13 +98,19 @@ export async function enterCommitSection(h: Handle, branch: Branch, keys: readon
  * recover them all (restoring if need be); and holding main's, a schema-apply lock left behind
  * is a dead apply's. Returns whether durable state moved.
  */
-export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease, branch: Branch = coordinator.branch, seen?: Set<Branch>): Promise<boolean> {
+/** What a recovery under a lease did: moved durable state, and promoted a staged schema. */
+export interface LeaseRecovery {
+  readonly moved: boolean;
+  readonly schemaPromoted: boolean;
+}
+
+export async function recoverUnderLease(env: Env, coordinator: Coordinator, lease: Lease, branch: Branch = coordinator.branch, seen?: Set<Branch>): Promise<LeaseRecovery> {
   const schema = await recoverSchemaStateFiles(env, await mainSnapshot(env, coordinator, "lock"));
   // The lease is `branch`'s: a sidecar of another branch may be a live committer's there.
   const outcomes = await recoverManifestDrift(env, coordinator, schema, bumpingPublishOptions(env, lease), undefined, branch, seen);
-  const recovered = outcomes.length > 0 || schema.kind !== "Noop";
+  const moved = outcomes.length > 0 || schema.kind !== "Noop";
   if (branch === null && (await schemaApplyLocked(env))) await env.storage.manifest.deleteBranch(SCHEMA_APPLY_LOCK_BRANCH);
-  return recovered;
+  return { moved, schemaPromoted: promotedForSchemaApply(schema) };
 }
 
 /** A fresh head token row (`readSetToken`): logical publishes invalidate every validation. */

@@ -106,6 +106,12 @@ export async function commitAll(
   const keys: QueueKey[] = [...staged.map((s) => s.tableKey), ...staging.inline.keys()].map((key) => ({ key, branch: txn.branch }));
   const section = await enterCommitSection(h, txn.branch, keys, held);
   try {
+    // A schema apply's staged contract promoted by that recovery voids this write's validation:
+    // it planned on the contract it read before (under `ownerLease` the heal that upstream runs
+    // before a write captures its catalog runs here, inside the section), so it prepares again,
+    // as for a read set that changed (a dropped property written back after its apply's
+    // promotion: `random-workload-branches` on `fixed`, portfolio seed 43).
+    if (section.schemaPromoted) throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, "recovery promoted a staged schema after this write validated against the old one");
     // Recovery inside the section may have moved a table's HEAD: stage on the new one.
     if (section.recovered) staged = await stageAll(h, staging);
     const fresh = await readSnapshot(env, txn.branch);
