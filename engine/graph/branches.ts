@@ -26,6 +26,8 @@ import { isStorageError } from "../storage/errors.ts";
 import type { Branch, DatasetPath, TableKey, Version } from "../storage/types.ts";
 import { branchCreateLastCheck, branchCreateRecoveryBarrier } from "./branch-recovery-barrier.ts";
 import { refreshHandle } from "./refresh.ts";
+import { acquireLease, branchLeaseResource, leaseOwnerId, releaseLease } from "../lease/lease.ts";
+import { leaseGuardsCommits } from "../lease/owner-lease.ts";
 
 /** `branch_create`: a branch of the handle's bound branch, at the version its warm snapshot pins. */
 export async function branchCreate(h: Handle, name: string): Promise<void> {
@@ -133,10 +135,23 @@ export async function branchDelete(h: Handle, name: string): Promise<void> {
   if (h.coordinator.branch === branch) {
     throw new OmniError("BranchConflict", { branch, reason: "active" }, `cannot delete currently active branch '${branch}'`);
   }
-  const owned = (await snapshotOf(h, branch)).tables().filter((e) => e.branch !== null && ownedBy(e.branch, branch));
+  // Under `ownerLease` the delete holds the branch's lease, so it waits for a committer on the
+  // branch in any process to finish: a branch deleted under a live committer left its sidecar
+  // an orphan that another process's recovery discarded while it still ran
+  // (`random-workload-branches` on `fixed`, portfolio seed 191). The lease row lives on the
+  // branch's own manifest and goes with it.
+  const lease = leaseGuardsCommits(env) ? await acquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, h.id)) : null;
+  let owned: ReturnType<Snapshot["tables"]>;
+  try {
+    owned = (await snapshotOf(h, branch)).tables().filter((e) => e.branch !== null && ownedBy(e.branch, branch));
+  } catch (e) {
+    if (lease) await releaseLease(env, lease).catch(() => undefined);
+    throw e;
+  }
   try {
     await env.storage.manifest.deleteBranch(branch);
   } catch (e) {
+    if (lease) await releaseLease(env, lease).catch(() => undefined);
     // A branch created from this one since the checks above read the list: Lance refuses to
     // delete a ref another references, as the descendant check would have.
     if (isStorageError(e, "RefConflict")) {

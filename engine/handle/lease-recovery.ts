@@ -32,8 +32,18 @@ async function recoverBranchIfLeaseFree(env: Env, coordinator: Coordinator, who:
     lease = await tryAcquireLease(env, branchLeaseResource(branch), leaseOwnerId(env, who));
   } catch (e) {
     if (!isOmniError(e, "BranchNotFound")) throw e;
-    // Nobody commits on a deleted branch: its sidecars are orphans.
-    await recoverManifestDrift(env, coordinator, { kind: "Noop" }, bumpingPublishOptions(env, null), undefined, branch);
+    // Nobody commits on a deleted branch (its delete waited for the branch's lease): its sidecars
+    // are orphans. Their lease went with the branch, so main's stands in for it: two processes
+    // opening at once discarded one orphan twice, auditing it twice (`random-workload-branches`
+    // on `fixed`, portfolio seed 384); one that finds main's lease held leaves them to its holder's
+    // process or the next open.
+    const main = await tryAcquireLease(env, branchLeaseResource(null), leaseOwnerId(env, who));
+    if (!main) return;
+    try {
+      await recoverManifestDrift(env, coordinator, { kind: "Noop" }, bumpingPublishOptions(env, main), undefined, branch);
+    } finally {
+      await releaseLease(env, main);
+    }
     return;
   }
   if (!lease) return;
