@@ -8,8 +8,9 @@
 //   its error names a file a fault damaged (a torn or misdirected object, a lost one): refused
 //   loudly, with a typed error naming the file;
 // - limit: the universe suffered a fault no engine on this storage survives by design (a lost
-//   Lance commit: a dataset or `__manifest` version acknowledged, then gone), or a fault beyond
-//   the fixed engine's stated assumptions (a latency that holds a caller past a lease), or the
+//   Lance commit: a dataset or `__manifest` version acknowledged, then gone), or the violation is
+//   what a committer held past its lease (a latency beyond the fixed engine's stated assumptions)
+//   does by design (`pausedCommitter`: its own operation's fate, its unfenced late writes), or the
 //   root refuses every init after an init a fault struck while it created the graph (its outcome
 //   unknown, it keeps its claim by design: `indeterminateInit`), documented in the README; the
 //   universe reports it, it is never a silent pass;
@@ -18,7 +19,13 @@
 // Excused violations leave the verdict (an `excused` trace event says why) and are kept on the
 // world for reports.
 import { type History, isInit, type OpRecord } from "../oracles/history.ts";
-import type { Violation } from "../violations.ts";
+import type { Violation, ViolationKind } from "../violations.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
+import { SCHEMA_CONTRACT_FILES, SCHEMA_CONTRACT_STAGING_FILES } from "../../engine/schema/contract.ts";
+import { GRAPH_COMMIT_RECOVERIES, SCHEMA_APPLY_LOCK_BRANCH } from "../../engine/manifest/layout.ts";
+import { leaseObjectId } from "../../engine/lease/lease.ts";
+import { resultAt } from "../oracles/took-effect.ts";
+import type { TraceEvent } from "../trace.ts";
 import type { World } from "../world.ts";
 import type { StruckFault } from "./plan.ts";
 
@@ -31,10 +38,16 @@ export interface Excused {
 export function excuseFaults(world: World, history: History): void {
   const faults = [...world.inheritedFaults, ...(world.storageFaults?.struck ?? [])];
   if (faults.length === 0 || world.violations.length === 0) return;
-  const limit = faults.find((f) => f.limit);
+  // A lost commit breaks the store's own contract: nothing after it can be judged. A pause past
+  // the lease excuses only what its paused committer does by design (`pausedCommitter`).
+  const limit = faults.find((f) => f.limit && f.kind !== "latency");
+  const pauses = faults.filter((f) => f.limit && f.kind === "latency");
+  const events = world.trace.events();
   const kept: Violation[] = [];
   for (const v of world.violations) {
-    const excuse = limit ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` } : (indeterminateInit(v, history, faults) ?? detected(v, history, faults));
+    const excuse = limit
+      ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` }
+      : (indeterminateInit(v, history, faults) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses));
     if (!excuse) {
       kept.push(v);
       continue;
@@ -91,6 +104,126 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
   // The runs whose error the violation quotes, when it quotes one.
   const quoted = runs.filter((o) => o.errorMessage !== null && v.message.includes(o.errorMessage));
   return quoted.length > 0 ? quoted : runs;
+}
+
+/**
+ * A pause past the lease (a latency fault longer than it) is beyond the fixed engine's stated
+ * assumption that a committer finishes within its lease; but the lease still fences every
+ * publish, and storage fences nothing else. So what its paused committer may do by design is
+ * narrow, and only that is excused:
+ *
+ * - whatever befalls the paused operation itself (it fails with `LeaseLost`, its sidecar is
+ *   recovered while it lives, its audit no longer matches what it went on to do), unless it
+ *   published after another committer wrote its lease: then the fence failed, and nothing about
+ *   it is a limit;
+ * - what its writes after the pause, which no lease fences, do: a dataset commit (drift a later
+ *   operation trips on, a conflict it causes, an audit row appended twice), an object written or
+ *   deleted (a violation naming that file; schema contract files a late schema apply or init
+ *   left for recovery to judge), the schema-apply lock branch it deletes (that lock records no
+ *   owner, so a late apply's delete takes its successor's lock).
+ *
+ * Anything else stands: a second committer let into a live holder's section (a late release that
+ * freed someone else's lease), a publish through an expired fence, a bug the pause uncovered.
+ */
+function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly StruckFault[]): Omit<Excused, "violation"> | null {
+  for (const f of pauses) {
+    const why = `after ${describe(f)}, ${limitReason(f)}`;
+    const paused = pausedOperations(history, f).filter((op) => !publishedAfterTakeover(events, op, f));
+    const about = paused.find((op) => concerns(v, op));
+    if (about) return { as: "limit", why: `${why}: about the paused ${about.label} itself` };
+    const init = paused.find(isInit);
+    if (init && INIT_TAKEOVER_CONSEQUENCES.has(v.kind)) return { as: "limit", why: `${why}: ${init.label} paused past its init claim (initTakeover takes the root over, by design)` };
+    const late = lateWrites(events, f);
+    const what = lateCause(v, late);
+    if (what) return { as: "limit", why: `${why}: its unfenced ${what} after the pause` };
+  }
+  return null;
+}
+
+/** Whether `v` is about `op`: names it, or is the recovery of its sidecar while it ran. */
+function concerns(v: Violation, op: OpRecord): boolean {
+  if (v.kind === "live-sidecar-deleted") return v.details?.["owner"] === op.label && v.details?.["writer"] === op.actor.name;
+  return v.op !== undefined && op.label === v.op.label && op.actor.name === v.op.actor;
+}
+
+/**
+ * An init paused past its claim's lease is taken over (`initTakeover`, docs/fixes.md "What the
+ * fixed engine assumes": it may find its schema files taken over, and its late cleanup meets the
+ * successor's files and claim): what that leaves at the root.
+ */
+const INIT_TAKEOVER_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["root-bricked", "open-failed", "schema-files-disagree", "final-state-unreadable"]);
+
+/** What a dataset commit no lease fenced can do to its table's later operations and recovery. */
+const DRIFT_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["drift-after-recovery", "wedged-write", "spurious-conflict", "maintenance-failed", "unexpected-error"]);
+
+const SCHEMA_FILES: ReadonlySet<string> = new Set([...SCHEMA_CONTRACT_FILES, ...SCHEMA_CONTRACT_STAGING_FILES]);
+
+/** Which late write of the paused actor `v` follows from, if any. */
+function lateCause(v: Violation, late: LateWrites): string | null {
+  if (v.table !== undefined && DRIFT_CONSEQUENCES.has(v.kind) && late.datasets.has(tablePathForTableKey(v.table))) return `commit on ${v.table}`;
+  if (v.kind === "audit-duplicated" && late.datasets.has(GRAPH_COMMIT_RECOVERIES)) return "recovery audit append";
+  const named = [...late.objects].find((key) => v.message.includes(key));
+  if (named) return `write of ${named}`;
+  const schema = [...late.objects].find((key) => SCHEMA_FILES.has(key));
+  if (schema && (v.kind === "schema-files-disagree" || (v.kind === "open-failed" && v.errorKind === "SchemaContractInvalid"))) return `write of ${schema}`;
+  return null;
+}
+
+/** The operations a pause held up: the struck actor's own, or (a helper struck) its process's, running at the fault. */
+function pausedOperations(history: History, f: StruckFault): OpRecord[] {
+  const running = history.ops.filter((op) => op.start <= f.at && (op.end === null || f.at <= op.end));
+  const own = running.filter((op) => op.actor.name === f.actor);
+  return own.length > 0 ? own : running.filter((op) => op.actor.proc.name === f.proc);
+}
+
+const DATASET_WRITES: ReadonlySet<string> = new Set(["datasets.commit", "datasets.restore", "datasets.create"]);
+const OBJECT_WRITES: ReadonlySet<string> = new Set(["objects.put", "objects.putIfAbsent", "objects.copy", "objects.delete"]);
+/** The schema-apply lock is a manifest branch that records no owner (upstream's design): its late delete cannot be fenced. */
+const LOCK_WRITES: ReadonlySet<string> = new Set(["manifest.createBranch", "manifest.deleteBranch"]);
+
+interface LateWrites {
+  readonly datasets: ReadonlySet<string>;
+  readonly objects: ReadonlySet<string>;
+}
+
+/** What the paused actor wrote after its pause (the fault's event comes just before the call). */
+function lateWrites(events: readonly TraceEvent[], f: StruckFault): LateWrites {
+  const datasets = new Set<string>();
+  const objects = new Set<string>();
+  for (let i = f.at + 1; i < events.length; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io" || ev.actor !== f.actor || !resultAt(events, i)) continue;
+    const { path, key, name } = ev.args as { path?: unknown; key?: unknown; name?: unknown };
+    if (DATASET_WRITES.has(ev.op) && typeof path === "string") datasets.add(path);
+    if (OBJECT_WRITES.has(ev.op) && typeof key === "string") objects.add(key);
+    if (LOCK_WRITES.has(ev.op) && name === SCHEMA_APPLY_LOCK_BRANCH) objects.add(name);
+  }
+  return { datasets, objects };
+}
+
+const LEASE_PREFIX = leaseObjectId("");
+
+/**
+ * Whether the paused operation (its actor, or the struck helper) published after another actor
+ * wrote the lease it re-asserts: every publish carries its lease row (the fence), so the last
+ * writer of that row before a publish must be the publisher itself; a publish after someone
+ * else's takeover went through a fence that had lapsed.
+ */
+function publishedAfterTakeover(events: readonly TraceEvent[], op: OpRecord, f: StruckFault): boolean {
+  const publishers = new Set([op.actor.name, f.actor]);
+  const lastWriter = new Map<string, string>();
+  const end = op.end ?? events.length;
+  for (let i = 0; i < end && i < events.length; i++) {
+    const ev = events[i]!;
+    if (ev.e !== "io" || ev.op !== "manifest.merge" || !resultAt(events, i)) continue;
+    const rows = (ev.args as { rows?: unknown }).rows;
+    if (!Array.isArray(rows)) continue;
+    const leases = rows.filter((r): r is string => typeof r === "string" && r.startsWith(LEASE_PREFIX));
+    const publishes = leases.length > 0 && rows.length > leases.length;
+    if (publishes && i > f.at && publishers.has(ev.actor) && leases.some((l) => !publishers.has(lastWriter.get(l) ?? ev.actor))) return true;
+    for (const l of leases) lastWriter.set(l, ev.actor);
+  }
+  return false;
 }
 
 function limitReason(f: StruckFault): string {

@@ -13,6 +13,7 @@ import { History, type OpRecord } from "../../../sim/oracles/history.ts";
 import { runUniverse } from "../../../sim/universe.ts";
 import { judge } from "../../../sim/oracles/judge.ts";
 import { SCHEMA_SOURCE_FILE } from "../../../engine/schema/contract.ts";
+import { tablePathForTableKey } from "../../../engine/schema/catalog.ts";
 import type { VirtualStore } from "../../../sim/store/virtual-store.ts";
 import type { World } from "../../../sim/world.ts";
 
@@ -79,4 +80,72 @@ test("a root that refuses every init after an init a fault struck while creating
   expect(await judged("datasets.create")).toEqual([[], ["limit"]]);
   expect(await judged("manifest.create")).toEqual([[], ["limit"]]);
   expect(await judged("objects.put")).toEqual([["root-bricked"], []]);
+});
+
+test("a pause past the lease excuses what its paused committer does by design, never a second committer's violation or a publish through a lapsed fence", async () => {
+  const judged = async (plant: (world: World, history: History, paused: string, other: string, at: number) => void) => {
+    const world = await faultedWorld();
+    const history = new History(world);
+    const actors = world.sched.actors.filter((a) => !a.director);
+    const [paused, other] = [actors[0]!, actors.find((a) => a !== actors[0] && a.proc !== actors[0]!.proc) ?? actors[1]!];
+    const at = world.trace.length;
+    world.storageFaults!.struck.push({ kind: "latency", op: "datasets.commit", subject: "x", actor: paused.name, proc: paused.proc.name, at, damaged: [], limit: true });
+    world.trace.emit({ e: "choose", label: "planted pause", n: 1, v: 0 });
+    world.violations.length = 0;
+    const before = world.excused.length;
+    plant(world, history, paused.name, other.name, at);
+    excuseFaults(world, history);
+    return { kept: world.violations.map((v) => v.message), excused: world.excused.slice(before).map((x) => [x.violation.message, x.as]) };
+  };
+  const op = (world: World, history: History, actor: string, label: string, start: number, end: number) => {
+    const a = world.sched.actors.find((x) => x.name === actor)!;
+    history.ops.push({ id: 3000 + history.ops.length, label, kind: label.startsWith("init ") ? "open" : "mutate", actor: a, start, end, status: "ok", errorKind: null, errorMessage: null, errorTable: null } as unknown as OpRecord);
+  };
+  const merge = (world: World, actor: string, rows: string[]) => world.trace.emit({ e: "io", actor, op: "manifest.merge", args: { branch: null, readVersion: 1, rows }, ok: { version: 2 } });
+  // The paused operation's own fate, and its sidecar recovered while it lived: the limit.
+  const own = await judged((world, history, paused, other, at) => {
+    op(world, history, paused, "late write", at - 1, at + 1);
+    op(world, history, other, "successor", at - 1, at + 1);
+    world.violations.push({ kind: "audit-mismatch", message: "planted: own", op: { label: "late write", kind: "mutate", actor: paused } });
+    world.violations.push({ kind: "live-sidecar-deleted", message: "planted: its sidecar", op: { label: "successor", kind: "mutate", actor: other }, details: { owner: "late write", writer: paused } });
+    world.violations.push({ kind: "live-sidecar-deleted", message: "planted: the successor's sidecar", op: { label: "late write", kind: "mutate", actor: paused }, details: { owner: "successor", writer: other } });
+    world.violations.push({ kind: "audit-mismatch", message: "planted: a second committer", op: { label: "successor", kind: "mutate", actor: other } });
+  });
+  expect(own.excused).toEqual([
+    ["planted: own", "limit"],
+    ["planted: its sidecar", "limit"],
+  ]);
+  expect(own.kept).toEqual(["planted: the successor's sidecar", "planted: a second committer"]);
+  // A publish after another committer wrote the lease went through a lapsed fence: nothing about it is excused.
+  const lapsed = await judged((world, history, paused, other, at) => {
+    merge(world, other, ["lease:branch:main"]);
+    merge(world, paused, ["lease:branch:main", "table:node:Person"]);
+    op(world, history, paused, "late write", at - 1, world.trace.length + 1);
+    world.violations.push({ kind: "audit-mismatch", message: "planted: published through a lapsed fence", op: { label: "late write", kind: "mutate", actor: paused } });
+  });
+  expect(lapsed).toEqual({ kept: ["planted: published through a lapsed fence"], excused: [] });
+  // Its own lease written last before its publish: the fence held, the limit stands.
+  const held = await judged((world, history, paused, other, at) => {
+    merge(world, other, ["lease:branch:main"]);
+    merge(world, paused, ["lease:branch:main"]);
+    merge(world, paused, ["lease:branch:main", "table:node:Person"]);
+    op(world, history, paused, "late write", at - 1, world.trace.length + 1);
+    world.violations.push({ kind: "audit-mismatch", message: "planted: fenced", op: { label: "late write", kind: "mutate", actor: paused } });
+  });
+  expect(held).toEqual({ kept: [], excused: [["planted: fenced", "limit"]] });
+  // Drift its late commit left on a table: the limit; on a table it never wrote after the pause: stands.
+  const drift = await judged((world, _history, paused) => {
+    world.trace.emit({ e: "io", actor: paused, op: "datasets.commit", args: { path: tablePathForTableKey("node:Person") }, ok: { version: 3 } });
+    world.violations.push({ kind: "drift-after-recovery", message: "planted: its drift", table: "node:Person" });
+    world.violations.push({ kind: "drift-after-recovery", message: "planted: other drift", table: "node:Company" });
+  });
+  expect(drift).toEqual({ kept: ["planted: other drift"], excused: [["planted: its drift", "limit"]] });
+  // An init paused past its claim is taken over by design: what that leaves at the root is the limit; after another paused operation it stands.
+  const bricked = (label: string) =>
+    judged((world, history, paused, _other, at) => {
+      op(world, history, paused, label, at - 1, at + 1);
+      world.violations.push({ kind: "root-bricked", message: "planted: the root takes no init" });
+    });
+  expect((await bricked("init operator-a")).excused).toEqual([["planted: the root takes no init", "limit"]]);
+  expect((await bricked("late write")).kept).toEqual(["planted: the root takes no init"]);
 });
