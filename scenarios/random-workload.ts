@@ -61,3 +61,19 @@ export const randomWorkloadScenario = randomWorkload({ operations: 30, exactOper
 
 /** The same workload drawing graph branch operations as well. */
 export const randomWorkloadBranchesScenario = randomWorkload({ operations: 30, exactOperations: true, branches: true });
+
+/**
+ * The workload with committers paused past their lease: the seeded fault plan's `latency` kind
+ * holds a storage call up for a poll, a pause, or longer than the lease (`LATENCIES_MS`), so a
+ * lease runs out under a live committer while others wait on it. The fixed engine's `ownerLease`
+ * exists for exactly this: the next committer takes the lease over and recovers the paused one's
+ * work, and the paused one must not publish, nor free the lease it no longer holds, when it wakes.
+ * What the paused committer does by design is a documented limit (`sim/faults/judge.ts`); any
+ * other violation stands.
+ */
+export const randomWorkloadPausesScenario: Scenario = {
+  ...randomWorkload({ operations: 8, exactOperations: true }),
+  name: "random-workload-pauses",
+  summary: "the random workload with committers paused past their lease (latency faults): a successor recovers their work, and their late steps are fenced",
+  storageFaults: ["latency"],
+};

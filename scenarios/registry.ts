@@ -16,7 +16,7 @@ import { openSweepCasRace } from "./open-sweep-cas-race.ts";
 import { optimizeVsWrite } from "./optimize-vs-write.ts";
 import { optimizeHeadBehindPin } from "./optimize-head-behind-pin.ts";
 import { partialStagingPromotion } from "./partial-staging-promotion.ts";
-import { randomWorkloadBranchesScenario, randomWorkloadScenario } from "./random-workload.ts";
+import { randomWorkloadBranchesScenario, randomWorkloadPausesScenario, randomWorkloadScenario } from "./random-workload.ts";
 import { rebasedCommitPublished } from "./rebased-commit-published.ts";
 import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
 import { netZeroMerge } from "./net-zero-merge.ts";
@@ -80,6 +80,7 @@ export const SCENARIOS: readonly Scenario[] = [
   uncommittedOptimizeAuditedForward,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
+  randomWorkloadPausesScenario,
   demoLostUpdate,
 ];
 

@@ -129,7 +129,7 @@ function pausedCommitter(v: Violation, history: History, events: readonly TraceE
   for (const f of pauses) {
     const why = `after ${describe(f)}, ${limitReason(f)}`;
     const paused = pausedOperations(history, f).filter((op) => !publishedAfterTakeover(events, op, f));
-    const about = paused.find((op) => concerns(v, op));
+    const about = paused.find((op) => concerns(v, op, f));
     if (about) return { as: "limit", why: `${why}: about the paused ${about.label} itself` };
     const init = paused.find(isInit);
     if (init && INIT_TAKEOVER_CONSEQUENCES.has(v.kind)) return { as: "limit", why: `${why}: ${init.label} paused past its init claim (initTakeover takes the root over, by design)` };
@@ -140,9 +140,9 @@ function pausedCommitter(v: Violation, history: History, events: readonly TraceE
   return null;
 }
 
-/** Whether `v` is about `op`: names it, or is the recovery of its sidecar while it ran. */
-function concerns(v: Violation, op: OpRecord): boolean {
-  if (v.kind === "live-sidecar-deleted") return v.details?.["owner"] === op.label && v.details?.["writer"] === op.actor.name;
+/** Whether `v` is about `op`: names it, or is the recovery of its sidecar (its own, or the struck helper's) while it ran. */
+function concerns(v: Violation, op: OpRecord, f: StruckFault): boolean {
+  if (v.kind === "live-sidecar-deleted") return v.details?.["owner"] === op.label && (v.details?.["writer"] === op.actor.name || v.details?.["writer"] === f.actor);
   return v.op !== undefined && op.label === v.op.label && op.actor.name === v.op.actor;
 }
 
@@ -153,8 +153,12 @@ function concerns(v: Violation, op: OpRecord): boolean {
  */
 const INIT_TAKEOVER_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["root-bricked", "open-failed", "schema-files-disagree", "final-state-unreadable"]);
 
-/** What a dataset commit no lease fenced can do to its table's later operations and recovery. */
-const DRIFT_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["drift-after-recovery", "wedged-write", "spurious-conflict", "maintenance-failed", "unexpected-error"]);
+/**
+ * What a dataset commit no lease fenced can do to its table: drift later operations and recovery
+ * trip on, and, once a publish registers that drift (an index build publishes its table's HEAD),
+ * rows checked against the snapshot before the pause (an edge past its @card, an endpoint gone).
+ */
+const DRIFT_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["drift-after-recovery", "wedged-write", "spurious-conflict", "maintenance-failed", "unexpected-error", "card-violated", "dangling-edge"]);
 
 const SCHEMA_FILES: ReadonlySet<string> = new Set([...SCHEMA_CONTRACT_FILES, ...SCHEMA_CONTRACT_STAGING_FILES]);
 
@@ -165,7 +169,7 @@ function lateCause(v: Violation, late: LateWrites): string | null {
   const named = [...late.objects].find((key) => v.message.includes(key));
   if (named) return `write of ${named}`;
   const schema = [...late.objects].find((key) => SCHEMA_FILES.has(key));
-  if (schema && (v.kind === "schema-files-disagree" || (v.kind === "open-failed" && v.errorKind === "SchemaContractInvalid"))) return `write of ${schema}`;
+  if (schema && (v.kind === "schema-files-disagree" || v.errorKind === "SchemaContractInvalid")) return `write of ${schema}`;
   return null;
 }
 

@@ -66,6 +66,16 @@ export interface StruckFault {
   readonly limit: boolean;
 }
 
+/** What a strike records beside its kind and call. */
+interface StrikeDetails {
+  readonly key?: string;
+  readonly bytes?: number;
+  readonly back?: number;
+  readonly version?: number;
+  readonly damaged?: readonly string[];
+  readonly limit?: boolean;
+}
+
 /** Where a misdirected object write lands: a sibling name in the same directory, same extension. */
 export function misdirectedKey(key: string): string {
   const slash = key.lastIndexOf("/");
@@ -109,7 +119,33 @@ export class StorageFaultPlan implements StorageFaultLayer {
     const kind = applicable[i]!;
     this.planned++;
     const param = this.world.choose(`${kind} fault`, paramChoices(kind), { bounded: true });
-    return { kind, param, delayMs: kind === "latency" ? LATENCIES_MS[param]! : 0 };
+    const chosen = { kind, param, delayMs: kind === "latency" ? LATENCIES_MS[param]! : 0 };
+    // A pause is struck when it begins: its process may crash while it waits, and a pause that
+    // never ended held its lease past the expiry all the same. Held past a lease: the fixed engine
+    // assumes a committer finishes its section within its lease (docs/fixes.md, "What the fixed
+    // engine assumes"); storage cannot fence a dataset commit, so a writer paused that long may
+    // commit after another recovered its work (`judge.ts`, `pausedCommitter`).
+    if (kind === "latency") this.record(chosen, call, actor.name, actor.proc.name, { limit: chosen.delayMs > LEASE_TTL_MS });
+    return chosen;
+  }
+
+  private record(fault: ChosenFault, call: StorageCall, actor: string, proc: string, extra: StrikeDetails = {}): void {
+    const at = this.world.trace.length;
+    const limit = extra.limit ?? false;
+    this.world.trace.emit({
+      e: "fault",
+      actor,
+      kind: fault.kind,
+      op: call.op,
+      subject: call.subject,
+      ...(extra.key !== undefined ? { key: extra.key } : {}),
+      ...(extra.bytes !== undefined ? { bytes: extra.bytes } : {}),
+      ...(fault.delayMs ? { delayMs: fault.delayMs } : {}),
+      ...(extra.back !== undefined ? { back: extra.back } : {}),
+      ...(extra.version !== undefined ? { version: extra.version } : {}),
+      ...(limit ? { limit } : {}),
+    });
+    this.struck.push({ kind: fault.kind, op: call.op, subject: call.subject, actor, proc, at, damaged: extra.damaged ?? [], limit });
   }
 
   /**
@@ -135,33 +171,13 @@ export class StorageFaultPlan implements StorageFaultLayer {
     const fault = planned as ChosenFault;
     const { kind, param } = fault;
     const proc = this.world.sched.current?.proc.name ?? "?";
-    const at = this.world.trace.length;
-    const struck = (extra: { key?: string; bytes?: number; back?: number; version?: number; damaged?: readonly string[]; limit?: boolean } = {}) => {
-      const limit = extra.limit ?? false;
-      this.world.trace.emit({
-        e: "fault",
-        actor,
-        kind,
-        op: call.op,
-        subject: call.subject,
-        ...(extra.key !== undefined ? { key: extra.key } : {}),
-        ...(extra.bytes !== undefined ? { bytes: extra.bytes } : {}),
-        ...(fault.delayMs ? { delayMs: fault.delayMs } : {}),
-        ...(extra.back !== undefined ? { back: extra.back } : {}),
-        ...(extra.version !== undefined ? { version: extra.version } : {}),
-        ...(limit ? { limit } : {}),
-      });
-      this.struck.push({ kind, op: call.op, subject: call.subject, actor, proc, at, damaged: extra.damaged ?? [], limit });
-    };
+    const struck = (extra: StrikeDetails = {}) => this.record(fault, call, actor, proc, extra);
     switch (kind) {
       case "error":
         struck();
         throw ioError(call, "failed");
       case "latency":
-        // Held past a lease: the fixed engine assumes a committer finishes its section within its
-        // lease (docs/fixes.md, "What the fixed engine assumes"); Lance cannot fence a dataset
-        // commit, so a writer paused that long may commit after another recovered its work.
-        struck({ limit: fault.delayMs > LEASE_TTL_MS });
+        // Struck when the pause began (`plan`).
         return effect(store);
       case "ack-loss": {
         const value = effect(store);

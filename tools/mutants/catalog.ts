@@ -282,7 +282,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
     blindSpot:
-      "a blind spot: it needs a lease holder that outlives its 30 s lease, which only a latency fault past the lease makes (`--faults latency`); the default hunt's cells inject no storage faults, and under such a fault the faults judge excuses every violation of the universe as a documented limit (`sim/faults/judge.ts`: Lance cannot fence a paused writer's dataset commit), so even a hunt with latency could not tell; a kill needs that limit narrowed to what a paused committer does to its own operation (its sidecar recovered while it lives, the drift of its late commit), so that a second committer let in by a late release stands",
+      "a blind spot at the measured commit: it needs a lease holder that outlives its 30 s lease, which only a latency fault past the lease makes, and the faults judge excused every violation of such a universe as a documented limit; since the judge excuses only what the paused committer does by design (`pausedCommitter`), the default hunt's `random-workload-pauses` (latency faults alone) kills it on `fixed` (portfolio seed 104: committers whose lease the late release freed fail `LeaseLost`), beyond a budget of 100",
   },
   {
     id: "lease-fence-unchecked",
@@ -292,7 +292,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher's lease fence accepts an expired lease, so a committer whose lease ran out still publishes",
     blindSpot:
-      "a blind spot: it needs a committer whose lease runs out before its publish, which only a latency fault past the lease makes (`--faults latency`); the default hunt's cells inject no storage faults, and under such a fault the faults judge excuses every violation of the universe as a documented limit (`sim/faults/judge.ts`); besides, the fence matters only when the lease is free again at the publish (a live holder fails it either way), and a late publish after another committer moved its tables is refused on its own by the publisher's expected versions (a write's, optimize's) or by the schema apply's advance check",
+      "a blind spot at the measured commit: it needs a committer whose lease runs out before its publish, which only a latency fault past the lease makes, and the faults judge excused every violation of such a universe as a documented limit; the fence matters only when the lease is free again at the publish (a live holder fails it either way) and the publish's expected versions do not refuse it on their own (a paused schema apply's Overwrite, a write whose partial commit a successor rolled back); since the judge excuses only what the paused committer does by design, the default hunt's `random-workload-pauses` kills it on `fixed` at portfolio seed 1048 (schema-data-mismatch on node:Person), beyond a budget of 100",
   },
   {
     id: "section-skips-recovery",
