@@ -103,7 +103,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "stale-cache",
     breaks: "the edge @card scan reads the write's pinned base instead of live HEAD (#298 undone by hand)",
     blindSpot:
-      "a blind spot of the `upstream` and `fixed` cells: `readSetToken` prepares a write again when the graph head moved (and on `fixed` `ownerLease` keeps other committers out until its publish), so the pinned base the mutant counts at equals HEAD there; the seed-era cells of the card scenarios show the same count as their own bug (B2), not as this mutant (at commit 118312d it was killed through a spurious conflict G3 left, since closed)",
+      "a blind spot no sound oracle can close (diagnosed): the count differs from the original's only while the edge table's Lance HEAD is not its pin at the scan, which is outside the commit section; a version published since the write's probe moves the head token, so `readSetToken` refuses the write before any effect and the retry counts again at the new pin (the original refuses at once with `CardinalityViolation`; the mutant, after its retries, with the same error or, under contention, `ReadSetChanged`); an unpublished version (another committer's commit before its publish, a dead writer's drift) is counted by the original and not by the mutant, and either it is published before this write's publish (the token moves: refused and counted again) or rolled back, when the original's refusal was the spurious one; so on `upstream` and `fixed` the mutant only changes which allowed error a refused write reports, or accepts a write the original refuses over unpublished drift, and the seed-era cells count its card violations as B2 (their own bug)",
   },
   {
     id: "edge-dst-unchecked",
@@ -182,7 +182,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "stale-cache",
     breaks: "a write pins the handle's warm snapshot without probing the manifest (the stale write base of a long-lived handle)",
     blindSpot:
-      "a blind spot since the write path's rework for G3 (at commit 118312d it was killed, through a spurious conflict G3 left): the probe runs only under `probeOnWrite` (on in `upstream` and `fixed`), where `readSetToken` prepares a write again when the graph head moved since its base, so a stale warm base is caught before any effect; not diagnosed further",
+      "a blind spot (diagnosed): strict writes judge the caller's observed view either way (`strictBase`), and a stale non-strict base moves no effect past `readSetToken` (the head token differs at commit: refused before any effect, refreshed, prepared again), so the probe bears load only where validation reads the warm view before the commit: an edge insert's endpoint check (`ensureNodeIdExists` reads the bound branch's warm snapshot) fails `MissingEndpoint` for a node another handle published since this handle last refreshed, where the original succeeds; the hunt never reaches it (the random workload's actors draw endpoints from the seed rows and their own inserts, which their handle has seen) and no oracle would see it (the op policy allows `MissingEndpoint` on an edge insert without a cause); a workload drawing endpoints across processes and an oracle holding `MissingEndpoint` to a cause in the reference (the endpoint absent from every published state in the operation's window) would catch it",
   },
   {
     id: "maintenance-window-off-by-one",
@@ -227,7 +227,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher no longer checks that the graph head is still the one the write validated against",
     blindSpot:
-      "a blind spot of every hunt cell, `upstream` included: the write's own head-token check before its effects (`readSetToken`; its mutant `read-set-token-unchecked` is killed) already refuses a stale read set, and no cell within the budget publishes another write between that check and this write's publish on a table the write reads but does not write, the one race only this second check catches; not diagnosed further",
+      "a blind spot (diagnosed): on `fixed` every publisher of a branch holds its lease and re-asserts it in the same merge, so between a write's revalidation in its commit section and its publish no other publish lands unless the write's lease lapsed (a pause past the lease), and then the fence refuses it anyway, `LeaseLost` instead of `ReadSetChanged`; on `upstream` (no lease) it bears load in a race the hunt lacks: a node delete that finds no edge to cascade stages (and queues) only its node table, so it can publish between an edge insert's in-section revalidation and the insert's publish; the original refuses the insert (`ReadSetChanged`), the mutant publishes an edge to the deleted node (a dangling edge); the random workload has both operations on shared seed rows but runs only on `seed` and `fixed`, and no bug scenario races an edge insert against its endpoint's delete on `upstream`",
   },
   {
     id: "duplicate-version-row-allowed",
@@ -326,8 +326,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'return pin.expected_version === pinned ? "RolledPastExpected" : "UnexpectedAtP1";',
     category: "dropped-check",
     breaks: "strict classification no longer checks that HEAD is the writer's own post-commit pin",
-    blindSpot:
-      "a blind spot (not proved equivalent): on `fixed` (`stagedDeletes`) a strict sidecar's post-commit pin is always its expected version plus one, so the check cannot differ there; on the seed-era profiles an inline delete's pin could make it bear load, and no hunt cell within the budget shows it",
+    equivalent:
+      "no `fixed` behaviour can tell it from the original: the dropped conjunct is implied. Strict classification reaches it only with HEAD one past the manifest pin and the pin's expected version equal to that pin; every strict (Mutation, Load) sidecar pin is built by `commitAll`, with `post_commit_pin` its expected version plus one, except an inline delete's, which `stagedDeletes` (on in `upstream` and `fixed`) never makes (`recordInline` runs only without it); so post-commit pin = expected + 1 = pinned + 1 = HEAD whenever the rest of the condition holds. On the seed-era profiles an inline delete's pin is its commit's version, which `requireHead` puts at the pin plus one for a single delete; two inline deletes of one table write one sidecar after both, with HEAD already two past the pin",
   },
   {
     id: "rollback-restores-post-commit",
