@@ -192,7 +192,10 @@ export async function enumerateSeed(options: EnumerationOptions): Promise<SeedEn
   /** Each state's outcome, and its double faults' outcomes (a state sharing its future shares theirs too). */
   type Judged = { readonly outcome: StateOutcome; readonly children: readonly StateOutcome[]; readonly recoveryWrites: number };
   const walk = async (parent: World, parentName: CutName | null, writes: readonly DurableWrite[], end: RunEnd | null, depth: number): Promise<StateOutcome[]> => {
+    // Only a recovery's walk hands its outcomes back (its parent state shares them); the top
+    // walk's would keep every future's world alive to the end of the seed, for nothing.
     const all: StateOutcome[] = [];
+    const collect = depth > 1;
     let previous: { key: string | null; judged: Judged } | null = null;
     for (const step of stepsOf(writes.length, end !== null)) {
       if (stopped) break;
@@ -231,7 +234,7 @@ export async function enumerateSeed(options: EnumerationOptions): Promise<SeedEn
         }
         judged = { outcome, children, recoveryWrites: own };
       }
-      all.push(judged.outcome, ...judged.children);
+      if (collect) all.push(judged.outcome, ...judged.children);
       previous = { key, judged };
       if (options.checkpoint && (await options.checkpoint())) stopped = true;
     }
