@@ -17,6 +17,7 @@ import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
 import { type OpRecord, violationOp } from "./history.ts";
 import { versionAt } from "./published.ts";
+import type { PublishedPin } from "./reader.ts";
 
 const CONFLICTS: ReadonlySet<string> = new Set<OmniErrorKind>(["ExpectedVersionMismatch", "ReadSetChanged", "LanceCommitConflict"]);
 const WRITES: ReadonlySet<OpRecord["kind"]> = new Set(["mutate", "load", "schemaApply"]);
@@ -66,17 +67,43 @@ function logicalPublishes(ctx: Pick<JudgeContext, "manifests">, versions: Readon
     const m = ctx.manifests[i]!;
     const prev = ctx.manifests[i - 1]!;
     if (m.actor === null) continue;
-    const before = new Map(prev.pins.map((p) => [p.tableKey, p.version]));
-    const movedOverLogical = m.pins.some((p) => {
-      const from = before.get(p.tableKey) ?? 0;
-      if (!before.has(p.tableKey) && p.version > 0) return true; // a table registered: logical
-      for (let v = from + 1; v <= p.version; v++) if (versions.has(`${p.path}@${v}`)) return true;
-      return false;
-    });
-    const tableSetChanged = prev.pins.some((p) => !m.pins.some((q) => q.tableKey === p.tableKey));
-    if (m.headToken !== prev.headToken || movedOverLogical || tableSetChanged) out.push({ at: m.at, actor: m.actor });
+    const moved = pinMoves(prev.pins, m.pins);
+    const movedOverLogical = moved.registered || moved.passed.some((v) => versions.has(v));
+    if (m.headToken !== prev.headToken || movedOverLogical || moved.tableSetChanged) out.push({ at: m.at, actor: m.actor });
   }
   return out;
+}
+
+interface PinMoves {
+  /** A table registered (a logical change whatever the commits). */
+  readonly registered: boolean;
+  /** A table dropped. */
+  readonly tableSetChanged: boolean;
+  /** Every table version a pin moved over, `path@version`: logical if a logical commit made it. */
+  readonly passed: readonly string[];
+}
+
+const pinMovesMemo = new WeakMap<readonly PublishedPin[], WeakMap<readonly PublishedPin[], PinMoves>>();
+
+/** How the pins moved from `prev` to `pins`, remembered per pair of pins arrays (every crash-state future re-reads its past's). */
+function pinMoves(prev: readonly PublishedPin[], pins: readonly PublishedPin[]): PinMoves {
+  let byPins = pinMovesMemo.get(prev);
+  if (!byPins) pinMovesMemo.set(prev, (byPins = new WeakMap()));
+  let moves = byPins.get(pins);
+  if (moves) return moves;
+  const before = new Map(prev.map((p) => [p.tableKey, p.version]));
+  const passed: string[] = [];
+  let registered = false;
+  for (const p of pins) {
+    if (!before.has(p.tableKey)) {
+      if (p.version > 0) registered = true;
+      continue;
+    }
+    for (let v = before.get(p.tableKey)! + 1; v <= p.version; v++) passed.push(`${p.path}@${v}`);
+  }
+  const tableSetChanged = prev.some((p) => !pins.some((q) => q.tableKey === p.tableKey));
+  byPins.set(pins, (moves = { registered, tableSetChanged, passed }));
+  return moves;
 }
 
 /**

@@ -2,6 +2,7 @@
 // snapshot that published a new set of pins, with each table's rows at its pin, read from the
 // raw store after the run (no scheduling, no trace). Oracles judge these.
 import { memoOnRows } from "../../engine/manifest/rows-memo.ts";
+import { manifestReadableNow } from "../store/manifest.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
 import type { DatasetPath, ManifestRow, Row, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import { versionAt as versionOf } from "./took-effect.ts";
@@ -73,14 +74,27 @@ export async function manifestHistory(raw: Storage, events: readonly TraceEvent[
   // A version no traced call made was committed after the last known one before it: it stands
   // from there, by nobody known.
   let lastAt = Number.MAX_SAFE_INTEGER;
+  const now = manifestReadableNow(raw.manifest);
   for (let v = 1; v <= latest; v++) {
-    const rows = (await raw.manifest.load(null, v as Version)).rows;
+    const rows = now ? now.loadNow(null, v as Version).rows : (await raw.manifest.load(null, v as Version)).rows;
     const where = index.get(v);
     lastAt = where?.at ?? lastAt;
     const parts = memoOnRows(decoded, rows, () => ({ pins: decodePins(rows), headToken: decodeHeadToken(rows), leases: decodeLeases(rows) }));
-    out.push({ version: v as Version, at: lastAt, actor: where?.actor ?? null, ...parts });
+    out.push(versionOn(parts, v as Version, lastAt, where?.actor ?? null));
   }
   return out;
+}
+
+/** The last `ManifestVersion` built on each decoded version (a crash state's futures share their past's). */
+const built = new WeakMap<object, ManifestVersion>();
+
+/** `parts` as version `version`, committed at `at` by `actor`: the one built before when it was the same. */
+function versionOn(parts: Pick<ManifestVersion, "pins" | "headToken" | "leases">, version: Version, at: number, actor: string | null): ManifestVersion {
+  const known = built.get(parts);
+  if (known && known.version === version && known.at === at && known.actor === actor) return known;
+  const made: ManifestVersion = { version, at, actor, ...parts };
+  built.set(parts, made);
+  return made;
 }
 
 /**

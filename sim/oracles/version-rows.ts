@@ -8,6 +8,7 @@
 // the raw store with the oracles' own reader, on main and on every live branch since its fork.
 import { isInternalSystemBranch } from "../../engine/branch/names.ts";
 import { isStorageError } from "../../engine/storage/errors.ts";
+import { manifestReadableNow } from "../store/manifest.ts";
 import type { Branch, ManifestRow, Storage, TableKey, Version } from "../../engine/storage/types.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -47,11 +48,24 @@ function admitted(before: Registration, after: Registration): boolean {
   return before.rowCount === after.rowCount;
 }
 
-async function rowsAt(raw: Storage, branch: Branch, v: number): Promise<readonly ManifestRow[] | null> {
+/** Version `v`'s rows; null for a fork point the branch's history no longer retains (the branch is judged from its own versions). */
+function rowsAt(raw: Storage, branch: Branch, v: number): readonly ManifestRow[] | null | Promise<readonly ManifestRow[] | null> {
+  // The virtual store reads without a promise: every crash-state future reads the whole history.
+  const now = manifestReadableNow(raw.manifest);
+  if (now) return unlessNotRetained(() => now.loadNow(branch, v as Version).rows);
+  return raw.manifest.load(branch, v as Version).then(
+    (m) => m.rows,
+    (e: unknown) =>
+      unlessNotRetained(() => {
+        throw e;
+      }),
+  );
+}
+
+function unlessNotRetained<T>(read: () => T): T | null {
   try {
-    return (await raw.manifest.load(branch, v as Version)).rows;
+    return read();
   } catch (e) {
-    // A fork point the branch's history no longer retains: the branch is judged from its own versions.
     if (isStorageError(e, "VersionNotFound")) return null;
     throw e;
   }
@@ -96,7 +110,8 @@ async function rewrites(
   let previous: ReadonlyMap<string, Registration> | null = null;
   let previousRows: readonly ManifestRow[] | null = null;
   for (let v = from; v <= to; v++) {
-    const rows = await rowsAt(ctx.raw, branch, v);
+    const read = rowsAt(ctx.raw, branch, v);
+    const rows = read instanceof Promise ? await read : read;
     if (rows === null) continue;
     if (rows === previousRows) continue;
     const now = registrations(rows);

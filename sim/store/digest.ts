@@ -88,11 +88,17 @@ function manifestVersionDump(entry: ManifestVersion): unknown {
   return {
     version: entry.version,
     op: entry.op,
-    rows: sortedRowsOf(entry),
+    // Each row by its own digest: rows are frozen and shared by the versions that keep them, so
+    // a new version costs the rows it wrote (a crash-state future makes hundreds of versions).
+    rows: sortedRowsOf(entry).map((row) => memoized(row, rowDump)),
     touched: [...entry.touched].sort(),
     fragmentOf: [...entry.fragmentOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     modified: [...entry.modified].sort((a, b) => a - b),
   };
+}
+
+function rowDump(row: object): unknown {
+  return row;
 }
 
 function sha256(text: string): string {

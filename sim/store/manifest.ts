@@ -282,3 +282,13 @@ function uniqueByObjectId(rows: readonly ManifestRow[]): ReadonlyMap<string, Man
   }
   return byId;
 }
+
+/**
+ * The virtual manifest behind `store`, for reads that need no scheduling point (the oracles,
+ * after the run, read every version of a history: through the async seam each read costs a
+ * promise and a turn of the microtask queue, thousands per crash-state future); null for any
+ * other store (real Lance), which is read through the seam.
+ */
+export function manifestReadableNow(store: ManifestStore): VirtualManifest | null {
+  return store instanceof VirtualManifest ? store : null;
+}
