@@ -60,6 +60,9 @@ async function runOps(g: Omnigraph, ops: readonly Op[]): Promise<void> {
   }
 }
 
+/** How many turns of the microtask queue a bare wait gives the jobs it waits on. */
+const BARE_WAIT_TURNS = 100_000;
+
 /** The engine's Env with nothing simulated around it. */
 function bareEnv(seed: number): Env {
   const clock = new VirtualClock();
@@ -72,8 +75,14 @@ function bareEnv(seed: number): Env {
     failpoints: { hit: async () => "pass" },
     world: {
       point: async () => {},
+      // Jobs the engine spawns (optimize's tables, `concurrently`) run as plain promises here: a
+      // wait lets them run (turns of the microtask queue) until it holds, and a wait they never
+      // satisfy is a block the bare model cannot resolve.
       waitUntil: async (reason, ready) => {
-        if (!ready()) throw new Error(`the bare model would block: ${reason}`);
+        for (let turns = 0; !ready(); turns++) {
+          if (turns >= BARE_WAIT_TURNS) throw new Error(`the bare model would block: ${reason}`);
+          await Promise.resolve();
+        }
       },
       sleep: async (ms) => clock.advance(ms),
       spawn: (_name, task) => void task(),
