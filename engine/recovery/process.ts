@@ -19,7 +19,7 @@ import { isPlannedCommit } from "./exact-commit.ts";
 import { sidecarFileOf } from "./delete-listed-sidecar.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { unpromotedSchemaApply } from "./fix346.ts";
-import { looseAdvanceOwned, staleRollForwardProven } from "./proven-roll-forward.ts";
+import { looseAdvanceOwned, provenRollForward, staleRollForwardProven } from "./proven-roll-forward.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -31,6 +31,8 @@ interface ClassifiedTable {
   readonly pinned: Version;
   /** Lance HEAD at classification time: what a roll-forward publishes. */
   readonly head: Version;
+  /** HEAD is a previous recovery's Restore to the pin, never published (`OwnCompensatedAtHead`). */
+  readonly compensated?: boolean;
 }
 
 /**
@@ -49,6 +51,21 @@ async function headOf(env: Env, path: DatasetPath, pin: SidecarTablePin): Promis
     if (branch === null || !isStorageError(e, "NotFound") || (await env.storage.datasets.listBranches(path)).includes(branch)) throw e;
     return pin.expected_version;
   }
+}
+
+/**
+ * Upstream's `OwnCompensatedAtHead` (`62a9c3fe`, recovery.rs): HEAD is a Restore to the manifest
+ * pin over a commit past it, the compensation a Full recovery makes before it publishes. Under
+ * `provenRollForward` only: without it the loose classifier rolls such a HEAD forward anyway
+ * (publishing the restore, audited as a roll-forward); with it the Restore is no commit of the
+ * writer's kind, so the sidecar read as a foreign advance, was audited rolled back with nothing
+ * published, and left HEAD ahead of the pin (`crashes random-workload --profile fixed`, seed 2:
+ * an EnsureIndices roll-back cut between its restore and its publish).
+ */
+async function compensatedAtHead(env: Env, path: DatasetPath, pin: SidecarTablePin, pinned: Version, head: Version): Promise<boolean> {
+  if (!provenRollForward(env) || head <= pinned) return false;
+  const at = (await env.storage.datasets.versions(path, pin.table_branch ?? null)).find((v) => v.version === head);
+  return at?.op === "Restore" && at.readVersion === pinned;
 }
 
 /** What happened to one sidecar. */
@@ -72,7 +89,15 @@ export async function processSidecar(
     // (a loose writer's) the versions above the pin (`provenRollForward`).
     if (classification === "RolledPastExpected" && !(await isPlannedCommit(env, pin, path))) classification = "ForeignAtP1";
     if (classification === "RolledPastExpected" && !(await looseAdvanceOwned(env, sidecar, { pin, path, pinned, head }))) classification = "ForeignAtP1";
-    states.push({ pin, path, classification, pinned, head });
+    states.push({ pin, path, classification, pinned, head, ...((await compensatedAtHead(env, path, pin, pinned, head)) ? { compensated: true } : {}) });
+  }
+  // A previous recovery rolled this sidecar back and died before publishing its restores: finish
+  // that roll-back (publish the restores, restore what it had not reached), as upstream's
+  // `OwnCompensatedAtHead` does; the heal defers it with every roll-back.
+  if (states.some((s) => s.compensated)) {
+    if (mode === "RollForwardOnly") return "Deferred";
+    await rollBack(env, snapshot, sidecar, states, publishOptions);
+    return "RolledBack";
   }
   switch (decide(states.map((s) => s.classification))) {
     case "Abort": {
@@ -242,9 +267,16 @@ async function rollBack(
   const expected = new Map<TableKey, Version>();
   const outcomes: TableOutcome[] = [];
   for (const s of states) {
+    const branch = s.pin.table_branch ?? null;
+    if (s.compensated) {
+      // Restored already: publish the restore.
+      changes.push(await tableUpdate(env, s.pin.table_key, s.path, branch, s.head));
+      expected.set(s.pin.table_key, s.pinned);
+      outcomes.push(outcome(s.pin.table_key, (s.head - 1) as Version, s.pinned));
+      continue;
+    }
     // No movement, or only another writer's (upstream: "never restore a foreign advance").
     if (s.classification === "NoMovement" || s.classification === "ForeignAtP1") continue;
-    const branch = s.pin.table_branch ?? null;
     await env.storage.datasets.restore(s.path, branch, s.pinned);
     changes.push(await tableUpdate(env, s.pin.table_key, s.path, branch));
     expected.set(s.pin.table_key, s.pinned);
