@@ -10,7 +10,9 @@
 // - a roll-back is wrong when the writer committed every table cleanly (strict writers at their
 //   post-commit pin), nobody else published those tables in between, and (a schema apply) the
 //   writer had put its staging files: then every table committed and recovery must roll forward
-//   (another actor's dataset commit or publish on one of those tables makes a roll-back right).
+//   (another actor's dataset commit or publish on one of those tables makes a roll-back right);
+//   a branch merge must also have confirmed its sidecar (upstream rolls an unconfirmed BranchMerge
+//   sidecar back by design: "unconfirmed => partial => roll back", recovery.rs at 7d3a52d6).
 import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -135,7 +137,7 @@ export function recoveryAudited(ctx: Pick<JudgeContext, "sidecars" | "audits" | 
         });
       }
     } else if (kind === "RolledBack") {
-      const promotable = rec.writerKind !== "SchemaApply" || life.staging.length >= STAGING_FILES;
+      const promotable = (rec.writerKind !== "SchemaApply" || life.staging.length >= STAGING_FILES) && (rec.writerKind !== "BranchMerge" || rec.confirmed);
       if (committedEveryTable(life, true) && promotable && !othersMovedTables(ctx, life)) {
         out.push({
           kind: "recovery-wrong-decision",

@@ -16,8 +16,8 @@ export interface SidecarLife {
   /** The operation that wrote it (for a worker actor, the operation of its process that spawned it). */
   readonly op: OpRecord | null;
   readonly putAt: number;
-  /** The body as first written; null when the trace does not hold it. */
-  readonly record: SidecarRecord | null;
+  /** The body as first written (`confirmed` once any rewrite confirmed it); null when the trace does not hold it. */
+  record: SidecarRecord | null;
   /** The writer's dataset commits in its operation, before recovery took the sidecar: path -> versions it produced. */
   readonly commits: ReadonlyMap<string, readonly Version[]>;
   /** Staging files (`*.staging`) the writer put for this sidecar: a schema apply's promotion evidence. */
@@ -135,7 +135,12 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
     if ("path" in ev) writes.push({ at: ev.at, actor: ev.actor, path: ev.path, version: ev.version });
     else if ("staging" in ev) writes.push({ at: ev.at, actor: ev.actor, staging: ev.staging });
     else if ("put" in ev) {
-      if (open.has(ev.put)) continue;
+      // A rewrite in place (a merge confirming its Phase B) keeps the life; its confirmation counts.
+      const rewritten = open.get(ev.put);
+      if (rewritten) {
+        if (ev.record?.confirmed && rewritten.record) rewritten.record = { ...rewritten.record, confirmed: true };
+        continue;
+      }
       const life = {
         key: ev.put,
         operationId: operationIdOfKey(ev.put),

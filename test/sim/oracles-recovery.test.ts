@@ -66,6 +66,16 @@ test("recovery-audited: rolling back a writer whose every table committed cleanl
   expect(recoveryAudited(ctx({ ops: [writer(null)], events: [put("w", sidecar("Mutation", 1, 2)), pad, del("opener")], manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] }))).toEqual([]);
 });
 
+test("recovery-audited: an unconfirmed branch merge rolled back is right; a confirmed one rolled back is the wrong decision", () => {
+  const confirmed = (body: string) => body.replace('"post_commit_pin":2', '"post_commit_pin":2,"confirmed_version":2');
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
+  const judged = (events: TraceEvent[]) => recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] })).map((v) => v.kind);
+  // The merge committed but never confirmed its sidecar (upstream: unconfirmed => partial => roll back).
+  expect(judged([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), pad, del("opener")])).toEqual([]);
+  // Planted: it confirmed (rewrote its sidecar with the versions reached), and recovery rolled it back.
+  expect(judged([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), put("w", confirmed(sidecar("BranchMerge", 1, 2))), del("opener")])).toEqual(["recovery-wrong-decision"]);
+});
+
 test("live-sidecars-untouched: a worker's sidecar is live while the worker lives, not for the rest of its operation", () => {
   const optimize = op({ label: "optimize", kind: "optimize", actor: { name: "optimizer", status: "done" } as Actor, start: 0, end: 50 });
   const spawns: TraceEvent[] = [
