@@ -44,6 +44,8 @@ export const VIOLATION_KINDS = [
   "maintenance-failed",
   // An optimize acknowledged with a compaction or index build of its own left unpublished.
   "maintenance-unpublished",
+  // An operation acknowledged with a publish the commit graph never recorded.
+  "publish-unrecorded",
   "open-failed",
   // A root no acknowledged init made a graph of, which no open and no init can use any more.
   "root-bricked",

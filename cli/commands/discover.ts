@@ -37,6 +37,7 @@ const ORACLE_ABOUT: Record<string, string> = {
   "schema-agrees-with-data": "after recovery the three schema files agree, no staging copy is left, and the manifest's tables and their columns match the schema",
   "leases-held-by-the-living": "no actor waits on a lease whose holder ended without releasing it",
   "maintenance-published": "an optimize that returns ok has published every compaction and index build it committed",
+  "publishes-recorded": "every main-branch publish of an operation that returned ok has its graph commit",
   "table-versions-append-only": "a table version a branch's manifest registered is never registered again as another state (only the owner-branch handoff)",
 };
 

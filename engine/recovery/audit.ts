@@ -31,9 +31,23 @@ export async function recordAudit(
   await maybeFail(env, FP.RECOVERY_RECORD_AUDIT);
   // Any kind: a roll-back whose recovery died before its sidecar delete leaves a stale sidecar
   // that the next recovery would otherwise audit again, as rolled forward.
-  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) return;
+  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) {
+    // The operation has its audit row, but this recovery may still have published a version of
+    // its own (a writer that lived on after an earlier recovery took its sidecar, and committed
+    // again): that publish is recorded in the graph all the same. Upstream's head folds every
+    // recovery commit into the recovery's publish (`publish_recovery_commit`), so no recovery
+    // publish goes unrecorded there; only the audit row is once per operation.
+    if (!(await graphRecords(env, sidecar.branch, manifestVersion))) await recoveryCommit(env, sidecar, manifestVersion, kind);
+    return;
+  }
   const graphCommitId = await recoveryCommit(env, sidecar, manifestVersion, kind);
   await appendAuditRow(env, sidecar, graphCommitId, kind, outcomes);
+}
+
+/** Whether the branch's commit graph already has a commit naming `manifestVersion`. */
+async function graphRecords(env: Env, branch: RecoverySidecar["branch"], manifestVersion: Version): Promise<boolean> {
+  const graph = await readCommitGraph(env, branch);
+  return graph !== null && [...graph.commits.values()].some((c) => c.manifestBranch === branch && c.manifestVersion === manifestVersion);
 }
 
 /**

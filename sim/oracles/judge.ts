@@ -23,6 +23,7 @@ import { operationsEndAsAllowed } from "./op-policy.ts";
 import { leasesHeldByTheLiving } from "./progress.ts";
 import { maintenancePublished } from "./maintenance-published.ts";
 import { tableVersionsAppendOnly } from "./version-rows.ts";
+import { publishesRecorded } from "./graph-commits.ts";
 import { manifestHistory, publishedSnapshots } from "./published.ts";
 import { schemaAgreesWithData } from "./schema-agreement.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
@@ -51,6 +52,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "leases-held-by-the-living": leasesHeldByTheLiving,
   "maintenance-published": maintenancePublished,
   "table-versions-append-only": tableVersionsAppendOnly,
+  "publishes-recorded": publishesRecorded,
 };
 
 export async function readAudits(raw: Storage): Promise<AuditRecord[]> {

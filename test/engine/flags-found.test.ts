@@ -4,7 +4,9 @@
 // Each: one small situation, the flag off and on, on top of the fixed profile.
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
-import { RECOVERY_DIR } from "../../engine/manifest/layout.ts";
+import { GRAPH_COMMITS, RECOVERY_DIR } from "../../engine/manifest/layout.ts";
+import { Snapshot } from "../../engine/manifest/snapshot.ts";
+import type { Version } from "../../engine/storage/types.ts";
 import { SCHEMA_SOURCE_FILE } from "../../engine/schema/contract.ts";
 import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import { FP } from "../../failpoints/catalog.ts";
@@ -27,6 +29,19 @@ async function observed<T>(fixes: Fixes, observe: (w: World) => Promise<T>): Pro
 /** The director waits until an io event matching `pred` is in the trace. */
 function untilIo(w: World, label: string, pred: (e: TraceEvent) => boolean): Promise<void> {
   return w.until(label, () => w.trace.events().some((e) => e.e === "io" && "ok" in e && pred(e)));
+}
+
+/** The first main-branch manifest version that pins `node:Person` at `version`. */
+async function firstManifestPinning(w: World, version: number): Promise<number> {
+  const last = await w.storage.manifest.latestVersion(null);
+  for (let v = 1; v <= last; v++) if (Snapshot.fromManifest(await w.storage.manifest.load(null, v as Version)).pinned(PERSON) === version) return v;
+  throw new Error(`no manifest version pins ${PERSON} at ${version}`);
+}
+
+/** The main-branch manifest versions `_graph_commits` has a commit for. */
+async function graphCommitVersions(w: World): Promise<number[]> {
+  const rows = (await w.storage.datasets.checkout(GRAPH_COMMITS, null, await w.storage.datasets.latestVersion(GRAPH_COMMITS, null))).rows;
+  return rows.filter((r) => (r.manifest_branch ?? null) === null).map((r) => Number(r.manifest_version));
 }
 
 test("ownerLease: another process's open deletes a live optimize's sidecar without it, leaves it alone with it", async () => {
@@ -69,6 +84,30 @@ test("auditOnce: a crash between a recovery's audit and its sidecar delete makes
     });
   expect(await run(false)).toEqual(["RolledForward", "RolledForward"]);
   expect(await run(true)).toEqual(["RolledForward"]);
+});
+
+test("auditOnce: a second recovery of an audited operation that publishes again still records its publish in the commit graph", async () => {
+  await inWorld(
+    async (w) => {
+      const g = await startProcess(w, "setup").init();
+      await g.mutate([person("Alice")]);
+      // The operation's first recovery: its writer never committed, a roll-back with nothing to restore.
+      const at = await pin(w, PERSON);
+      await plantSidecar(w, { operationId: "01H00000000000000000AUDITD", kind: "Mutation", tableKey: PERSON, expected: at, post: at + 1 });
+      await startProcess(w, "open-1").open();
+      expect((await auditRows(w)).map((r) => r.recovery_kind)).toEqual(["RolledBack"]);
+      // Its writer lived on (an earlier recovery took a live writer's sidecar) and left a sidecar
+      // and a commit again: the next recovery restores and publishes, and audits nothing more.
+      await plantSidecar(w, { operationId: "01H00000000000000000AUDITD", kind: "Mutation", tableKey: PERSON, expected: at, post: at + 1 });
+      await appendRaw(w, PERSON, [{ id: "Bob", name: "Bob", age: null }]);
+      await startProcess(w, "open-2").open();
+      expect((await auditRows(w)).length).toBe(1);
+      const moved = await pin(w, PERSON);
+      expect(moved).toBeGreaterThan(at);
+      expect(await graphCommitVersions(w)).toContain(await firstManifestPinning(w, moved));
+    },
+    { fixes: PROFILES.fixed },
+  );
 });
 
 test("completeStagingPromotion: a crash after the first staging file breaks every open without it; the apply rolls back with it", async () => {

@@ -373,8 +373,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "audit-once-dropped",
     file: `${R}audit.ts`,
-    find: "  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) return;\n",
-    replace: "",
+    find: "  if (auditOnce(env) && (await alreadyAudited(env, sidecar.operation_id))) {\n",
+    replace: "  if (false as boolean) {\n",
     category: "dropped-check",
     breaks: "recovery appends an audit row even when the operation already has one (F1 undone)",
   },
