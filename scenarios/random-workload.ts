@@ -6,7 +6,7 @@ import type { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { WORKLOAD_SCHEMA } from "./kit/schemas.ts";
 import { company, openIn, person, setupGraph } from "./kit/setup.ts";
-import { runWorkload, SEED_COMPANIES, SEED_PEOPLE } from "./kit/workload.ts";
+import { note, runWorkload, SEED_COMPANIES, SEED_NOTES, SEED_PEOPLE } from "./kit/workload.ts";
 import type { Scenario, ScenarioContext } from "./types.ts";
 
 export interface WorkloadOptions {
@@ -20,7 +20,7 @@ export interface WorkloadOptions {
 export function randomWorkload(options: WorkloadOptions): Scenario {
   async function body(ctx: ScenarioContext): Promise<void> {
     const { world } = ctx;
-    const seed = [SEED_PEOPLE.map((p) => person(p)), SEED_COMPANIES.map((c) => company(c))];
+    const seed = [SEED_PEOPLE.map((p) => person(p)), [...SEED_COMPANIES.map((c) => company(c)), ...SEED_NOTES.map((n) => note(n))]];
     await setupGraph(ctx, WORKLOAD_SCHEMA, seed);
     const processes = 1 + world.choose("processes", 3);
     const actors = [];

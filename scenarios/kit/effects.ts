@@ -17,7 +17,7 @@ function endpoints(from: string, to: string): RowRef[] {
   return [from, to].flatMap((id) => ["Person", "Company"].map((t) => ({ table: tableKeyFor("node", t), column: "id", value: id })));
 }
 
-/** Keyed node inserts are named by id, edges by their `tag` (when they carry one). */
+/** Keyed node inserts are named by id, keyless ones and edges by their `tag` (when they carry one). */
 export function mutationEffect(ops: readonly MutationOp[]): Effect {
   const inserts: RowRef[] = [];
   const deletes: RowRef[] = [];
@@ -26,6 +26,7 @@ export function mutationEffect(ops: readonly MutationOp[]): Effect {
     switch (op.kind) {
       case "insertNode":
         if (typeof op.props.name === "string") inserts.push({ table: tableKeyFor("node", op.type), column: "id", value: op.props.name });
+        else if (typeof op.props.tag === "string") inserts.push({ table: tableKeyFor("node", op.type), column: "tag", value: op.props.tag });
         break;
       case "insertEdge":
         if (typeof op.props?.tag === "string") {

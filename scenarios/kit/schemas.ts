@@ -22,10 +22,17 @@ node Company { name: String @key }
 edge WorksAt: Person -> Company @card(0..1)
 `;
 
-/** The random workload's schema: edges carry a unique tag so the harness can name them. */
+/**
+ * The random workload's schema: edges carry a unique tag so the harness can name them. `Note` is
+ * a node type without a `@key` (upstream's test schemas are mostly keyless): its rows get
+ * generated ids and are inserted, not merged, so the harness names them by their tag too; its
+ * only index is `btree:id`, so an optimize can commit a single version on it (an index build
+ * without compaction), where every keyed table needs two or more.
+ */
 export const WORKLOAD_SCHEMA = `
 node Person { name: String @key  age: I32? }
 node Company { name: String @key }
+node Note { tag: String }
 edge WorksAt: Person -> Company @card(0..1) { tag: String }
 edge Knows: Person -> Person { tag: String }
 `;

@@ -10,6 +10,7 @@ import { WORKLOAD_SCHEMA } from "./schemas.ts";
 /** Seeded rows every actor may refer to. */
 export const SEED_PEOPLE = ["P0", "P1", "P2", "P3"];
 export const SEED_COMPANIES = ["C0", "C1"];
+export const SEED_NOTES = ["N0"];
 
 /** WORKLOAD_SCHEMA with an optional `nickname`, and without: the schema applies toggle them. */
 const WITH_NICKNAME = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32?  nickname: String? }");
@@ -24,6 +25,7 @@ type OpKindName =
   | "insert company"
   | "insert works-at"
   | "insert knows"
+  | "insert note"
   | "update person"
   | "delete person"
   | "delete edge"
@@ -63,6 +65,8 @@ const MIX: readonly OpKindName[] = [
   "refresh",
   "read",
   "schema apply",
+  // Appended, so a tape of the mix before it means the same.
+  "insert note",
 ];
 
 /** The mix with graph branches: the same, then branch operations (appended, so a tape of the plain mix means the same). */
@@ -103,6 +107,9 @@ export async function runWorkload(world: World, client: Client, actor: string, c
       case "insert company":
         pools.companies.push(`c-${id}`);
         await client.mutate(`insert company c-${id}`, [{ kind: "insertNode", type: "Company", props: { name: `c-${id}` } }]);
+        break;
+      case "insert note":
+        await client.mutate(`insert note n-${id}`, [note(`n-${id}`)]);
         break;
       case "insert works-at": {
         const [from, to] = [person(), company()];
@@ -197,6 +204,11 @@ export async function runWorkload(world: World, client: Client, actor: string, c
         break;
     }
   }
+}
+
+/** A keyless `Note`, named by its tag (its id is generated). */
+export function note(tag: string): MutationOp {
+  return { kind: "insertNode", type: "Note", props: { tag } };
 }
 
 function edge(type: "WorksAt" | "Knows", from: string, to: string, tag: string): MutationOp {
