@@ -46,6 +46,8 @@ export const VIOLATION_KINDS = [
   "maintenance-unpublished",
   // An operation acknowledged with a publish the commit graph never recorded.
   "publish-unrecorded",
+  // The last schema apply returned ok, and another schema is in force.
+  "schema-not-in-force",
   "open-failed",
   // A root no acknowledged init made a graph of, which no open and no init can use any more.
   "root-bricked",

@@ -51,9 +51,9 @@ export async function applySchema(h: Handle, source: string, options: SchemaAppl
   const outer = leaseGuardsCommits(h.env) ? await enterCommitSection(h, null, []) : null;
   let result: SchemaApplyResult;
   try {
-    await acquireLock(h);
+    const accepted = await acquireLock(h);
     try {
-      result = await applyWithLock(h, source, options, outer);
+      result = await applyWithLock(h, accepted, source, options, outer);
     } finally {
       await releaseLock(h);
     }
@@ -67,9 +67,14 @@ export async function applySchema(h: Handle, source: string, options: SchemaAppl
   return result;
 }
 
-async function acquireLock(h: Handle): Promise<void> {
+/**
+ * Takes the schema-apply lock; returns the accepted schema it validated on the way in, what the
+ * apply plans from. Upstream reads it again just after the lock is taken; the model keeps the
+ * read before it (docs/fidelity.md).
+ */
+async function acquireLock(h: Handle): Promise<Catalog> {
   const env = h.env;
-  await validateSchemaState(env);
+  const accepted = await validateSchemaState(env);
   await h.coordinator.refresh();
   if (await schemaApplyLocked(env)) {
     throw new OmniError("SchemaApplyLocked", { branch: SCHEMA_APPLY_LOCK_BRANCH }, "schema apply is already in progress");
@@ -89,6 +94,7 @@ async function acquireLock(h: Handle): Promise<void> {
     await releaseLock(h);
     throw new OmniError("SchemaApplyLocked", { branch: blocking[0]! }, `schema apply requires a graph with only main; found non-main branches: ${blocking.join(", ")}`);
   }
+  return accepted;
 }
 
 async function releaseLock(h: Handle): Promise<void> {
@@ -105,10 +111,14 @@ function compileDesired(source: string): Catalog {
   }
 }
 
-async function applyWithLock(h: Handle, source: string, options: SchemaApplyOptions, outer: CommitSection | null): Promise<SchemaApplyResult> {
+async function applyWithLock(h: Handle, accepted: Catalog, source: string, options: SchemaApplyOptions, outer: CommitSection | null): Promise<SchemaApplyResult> {
   const env = h.env;
   const desired = compileDesired(source);
-  const steps = planSchemaApply(h.catalog, desired, { allowDataLoss: options.allowDataLoss ?? false });
+  // The plan starts from the accepted schema as the store holds it, never from the handle's
+  // catalog, which lags an apply another handle made (upstream plans from the accepted IR it
+  // reads: `read_accepted_schema_ir` at the seed, `load_validated_schema_contract` at 62a9c3fe,
+  // schema_apply.rs).
+  const steps = planSchemaApply(accepted, desired, { allowDataLoss: options.allowDataLoss ?? false });
   const snapshot = h.coordinator.snapshot;
   if (steps.length === 0) return { applied: false, manifestVersion: snapshot.version, steps };
   let buckets;

@@ -68,7 +68,7 @@ export class Client {
   }
 
   applySchema(label: string, source: string, options: SchemaApplyOptions = {}, expect: Expectation = {}): Promise<unknown> {
-    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", NO_EFFECT, expect, () => this.graph.applySchema(source, options), this.on));
+    return survive(this.ctx.history.attempt(`${this.name}: ${label}`, "schemaApply", { ...NO_EFFECT, schema: source }, expect, () => this.graph.applySchema(source, options), this.on));
   }
 
   /** A mutation on graph branch `branch` (`mutate_as(branch, ...)`). */

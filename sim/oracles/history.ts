@@ -24,6 +24,8 @@ export interface Effect {
   readonly branch?: string;
   /** A merge's source branch (its target is `branch`). */
   readonly mergedFrom?: string;
+  /** The schema source a schema apply asks for. */
+  readonly schema?: string;
   readonly inserts: readonly RowRef[];
   readonly deletes: readonly RowRef[];
   readonly updates: readonly { readonly row: RowRef; readonly set: Readonly<Record<string, Scalar>> }[];

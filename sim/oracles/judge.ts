@@ -24,6 +24,7 @@ import { leasesHeldByTheLiving } from "./progress.ts";
 import { maintenancePublished } from "./maintenance-published.ts";
 import { tableVersionsAppendOnly } from "./version-rows.ts";
 import { publishesRecorded } from "./graph-commits.ts";
+import { schemaInForce } from "./schema-in-force.ts";
 import { manifestHistory, publishedSnapshots } from "./published.ts";
 import { schemaAgreesWithData } from "./schema-agreement.ts";
 import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
@@ -53,6 +54,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "maintenance-published": maintenancePublished,
   "table-versions-append-only": tableVersionsAppendOnly,
   "publishes-recorded": publishesRecorded,
+  "schema-in-force": schemaInForce,
 };
 
 export async function readAudits(raw: Storage): Promise<AuditRecord[]> {

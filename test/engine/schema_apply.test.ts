@@ -263,3 +263,18 @@ test("apply: adding only an @index does not bump the table's version", async () 
     expect((await snapshotAt(w)).pinned("node:Doc")).toBe(before);
   });
 });
+
+// Upstream plans from the accepted IR it reads under the lock (`read_accepted_schema_ir` at the
+// seed, `load_validated_schema_contract` at 62a9c3fe), never from a handle's catalog.
+test("apply: a handle whose catalog lags another handle's apply plans from the accepted schema", async () => {
+  await inWorld(async (w) => {
+    const first = await startProcess(w, "init").init(TEST_SCHEMA);
+    const lagging = await startProcess(w, "lagging").open();
+    expect((await first.applySchema(WITH_NICKNAME)).applied).toBe(true);
+    // The lagging handle's catalog still lacks nickname: planned from it, this would be a no-op.
+    const r = await lagging.applySchema(TEST_SCHEMA);
+    expect(r.applied).toBe(true);
+    expect(hasStep(r.steps, { kind: "DropProperty", typeName: "Person", property: "nickname" })).toBe(true);
+    expect(await w.storage.objects.get(SCHEMA_SOURCE_FILE)).toBe(TEST_SCHEMA);
+  });
+});
