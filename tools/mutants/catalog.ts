@@ -395,8 +395,8 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (completeStagingPromotion(env) && present.source && !(present.ir || present.state)) {",
     category: "wrong-recovery-decision",
     breaks: "a staging set missing only one of the IR and state files is promoted instead of discarded (F3 half undone)",
-    blindSpot:
-      "a blind spot since F12: under `verifySchemaFiles` (on in `fixed`) recovery promotes only a staging set that forms a valid contract with the live files, so a set missing a file is discarded either way; on the seed-era and `upstream` cells the partial promotion it causes is F3's own symptom, which partial-staging-promotion's red cells count as expected; not diagnosed further",
+    equivalent:
+      "outside `fixed` the mutated condition is conjoined with `completeStagingPromotion`, off on every other profile, so the mutant is the same program there; on `fixed` the `verifySchemaFiles` branch runs first and discards (or refuses) every staging set that does not form a valid contract with the live files it would leave, and a set holding `_schema.pg.staging` and exactly one of the IR and state staging files forms one only if the staged schema's IR hash equals the live IR's (the contract check demands hash(compile(source)) = hash(IR) = the state's hash); an apply writes staging files only when its plan has steps, that is when the desired catalog differs from the accepted one read from the live IR, so its IR (the catalog's full serialization) and hash differ: the mutated line never meets a partial set on `fixed`",
   },
   {
     id: "staging-source-written-last",
@@ -419,7 +419,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "optimize no longer refuses to run while recovery sidecars are pending",
     blindSpot:
-      "a blind spot (not proved equivalent): on `fixed` each table's optimize enters the commit section, which recovers every pending sidecar before planning, so the refusal cannot differ there; on `upstream` and the seed profiles the refusal turns into an optimize beside a pending sidecar, which no hunt cell within the budget makes go wrong",
+      "a blind spot, harmless on `fixed` (not equivalent: optimize's outcome differs): there each table's optimize enters the commit section, which recovers every dead committer's sidecar before planning and waits out a live one's behind the lease, so the mutant turns an allowed refusal (`RecoveryRequired`) into recover-then-optimize, which no oracle may call wrong; on `upstream` and the seed profiles it turns into an optimize beside a pending sidecar, which can go wrong, for one, when a writer died after its sidecar and before its commit and a live process then compacts that table before any recovery (the dead writer's sidecar is then audited forward over optimize's pin move), and no hunt cell with an `upstream` or red profile has a crashing writer followed by an optimize in another live process",
   },
   {
     id: "optimize-compaction-no-retry",
@@ -439,7 +439,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "off-by-one",
     breaks: "optimize's monotonic publish stops when the pin is one below its target, leaving its last commit unpublished",
     blindSpot:
-      "a blind spot: the off-by-one bites only when optimize commits exactly one version on a table, one missing index built without compacting (upstream's `optimize_one_table` does index work without compaction: `needs_reindex`, `needs_index_create`); a compaction commits two versions (ReserveFragments, then Rewrite), every table of the hunt's schemas needs two or more indices (a node's `btree:id` and its `@key`'s FTS, an edge's three BTrees) and an Overwrite clears them all, so the pin sits two or more below optimize's target; a node type with a single index (no `@key`, no `@index`) written once before an optimize would reach it, and the `maintenance-published` oracle would catch it",
+      "killed since the random workload's schema has a keyless node type (`Note`, whose only index is `btree:id`): an optimize that indexes the seeded note without compacting commits exactly one version, and the `maintenance-published` oracle catches the publish that stops one short (`npm run mutants -- --only` at 100: `random-workload` on `fixed`, seed 5); before it, a blind spot: every table of the hunt's schemas needed two or more indices or a compaction (two versions), so the pin sat two or more below optimize's target",
   },
   {
     id: "optimize-publish-conflict-swallowed",
@@ -449,7 +449,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "swallowed-error",
     breaks: "optimize's publish treats every engine error as a conflict to retry past, then gives up quietly when the pin already moved",
     blindSpot:
-      "a blind spot: storage faults reach the publish as storage errors, which the mutant still throws, and a lost lease (`LeaseLost`) is a manifest conflict either way; the engine errors it treats differently are `TableNotFound`, `InternalSchemaUnsupported` and an injected failure at `graph_publish.after_manifest_commit` or `before_commit_append` (which the seeded failpoint plan can strike), and after such a failure the manifest commit had landed, so the mutant's retry finds the pin at its target and optimize returns ok with its work published: only the graph commit the failure skipped is missing, which no oracle checks (one holding that every publish of an acknowledged operation has its `_graph_commits` row would)",
+      "killed since the `publishes-recorded` oracle (every main-branch publish of an operation that returned ok has its `_graph_commits` row): `npm run mutants -- --only` at 100 universes per cell kills it in `optimize-vs-write` on `upstream`, seed 12 (an injected failure at `graph_publish.before_commit_append` swallowed, optimize ok with its publish unrecorded); before it, a blind spot: storage faults reach the publish as storage errors, which the mutant still throws, and after an injected failure past the manifest commit the mutant's retry finds the pin at its target and optimize returns ok with only the graph commit missing",
   },
   // ---- schema apply ----
   {
@@ -482,7 +482,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "stale-cache",
     breaks: "the applying handle keeps its old catalog after its own schema apply",
     blindSpot:
-      "a blind spot: on `upstream` and `fixed` (`txnCatalog`, upstream's #343) every write plans against its own transaction's catalog, never the handle's; the `seed` cell where the handle's catalog matters is random-workload's, and a workload's red cell counts every violation as its own finding",
+      "a blind spot: since schema apply plans from the accepted schema it validates (as upstream does, docs/fidelity.md), the handle's catalog is read only by optimize, ensure indices and cleanup (which tables, which indices), by a merge's candidate validation and by a write's touched-table list; on `upstream` and `fixed` (`txnCatalog`) every write plans against its own transaction's catalog; the workloads' schema changes (an optional `nickname`, no index, no new table) leave all of those alike, so no cell can tell the stale catalog; a schema change that adds a table or an index, followed by an optimize on the applying handle, would leave the new table or index unbuilt, which only an oracle of index coverage could see; the `seed` cell where the catalog matters more is random-workload's, whose red cell counts every violation as its own finding",
   },
   // ---- init (#502, #487) ----
   {
@@ -493,7 +493,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "wrong-recovery-decision",
     breaks: "an init that fails while creating its datasets deletes its schema files and releases its claim (#502 half undone)",
     blindSpot:
-      "a blind spot: the model has no fault point while init creates its datasets (upstream's `init.table_create_ack_lost` is not modelled), and reaching that window needs a design choice first (#502 keeps the init claim there and `initTakeover` refuses roots that already hold datasets, so the root stays unusable whatever the cleanup does)",
+      "a blind spot: the window is an init failing while it creates its datasets (upstream's `init.table_create_ack_lost`, 426c7b96); the default hunt reaches it with no failpoint there and no storage faults, and `--faults error,ack-loss` on `datasets.create` does reach it, but the faults judge then excuses the root's `root-bricked` as a documented limit (an indeterminate init keeps its claim by design, `sim/faults/judge.ts`), and with the mutant's cleanup the root is bricked too (its datasets outlive the deleted schema files and released claim, and `initTakeover` refuses a root holding datasets), so the two differ only in which files a bricked root keeps; an oracle holding that an indeterminate init keeps its claim and schema files (upstream's `init_table_create_lost_ack_preserves_claim_and_schema`) would catch it",
   },
   {
     id: "init-claim-released-early",
