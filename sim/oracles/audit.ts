@@ -9,10 +9,12 @@
 //   row's per-table outcomes saying so (each table moved to at least that commit);
 // - a roll-back is wrong when the writer committed every table cleanly (strict writers at their
 //   post-commit pin), nobody else published those tables in between, and (a schema apply) the
-//   writer had put its staging files: then every table committed and recovery must roll forward
-//   (another actor's dataset commit or publish on one of those tables makes a roll-back right);
-//   a branch merge must also have confirmed its sidecar (upstream rolls an unconfirmed BranchMerge
-//   sidecar back by design: "unconfirmed => partial => roll back", recovery.rs at 7d3a52d6).
+//   writer had put its staging files, durable as written: then every table committed and recovery
+//   must roll forward (another actor's dataset commit or publish on one of those tables makes a
+//   roll-back right, and so does a staging file a storage fault tore, lost or misdirected: with
+//   no valid schema to promote, nothing can roll forward); a branch merge must also have
+//   confirmed its sidecar (upstream rolls an unconfirmed BranchMerge sidecar back by design:
+//   "unconfirmed => partial => roll back", recovery.rs at 7d3a52d6).
 import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";

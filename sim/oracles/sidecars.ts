@@ -3,7 +3,7 @@
 // commits after it, and who deleted it when. The sidecar-ownership and recovery oracles, and the
 // durability oracle's evidence of a crashed writer's roll-forward, read this.
 import type { Version } from "../../engine/storage/types.ts";
-import { resultAt } from "./took-effect.ts";
+import { landedAsWritten, resultAt } from "./took-effect.ts";
 import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { History, OpRecord } from "./history.ts";
@@ -20,7 +20,11 @@ export interface SidecarLife {
   record: SidecarRecord | null;
   /** The writer's dataset commits in its operation, before recovery took the sidecar: path -> versions it produced. */
   readonly commits: ReadonlyMap<string, readonly Version[]>;
-  /** Staging files (`*.staging`) the writer put for this sidecar: a schema apply's promotion evidence. */
+  /**
+   * Staging files (`*.staging`) the writer put for this sidecar, each once, that its last put of
+   * them left durable as written (a storage fault may tear, lose or misdirect one): a schema
+   * apply's promotion evidence.
+   */
   readonly staging: readonly string[];
   deletedAt: number | null;
   deletedBy: string | null;
@@ -97,7 +101,7 @@ export function processOf(events: readonly TraceEvent[], actor: string): string 
 /** A traced call a sidecar's life is made of: a dataset commit, a staging put, a sidecar put or delete (each that took effect). */
 type SidecarEvent =
   | { readonly at: number; readonly actor: string; readonly path: string; readonly version: Version }
-  | { readonly at: number; readonly actor: string; readonly staging: string }
+  | { readonly at: number; readonly actor: string; readonly staging: string; readonly intact: boolean }
   | { readonly at: number; readonly actor: string; readonly put: string; readonly record: SidecarRecord | null }
   | { readonly at: number; readonly actor: string; readonly deleted: string };
 
@@ -116,7 +120,7 @@ const sidecarEvents: TraceScan<SidecarEvent> = (events, from, to) => {
     }
     const key = args.key;
     if (ev.op === "objects.put" && key?.endsWith(".staging")) {
-      out.push({ at: i, actor: ev.actor, staging: key });
+      out.push({ at: i, actor: ev.actor, staging: key, intact: landedAsWritten(events, i) });
       continue;
     }
     if (!key?.startsWith("__recovery/")) continue;
@@ -130,10 +134,10 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
   const lives: (SidecarLife & { commits: Map<string, Version[]>; staging: string[] })[] = [];
   const open = new Map<string, (typeof lives)[number]>();
   /** Every dataset commit and staging put, by actor, in trace order. */
-  const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string }[] = [];
+  const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string; intact?: boolean }[] = [];
   for (const ev of prefixIndexed(events, sidecarEvents)) {
     if ("path" in ev) writes.push({ at: ev.at, actor: ev.actor, path: ev.path, version: ev.version });
-    else if ("staging" in ev) writes.push({ at: ev.at, actor: ev.actor, staging: ev.staging });
+    else if ("staging" in ev) writes.push({ at: ev.at, actor: ev.actor, staging: ev.staging, intact: ev.intact });
     else if ("put" in ev) {
       // A rewrite in place (a merge confirming its Phase B) keeps the life; its confirmation counts.
       const rewritten = open.get(ev.put);
@@ -176,12 +180,15 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
       if (writes[mid]!.at < from) lo = mid + 1;
       else hi = mid;
     }
+    const stagingPuts = new Map<string, boolean>();
     for (let k = lo; k < writes.length && writes[k]!.at < until; k++) {
       const w = writes[k]!;
       if (w.actor !== life.writer) continue;
-      if (w.staging) life.staging.push(w.staging);
+      // A staging file's last put decides (the fixed engine puts a damaged one again).
+      if (w.staging) stagingPuts.set(w.staging, w.intact!);
       else life.commits.set(w.path!, [...(life.commits.get(w.path!) ?? []), w.version!]);
     }
+    for (const [key, intact] of stagingPuts) if (intact) life.staging.push(key);
   }
   return lives;
 }

@@ -20,3 +20,17 @@ export function versionAt(events: readonly TraceEvent[], i: number): number | un
   const v = (resultAt(events, i)?.value as { version?: unknown } | null | undefined)?.version;
   return typeof v === "number" ? v : undefined;
 }
+
+/** The storage faults after which an acknowledged object write is not durable as written. */
+const DAMAGING: ReadonlySet<string> = new Set(["lost", "torn", "misdirected"]);
+
+/**
+ * Whether the object write at `i`, which took effect, is durable under its key as its caller
+ * wrote it: not when a `lost`, `torn` or `misdirected` fault struck it (its `fault` event comes
+ * just before the call's own, as for `ack-loss`).
+ */
+export function landedAsWritten(events: readonly TraceEvent[], i: number): boolean {
+  const ev = events[i];
+  const before = events[i - 1];
+  return !(ev?.e === "io" && before?.e === "fault" && before.actor === ev.actor && before.op === ev.op && DAMAGING.has(before.kind));
+}

@@ -120,3 +120,19 @@ test("recovery-audited: a worker's sidecar is its spawner's operation's, when tw
   const planted = events.map((e) => (e.e === "grant" ? grant("a10") : e));
   expect(recoveryAudited(ctx({ ops: [first, second], events: planted })).map((v) => v.kind)).toEqual(["audit-missing"]);
 });
+
+test("recovery-audited: a schema apply's roll-back is wrong only when its staging files are durable as written", () => {
+  const stage = (key: string): TraceEvent => ({ e: "io", actor: "w", op: "objects.put", args: { key }, ok: null });
+  const staged = ["_schema.pg.staging", "_schema.ir.json.staging", "__schema_state.json.staging"].map(stage);
+  const torn: TraceEvent = { e: "fault", actor: "w", kind: "torn", op: "objects.put", subject: "__schema_state.json.staging", key: "__schema_state.json.staging", bytes: 7 };
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
+  const judged = (events: TraceEvent[]) => recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] })).map((v) => v.kind);
+  const apply = (staging: TraceEvent[]) => [put("w", sidecar("SchemaApply", 1, 2)), commit("w", 2), ...staging, pad, del("opener")];
+  // Planted: every table committed and every staging file landed; recovery rolled it back.
+  expect(judged(apply(staged))).toEqual(["recovery-wrong-decision"]);
+  // A torn staging file (found at partial-staging-promotion seed 187 with --faults all): no valid
+  // schema to promote, so the roll-back is right.
+  expect(judged(apply([staged[0]!, staged[1]!, torn, staged[2]!]))).toEqual([]);
+  // Put again whole after the tear (the fixed engine's read-back), it is promotion evidence again.
+  expect(judged(apply([staged[0]!, staged[1]!, torn, staged[2]!, staged[2]!]))).toEqual(["recovery-wrong-decision"]);
+});
