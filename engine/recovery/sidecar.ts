@@ -9,7 +9,7 @@ import { RECOVERY_DIR, sidecarKey } from "../manifest/layout.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { Branch, LanceOp, TableKey, Version } from "../storage/types.ts";
 import { fix361 } from "./fix361.ts";
-import { putSidecarBody } from "./verify-sidecar-write.ts";
+import { putSidecarBody, rewriteSidecarBody } from "./verify-sidecar-write.ts";
 
 export const SIDECAR_SCHEMA_VERSION = 2;
 
@@ -110,7 +110,12 @@ export function newSidecar(env: Env, s: NewSidecar): RecoverySidecar {
 /** Phase A: failpoint `recovery.sidecar_write`, then one atomic put (read back under `verifySidecarWrite`). */
 export async function writeSidecar(env: Env, sidecar: RecoverySidecar): Promise<void> {
   await maybeFail(env, FP.RECOVERY_SIDECAR_WRITE);
-  await putSidecarBody(env, sidecarKey(sidecar.operation_id), JSON.stringify(sidecar, null, 2));
+  await putSidecarBody(env, sidecarKey(sidecar.operation_id), sidecarBody(sidecar));
+}
+
+/** A sidecar's body as it is written. */
+function sidecarBody(sidecar: RecoverySidecar): string {
+  return JSON.stringify(sidecar, null, 2);
 }
 
 /**
@@ -134,7 +139,7 @@ export async function confirmSidecarPhaseB(env: Env, sidecar: RecoverySidecar, r
     return { ...pin, confirmed_version: version };
   });
   const confirmed = { ...sidecar, tables };
-  await putSidecarBody(env, sidecarKey(sidecar.operation_id), JSON.stringify(confirmed, null, 2));
+  await rewriteSidecarBody(env, sidecarKey(sidecar.operation_id), sidecarBody(confirmed), sidecarBody(sidecar));
   return confirmed;
 }
 
@@ -145,7 +150,7 @@ export async function confirmSidecarPhaseB(env: Env, sidecar: RecoverySidecar, r
  * put itself is a crash point and a fault site: docs/fidelity.md).
  */
 export async function confirmSchemaApplyPublished(env: Env, sidecar: RecoverySidecar): Promise<void> {
-  await env.storage.objects.put(sidecarKey(sidecar.operation_id), JSON.stringify({ ...sidecar, schema_apply_manifest_published: true }, null, 2));
+  await rewriteSidecarBody(env, sidecarKey(sidecar.operation_id), sidecarBody({ ...sidecar, schema_apply_manifest_published: true }), sidecarBody(sidecar));
 }
 
 /** Phase D: failpoint `recovery.sidecar_delete`, then the delete (of `key`: the operation's own name unless given). */

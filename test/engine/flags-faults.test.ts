@@ -87,6 +87,25 @@ test(planted("torn", "verifySchemaFiles") + " (a torn staging file is promoted a
   expect(await run(true)).toBe("apply ok; open ok, new schema");
 });
 
+test("verifySidecarWrite: a torn rewrite of a schema apply's published marker refuses every later open without it; with it the marker is put again, or (torn twice) the sidecar is put back as it was and the apply fails typed", async () => {
+  // Found by `hunt --profile fixed --faults all` (schema-apply-reopen seed 154): the apply dies
+  // after its marker's rewrite, before its own sidecar delete, and leaves the torn sidecar behind.
+  const isMarker = (call: StorageCall) => objectCall("objects.put", (k) => k.startsWith(RECOVERY_DIR))(call) && (call.object?.body ?? "").includes('"schema_apply_manifest_published": true');
+  const run = (on: boolean, times: number) =>
+    observed(fixedWith({ verifySidecarWrite: on }), async (w) => {
+      await startProcess(w, "setup").init();
+      const g = await startProcess(w, "applier").open();
+      strike(w, "torn", isMarker, { param: 2, times });
+      w.failpoints.set(FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT, { kind: "error", times: 1 });
+      const apply = await ended(g.applySchema(WITH_EMAIL));
+      await w.sleep(2 * LEASE_TTL_MS);
+      return `apply ${apply}; ${await reopened(w, "reopen")}; sidecars ${(await sidecarKeys(w)).length}`;
+    });
+  expect(await run(false, 1)).toBe("apply InjectedFailure; open SidecarSchema; sidecars 1");
+  expect(await run(true, 1)).toBe("apply InjectedFailure; open ok, new schema; sidecars 0");
+  expect(await run(true, 2)).toBe("apply StorageFailure; open ok, new schema; sidecars 0");
+});
+
 test("verifySchemaFiles: a promotion copy lost before its source's delete loses the schema file without it; it is copied again with it", async () => {
   const run = (on: boolean) =>
     observed(fixedWith({ verifySchemaFiles: on }), async (w) => {
