@@ -493,7 +493,7 @@ function limitSection(rows: readonly HuntRow[]): string[] {
   if (limited.length === 0) return [];
   return [
     "",
-    "documented limits (README, \"Storage faults\"): universes whose violations all follow a lost Lance commit",
+    "documented limits (README, \"Storage fault plans\"): universes whose violations all follow a fault no engine survives by design (a lost or hidden Lance commit, a pause past the lease, an indeterminate init)",
     ...limited.map((r) => `  ${r.scenario} on ${r.profile}: ${r.limited} universe(s), first seed ${r.firstLimited!.seed}: ${r.firstLimited!.why}`),
   ];
 }

@@ -8,9 +8,10 @@
 //   its error names a file a fault damaged (a torn or misdirected object, a lost one): refused
 //   loudly, with a typed error naming the file;
 // - limit: the universe suffered a fault no engine on this storage survives by design (a lost
-//   Lance commit: a dataset or `__manifest` version acknowledged, then gone), or the violation is
-//   what a committer held past its lease (a latency beyond the fixed engine's stated assumptions)
-//   does by design (`pausedCommitter`: its own operation's fate, its unfenced late writes), or the
+//   Lance commit: a dataset or `__manifest` version acknowledged, then gone; a stale read of a
+//   dataset's HEAD that hid a Lance commit from its reader), or the violation is what a
+//   committer held past its lease (a latency beyond the fixed engine's stated assumptions) does
+//   by design (`pausedCommitter`: its own operation's fate, its unfenced late writes), or the
 //   root refuses every init after an init a fault struck while it created the graph (its outcome
 //   unknown, it keeps its claim by design: `indeterminateInit`), documented in the README; the
 //   universe reports it, it is never a silent pass;
@@ -231,9 +232,14 @@ function publishedAfterTakeover(events: readonly TraceEvent[], op: OpRecord, f: 
 }
 
 function limitReason(f: StruckFault): string {
-  return f.kind === "latency"
-    ? "a pause past the lease, beyond the fixed engine's stated assumption that a committer finishes within it"
-    : "which no engine on this storage survives by design";
+  switch (f.kind) {
+    case "latency":
+      return "a pause past the lease, beyond the fixed engine's stated assumption that a committer finishes within it";
+    case "stale":
+      return "which hid a Lance commit: beyond the store contract the engines assume (a listing of a dataset's versions sees every commit made before it), nothing a recovery reads tells a writer that never committed from one whose commit the store hides";
+    default:
+      return "which no engine on this storage survives by design";
+  }
 }
 
 function describe(f: StruckFault): string {

@@ -62,7 +62,7 @@ export interface StruckFault {
   readonly at: number;
   /** Keys whose content the fault damaged: where a misdirected or torn write landed, and the key a misdirected or lost write missed. */
   readonly damaged: readonly string[];
-  /** A fault no engine on this storage survives by design (a lost Lance commit), or one beyond the fixed engine's stated assumptions (a pause past a lease). */
+  /** A fault no engine on this storage survives by design (a lost Lance commit, a stale HEAD read that hid one), or one beyond the fixed engine's stated assumptions (a pause past a lease). */
   readonly limit: boolean;
 }
 
@@ -215,12 +215,39 @@ export class StorageFaultPlan implements StorageFaultLayer {
       case "stale": {
         // `recent` ends with the current state: look back `param + 1` states, as far as known.
         const back = Math.min(param + 1, this.recent.length - 1);
-        struck({ back });
         const then = this.recent[this.recent.length - 1 - back];
-        return effect(then ? VirtualStore.fromSnapshot(then) : store);
+        const seen = then ? VirtualStore.fromSnapshot(then) : store;
+        struck({ back, limit: hidesLanceCommit(call, seen, store, effect) });
+        return effect(seen);
       }
     }
   }
+}
+
+/**
+ * Whether a stale read of a dataset's HEAD (`datasets.latestVersion`) saw an older version than
+ * the durable one: a Lance commit hidden from its reader. Lance finds a dataset's HEAD by listing
+ * its versions, and the engines (upstream's and the model's) assume that listing sees every
+ * commit made before it (read-after-write, as S3, GCS, Azure and local files give). Past that,
+ * nothing a recovery reads tells a writer that never committed from one whose commit the store
+ * hides, and it rolls a committed writer back, leaving drift no later recovery explains
+ * (`lost-sidecar-write` seed 195 with `--faults all` on fixed). Upstream decides from the same
+ * read (`open_lance_head_if_present`, recovery.rs at 62a9c3fe). Only a read that did hide a
+ * commit is a limit; a stale HEAD read that saw the current version is an ordinary fault.
+ */
+function hidesLanceCommit<T>(call: StorageCall, seen: VirtualStore, now: VirtualStore, effect: (store: VirtualStore) => T): boolean {
+  if (call.op !== "datasets.latestVersion") return false;
+  const head = (store: VirtualStore): number | null => {
+    try {
+      const v = effect(store);
+      return typeof v === "number" ? v : null;
+    } catch {
+      return null;
+    }
+  };
+  const current = head(now);
+  const stale = head(seen);
+  return current !== null && (stale === null || stale < current);
 }
 
 /** The version a write returned (a Lance or `__manifest` commit), for the trace: its caller never sees it. */

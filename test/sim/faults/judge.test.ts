@@ -13,9 +13,15 @@ import { History, type OpRecord } from "../../../sim/oracles/history.ts";
 import { runUniverse } from "../../../sim/universe.ts";
 import { judge } from "../../../sim/oracles/judge.ts";
 import { SCHEMA_SOURCE_FILE } from "../../../engine/schema/contract.ts";
-import { tablePathForTableKey } from "../../../engine/schema/catalog.ts";
 import type { VirtualStore } from "../../../sim/store/virtual-store.ts";
 import type { World } from "../../../sim/world.ts";
+import { LEASE_TTL_MS } from "../../../engine/lease/lease.ts";
+import { tablePathForTableKey } from "../../../engine/schema/catalog.ts";
+import { FP } from "../../../failpoints/catalog.ts";
+import { strike } from "../../../sim/faults/scripted.ts";
+import type { StorageCall } from "../../../sim/storage-calls.ts";
+import { inWorld } from "../../engine/helpers.ts";
+import { head, PERSON, person, pin, startProcess } from "../../engine/support.ts";
 
 const spec = withStorageFaults(formSpec(randomWorkload({ operations: 4 }), "searched"), ["error"]);
 
@@ -148,4 +154,39 @@ test("a pause past the lease excuses what its paused committer does by design, n
     });
   expect((await bricked("init operator-a")).excused).toEqual([["planted: the root takes no init", "limit"]]);
   expect((await bricked("late write")).kept).toEqual(["planted: the root takes no init"]);
+});
+
+test("a stale HEAD read that hid a Lance commit from a recovery is the documented limit; a stale HEAD read that saw the current version is an ordinary fault", async () => {
+  // lost-sidecar-write seed 195 with --faults all on fixed: a writer committed Person and died
+  // before its publish; the recovery read Person's HEAD from before that commit, took the writer
+  // for one that never committed, and deleted its sidecar: drift no later recovery explains.
+  const personHead = (call: StorageCall) => call.op === "datasets.latestVersion" && call.subject === tablePathForTableKey(PERSON);
+  const run = (hidden: boolean) => {
+    let seen = "";
+    return inWorld(
+      async (w) => {
+        await startProcess(w, "setup").init();
+        const g = await startProcess(w, "writer").open();
+        if (!hidden) {
+          // Nothing moved Person in the last durable state: the stale read sees its HEAD.
+          const plan = strike(w, "stale", personHead, { param: 0 });
+          await g.mutate([person("Alice")]);
+          seen = `limit ${plan.struck.map((f) => f.limit).join(",")}`;
+          return;
+        }
+        // Placed before the write (a plan looks back over the states it saw), armed for the reopen.
+        let armed = false;
+        const plan = strike(w, "stale", (call) => armed && personHead(call), { param: 3 });
+        w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+        await g.mutate([person("Alice")]).catch(() => undefined);
+        await w.sleep(2 * LEASE_TTL_MS);
+        armed = true;
+        await startProcess(w, "reopen").open();
+        seen = `limit ${plan.struck.map((f) => f.limit).join(",")}; Person HEAD ${await head(w, PERSON)} pin ${await pin(w, PERSON)}`;
+      },
+      { fixes: PROFILES.fixed },
+    ).then(() => seen);
+  };
+  expect(await run(true)).toBe("limit true; Person HEAD 2 pin 1");
+  expect(await run(false)).toBe("limit false");
 });
