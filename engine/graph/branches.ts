@@ -73,7 +73,9 @@ async function createBranch(env: Env, source: Branch, at: Version, name: string)
     try {
       await env.storage.datasets.createBranch(GRAPH_COMMITS, branch, source, lineage.version);
     } catch (e) {
-      if (!lineageHealedUnderCreate(env, e)) throw e;
+      // The source deleted since its lineage was read (its lineage branch went with it): the
+      // model names that not-found, as every read of a deleted branch (docs/fidelity.md).
+      if (!lineageHealedUnderCreate(env, e)) throw asBranchNotFound(source, e);
     }
   } catch (e) {
     try {
