@@ -116,8 +116,10 @@ export async function tryAcquireLease(env: Env, resource: string, owner: string)
       // Someone merged the lease row since we read it: look again.
       if (!isStorageError(e, "TooMuchWriteContention")) {
         // Any other failure may have lost only the response: the lease may be ours now, and
-        // nobody would give it back before it runs out (`leaseThroughFaults`: give it back).
-        if (isStorageError(e) && leaseThroughFaults(env)) await releaseLease(env, { resource, owner }).catch(() => undefined);
+        // nobody would give it back before it runs out (`leaseThroughFaults`: give it back). Had
+        // the merge taken effect it made a version past the one read, so a read no newer than
+        // that is stale or shows the merge did not land: the release looks again before going.
+        if (isStorageError(e) && leaseThroughFaults(env)) await releaseLease(env, { resource, owner, takenAt: state.version + 1 }).catch(() => undefined);
         throw e;
       }
     }

@@ -16,6 +16,8 @@ import type { StorageCall } from "../../sim/storage-calls.ts";
 import type { World } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
 import { objectCall, strike } from "../../sim/faults/scripted.ts";
+import { type ChosenFault, StorageFaultPlan } from "../../sim/faults/plan.ts";
+import type { ScheduledStorage } from "../../sim/scheduled-storage.ts";
 import { head, PERSON, person, pin, sidecarKeys, startProcess } from "./support.ts";
 
 const WITH_EMAIL = CARDINALITY_SCHEMA.replace("age: I32? }", "age: I32?  email: String? }");
@@ -164,6 +166,31 @@ test(planted("ack-loss", "leaseThroughFaults") + " (an acquire whose response wa
     });
   expect(await run(false)).toBe("write StorageError Io; lease held");
   expect(await run(true)).toBe("write StorageError Io; lease free");
+});
+
+test("leaseThroughFaults: an acquire whose response was lost, and whose give-back read the manifest from before its merge, holds the lease for nobody without it; the give-back looks again with it", async () => {
+  // uncommitted-optimize-audited-forward seed 269 with --faults all on fixed: the give-back saw
+  // the lease free, and every other committer waited out the lease.
+  class AckLossThenStale extends StorageFaultPlan {
+    private step = 0;
+    override plan(call: StorageCall): ChosenFault | null {
+      if (this.step === 0 && isLeaseOnly(call)) return (this.step++, { kind: "ack-loss", param: 0, delayMs: 0 });
+      if (this.step === 1 && call.op === "manifest.load") return (this.step++, { kind: "stale", param: 0, delayMs: 0 });
+      return null;
+    }
+  }
+  const run = (on: boolean) =>
+    observed(fixedWith({ leaseThroughFaults: on }), async (w) => {
+      await startProcess(w, "setup").init();
+      const p = startProcess(w, "holder");
+      const storage = w.storage as ScheduledStorage;
+      storage.faults = new AckLossThenStale(w, { kinds: ["ack-loss", "stale"] });
+      const acquire = await ended(tryAcquireLease(p.env, branchLeaseResource(null), leaseOwnerId(p.env, "holder")));
+      storage.faults = null;
+      return `acquire ${acquire}; lease ${(await leaseHolder(w)) === null ? "free" : "held"}`;
+    });
+  expect(await run(false)).toBe("acquire StorageError Io; lease held");
+  expect(await run(true)).toBe("acquire StorageError Io; lease free");
 });
 
 test(planted("error", "leaseThroughFaults") + " (a release that fails leaves the lease held for nobody)", async () => {
