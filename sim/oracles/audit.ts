@@ -12,9 +12,8 @@
 //   writer had put its staging files, durable as written: then every table committed and recovery
 //   must roll forward (another actor's dataset commit or publish on one of those tables makes a
 //   roll-back right, and so does a staging file a storage fault tore, lost or misdirected: with
-//   no valid schema to promote, nothing can roll forward); a branch merge must also have
-//   confirmed its sidecar (upstream rolls an unconfirmed BranchMerge sidecar back by design:
-//   "unconfirmed => partial => roll back", recovery.rs at 7d3a52d6).
+//   no valid schema to promote, nothing can roll forward); a branch merge's roll-back is wrong
+//   only once its Phase-B confirmation (the writer's rewrite of its sidecar) landed.
 import { resultAt } from "./took-effect.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
@@ -139,7 +138,10 @@ export function recoveryAudited(ctx: Pick<JudgeContext, "sidecars" | "audits" | 
         });
       }
     } else if (kind === "RolledBack") {
-      const promotable = (rec.writerKind !== "SchemaApply" || life.staging.length >= STAGING_FILES) && (rec.writerKind !== "BranchMerge" || rec.confirmed);
+      // A schema apply rolls forward only to staging files it put; a branch merge only once its
+      // Phase-B confirmation landed (an unconfirmed one is a partial Phase B by design:
+      // `confirm_sidecar_phase_b`).
+      const promotable = rec.writerKind === "SchemaApply" ? life.staging.length >= STAGING_FILES : rec.writerKind !== "BranchMerge" || life.rewritten;
       if (committedEveryTable(life, true) && promotable && !othersMovedTables(ctx, life)) {
         out.push({
           kind: "recovery-wrong-decision",

@@ -105,8 +105,6 @@ export interface SidecarRecord {
   readonly tombstones: readonly TableKey[];
   /** The graph branch the writer wrote (null for main). */
   readonly branch: string | null;
-  /** Every pin carries the version its publish reached (a BranchMerge's Phase B confirmation). */
-  readonly confirmed: boolean;
 }
 
 /** Decodes a sidecar's JSON (upstream's `RecoverySidecar`, seed schema version 2). */
@@ -128,8 +126,7 @@ export function decodeSidecar(key: string, body: string): SidecarRecord {
   });
   const keys = (list: unknown): TableKey[] => (Array.isArray(list) ? list.map((x) => (x as { table_key?: unknown }).table_key).filter(isTableKey) : []);
   const branch = typeof d.branch === "string" && d.branch !== "main" ? d.branch : null;
-  const confirmed = (d.tables as Record<string, unknown>[]).every((t) => typeof t.confirmed_version === "number");
-  return { operationId: d.operation_id, writerKind: d.writer_kind, tables, registrations: keys(d.additional_registrations), tombstones: keys(d.tombstones), branch, confirmed };
+  return { operationId: d.operation_id, writerKind: d.writer_kind, tables, registrations: keys(d.additional_registrations), tombstones: keys(d.tombstones), branch };
 }
 
 /** The operation id a sidecar key names (`__recovery/<ulid>.json`). */

@@ -16,8 +16,8 @@ export interface SidecarLife {
   /** The operation that wrote it (for a worker actor, the operation of its process that spawned it). */
   readonly op: OpRecord | null;
   readonly putAt: number;
-  /** The body as first written (`confirmed` once any rewrite confirmed it); null when the trace does not hold it. */
-  record: SidecarRecord | null;
+  /** The body as first written; null when the trace does not hold it. */
+  readonly record: SidecarRecord | null;
   /** The writer's dataset commits in its operation, before recovery took the sidecar: path -> versions it produced. */
   readonly commits: ReadonlyMap<string, readonly Version[]>;
   /**
@@ -26,6 +26,8 @@ export interface SidecarLife {
    * apply's promotion evidence.
    */
   readonly staging: readonly string[];
+  /** Whether its writer put it again, durable as written, before it went: a BranchMerge's Phase-B confirmation. */
+  readonly rewritten: boolean;
   deletedAt: number | null;
   deletedBy: string | null;
 }
@@ -102,7 +104,7 @@ export function processOf(events: readonly TraceEvent[], actor: string): string 
 type SidecarEvent =
   | { readonly at: number; readonly actor: string; readonly path: string; readonly version: Version }
   | { readonly at: number; readonly actor: string; readonly staging: string; readonly intact: boolean }
-  | { readonly at: number; readonly actor: string; readonly put: string; readonly record: SidecarRecord | null }
+  | { readonly at: number; readonly actor: string; readonly put: string; readonly record: SidecarRecord | null; readonly intact: boolean }
   | { readonly at: number; readonly actor: string; readonly deleted: string };
 
 const sidecarEvents: TraceScan<SidecarEvent> = (events, from, to) => {
@@ -124,14 +126,14 @@ const sidecarEvents: TraceScan<SidecarEvent> = (events, from, to) => {
       continue;
     }
     if (!key?.startsWith("__recovery/")) continue;
-    if (ev.op === "objects.put") out.push({ at: i, actor: ev.actor, put: key, record: typeof args.body === "string" ? decodeSidecar(key, args.body) : null });
+    if (ev.op === "objects.put") out.push({ at: i, actor: ev.actor, put: key, record: typeof args.body === "string" ? decodeSidecar(key, args.body) : null, intact: landedAsWritten(events, i) });
     else if (ev.op === "objects.delete") out.push({ at: i, actor: ev.actor, deleted: key });
   }
   return out;
 };
 
 export function sidecarLives(history: History, events: readonly TraceEvent[]): SidecarLife[] {
-  const lives: (SidecarLife & { commits: Map<string, Version[]>; staging: string[] })[] = [];
+  const lives: (SidecarLife & { commits: Map<string, Version[]>; staging: string[]; rewritten: boolean })[] = [];
   const open = new Map<string, (typeof lives)[number]>();
   /** Every dataset commit and staging put, by actor, in trace order. */
   const writes: { at: number; actor: string; path?: string; version?: Version; staging?: string; intact?: boolean }[] = [];
@@ -139,10 +141,9 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
     if ("path" in ev) writes.push({ at: ev.at, actor: ev.actor, path: ev.path, version: ev.version });
     else if ("staging" in ev) writes.push({ at: ev.at, actor: ev.actor, staging: ev.staging, intact: ev.intact });
     else if ("put" in ev) {
-      // A rewrite in place (a merge confirming its Phase B) keeps the life; its confirmation counts.
       const rewritten = open.get(ev.put);
       if (rewritten) {
-        if (ev.record?.confirmed && rewritten.record) rewritten.record = { ...rewritten.record, confirmed: true };
+        if (ev.actor === rewritten.writer && ev.intact) rewritten.rewritten = true;
         continue;
       }
       const life = {
@@ -154,6 +155,7 @@ export function sidecarLives(history: History, events: readonly TraceEvent[]): S
         record: ev.record,
         commits: new Map<string, Version[]>(),
         staging: [] as string[],
+        rewritten: false,
         deletedAt: null,
         deletedBy: null,
       };

@@ -136,3 +136,14 @@ test("recovery-audited: a schema apply's roll-back is wrong only when its stagin
   // Put again whole after the tear (the fixed engine's read-back), it is promotion evidence again.
   expect(judged(apply([staged[0]!, staged[1]!, torn, staged[2]!, staged[2]!]))).toEqual(["recovery-wrong-decision"]);
 });
+
+test("recovery-audited: a branch merge's roll-back is wrong only once its Phase-B confirmation landed", () => {
+  // random-workload-branches seed 1311 with --faults all on fixed: a merge committed its table
+  // and failed before its confirmation; recovery rolled the unconfirmed sidecar back, by design.
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
+  const judged = (events: TraceEvent[]) => recoveryAudited(ctx({ ops: [writer(null)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] })).map((v) => v.kind);
+  const merge = sidecar("BranchMerge", 1, 2);
+  expect(judged([put("w", merge), commit("w", 2), pad, del("opener")])).toEqual([]);
+  // Planted: confirmed (the writer rewrote its sidecar), yet rolled back.
+  expect(judged([put("w", merge), commit("w", 2), put("w", merge), pad, del("opener")])).toEqual(["recovery-wrong-decision"]);
+});
