@@ -96,15 +96,32 @@ export function mayHaveTakenEffect(ctx: Pick<JudgeContext, "manifests" | "sideca
 const effectMemo = new WeakMap<object, Map<OpRecord, boolean>>();
 const movesMemo = new WeakMap<readonly ManifestVersion[], ManifestVersion[]>();
 
-/** Whether `op`'s own actor published a version that moved a pin inside its window. */
-function publishedInWindow(ctx: Pick<JudgeContext, "manifests">, op: OpRecord): boolean {
+/** The first publish by the actor that deleted sidecar `s` that moved one of its tables' pins, while it was pending. */
+function rollForwardPublish(ctx: Pick<JudgeContext, "manifests">, s: SidecarLife): number | null {
+  const tables = new Set(s.record?.tables.map((t) => t.tableKey));
+  for (let i = 1; i < ctx.manifests.length; i++) {
+    const m = ctx.manifests[i]!;
+    if (m.at <= s.putAt || m.at >= s.deletedAt! || m.actor !== s.deletedBy) continue;
+    const before = new Map(ctx.manifests[i - 1]!.pins.map((p) => [p.tableKey, p.version]));
+    if (m.pins.some((p) => (tables.size === 0 || tables.has(p.tableKey)) && before.get(p.tableKey) !== p.version)) return m.at;
+  }
+  return null;
+}
+
+/** The manifest versions that moved a pin, in order. */
+function pinMoves(ctx: Pick<JudgeContext, "manifests">): readonly ManifestVersion[] {
   let moves = movesMemo.get(ctx.manifests);
   if (!moves) {
     moves = ctx.manifests.filter((m, i) => i > 0 && pinSignature(m) !== pinSignature(ctx.manifests[i - 1]!));
     movesMemo.set(ctx.manifests, moves);
   }
+  return moves;
+}
+
+/** Whether `op`'s own actor published a version that moved a pin inside its window. */
+function publishedInWindow(ctx: Pick<JudgeContext, "manifests">, op: OpRecord): boolean {
   const end = op.end ?? Number.MAX_SAFE_INTEGER;
-  return moves.some((m) => m.actor === op.actor.name && m.at >= op.start && m.at < end);
+  return pinMoves(ctx).some((m) => m.actor === op.actor.name && m.at >= op.start && m.at < end);
 }
 
 export function pinSignature(m: ManifestVersion): string {
@@ -114,10 +131,32 @@ export function pinSignature(m: ManifestVersion): string {
 /**
  * Whether `other` may have changed a row after `op` wrote it, as seen in a snapshot published
  * at trace index `at`: it may have taken effect, it began before that snapshot was published,
- * and it had not ended before `op` began (an operation that ended first is ordered before).
+ * and its effect was not yet published when `op` began (an operation that ended first is
+ * ordered before; one that failed and took effect only when recovery rolled its sidecar forward
+ * took effect there, not when it failed).
  */
 export function mayOverwrite(ctx: Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">, op: OpRecord, other: OpRecord, at: number): boolean {
-  return other !== op && other.start < at && (other.end === null || other.end > op.start) && mayHaveTakenEffect(ctx, other);
+  if (other === op || other.start >= at || !mayHaveTakenEffect(ctx, other)) return false;
+  const end = effectEnd(ctx, other);
+  return end === null || end > op.start;
+}
+
+/**
+ * Where `op`'s effect was published at the latest: its end, for an acknowledged operation or one
+ * whose own actor published inside its window; for a failed one that took effect only by a
+ * roll-forward, the first publish of the recovery that rolled its sidecar forward (a pin move by
+ * the actor that then deleted the sidecar, between its put and its delete; the delete itself
+ * if the manifests hold none). Null while it had not ended.
+ */
+function effectEnd(ctx: Pick<JudgeContext, "manifests" | "sidecars" | "rolledForward">, op: OpRecord): number | null {
+  if (op.end === null || op.status === "ok" || publishedInWindow(ctx, op)) return op.end;
+  let first: number | null = null;
+  for (const s of ctx.sidecars) {
+    if (s.op !== op || s.deletedAt === null || !ctx.rolledForward.has(s.operationId)) continue;
+    const at = Math.max(op.end, rollForwardPublish(ctx, s) ?? s.deletedAt);
+    if (first === null || at < first) first = at;
+  }
+  return first ?? op.end;
 }
 
 /** What says whether an operation took effect: the manifests of the branch it wrote, with the universe's sidecars and roll-forwards. */

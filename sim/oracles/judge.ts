@@ -134,14 +134,14 @@ async function judgeInto(found: Violation[], raw: Storage, events: readonly Trac
     ctx = await readFinalState(raw, events, history, snapshotsFrom);
   } catch (e) {
     // Fail closed: how the operations ended needs no final state, so that is still judged.
-    for (const v of operationsEndAsAllowed({ history })) found.push(v);
+    for (const v of operationsEndAsAllowed({ history, events })) found.push(v);
     found.push(unreadable("the final state cannot be read", e));
     return;
   }
   if (ctx === null) {
     // Never initialized: nothing to read is the correct final state; how each operation ended
     // (the inits, the final open) is still judged.
-    for (const v of operationsEndAsAllowed({ history })) found.push(v);
+    for (const v of operationsEndAsAllowed({ history, events })) found.push(v);
     return;
   }
   for (const name of Object.keys(oracles).sort()) {

@@ -2,6 +2,8 @@
 // spurious storage error, a wedged write, a failed open), and a scenario's must-succeed and
 // must-fail demands hold.
 import type { OmniErrorKind } from "../../engine/errors.ts";
+import { FP, type FailpointName } from "../../failpoints/catalog.ts";
+import type { TraceEvent } from "../trace.ts";
 import type { JudgeContext } from "./context.ts";
 import type { Violation, ViolationKind } from "../violations.ts";
 import { type OpKind, type OpRecord, violationOp } from "./history.ts";
@@ -40,6 +42,26 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
   cleanup: ["InjectedFailure", "SchemaApplyLocked"],
 };
 
+/**
+ * Typed refusals the engine gives for an error injected at a failpoint it does not let through:
+ * a write whose orphaned-fork check could not read fresh manifest authority (`classify.fresh_read`)
+ * refuses with a retryable conflict, never reclaims (upstream's `reclaim_orphaned_fork_and_refork`,
+ * `table_ops.rs` at 62a9c3fe; its test `recreate_over_orphaned_fork_reports_indeterminate_authority_read`).
+ * Allowed only to an operation whose own actor that failpoint failed inside its window.
+ */
+const REFUSALS_OF_INJECTED: readonly { readonly failpoint: FailpointName; readonly errorKind: OmniErrorKind }[] = [{ failpoint: FP.CLASSIFY_FRESH_READ, errorKind: "BranchConflict" }];
+
+/** Whether a failpoint injected an error into `op`'s own actor inside its window, and it refused as the engine documents. */
+function refusedInjected(events: readonly TraceEvent[], op: OpRecord): boolean {
+  const refusals = REFUSALS_OF_INJECTED.filter((r) => r.errorKind === op.errorKind);
+  if (refusals.length === 0 || op.end === null) return false;
+  for (let i = op.start; i < op.end && i < events.length; i++) {
+    const ev = events[i]!;
+    if (ev.e === "failpoint" && ev.actor === op.actor.name && ev.decision === "error" && refusals.some((r) => r.failpoint === ev.name)) return true;
+  }
+  return false;
+}
+
 /** The violation an unexpected error stands for. */
 function classify(op: OpRecord): ViolationKind {
   switch (op.errorKind) {
@@ -52,12 +74,12 @@ function classify(op: OpRecord): ViolationKind {
   }
 }
 
-export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history">): Violation[] {
+export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history" | "events">): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
     const e = op.expect;
     // A fault the harness injected into this very operation excuses it from any demand.
-    const injected = op.status === "err" && op.errorKind === "InjectedFailure";
+    const injected = op.status === "err" && (op.errorKind === "InjectedFailure" || refusedInjected(ctx.events, op));
     if (e.mustSucceed && op.status === "err" && !injected) {
       out.push({ kind: e.mustSucceed.violation, message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage} (${e.mustSucceed.why})`, ...about(op) });
       continue;
@@ -72,7 +94,7 @@ export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history">): Viol
     }
     if (op.status !== "err" || e.mustFail) continue;
     const allowed = [...ALLOWED[op.kind], ...(e.allow ?? [])];
-    if (allowed.includes(op.errorKind as OmniErrorKind)) continue;
+    if (allowed.includes(op.errorKind as OmniErrorKind) || injected) continue;
     out.push({ kind: classify(op), message: `${op.label} failed with ${op.errorKind}: ${op.errorMessage}`, ...about(op) });
   }
   return out;

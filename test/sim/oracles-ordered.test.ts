@@ -48,6 +48,26 @@ test("acked-writes-visible: an acknowledged delete stays deleted unless a later 
   expect(ackedWritesVisible(ctx({ ops: [del, reinsert], snapshots: undone }))).toEqual([]);
 });
 
+test("acked-writes-visible: a failed insert takes effect where recovery rolls it forward, not where it failed", () => {
+  // The insert of P0 failed after its commit (its sidecar left at 3), before the delete of P0
+  // began; the delete found nothing to delete; recovery later rolled the insert forward
+  // (net-zero-merge seed 152 on fixed, a failpoint error after the insert's commit).
+  const insert = op({ label: "insert P0", actor: actor("b"), effect: { inserts: [p0], deletes: [], updates: [] }, start: 1, end: 8, status: "err", errorKind: "InjectedFailure" });
+  const del = op({ label: "delete P0", effect: { inserts: [], deletes: [p0], updates: [] }, start: 10, end: 20 });
+  const body = JSON.stringify({ operation_id: "01OP", writer_kind: "Mutation", tables: [{ table_key: "node:Person", table_path: "mem://graph/nodes/p", expected_version: 1, post_commit_pin: 2 }] });
+  const pad = (n: number) => Array.from({ length: n }, (): TraceEvent => ({ e: "choose", label: "pad", n: 1, v: 0 }));
+  const events: TraceEvent[] = [...pad(3), { e: "io", actor: "b", op: "objects.put", args: { key: "__recovery/01OP.json", body }, ok: null }, ...pad(23), { e: "io", actor: "r", op: "objects.delete", args: { key: "__recovery/01OP.json" }, ok: null }, ...pad(10)];
+  const audits = [{ operationId: "01OP", kind: "RolledForward", outcomes: [] }];
+  const snapshots = [snap(2, 15, { "node:Person": [] }), snap(3, 30, row(30))];
+  const rolledAt = (at: number) => [manifest(1, 0, "setup", { "node:Person": 1 }), manifest(2, at, "r", { "node:Person": 2 })];
+  expect(ackedWritesVisible(ctx({ ops: [insert, del], events, audits, manifests: rolledAt(25), snapshots }))).toEqual([]);
+  // Planted: the roll-forward published the row before the delete began (the sidecar went only
+  // later), so the delete should have removed it: the row showing again is the delete undone.
+  expect(ackedWritesVisible(ctx({ ops: [insert, del], events, audits, manifests: rolledAt(9), snapshots })).map((v) => v.kind)).toEqual(["acked-delete-undone"]);
+  // Planted: no roll-forward on record: the failed insert took no effect and explains nothing.
+  expect(ackedWritesVisible(ctx({ ops: [insert, del], events, manifests: rolledAt(25), snapshots })).map((v) => v.kind)).toEqual(["acked-delete-undone"]);
+});
+
 test("conflicts-have-a-cause: a conflict with no other actor's logical effect in its window is spurious", () => {
   const failed = op({ label: "update P0", effect: update(1), start: 10, end: 20, status: "err", errorKind: "ExpectedVersionMismatch", errorMessage: "stale" });
   const commit = (actor: string, delta: string): TraceEvent => ({ e: "io", actor, op: "datasets.commit", args: { path: "nodes/x", delta: { op: delta } }, ok: { version: 3 } });

@@ -76,6 +76,20 @@ test("recovery-audited: an unconfirmed branch merge rolled back is right; a conf
   expect(judged([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), put("w", confirmed(sidecar("BranchMerge", 1, 2))), del("opener")])).toEqual(["recovery-wrong-decision"]);
 });
 
+test("recovery-audited: a branch merge's roll-back is wrong only once its writer confirmed its Phase B", () => {
+  const manifests = [manifest(1, 0, "s", { "node:Person": 1 })];
+  const confirmed = JSON.stringify({ ...JSON.parse(sidecar("BranchMerge", 1, 2)), tables: [{ ...JSON.parse(sidecar("BranchMerge", 1, 2)).tables[0], confirmed_version: 2 }] });
+  const rolledBack = (events: TraceEvent[]) =>
+    recoveryAudited(ctx({ ops: [writer(5)], events, manifests, audits: [{ operationId: "01OP", kind: "RolledBack", outcomes: BACK }] })).map((v) => v.kind);
+  // Planted: the merge committed its table and confirmed its Phase B; recovery rolled it back.
+  expect(rolledBack([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), put("w", confirmed), pad, pad, del("opener")])).toEqual(["recovery-wrong-decision"]);
+  // Its commit without the confirmation (the rewrite failed) is a partial Phase B: upstream's
+  // IncompletePhaseB rolls it back.
+  expect(rolledBack([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), pad, pad, pad, del("opener")])).toEqual([]);
+  // A confirmed body put by anyone but the writer is no confirmation of the writer's.
+  expect(rolledBack([put("w", sidecar("BranchMerge", 1, 2)), commit("w", 2), put("other", confirmed), pad, pad, del("opener")])).toEqual([]);
+});
+
 test("live-sidecars-untouched: a worker's sidecar is live while the worker lives, not for the rest of its operation", () => {
   const optimize = op({ label: "optimize", kind: "optimize", actor: { name: "optimizer", status: "done" } as Actor, start: 0, end: 50 });
   const spawns: TraceEvent[] = [

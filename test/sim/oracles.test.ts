@@ -21,6 +21,7 @@ import { operationsEndAsAllowed } from "../../sim/oracles/op-policy.ts";
 import { liveSidecarsUntouched } from "../../sim/oracles/sidecar-ownership.ts";
 import type { Actor } from "../../sim/scheduler.ts";
 import type { TraceEvent } from "../../sim/trace.ts";
+import { FP } from "../../failpoints/catalog.ts";
 import { runUniverse } from "../../sim/universe.ts";
 import { ctx, op, snap } from "./oracle-fixtures.ts";
 
@@ -105,6 +106,19 @@ test("operations-end-as-allowed: red on a wedged write, a spurious storage error
     }),
   ).map((v) => v.kind);
   expect(kinds).toEqual(["wedged-write", "spurious-storage-failure", "open-failed", "maintenance-failed", "maintenance-failed-logical-write", "stale-write-succeeded"]);
+});
+
+test("operations-end-as-allowed: a write refuses with a retryable conflict only where a failpoint failed its fresh authority read", () => {
+  // The orphaned-fork check's fresh read failed (an error injected at classify.fresh_read): the
+  // write refuses, retryably, as upstream's reclaim does (net-zero-merge seed 108 on upstream).
+  const refused = op({ label: "insert e1 on feature", status: "err", errorKind: "BranchConflict", errorMessage: "fresh manifest authority was unavailable", start: 0, end: 4 });
+  const struck = (actor: string, name: string, decision = "error"): TraceEvent[] => [{ e: "choose", label: "pad", n: 1, v: 0 }, { e: "failpoint", actor, name, decision }, { e: "choose", label: "pad", n: 1, v: 0 }];
+  expect(operationsEndAsAllowed(ctx({ ops: [refused], events: struck("a", FP.CLASSIFY_FRESH_READ) }))).toEqual([]);
+  // Planted: the same refusal with no injected failure behind it, or one at another failpoint,
+  // in another actor, or a failpoint that passed: a write's BranchConflict is a bug.
+  for (const events of [[], struck("a", FP.RECOVERY_SIDECAR_WRITE), struck("b", FP.CLASSIFY_FRESH_READ), struck("a", FP.CLASSIFY_FRESH_READ, "pass")]) {
+    expect(operationsEndAsAllowed(ctx({ ops: [refused], events })).map((v) => v.kind)).toEqual(["unexpected-error"]);
+  }
 });
 
 test("liveness: red when drift no sidecar covers survives recovery, and the next write is wedged", async () => {
