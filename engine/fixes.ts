@@ -227,6 +227,14 @@ export interface Fixes {
    * main's compaction through the target's coordinator.
    */
   readonly optimizeMergeGate: boolean;
+  /**
+   * #299 (`1c5cb874`): lineage in `__manifest`. By `62a9c3fe` a merge publishes its delta and its
+   * merge commit (merged parent included) in one manifest CAS. At the seed the merge commit is a
+   * separate append after the publish, and an error between them leaves the merged rows on the
+   * target with no record of the merged parent: a later merge finds an older base and reports a
+   * false conflict.
+   */
+  readonly mergeLineageInPublish: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -269,6 +277,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "branchRecoveryBarrier",
   "healMissingLineage",
   "optimizeMergeGate",
+  "mergeLineageInPublish",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -310,6 +319,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   branchRecoveryBarrier: "RFC-022: a branch create discards the orphaned sidecars of its name first and refuses while one is pending (#343)",
   healMissingLineage: "a branch whose create died between its manifest branch and its lineage branch gets its lineage at its fork point (#311's lineage in the manifest)",
   optimizeMergeGate: "optimize and a merge on one handle never overlap, so optimize never publishes through a coordinator the merge swapped (#343, #351: the root schema gate)",
+  mergeLineageInPublish: "a merge publishes its merge commit with its tables, so an error after the publish never leaves merged rows without their merged parent (#299's lineage in the manifest)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -351,13 +361,14 @@ const SEED: Fixes = {
   branchRecoveryBarrier: false,
   healMissingLineage: false,
   optimizeMergeGate: false,
+  mergeLineageInPublish: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, the schema gate ordering optimize and merges); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, #299's merge lineage in the publish, the schema gate ordering optimize and merges); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -383,6 +394,7 @@ const UPSTREAM: Fixes = {
   branchRecoveryBarrier: true,
   healMissingLineage: true,
   optimizeMergeGate: true,
+  mergeLineageInPublish: true,
 };
 
 export const PROFILES = {
@@ -428,6 +440,7 @@ export const PROFILES = {
     branchRecoveryBarrier: true,
     healMissingLineage: true,
     optimizeMergeGate: true,
+    mergeLineageInPublish: true,
   },
 } as const satisfies Record<string, Fixes>;
 

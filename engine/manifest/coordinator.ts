@@ -110,6 +110,32 @@ export class Coordinator {
     });
   }
 
+  /**
+   * A merge's publish with its merge commit as one step (`mergeLineageInPublish`, upstream's
+   * `commit_changes_with_intent_and_expected` at 62a9c3fe): the failpoints stand where upstream
+   * has them, before the publish and after the lineage, so a failure after the manifest commit
+   * finds the merge's lineage recorded. A merge with nothing to publish records its commit alone.
+   */
+  async publishWithMergeCommit(
+    changes: readonly ManifestChange[],
+    options: () => PublishOptions,
+    parent: string,
+    mergedParent: string,
+    actor: string | null,
+  ): Promise<Version> {
+    return this.locked(async () => {
+      await maybeFail(this.env, FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND);
+      let v = this.current.version;
+      if (changes.length > 0) {
+        v = await publish(this.env, this.branch, changes, null, options());
+        this.current = Snapshot.fromManifest(await loadBranchManifest(this.env, this.branch, v));
+      }
+      await appendMergeCommit(this.env, this.branch, v, parent, mergedParent, actor);
+      if (changes.length > 0) await maybeFail(this.env, FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
+      return v;
+    });
+  }
+
   /** `record_merge_commit`: the merge's graph commit, parented on both heads. */
   async recordMergeCommit(manifestVersion: Version, parent: string, mergedParent: string, actor: string | null): Promise<string> {
     return this.locked(async () => {

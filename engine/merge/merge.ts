@@ -4,7 +4,8 @@
 // holding the target tables' queues: a BranchMerge sidecar pinning every table whose data HEAD
 // will move, Phase B table by table, the Phase-B confirmation (each pin's exact reached
 // version, rewritten into the sidecar), one manifest publish with no expected versions, the
-// sidecar's delete, and the merge commit with both parents. The handle's coordinator is swapped
+// sidecar's delete, and the merge commit with both parents (with `mergeLineageInPublish`, the
+// commit with the publish, before the delete). The handle's coordinator is swapped
 // for the target's for the duration (`swap_coordinator_for_branch`).
 import { FP } from "../../failpoints/catalog.ts";
 import { ownedBy } from "../branch/fork-names.ts";
@@ -22,12 +23,13 @@ import { ensureSchemaState } from "../handle/schema-guard.ts";
 import { Coordinator } from "../manifest/coordinator.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { Snapshot } from "../manifest/snapshot.ts";
-import { confirmSidecarPhaseB, deleteSidecarBestEffort, newSidecar, type RecoverySidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
+import { confirmSidecarPhaseB, newSidecar, type RecoverySidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import type { Branch, TableKey, Version } from "../storage/types.ts";
 import { headCommitOf, mergeBase } from "./base.ts";
 import { type Candidate, planMerge } from "./candidates.ts";
 import { publishAdoptedDelta, publishAdoptedSourceState, publishRewrittenMergeTable, type TableUpdate } from "./publish-table.ts";
 import { mergeConflicts, validateMergeCandidates } from "./validate.ts";
+import { publishMerge } from "./merge-lineage-in-publish.ts";
 
 export type MergeOutcome = "AlreadyUpToDate" | "FastForward" | "Merged";
 
@@ -42,6 +44,31 @@ export async function branchMerge(h: Handle, source: string, target: string, act
   const from = normalizeBranchName(source);
   const into = normalizeBranchName(target);
   if (from === into) throw new OmniError("MergeRefused", { reason: "same-branch" }, "branch_merge requires distinct source and target branches");
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await mergeOnce(h, from, into, actor);
+    } catch (e) {
+      if (!(e instanceof PlanVoidedByRecovery)) throw e;
+      if (attempt >= MERGE_PLAN_ATTEMPTS) {
+        throw new OmniError("ReadSetChanged", { attempts: attempt, beforeEffect: true }, `recovery kept moving the merge target under its plan; gave up after ${attempt} attempts`);
+      }
+    }
+  }
+}
+
+/** Plans of one merge when recovery inside its commit section keeps moving the target. */
+const MERGE_PLAN_ATTEMPTS = 4;
+
+/**
+ * Entering the commit section recovered a dead committer's work on the target (under
+ * `ownerLease` heals run there, after the merge planned): the plan and its read set are void,
+ * so the merge plans again, as upstream's merge heals the target before it plans
+ * (`heal_pending_recovery_sidecars_for_write` in `exec/merge.rs` at 62a9c3fe).
+ */
+class PlanVoidedByRecovery extends Error {}
+
+/** One attempt: heads, base, plan, and the merge on the target. */
+async function mergeOnce(h: Handle, from: Branch, into: Branch, actor: string | null): Promise<MergeOutcome> {
   const env = h.env;
   const sourceHead = await headCommitOf(env, from, "source");
   const targetHead = await headCommitOf(env, into, "target");
@@ -95,6 +122,7 @@ async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot,
     ordered.map((key) => ({ key, branch: active })),
   );
   try {
+    if (section.recovered) throw new PlanVoidedByRecovery();
     // The snapshot the target's queues now guard must still be the one the plan was made on.
     const current = h.coordinator.snapshot;
     for (const tableKey of ordered) {
@@ -123,10 +151,7 @@ async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot,
     for (const tableKey of ordered) updates.push(await publishCandidate(h, source, target, tableKey, plan.candidates.get(tableKey)!, active, forkRefs.get(tableKey)));
     if (sidecar !== null) await confirmSidecarPhaseB(env, sidecar, new Map(updates.map((u) => [u.tableKey, u.version])));
     await maybeFail(env, FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
-    const manifestVersion: Version =
-      updates.length === 0 ? h.coordinator.snapshot.version : await h.coordinator.publishOnly(updates, mergePublishOptions(h, section.lease, target));
-    if (sidecar !== null) await deleteSidecarBestEffort(env, sidecar.operation_id);
-    await h.coordinator.recordMergeCommit(manifestVersion, targetHeadId, sourceHeadId, actor);
+    await publishMerge(h, updates, () => mergePublishOptions(h, section.lease, target), sidecar?.operation_id ?? null, targetHeadId, sourceHeadId, actor);
   } finally {
     await section.exit();
   }

@@ -1,7 +1,8 @@
 // Branch flags, each in one small situation with the flag off and on, on top of the fixed
 // profile: `branchRecoveryBarrier` (RFC-022's recovery barrier on branch creation, #343) and
 // `healMissingLineage` (#311's lineage read from the manifest), `optimizeMergeGate` (#343 and
-// #351's root schema gate around a merge and an optimize).
+// #351's root schema gate around a merge and an optimize), `mergeLineageInPublish` (#299: a
+// merge commit in the same publish as its tables).
 import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
@@ -199,4 +200,27 @@ test("branchRecoveryBarrier: a sidecar of the name that appears after the barrie
   expect(await run(false)).toEqual({ create: "ok", opened: false });
   // Refused; the next open discards the orphan (b0 does not exist) and opens.
   expect(await run(true)).toEqual({ create: "RecoveryRequired", opened: true });
+});
+
+test("mergeLineageInPublish: a merge that fails after its publish leaves its rows without their merged parent without it; its lineage is recorded with it", async () => {
+  // merge-false-conflict seed 152 on fixed, once the swarm knob faulted merges: s's merge of x
+  // failed at graph_publish.after_manifest_commit; s held x's row with no merge commit, so the
+  // final merge of s into t found an older base and a false divergent-update conflict.
+  const run = (on: boolean) => {
+    let outcome: { merge: string; mergedParents: number } | null = null;
+    return inWorld(async (w) => {
+      const p = startProcess(w, "app");
+      const g = await p.init();
+      await g.branchCreate("x");
+      await g.branchCreate("s");
+      await g.mutate([person("OnX")], null, { branch: "x" });
+      w.failpoints.set(FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT, { kind: "error" });
+      const merge = await settle(g.branchMerge("x", "s"));
+      w.failpoints.clear(FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT);
+      const view = (await readCommitGraph(startProcess(w, "probe").env, "s"))!;
+      outcome = { merge: merge.ok ? "ok" : merge.error.kind, mergedParents: [...view.commits.values()].filter((c) => c.mergedParent !== null).length };
+    }, { fixes: { ...PROFILES.fixed, mergeLineageInPublish: on } }).then(() => outcome!);
+  };
+  expect(await run(false)).toEqual({ merge: "InjectedFailure", mergedParents: 0 });
+  expect(await run(true)).toEqual({ merge: "InjectedFailure", mergedParents: 1 });
 });

@@ -3,6 +3,8 @@
 // sidecar whose branch was deleted neither wedges writes nor the open.
 import { expect, test } from "vitest";
 import { isOmniError } from "../../engine/errors.ts";
+import { PROFILES } from "../../engine/fixes.ts";
+import { FP } from "../../failpoints/catalog.ts";
 import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import type { Row } from "../../engine/storage/types.ts";
 import type { World } from "../../sim/world.ts";
@@ -118,4 +120,25 @@ test("a sidecar pinned to a fork that was never made (a merge that died between 
     expect((await auditRows(w)).map((r) => r.recovery_kind)).toEqual(["RolledBack"]);
     expect((await branchManifest(w, "feature")).entry(PERSON)!.version).toBe(pinned.version);
   });
+});
+
+test("a merge whose commit section recovers a dead committer's write on the target plans again and goes through (fixed)", async () => {
+  // merge-false-conflict seed 19 on fixed: a write on t failed after its commit, before its
+  // publish; under the lease the final merge into t recovered it inside its commit section,
+  // after it had planned, and failed its own read-set check (ReadSetChanged). Upstream's merge
+  // heals the target before it plans.
+  let merged: unknown = null;
+  await inWorld(async (w) => {
+    const db = await startProcess(w, "app").init(TEST_SCHEMA);
+    await db.branchCreate("x");
+    await db.branchCreate("t");
+    await db.mutate([insertPerson("OnX", 1)], null, { branch: "x" });
+    w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+    await expect(db.mutate([insertPerson("OnT", 2)], null, { branch: "t" })).rejects.toSatisfy((e) => isOmniError(e, "InjectedFailure"));
+    expect(await sidecarKeys(w)).toHaveLength(1);
+    merged = await db.branchMerge("x", "t");
+    expect(await sidecarKeys(w)).toEqual([]);
+    expect(await countRowsBranch(db, "t", PERSON)).toBe(2);
+  }, { fixes: PROFILES.fixed });
+  expect(merged).toBe("Merged");
 });
