@@ -137,6 +137,8 @@ export interface SchedulerOptions {
   readonly crashBudget?: number;
   /** How many faults the seeded fault plan may inject at failpoints (`sim/fault-plan.ts`). */
   readonly faultBudget?: number;
+  /** Whether the fault plan may strike any actor the scenario spawned, not only crashable processes' (`fault-reach.ts`). */
+  readonly faultsEverywhere?: boolean;
   /** Durable writes of a typical process: scales how rarely a planned fault strikes a hit. */
   readonly crashHorizon?: number;
   readonly maxSteps?: number;
@@ -164,6 +166,7 @@ export class Scheduler implements FailpointHost {
   private readonly crashBudget: number;
   private readonly faultBudget: number;
   private faultsPlanned = 0;
+  private readonly faultsEverywhere: boolean;
   private readonly faultChoices: number;
   private readonly maxSteps: number;
   private lastRun: Actor | null = null;
@@ -182,6 +185,7 @@ export class Scheduler implements FailpointHost {
     this.strategy = options.strategy;
     this.crashBudget = options.crashBudget ?? 0;
     this.faultBudget = options.faultBudget ?? 0;
+    this.faultsEverywhere = options.faultsEverywhere ?? false;
     this.faultChoices = faultChoices(options.crashHorizon ?? DEFAULT_CRASH_HORIZON);
     this.maxSteps = options.maxSteps ?? 200_000;
   }
@@ -314,10 +318,15 @@ export class Scheduler implements FailpointHost {
     return this.suspend(a, step, decision === "park" ? released : null, null);
   }
 
-  /** FailpointHost: the seeded fault plan, for actors of processes the search may crash. */
+  /** FailpointHost: the seeded fault plan, for actors of processes the search may crash (in some universes, of any the scenario spawned). */
   plannedFault(name: FailpointName): PlannedFault | null {
-    if (this.faultsPlanned >= this.faultBudget || !this.current?.proc.crashable) return null;
-    const fault = plannedFaultOf(this.chooseData(`fault at ${name}`, this.faultChoices, true), this.faultChoices);
+    const a = this.current;
+    if (this.faultsPlanned >= this.faultBudget || !a) return null;
+    // A process the scenario marks crashable; in some universes, any actor it spawned.
+    if (!a.proc.crashable && (a.director || !this.faultsEverywhere)) return null;
+    const planned = plannedFaultOf(this.chooseData(`fault at ${name}`, this.faultChoices, true), this.faultChoices);
+    // A process the scenario does not let die is only failed: its director may go on using it.
+    const fault = planned === "crash" && !a.proc.crashable ? "error" : planned;
     if (fault) this.faultsPlanned++;
     return fault;
   }

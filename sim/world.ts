@@ -10,6 +10,7 @@ import { SeededIds, UniverseIds } from "./ids.ts";
 import { ScheduledStorage } from "./scheduled-storage.ts";
 import { type Actor, type Process, Scheduler, type SchedulerOutcome, type SchedulerSetupState } from "./scheduler.ts";
 import { SeedTree } from "./seed.ts";
+import { faultsEverywhere } from "./fault-reach.ts";
 import { NO_FOOTPRINT } from "./step.ts";
 import type { Strategy } from "./strategy.ts";
 import { type StoreSnapshot, VirtualStore } from "./store/virtual-store.ts";
@@ -109,6 +110,7 @@ export class World {
       strategy: options.strategy(this.seeds.child("strategy"), options.crashHorizon !== undefined ? { crashHorizon: options.crashHorizon } : {}),
       crashBudget: options.crashBudget ?? 0,
       faultBudget: options.faultBudget ?? 0,
+      faultsEverywhere: (options.faultBudget ?? 0) > 0 && faultsEverywhere(this.seeds),
       ...(options.crashHorizon !== undefined ? { crashHorizon: options.crashHorizon } : {}),
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
     });

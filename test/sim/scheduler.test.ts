@@ -1,10 +1,13 @@
 import { expect, test } from "vitest";
 import { FailpointRegistry } from "../../failpoints/registry.ts";
 import { FP } from "../../failpoints/catalog.ts";
-import { ESCAPE_TURNS } from "../../sim/scheduler.ts";
+import { ESCAPE_TURNS, Scheduler } from "../../sim/scheduler.ts";
+import { VirtualClock } from "../../sim/clock.ts";
+import { Trace } from "../../sim/trace.ts";
 import { ReplayStrategy } from "../../sim/strategies/replay.ts";
 import { RandomStrategy } from "../../sim/strategies/random.ts";
 import { SeedTree } from "../../sim/seed.ts";
+import { FAULTS_EVERYWHERE_ONE_IN, faultsEverywhere } from "../../sim/fault-reach.ts";
 import type { StepDecision, Strategy } from "../../sim/strategy.ts";
 import { schedulerWith, stepper } from "./helpers.ts";
 
@@ -205,4 +208,33 @@ test("a failpoint crash kills the hitting actor's process at the hit", async () 
   await sched.run();
   expect(log).toEqual(["before"]);
   expect(p.alive).toBe(false);
+});
+
+test("the fault plan strikes a process the scenario does not let die only in a faults-everywhere universe, and only fails it", async () => {
+  // A strategy that always picks the plan's crash at a failpoint.
+  const crashAtFailpoints: Strategy = { name: "crash-at-failpoints", chooseStep: () => 0, chooseData: (d) => d.n - 1 };
+  const run = async (everywhere: boolean, crashable: boolean) => {
+    const sched = new Scheduler({ clock: new VirtualClock(), trace: new Trace(), strategy: crashAtFailpoints, faultBudget: 1, faultsEverywhere: everywhere });
+    const registry = new FailpointRegistry(sched);
+    const p = sched.newProcess("p", crashable);
+    let outcome = "passed";
+    sched.spawn(p, "writer", async () => {
+      if ((await registry.hit(FP.RECOVERY_SIDECAR_WRITE)) === "error") outcome = "failed";
+    });
+    await sched.run();
+    return p.alive ? outcome : "crashed";
+  };
+  expect(await run(false, false)).toBe("passed");
+  expect(await run(true, false)).toBe("failed");
+  expect(await run(false, true)).toBe("crashed");
+  expect(await run(true, true)).toBe("crashed");
+});
+
+test("the faults-everywhere knob is the universe seed's choice: the same for a seed every time, on in about one universe in four", () => {
+  const on = (seed: number) => faultsEverywhere(SeedTree.root(seed));
+  const seeds = Array.from({ length: 400 }, (_, i) => i + 1);
+  expect(seeds.map(on)).toEqual(seeds.map(on));
+  const count = seeds.filter(on).length;
+  expect(count).toBeGreaterThan(400 / FAULTS_EVERYWHERE_ONE_IN / 2);
+  expect(count).toBeLessThan((400 / FAULTS_EVERYWHERE_ONE_IN) * 2);
 });
