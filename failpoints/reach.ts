@@ -20,7 +20,7 @@ export const REACHED_BY: Readonly<Record<FailpointName, string>> = {
   [FP.ENSURE_INDICES_POST_PHASE_B_PRE_MANIFEST_COMMIT]: "ensureIndices on a table missing an index (scenarios that call ensureIndices: random-workload, schema-apply-reopen)",
   [FP.ENSURE_INDICES_POST_STAGE_PRE_COMMIT_BTREE]: "a btree index built on the write path (the seed, without noWritePathIndexBuild: index-build-breaks-pin)",
   [FP.FORK_BEFORE_CLASSIFY]: "a first write on a branch that forks a table onto it (the branch scenarios)",
-  [FP.FORK_BEFORE_RECLAIM]: "a write that reclaims an orphaned fork ref of its branch's name (seed and upstream: child-branch-unreadable, net-zero-merge); never on fixed, whose forks are named uniquely (fix695)",
+  [FP.FORK_BEFORE_RECLAIM]: "a write that reclaims an orphaned fork ref of its branch's name (on seed and upstream, in the branch scenarios); never on fixed, whose forks are named uniquely (fix695)",
   [FP.GRAPH_PUBLISH_AFTER_MANIFEST_COMMIT]: "every publish of a logical write (any mutation or load)",
   [FP.GRAPH_PUBLISH_BEFORE_COMMIT_APPEND]: "every publish of a logical write (any mutation or load)",
   [FP.INIT_AFTER_COORDINATOR_INIT]: "init: only the init scenarios run it in a searched form (init-cleanup-deletes-graph, torn-init-unstamped); elsewhere init is the setup, which no fault touches",
