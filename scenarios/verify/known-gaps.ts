@@ -29,18 +29,18 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // upstream's merge sidecars carry an exact transaction chain by 62a9c3fe (RFC-022 v4) and the
   // model's `upstream` still has the seed's stale-sidecar rule for them.
   { scenario: "full-reload-merge", check: "no unknown bug on upstream", why: "a merge that failed (injected) after its sidecar, before any commit, and a load that then published the table past the sidecar's expected version: the final open audits the merge RolledForward by the stale-sidecar rule, though its writer never committed (audit-mismatch, seed 394); provenRollForward proves nothing for BranchMerge, and is off on upstream" },
-  // Found by the swarm knob in the claims suite (400 universes a check), not yet triaged: each
-  // is a fault at a failpoint in a process the scenario does not mark crashable (an error,
-  // never a crash), which these checks never saw before the knob.
-  { scenario: "empty-delete-drift", check: "closed on seed+fix308", why: "untriaged (swarm knob): the claimed drift shows on seed+fix308 in 17 of 400 universes (first seed 11)" },
-  { scenario: "empty-delete-drift", check: "the fix holds alone on fixed-stagedDeletes", why: "untriaged (swarm knob): the claimed drift shows in 19 of 400 universes (first seed 11), with a recovery-wrong-decision and a spurious-conflict (seed 182)" },
+  // Found by the swarm knob in the claims suite (400 universes a check): each is a fault at a
+  // failpoint in a process the scenario does not mark crashable (an error, never a crash), which
+  // these checks never saw before the knob.
+  { scenario: "empty-delete-drift", check: "closed on seed+fix308", why: "B8's road to B11's symptom (inline-delete-crash's claim, closed by stagedDeletes): the seed's inline delete commits before its sidecar, and an error injected after it (mutation.post_stage_pre_effect_gate) leaves drift no sidecar covers (drift-after-recovery, 17 of 400 universes, first seed 11); the claim's attribution counts only fix308" },
+  { scenario: "empty-delete-drift", check: "the fix holds alone on fixed-stagedDeletes", why: "the same B8 road without stagedDeletes (19 of 400 universes, first seed 11); untriaged beside it: a recovery-wrong-decision and a spurious-conflict (seed 182)" },
   ...(["seed", "regress-298", "regress-297"] as const).map((profile) => ({
     scenario: "torn-init-unstamped",
     check: `searched green on ${profile}`,
-    why: "untriaged (swarm knob): after a fault in the init the scenario does not let die, the director's open fails with a raw StorageError (open-failed, 21 of 400 universes, first seed 33; final-state-unreadable at seed 223)",
+    why: "F9's symptom (dead-init-bricks-root's claim on seed): an error injected into the init before its manifest Create leaves no graph, and the final open fails with the seed's untyped StorageError (21 of 400 universes, first seed 33; final-state-unreadable at seed 223, #495's); a control holds any violation against itself",
   })),
-  { scenario: "uncommitted-optimize-audited-forward", check: "closed on upstream+provenRollForward", why: "untriaged (swarm knob): the claimed audit shows at seed 63, with drift-after-recovery and wedged writes (DriftAhead) there" },
-  { scenario: "uncommitted-optimize-audited-forward", check: "the fix holds alone on fixed-ownerLease", why: "untriaged (swarm knob): the claimed audit shows at seed 63 without the lease" },
+  { scenario: "uncommitted-optimize-audited-forward", check: "closed on upstream+provenRollForward", why: "not yet triaged (swarm knob): the claimed audit shows at seed 63, with drift-after-recovery and wedged writes (DriftAhead) there" },
+  { scenario: "uncommitted-optimize-audited-forward", check: "the fix holds alone on fixed-ownerLease", why: "not yet triaged (swarm knob): the claimed audit shows at seed 63 without the lease" },
 ];
 
 /** The known gap a check's failure is, if any. */
