@@ -20,8 +20,9 @@ async function crashInit(ctx: ScenarioContext, stepsAfterCreate: (init: Actor) =
   const { world } = ctx;
   // Not crashable by the search: the fault plan's strikes before the Create are F9's
   // (dead-init-bricks-root) and after the graph completed #495's (init-cleanup-deletes-graph);
-  // this control measures the Create-to-stamp window alone, with the scripted crash below.
-  const proc = world.process("init");
+  // this control measures the Create-to-stamp window alone, with the scripted crash below, so
+  // its init is shielded from the fault plan too (a swarm universe would strike it otherwise).
+  const proc = world.process("init", { shielded: true });
   world.failpoints.set(FP.INIT_POST_MANIFEST_CREATE, { kind: "park" });
   const init = world.spawn(proc, "init", () => tryInit(ctx, proc, "init", CARD_SCHEMA));
   await world.until("init committed its manifest", () => world.failpoints.reached(FP.INIT_POST_MANIFEST_CREATE) || init.ended);

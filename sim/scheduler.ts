@@ -51,6 +51,12 @@ export class Process {
     readonly name: string,
     /** Whether the search may crash this process as a scheduler choice. */
     readonly crashable: boolean,
+    /**
+     * Whether the fault plan must never strike it, even in a universe where it may strike every
+     * actor (`fault-reach.ts`): a scenario whose premise is one scripted fault in this process
+     * (a control about one window) says so, so another bug's road stays out of its verdict.
+     */
+    readonly shielded = false,
   ) {
     this.crashOption = Object.freeze({ kind: "crash", procId: id, procName: name });
   }
@@ -114,7 +120,7 @@ export interface SchedulerSetupState {
   readonly directorSteps: number;
   readonly directorLastStep: string;
   /** Processes the setup made, after the director's, in order. */
-  readonly processes: readonly { readonly name: string; readonly crashable: boolean }[];
+  readonly processes: readonly { readonly name: string; readonly crashable: boolean; readonly shielded: boolean }[];
   /** The execution fingerprint so far (the director's grants). */
   readonly digest: readonly [number, number];
 }
@@ -190,8 +196,8 @@ export class Scheduler implements FailpointHost {
     this.maxSteps = options.maxSteps ?? 200_000;
   }
 
-  newProcess(name: string, crashable = false): Process {
-    const p = new Process(this.processes.length + 1, name, crashable);
+  newProcess(name: string, crashable = false, shielded = false): Process {
+    const p = new Process(this.processes.length + 1, name, crashable, shielded);
     this.processes.push(p);
     this.trace.emit({ e: "process", proc: name, crashable });
     return p;
@@ -216,7 +222,7 @@ export class Scheduler implements FailpointHost {
       stepCount: this.stepCount,
       directorSteps: director.steps,
       directorLastStep: director.lastStep,
-      processes: this.processes.slice(1).map((p) => ({ name: p.name, crashable: p.crashable })),
+      processes: this.processes.slice(1).map((p) => ({ name: p.name, crashable: p.crashable, shielded: p.shielded })),
       digest: [this.digestA, this.digestB],
     };
   }
@@ -230,7 +236,7 @@ export class Scheduler implements FailpointHost {
     if (this.actors.length !== 1 || this.processes.length !== 1 || this.stepCount !== 1 || this.current !== director || !director) {
       throw new Error("a setup can be restored only at the director's first step");
     }
-    for (const p of state.processes) this.processes.push(new Process(this.processes.length + 1, p.name, p.crashable));
+    for (const p of state.processes) this.processes.push(new Process(this.processes.length + 1, p.name, p.crashable, p.shielded));
     this.stepCount = state.stepCount;
     director.steps = state.directorSteps;
     director.lastStep = state.directorLastStep;
@@ -323,7 +329,7 @@ export class Scheduler implements FailpointHost {
     const a = this.current;
     if (this.faultsPlanned >= this.faultBudget || !a) return null;
     // A process the scenario marks crashable; in some universes, any actor it spawned.
-    if (!a.proc.crashable && (a.director || !this.faultsEverywhere)) return null;
+    if (a.proc.shielded || (!a.proc.crashable && (a.director || !this.faultsEverywhere))) return null;
     const planned = plannedFaultOf(this.chooseData(`fault at ${name}`, this.faultChoices, true), this.faultChoices);
     // A process the scenario does not let die is only failed: its director may go on using it.
     const fault = planned === "crash" && !a.proc.crashable ? "error" : planned;

@@ -155,9 +155,12 @@ export class World {
     this.trace.appendAll(image.events);
   }
 
-  /** A new process. `crashable`: the search may crash it as a scheduler choice. */
-  process(name: string, options: { crashable?: boolean } = {}): Process {
-    return this.sched.newProcess(name, options.crashable ?? false);
+  /**
+   * A new process. `crashable`: the search may crash it as a scheduler choice. `shielded`: the
+   * fault plan never strikes it (a control whose premise is its own scripted fault).
+   */
+  process(name: string, options: { crashable?: boolean; shielded?: boolean } = {}): Process {
+    return this.sched.newProcess(name, options.crashable ?? false, options.shielded ?? false);
   }
 
   /** The engine's environment inside `proc`. */

@@ -34,13 +34,8 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // these checks never saw before the knob.
   { scenario: "empty-delete-drift", check: "closed on seed+fix308", why: "B8's road to B11's symptom (inline-delete-crash's claim, closed by stagedDeletes): the seed's inline delete commits before its sidecar, and an error injected after it (mutation.post_stage_pre_effect_gate) leaves drift no sidecar covers (drift-after-recovery, 17 of 400 universes, first seed 11); the claim's attribution counts only fix308" },
   { scenario: "empty-delete-drift", check: "the fix holds alone on fixed-stagedDeletes", why: "the same B8 road without stagedDeletes (19 of 400 universes, first seed 11); untriaged beside it: a recovery-wrong-decision and a spurious-conflict (seed 182)" },
-  ...(["seed", "regress-298", "regress-297"] as const).map((profile) => ({
-    scenario: "torn-init-unstamped",
-    check: `searched green on ${profile}`,
-    why: "F9's symptom (dead-init-bricks-root's claim on seed): an error injected into the init before its manifest Create leaves no graph, and the final open fails with the seed's untyped StorageError (21 of 400 universes, first seed 33; final-state-unreadable at seed 223, #495's); a control holds any violation against itself",
-  })),
-  { scenario: "uncommitted-optimize-audited-forward", check: "closed on upstream+provenRollForward", why: "not yet triaged (swarm knob): the claimed audit shows at seed 63, with drift-after-recovery and wedged writes (DriftAhead) there" },
-  { scenario: "uncommitted-optimize-audited-forward", check: "the fix holds alone on fixed-ownerLease", why: "not yet triaged (swarm knob): the claimed audit shows at seed 63 without the lease" },
+  { scenario: "uncommitted-optimize-audited-forward", check: "closed on upstream+provenRollForward", why: "B6's road (triaged, closed by ownerLease): the writer's write-time heal lists the optimizer's sidecar while the optimizer still commits, rolls it forward to version 8 and audits it, and the optimizer commits 9 before it crashes: the audit claims commits the publish did not carry (audit-mismatch, with drift-after-recovery and DriftAhead, seed 63); provenRollForward proves the roll-forward at the moment it reads, the lease alone keeps a live committer's sidecar away" },
+  { scenario: "uncommitted-optimize-audited-forward", check: "the fix holds alone on fixed-ownerLease", why: "the same B6 road without the lease (seed 63): a heal rolls forward a live optimizer's sidecar between its commits" },
 ];
 
 /** The known gap a check's failure is, if any. */

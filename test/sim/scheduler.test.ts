@@ -213,10 +213,10 @@ test("a failpoint crash kills the hitting actor's process at the hit", async () 
 test("the fault plan strikes a process the scenario does not let die only in a faults-everywhere universe, and only fails it", async () => {
   // A strategy that always picks the plan's crash at a failpoint.
   const crashAtFailpoints: Strategy = { name: "crash-at-failpoints", chooseStep: () => 0, chooseData: (d) => d.n - 1 };
-  const run = async (everywhere: boolean, crashable: boolean) => {
+  const run = async (everywhere: boolean, crashable: boolean, shielded = false) => {
     const sched = new Scheduler({ clock: new VirtualClock(), trace: new Trace(), strategy: crashAtFailpoints, faultBudget: 1, faultsEverywhere: everywhere });
     const registry = new FailpointRegistry(sched);
-    const p = sched.newProcess("p", crashable);
+    const p = sched.newProcess("p", crashable, shielded);
     let outcome = "passed";
     sched.spawn(p, "writer", async () => {
       if ((await registry.hit(FP.RECOVERY_SIDECAR_WRITE)) === "error") outcome = "failed";
@@ -228,6 +228,9 @@ test("the fault plan strikes a process the scenario does not let die only in a f
   expect(await run(true, false)).toBe("failed");
   expect(await run(false, true)).toBe("crashed");
   expect(await run(true, true)).toBe("crashed");
+  // A shielded process (a control's scripted victim) is never struck, in any universe.
+  expect(await run(true, false, true)).toBe("passed");
+  expect(await run(true, true, true)).toBe("passed");
 });
 
 test("the faults-everywhere knob is the universe seed's choice: the same for a seed every time, on in about one universe in four", () => {
