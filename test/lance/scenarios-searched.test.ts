@@ -24,7 +24,6 @@ const BUDGET = 400;
  */
 const DIVERGENT: Readonly<Record<string, string>> = {
   "random-workload": "an optimize in the workload meets the compaction divergences (1 and 2) and the universe takes another path",
-  "random-workload-branches": "takes another path on Lance: its optimizes meet the compaction divergences (1 and 2), as random-workload's do, and its branch writes may meet divergence 14 (a Lance bug: indices inherited by a branch of a branch)",
   "merge-false-conflict": "a merge-insert on a fork of a fork fails on Lance: Lance looks for an index the fork inherited from further up under the intermediate branch's tree (\`tree/<branch>/_indices/...\`: not found), a Lance bug; the model reads the index (docs/fidelity.md, divergence 14)",
 };
 

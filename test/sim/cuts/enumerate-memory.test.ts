@@ -28,8 +28,10 @@ test("the worlds of futures already judged are collected while the enumeration g
       if (s.sharedWith === undefined) worlds.push(new WeakRef(s.result.world));
     },
     checkpoint: async () => {
-      // Twenty futures in: only the latest one or two may live on (the state the next one may
-      // share its future with).
+      // Twenty futures in: only the latest few may live on (the state the next one may share
+      // its future with, and what the collector has not got to yet: alone this is one or two,
+      // in the full suite, with other workers' heaps on the machine, once three), never one
+      // per future as when the walk kept every outcome (all twenty).
       if (worlds.length >= 20 && aliveAfterTwenty < 0) {
         // WeakRefs clear only after the current job: let macrotasks pass around the collection.
         await tick();
@@ -44,5 +46,5 @@ test("the worlds of futures already judged are collected while the enumeration g
   expect(e.futures).toBeGreaterThanOrEqual(20);
   expect(worlds.length).toBeGreaterThanOrEqual(20);
   expect(aliveAfterTwenty).toBeGreaterThanOrEqual(0);
-  expect(aliveAfterTwenty).toBeLessThanOrEqual(2);
+  expect(aliveAfterTwenty).toBeLessThanOrEqual(4);
 });
