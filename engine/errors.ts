@@ -4,7 +4,7 @@
 import type { TableKey, Version } from "./storage/types.ts";
 
 /** Upstream's top-level `OmniError` variants, as far as the write path raises them. */
-export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance" | "Merge" | "AlreadyInitialized" | "InitializationClaimed";
+export type ErrorFamily = "Manifest" | "Storage" | "Validation" | "Schema" | "Recovery" | "Lance" | "Merge" | "AlreadyInitialized" | "InitializationClaimed" | "InitializationIndeterminate";
 
 /** Upstream's `MergeConflictKind`. */
 export type MergeConflictKind =
@@ -89,6 +89,12 @@ export interface ErrorDetailsByKind {
   StagingModesMixed: { tableKey: TableKey; staged: string; incoming: string };
   /** Another initialization holds the root's init claim (`fix502`). */
   InitializationClaimed: { root: string };
+  /**
+   * Init failed after its physical phase began (a dataset Create, or the manifest's, may be
+   * durable): it keeps its claim and schema files for an operator (`fix502`, upstream's
+   * `InitializationIndeterminate`). `source`: the kind of the error it met.
+   */
+  InitializationIndeterminate: { root: string; source: string };
   /** `__manifest`'s internal-schema stamp is one this engine cannot serve. */
   InternalSchemaUnsupported: { stamp: number; supported: number };
   /** A branch name no branch operation accepts (empty, `main` where a branch is needed, a system ref). */
@@ -136,6 +142,7 @@ const FAMILY: Record<OmniErrorKind, ErrorFamily> = {
   InternalCompactionExhausted: "Manifest",
   AlreadyInitialized: "AlreadyInitialized",
   InitializationClaimed: "InitializationClaimed",
+  InitializationIndeterminate: "InitializationIndeterminate",
   InternalSchemaUnsupported: "Manifest",
   InvalidBranch: "Manifest",
   BranchNotFound: "Manifest",

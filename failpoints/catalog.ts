@@ -49,13 +49,15 @@ export const SEED_FAILPOINTS = {
 /**
  * Names upstream added after the seed, used here only where a window of the seed's code needs
  * the boundary upstream later named: the #361 LIST->GET window, the RFC-022 pre-effect
- * revalidation gate, and #487's point right after the `__manifest` Create commit (at the seed
- * the create-to-stamp window of #483).
+ * revalidation gate, #487's point right after the `__manifest` Create commit (at the seed
+ * the create-to-stamp window of #483), and #502's point right after each table's dataset Create
+ * (a lost acknowledgement: the table may be durable though init saw an error).
  */
 export const HEAD_FAILPOINTS = {
   RECOVERY_POST_SIDECAR_LIST_PRE_READ: "recovery.post_sidecar_list_pre_read",
   MUTATION_POST_STAGE_PRE_EFFECT_GATE: "mutation.post_stage_pre_effect_gate",
   INIT_POST_MANIFEST_CREATE: "init.post_manifest_create",
+  INIT_TABLE_CREATE_ACK_LOST: "init.table_create_ack_lost",
 } as const;
 
 /** Every failpoint name, by constant. */

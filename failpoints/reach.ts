@@ -27,6 +27,7 @@ export const REACHED_BY: Readonly<Record<FailpointName, string>> = {
   [FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
   [FP.INIT_AFTER_SCHEMA_PG_WRITTEN]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
   [FP.INIT_POST_MANIFEST_CREATE]: "init (init-cleanup-deletes-graph, torn-init-unstamped)",
+  [FP.INIT_TABLE_CREATE_ACK_LOST]: "init after each table's dataset Create, with #502 only (fix502: upstream and fixed; init-cleanup-deletes-graph, dead-init-bricks-root)",
   [FP.MUTATION_DELETE_NODE_PRE_PRIMARY_DELETE]: "a node delete (random-workload, empty-delete-drift, inline-delete-crash)",
   [FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER]: "every mutation between its dataset commits and its publish",
   [FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE]: "every mutation between staging and its effect gate",

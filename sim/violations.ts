@@ -51,6 +51,9 @@ export const VIOLATION_KINDS = [
   "open-failed",
   // A root no acknowledged init made a graph of, which no open and no init can use any more.
   "root-bricked",
+  // An init whose outcome is unknown (a dataset Create durable, no manifest) lost its claim or
+  // schema files though nothing the history shows may remove them (#502).
+  "indeterminate-init-undone",
   "unexpected-error",
   // A write failed with a conflict although no other operation's effect was published in its window.
   "spurious-conflict",

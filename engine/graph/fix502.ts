@@ -6,12 +6,17 @@
 // - takes a root claim (`__init_claim.json`, create-if-absent) before writing anything, and
 //   re-checks the root under it; an init that finds the claim taken fails;
 // - cleans up only before the graph's physical init began; once the datasets are being
-//   created a failure's outcome is unknown and the claim stays (no cleanup); past the
-//   manifest's Create the graph exists and only the claim is released;
+//   created a failure's outcome is unknown: the claim and the schema files stay and init fails
+//   `InitializationIndeterminate` (upstream's `PhysicalInitOutcomeUnknown` arm when its
+//   exact-genesis probe finds no manifest; the model has no probe, docs/fidelity.md D9); past
+//   the manifest's Create the graph exists and only the claim is released;
 // - releases the claim last, after any cleanup, so no other init enters while files go.
+import { FP } from "../../failpoints/catalog.ts";
 import type { Env } from "../env.ts";
+import { maybeFail } from "../failpoint.ts";
 import { checkWritten } from "../schema-state/verify-schema-files.ts";
 import { OmniError } from "../errors.ts";
+import { isStorageError } from "../storage/errors.ts";
 import { initClaimLease } from "./init-takeover.ts";
 
 export const INIT_CLAIM_FILE = "__init_claim.json";
@@ -24,15 +29,19 @@ export interface InitOwnership {
   begin(): Promise<void>;
   /** `_schema.pg` was already there: this init writes nothing. */
   refused(): Promise<void>;
-  /** Init failed in `phase`. */
-  failed(phase: InitPhase): Promise<void>;
+  /** Init failed in `phase` with `error`: what init throws. */
+  failed(phase: InitPhase, error: unknown): Promise<unknown>;
   succeeded(): Promise<void>;
 }
 
 export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSchemaFiles: () => Promise<void>): InitOwnership {
   if (!env.fixes.fix502) {
     const nothing = async () => {};
-    return { begin: nothing, refused: nothing, failed: deleteSchemaFiles, succeeded: nothing };
+    const failed = async (_phase: InitPhase, error: unknown) => {
+      await deleteSchemaFiles();
+      return error;
+    };
+    return { begin: nothing, refused: nothing, failed, succeeded: nothing };
   }
   const release = () => env.storage.objects.delete(INIT_CLAIM_FILE);
   return {
@@ -51,13 +60,38 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
       }
     },
     refused: release,
-    async failed(phase) {
-      if (phase === "physical") return; // outcome unknown: the claim stays, nothing is deleted
+    async failed(phase, error) {
+      if (phase === "physical") return indeterminate(env, error); // outcome unknown: the claim stays, nothing is deleted
       if (phase === "schema") await deleteSchemaFiles();
       await release();
+      return error;
     },
     succeeded: release,
   };
+}
+
+/** Upstream's `InitializationIndeterminate`: the error init met, wrapped; the claim kept for an operator. */
+function indeterminate(env: Env, error: unknown): unknown {
+  // Only the engine's and storage's errors are init's to classify; anything else (a harness
+  // error) goes through untouched.
+  if (!(error instanceof OmniError) && !isStorageError(error)) return error;
+  const source = error instanceof OmniError ? error.kind : error.name;
+  const message = error.message;
+  return new OmniError(
+    "InitializationIndeterminate",
+    { root: env.root, source },
+    `initialization of '${env.root}' failed after its physical phase began, its outcome unknown (${message}); the init claim is kept for an operator`,
+    { cause: error },
+  );
+}
+
+/**
+ * After each table's dataset Create: #502's `init.table_create_ack_lost` (426c7b96, upstream's
+ * `create_empty_dataset`), a table that may be durable though init saw an error. The seed has
+ * no failpoint there, so its schedules stay as they were.
+ */
+export async function afterTableCreate(env: Env): Promise<void> {
+  if (env.fixes.fix502) await maybeFail(env, FP.INIT_TABLE_CREATE_ACK_LOST);
 }
 
 export function alreadyInitialized(env: Env): OmniError<"AlreadyInitialized"> {

@@ -11,7 +11,7 @@ import { Coordinator } from "../manifest/coordinator.ts";
 import { initGraphCoordinator } from "../manifest/graph-init.ts";
 import { renderSchemaContract, SCHEMA_CONTRACT_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { alreadyInitialized, INIT_CLAIM_FILE, initOwnership, type InitPhase } from "./fix502.ts";
+import { afterTableCreate, alreadyInitialized, INIT_CLAIM_FILE, initOwnership, type InitPhase } from "./fix502.ts";
 import { takeOverDeadInit } from "./init-takeover.ts";
 import { isOmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
@@ -51,13 +51,15 @@ async function initOnce(env: Env, source: string, options: OpenOptions): Promise
     await putSchemaFile(env, SCHEMA_STATE_FILE, rendered.stateJson);
     await maybeFail(env, FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN);
     phase = "physical";
-    await initGraphCoordinator(env, rendered.catalog, () => {
-      phase = "committed";
+    await initGraphCoordinator(env, rendered.catalog, {
+      afterTableCreate: () => afterTableCreate(env),
+      onCommitted: () => {
+        phase = "committed";
+      },
     });
     await maybeFail(env, FP.INIT_AFTER_COORDINATOR_INIT);
   } catch (e) {
-    await ownership.failed(phase);
-    throw e;
+    throw await ownership.failed(phase, e);
   }
   await ownership.succeeded();
   const coordinator = await Coordinator.open(env, null, options.name ?? "graph");

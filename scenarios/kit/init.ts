@@ -8,7 +8,7 @@ import type { Process } from "../../sim/scheduler.ts";
 import type { ScenarioContext } from "../types.ts";
 
 /** An init on an existing graph may fail so; a fault armed at init may fail it so. */
-export const INIT_MAY_FAIL: readonly OmniErrorKind[] = ["AlreadyInitialized", "InitializationClaimed", "InjectedFailure"];
+export const INIT_MAY_FAIL: readonly OmniErrorKind[] = ["AlreadyInitialized", "InitializationClaimed", "InjectedFailure", "InitializationIndeterminate"];
 
 /** `omnigraph init` in `proc`; whether it succeeded. */
 export async function tryInit(ctx: ScenarioContext, proc: Process, name: string, schema: string, expect: Expectation = { allow: INIT_MAY_FAIL }): Promise<boolean> {

@@ -13,8 +13,11 @@
 //   committer held past its lease (a latency beyond the fixed engine's stated assumptions) does
 //   by design (`pausedCommitter`: its own operation's fate, its unfenced late writes), or the
 //   root refuses every init after an init a fault struck while it created the graph (its outcome
-//   unknown, it keeps its claim by design: `indeterminateInit`), documented in the README; the
-//   universe reports it, it is never a silent pass;
+//   unknown, it keeps its claim by design: `indeterminateInit`; a storage fault on a physical
+//   call, or an error or crash at `init.table_create_ack_lost`, the failpoint right after a
+//   table's durable Create), documented in the README; the universe reports it, it is never a
+//   silent pass (and the init must still have kept its claim and schema files: the
+//   `indeterminate-init-undone` oracle, which nothing here excuses);
 // - anything else stands: the engine mishandled a fault (or has a bug a fault uncovered).
 //
 // Excused violations leave the verdict (an `excused` trace event says why) and are kept on the
@@ -26,6 +29,7 @@ import { SCHEMA_CONTRACT_FILES, SCHEMA_CONTRACT_STAGING_FILES } from "../../engi
 import { GRAPH_COMMIT_RECOVERIES, SCHEMA_APPLY_LOCK_BRANCH } from "../../engine/manifest/layout.ts";
 import { leaseObjectId } from "../../engine/lease/lease.ts";
 import { resultAt } from "../oracles/took-effect.ts";
+import { FP } from "../../failpoints/catalog.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { World } from "../world.ts";
 import type { StruckFault } from "./plan.ts";
@@ -38,7 +42,8 @@ export interface Excused {
 
 export function excuseFaults(world: World, history: History): void {
   const faults = [...world.inheritedFaults, ...(world.storageFaults?.struck ?? [])];
-  if (faults.length === 0 || world.violations.length === 0) return;
+  const physical = physicalInitFailpointFaults(world.trace.events());
+  if ((faults.length === 0 && physical.length === 0) || world.violations.length === 0) return;
   // A lost commit breaks the store's own contract: nothing after it can be judged. A pause past
   // the lease excuses only what its paused committer does by design (`pausedCommitter`).
   const limit = faults.find((f) => f.limit && f.kind !== "latency");
@@ -48,7 +53,7 @@ export function excuseFaults(world: World, history: History): void {
   for (const v of world.violations) {
     const excuse = limit
       ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` }
-      : (indeterminateInit(v, history, faults) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses));
+      : (indeterminateInit(v, history, faults, physical) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses));
     if (!excuse) {
       kept.push(v);
       continue;
@@ -62,19 +67,45 @@ export function excuseFaults(world: World, history: History): void {
 /** The calls of init's physical phase: the graph's datasets and its manifest. */
 const PHYSICAL_INIT_CALLS: ReadonlySet<string> = new Set(["datasets.create", "manifest.create"]);
 
+/** The failpoints of init's physical phase: right after a table's durable Create (#502 named it for a lost acknowledgement). */
+const PHYSICAL_INIT_FAILPOINTS: ReadonlySet<string> = new Set<string>([FP.INIT_TABLE_CREATE_ACK_LOST]);
+
+/** An error or crash at a failpoint of init's physical phase: who, which, and where in the trace. */
+interface PhysicalInitFault {
+  readonly actor: string;
+  readonly name: string;
+  readonly decision: string;
+  readonly at: number;
+}
+
+function physicalInitFailpointFaults(events: readonly TraceEvent[]): PhysicalInitFault[] {
+  const out: PhysicalInitFault[] = [];
+  events.forEach((ev, at) => {
+    if (ev.e === "failpoint" && PHYSICAL_INIT_FAILPOINTS.has(ev.name) && (ev.decision === "error" || ev.decision === "crash")) out.push({ actor: ev.actor, name: ev.name, decision: ev.decision, at });
+  });
+  return out;
+}
+
 /**
  * A limit of init's design: an init a storage fault struck while it created the graph's datasets
- * or manifest cannot know what it left, so it keeps its root claim and fails (upstream's
+ * or manifest, or one failed or killed at the failpoint after a table's durable Create, cannot
+ * know what it left, so it keeps its root claim and fails (upstream's
  * `InitializationIndeterminate`, omnigraph.rs `init_with_storage` at 62a9c3fe; `initTakeover`
  * never takes over an attempt that had begun its datasets). The root then refuses every init
  * until an operator decides: a `root-bricked` after that is this limit, reported as one.
  */
-function indeterminateInit(v: Violation, history: History, faults: readonly StruckFault[]): Omit<Excused, "violation"> | null {
+function indeterminateInit(v: Violation, history: History, faults: readonly StruckFault[], physical: readonly PhysicalInitFault[]): Omit<Excused, "violation"> | null {
   if (v.kind !== "root-bricked") return null;
   for (const op of history.ops) {
-    if (!isInit(op) || op.status !== "err") continue;
-    const f = faults.find((f) => f.actor === op.actor.name && f.at >= op.start && (op.end === null || f.at <= op.end) && PHYSICAL_INIT_CALLS.has(f.op) && (f.kind === "error" || f.kind === "ack-loss"));
-    if (f) return { as: "limit", why: `${op.label} suffered ${describe(f)} while creating the graph: its outcome unknown, it keeps its claim by design and the root waits for an operator` };
+    if (!isInit(op) || op.status === "ok") continue;
+    const within = (at: number) => at >= op.start && (op.end === null || at <= op.end);
+    if (op.status === "err") {
+      const f = faults.find((f) => f.actor === op.actor.name && within(f.at) && PHYSICAL_INIT_CALLS.has(f.op) && (f.kind === "error" || f.kind === "ack-loss"));
+      if (f) return { as: "limit", why: `${op.label} suffered ${describe(f)} while creating the graph: its outcome unknown, it keeps its claim by design and the root waits for an operator` };
+    }
+    // A crashed init's operation never ends (pending): the failpoint's crash is in its window.
+    const p = physical.find((p) => p.actor === op.actor.name && within(p.at));
+    if (p) return { as: "limit", why: `${op.label} met an injected ${p.decision} at ${p.name}, after a table's durable Create: its outcome unknown, it keeps its claim by design and the root waits for an operator` };
   }
   return null;
 }

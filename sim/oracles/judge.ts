@@ -31,6 +31,7 @@ import { liveSidecarsUntouched } from "./sidecar-ownership.ts";
 import { sidecarLives } from "./sidecars.ts";
 import { branchHistories } from "./branch-snapshots.ts";
 import { noOrphanedForks } from "./forks.ts";
+import { indeterminateInitsKept } from "./indeterminate-init.ts";
 import { ackedWritesVisibleOnBranches, branchesReadable, cardAndIntegrityOnBranches, mergeAllOrNothing, parentWritesVisibleOnBranches } from "./branches.ts";
 
 /** Every standard oracle, by the name scenarios list. */
@@ -123,6 +124,15 @@ export async function judge(world: World, history: History, oracles: Readonly<Re
   const found: Violation[] = [];
   try {
     await judgeInto(found, raw, events, history, oracles, snapshotsFrom);
+    // Whatever the final state (a root an indeterminate init left holds no manifest to read):
+    // what an init whose outcome is unknown must keep, where the engine claims to keep it.
+    if (world.fixes.fix502) {
+      try {
+        found.push(...(await indeterminateInitsKept(history, events, raw)));
+      } catch (e) {
+        found.push(unreadable("oracle indeterminate-inits-kept could not read the root", e));
+      }
+    }
   } finally {
     for (const v of found) world.violation(v);
   }

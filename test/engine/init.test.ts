@@ -8,7 +8,8 @@ import { expect, test } from "vitest";
 import { FP } from "../../failpoints/catalog.ts";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { Omnigraph } from "../../engine/graph/omnigraph.ts";
-import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
+import { catalogTableKeys, tablePathForTableKey } from "../../engine/schema/catalog.ts";
+import { compileSchema } from "../../engine/schema/catalog-builder.ts";
 import { SCHEMA_CONTRACT_FILES } from "../../engine/schema/contract.ts";
 import type { World } from "../../sim/world.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
@@ -183,4 +184,28 @@ test("a dead init's root: refused at the seed and upstream; taken over with init
     await w.storage.datasets.create(tablePathForTableKey(PERSON));
   };
   expect(await deadInitThenRetry(PROFILES.fixed, LATER, plantDataset)).toMatchObject({ reinit: "AlreadyInitialized" });
+});
+
+// Mirrors failpoints.rs::init_table_create_lost_ack_preserves_claim_and_schema (#502,
+// `426c7b96`; at 62a9c3fe line 10456): a table Create whose acknowledgement is lost leaves init's
+// outcome unknown. It fails `InitializationIndeterminate` and keeps its schema files and its
+// claim; the table is durable, the manifest absent. The seed has no such failpoint.
+test("with fix502 a lost table-Create acknowledgement keeps the claim and the schema files", async () => {
+  await inWorld(
+    async (w) => {
+      w.failpoints.set(FP.INIT_TABLE_CREATE_ACK_LOST, { kind: "error", times: 1 });
+      const e = await rejects(startProcess(w, "init").init(), "InitializationIndeterminate");
+      expect(e.details.source).toBe("InjectedFailure");
+      expect(e.message).toContain(FP.INIT_TABLE_CREATE_ACK_LOST);
+      expect(Object.values(await schemaFiles(w)).every((f) => f !== null)).toBe(true);
+      expect(await w.storage.objects.exists("__init_claim.json")).toBe(true);
+      // The injected error follows a real durable table Create (the first of the catalog's).
+      const tables = catalogTableKeys(compileSchema(CARDINALITY_SCHEMA));
+      const durable: boolean[] = [];
+      for (const t of tables) durable.push(await w.storage.datasets.exists(tablePathForTableKey(t)));
+      expect(durable.filter(Boolean)).toHaveLength(1);
+      expect(await w.storage.manifest.exists()).toBe(false);
+    },
+    { fixes: PROFILES.upstream },
+  );
 });

@@ -488,12 +488,12 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "init-cleanup-after-physical",
     file: "engine/graph/fix502.ts",
-    find: '      if (phase === "physical") return; // outcome unknown: the claim stays, nothing is deleted\n',
+    find: '      if (phase === "physical") return indeterminate(env, error); // outcome unknown: the claim stays, nothing is deleted\n',
     replace: "",
     category: "wrong-recovery-decision",
-    breaks: "an init that fails while creating its datasets deletes its schema files and releases its claim (#502 half undone)",
+    breaks: "an init that fails while creating its datasets releases its claim as if it had failed before them (#502 half undone)",
     blindSpot:
-      "a blind spot: the window is an init failing while it creates its datasets (upstream's `init.table_create_ack_lost`, 426c7b96); the default hunt reaches it with no failpoint there and no storage faults, and `--faults error,ack-loss` on `datasets.create` does reach it, but the faults judge then excuses the root's `root-bricked` as a documented limit (an indeterminate init keeps its claim by design, `sim/faults/judge.ts`), and with the mutant's cleanup the root is bricked too (its datasets outlive the deleted schema files and released claim, and `initTakeover` refuses a root holding datasets), so the two differ only in which files a bricked root keeps; an oracle holding that an indeterminate init keeps its claim and schema files (upstream's `init_table_create_lost_ack_preserves_claim_and_schema`) would catch it",
+      "killed since upstream's `init.table_create_ack_lost` failpoint (with `fix502`, after each table's dataset Create) and the `indeterminate-inits-kept` oracle (an init whose dataset Create took effect and whose manifest Create did not keeps its claim and schema files): `npm run mutants -- --only` at 100 universes per cell kills it in `init-cleanup-deletes-graph` on `upstream`, seed 6 (`indeterminate-init-undone`); before them, a blind spot: no failpoint stood in the window, and with `--faults error,ack-loss` on `datasets.create` the released claim left a root as bricked as the kept one (its datasets refuse `initTakeover`), whose `root-bricked` the faults judge excuses as a documented limit",
   },
   {
     id: "init-claim-released-early",
