@@ -8,7 +8,9 @@
 // Judged from the harness's history, never the engine's word: an init the history did not
 // acknowledge, whose own actor made a dataset Create that took effect (its `io` event, or an
 // `ack-loss` that lost only its answer) and no `__manifest` Create that took effect, is
-// indeterminate. At the end of the universe its claim and schema files must all be there, unless
+// indeterminate. At the end of the universe its claim and schema files (each that its own write
+// put durably under its name: a storage fault that lost, tore or misdirected the write, or a
+// create-if-absent that found the file there, is the faults judge's) must all be there, unless
 // the history shows who may remove them by design: a later init acknowledged (the graph then
 // exists, and its claim was released), or a takeover (`initTakeover`'s create-if-absent marker,
 // which the engine writes only for a root holding none of the datasets) that took effect.
@@ -22,7 +24,7 @@ import type { Storage } from "../../engine/storage/types.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { Violation } from "../violations.ts";
 import { type History, isInit, type OpRecord } from "./history.ts";
-import { resultAt } from "./took-effect.ts";
+import { landedAsWritten, resultAt } from "./took-effect.ts";
 
 /** The create-if-absent marker a takeover of a dead init writes (`engine/graph/init-takeover.ts`). */
 const TAKEOVER_MARKER_PREFIX = "__init_takeover_";
@@ -34,7 +36,11 @@ export interface IndeterminateInit {
   readonly op: OpRecord;
   /** Trace index of its first dataset Create that took effect. */
   readonly durableCreate: number;
+  /** The claim and schema files its own writes put durably, as written. */
+  readonly wrote: readonly string[];
 }
+
+const OBJECT_WRITES: ReadonlySet<string> = new Set(["objects.put", "objects.putIfAbsent"]);
 
 /** The inits of the history whose outcome is unknown: not acknowledged, a dataset Create durable, no manifest Create. */
 export function indeterminateInits(history: History, events: readonly TraceEvent[]): IndeterminateInit[] {
@@ -43,6 +49,7 @@ export function indeterminateInits(history: History, events: readonly TraceEvent
     if (!isInit(op) || op.status === "ok") continue;
     let durableCreate: number | null = null;
     let manifestCreated = false;
+    const wrote = new Set<string>();
     // A crashed init never ends: its window runs to the end of the trace (its actor is dead).
     const end = Math.min(op.end ?? events.length, events.length);
     for (let i = op.start; i < end; i++) {
@@ -50,8 +57,11 @@ export function indeterminateInits(history: History, events: readonly TraceEvent
       if (ev.e !== "io" || ev.actor !== op.actor.name || !resultAt(events, i)) continue;
       if (ev.op === "datasets.create" && durableCreate === null) durableCreate = i;
       if (ev.op === "manifest.create") manifestCreated = true;
+      const key = (ev.args as { key?: unknown }).key;
+      // A create-if-absent that answered false wrote nothing.
+      if (OBJECT_WRITES.has(ev.op) && typeof key === "string" && KEPT.includes(key) && resultAt(events, i)!.value !== false && landedAsWritten(events, i)) wrote.add(key);
     }
-    if (durableCreate !== null && !manifestCreated) out.push({ op, durableCreate });
+    if (durableCreate !== null && !manifestCreated) out.push({ op, durableCreate, wrote: KEPT.filter((k) => wrote.has(k)) });
   }
   return out;
 }
@@ -72,10 +82,10 @@ function removedByDesign(history: History, events: readonly TraceEvent[], from: 
 /** The oracle: run by the judge on every universe of a `fix502` engine, whatever the final state. */
 export async function indeterminateInitsKept(history: History, events: readonly TraceEvent[], raw: Storage): Promise<Violation[]> {
   const out: Violation[] = [];
-  for (const { op, durableCreate } of indeterminateInits(history, events)) {
+  for (const { op, durableCreate, wrote } of indeterminateInits(history, events)) {
     if (removedByDesign(history, events, op.start)) continue;
     const missing: string[] = [];
-    for (const file of KEPT) if (!(await raw.objects.exists(file))) missing.push(file);
+    for (const file of wrote) if (!(await raw.objects.exists(file))) missing.push(file);
     if (missing.length === 0) continue;
     out.push({
       kind: "indeterminate-init-undone",

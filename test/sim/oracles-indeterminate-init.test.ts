@@ -13,6 +13,7 @@ import { INIT_MAY_FAIL } from "../../scenarios/kit/init.ts";
 import { PERSON_PROBE } from "../../scenarios/kit/probe.ts";
 import { CARD_SCHEMA } from "../../scenarios/kit/schemas.ts";
 import { excuseFaults } from "../../sim/faults/judge.ts";
+import { objectCall, strike } from "../../sim/faults/scripted.ts";
 import { History, initLabel, NO_EFFECT } from "../../sim/oracles/history.ts";
 import { judge } from "../../sim/oracles/judge.ts";
 import { recoverAndCheckLiveness } from "../../sim/oracles/liveness.ts";
@@ -25,7 +26,7 @@ interface Judged {
 }
 
 /** An operator's init meets an error at `failpoint`; `plant` runs after it; then liveness, the judge and the faults judge. */
-async function initFailingAt(failpoint: FailpointName, plant: (world: World) => Promise<void>, fixes: Fixes = PROFILES.fixed): Promise<Judged> {
+async function initFailingAt(failpoint: FailpointName, plant: (world: World) => Promise<void>, fixes: Fixes = PROFILES.fixed, before: (world: World) => void = () => {}): Promise<Judged> {
   let out: Judged = { violations: [], excused: [] };
   await runUniverse({
     seed: 1,
@@ -36,6 +37,7 @@ async function initFailingAt(failpoint: FailpointName, plant: (world: World) => 
         const history = new History(world);
         const env = world.env(world.process("operator"));
         world.failpoints.set(failpoint, { kind: "error", times: 1 });
+        before(world);
         await history.attempt(initLabel("operator"), "open", NO_EFFECT, { allow: INIT_MAY_FAIL }, () => Omnigraph.init(env, CARD_SCHEMA, { name: "operator" }));
         world.failpoints.set(failpoint, { kind: "off" });
         await plant(world);
@@ -70,4 +72,11 @@ test("planted: a schema file deleted is a violation too", async () => {
 
 test("an init that failed before any dataset Create may clean up: no violation, nothing excused", async () => {
   expect(await initFailingAt(FP.INIT_AFTER_SCHEMA_CONTRACT_WRITTEN, nothing)).toEqual({ violations: [], excused: [] });
+});
+
+test("a schema file whose own write a storage fault lost is not the init's to keep: the oracle holds only what landed", async () => {
+  const loseIr = (world: World) => void strike(world, "lost", objectCall("objects.put", (k) => k === SCHEMA_IR_FILE));
+  // Upstream reads nothing back: its init goes on to its tables and fails there, the IR file never durable.
+  const r = await initFailingAt(FP.INIT_TABLE_CREATE_ACK_LOST, nothing, PROFILES.upstream, loseIr);
+  expect([...r.violations, ...r.excused].filter((k) => k.startsWith("indeterminate-init-undone"))).toEqual([]);
 });
