@@ -38,6 +38,7 @@ import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
 import { lostSidecarWrite } from "./lost-sidecar-write.ts";
 import { misdirectedSidecar } from "./misdirected-sidecar.ts";
 import { uncommittedOptimizeAuditedForward } from "./uncommitted-optimize-audited-forward.ts";
+import { edgeInsertVsEndpointDelete } from "./edge-insert-vs-endpoint-delete.ts";
 import type { Scenario } from "./types.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -78,6 +79,7 @@ export const SCENARIOS: readonly Scenario[] = [
   misdirectedSidecar,
   lostSidecarWrite,
   uncommittedOptimizeAuditedForward,
+  edgeInsertVsEndpointDelete,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   randomWorkloadPausesScenario,

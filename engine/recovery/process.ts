@@ -19,6 +19,7 @@ import { isPlannedCommit } from "./exact-commit.ts";
 import { sidecarFileOf } from "./delete-listed-sidecar.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { unpromotedSchemaApply } from "./fix346.ts";
+import { authorityChanged, rollForwardOptions } from "./captured-authority.ts";
 import { looseAdvanceOwned, provenRollForward, staleRollForwardProven } from "./proven-roll-forward.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
@@ -99,7 +100,15 @@ export async function processSidecar(
     await rollBack(env, snapshot, sidecar, states, publishOptions);
     return "RolledBack";
   }
-  switch (decide(states.map((s) => s.classification))) {
+  const decision = decide(states.map((s) => s.classification));
+  // The writer's own commits are all there, but validated against a graph head that is no longer
+  // the branch's: never roll forward (upstream's v3 rule); the heal defers, the sweep rolls back.
+  if (decision === "RollForward" && authorityChanged(sidecar, snapshot)) {
+    if (mode === "RollForwardOnly") return "Deferred";
+    await rollBack(env, snapshot, sidecar, states, publishOptions);
+    return "RolledBack";
+  }
+  switch (decision) {
     case "Abort": {
       if (mode === "RollForwardOnly") return "Deferred";
       const bad = states.find((s) => s.classification === "InvariantViolation")!;
@@ -149,8 +158,11 @@ export async function processSidecar(
       await maybeFail(env, FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH);
       let published: { version: Version; versions: Map<TableKey, Version> };
       try {
-        published = await rollForwardAll(env, snapshot, sidecar, states, publishOptions);
+        published = await rollForwardAll(env, snapshot, sidecar, states, rollForwardOptions(sidecar, publishOptions));
       } catch (e) {
+        // The captured head moved between the classification and the publish: nothing published;
+        // the next recovery finds the authority changed and rolls back.
+        if (isOmniError(e, "ReadSetChanged") && sidecar.authority !== undefined) return "Deferred";
         // #296: a lost race is convergence, not a conflict. At the seed it fails the caller.
         if (fix296(env) && isOmniError(e, "ExpectedVersionMismatch")) return convergeOrDefer(env, sidecar, states);
         throw e;

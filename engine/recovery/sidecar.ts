@@ -52,6 +52,15 @@ export interface SidecarTombstone {
   readonly tombstone_version: Version;
 }
 
+/**
+ * The graph head the writer validated its read set against (`readSetToken`): upstream's v3
+ * sidecar records the write's captured authority (`protocol_v3.authority`), and recovery never
+ * rolls forward a sidecar whose captured head is no longer the branch's (`captured-authority.ts`).
+ */
+export interface SidecarAuthority {
+  readonly graph_head: string | null;
+}
+
 /** Who wrote the sidecar and until when it is live (the `ownerLease` fix; absent at the seed). */
 export interface SidecarOwner {
   readonly process: string;
@@ -71,6 +80,8 @@ export interface RecoverySidecar {
   readonly additional_registrations: readonly SidecarRegistration[];
   readonly tombstones: readonly SidecarTombstone[];
   readonly owner?: SidecarOwner;
+  /** Mutation and Load under `readSetToken`: the graph head the write validated against. */
+  readonly authority?: SidecarAuthority;
   /** The key recovery listed it under (`listSidecars`): its operation's own name, unless a storage fault put it elsewhere. */
   readonly listedAt?: string;
   /** SchemaApply under `fix346`: the desired schema's IR hash (upstream's schema-v5 sidecar). */
@@ -87,6 +98,7 @@ export interface NewSidecar {
   readonly registrations?: readonly SidecarRegistration[];
   readonly tombstones?: readonly SidecarTombstone[];
   readonly owner?: SidecarOwner;
+  readonly authority?: SidecarAuthority;
   readonly targetSchemaIrHash?: string;
 }
 
@@ -103,6 +115,7 @@ export function newSidecar(env: Env, s: NewSidecar): RecoverySidecar {
     additional_registrations: s.registrations ?? [],
     tombstones: s.tombstones ?? [],
     ...(s.owner ? { owner: s.owner } : {}),
+    ...(s.authority ? { authority: s.authority } : {}),
     ...(s.targetSchemaIrHash !== undefined ? { schema_apply_target_schema_ir_hash: s.targetSchemaIrHash, schema_apply_manifest_published: false } : {}),
   };
 }

@@ -20,6 +20,7 @@ import { ensureExpectedVersion, movedOnlyByMaintenance } from "./open-table.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
 import { plannedTransaction, requireExactCommit } from "../recovery/exact-commit.ts";
+import { capturedAuthority } from "../recovery/captured-authority.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
 interface StagedTable {
@@ -166,7 +167,7 @@ export async function commitAll(
     }
     let sidecarId: string | null = null;
     if (pins.length > 0) {
-      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section), ...capturedAuthority(txn.base, readSetToken(env)) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }

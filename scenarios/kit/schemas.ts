@@ -36,3 +36,14 @@ node Note { tag: String }
 edge WorksAt: Person -> Company @card(0..1) { tag: String }
 edge Knows: Person -> Person { tag: String }
 `;
+
+/**
+ * One node type and one edge type on it: a node delete's cascade reaches only the edge table an
+ * edge insert on that node writes (edge-insert-vs-endpoint-delete), so at the seed the cascade's
+ * zero-row inline delete (B11) lands on the table the insert then publishes, not on a table of
+ * its own that drifts.
+ */
+export const KNOWS_SCHEMA = `
+node Person { name: String @key }
+edge Knows: Person -> Person
+`;

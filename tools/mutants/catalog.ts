@@ -38,7 +38,7 @@ export const MUTANTS: readonly Mutant[] = [
     file: `${W}commit-all.ts`,
     find: `    let sidecarId: string | null = null;
     if (pins.length > 0) {
-      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section), ...capturedAuthority(txn.base, readSetToken(env)) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }
@@ -71,7 +71,7 @@ export const MUTANTS: readonly Mutant[] = [
     }
     // The intent is recorded once the commits it describes are done.
     if (pins.length > 0) {
-      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
+      const sidecar = newSidecar(env, { kind, branch: txn.branch, actorId: actor, tables: pins, ...sidecarOwner(env, section), ...capturedAuthority(txn.base, readSetToken(env)) });
       await writeSidecar(env, sidecar);
       sidecarId = sidecar.operation_id;
     }
@@ -227,7 +227,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "dropped-check",
     breaks: "the publisher no longer checks that the graph head is still the one the write validated against",
     blindSpot:
-      "a blind spot (diagnosed): on `fixed` every publisher of a branch holds its lease and re-asserts it in the same merge, so between a write's revalidation in its commit section and its publish no other publish lands unless the write's lease lapsed (a pause past the lease), and then the fence refuses it anyway, `LeaseLost` instead of `ReadSetChanged`; on `upstream` (no lease) it bears load in a race the hunt lacks: a node delete that finds no edge to cascade stages (and queues) only its node table, so it can publish between an edge insert's in-section revalidation and the insert's publish; the original refuses the insert (`ReadSetChanged`), the mutant publishes an edge to the deleted node (a dangling edge); the random workload has both operations on shared seed rows but runs only on `seed` and `fixed`, and no bug scenario races an edge insert against its endpoint's delete on `upstream`; such a scenario first meets a gap of the unmutated `upstream` model in the same race: a node delete whose publish is refused after its commit (the insert moved an edge table it read but staged nothing on) is rolled forward by recovery, a dangling edge (135 of 1,000 universes of a two-process insert-vs-delete scenario on `upstream`, none of 1,000 on `fixed`; not yet checked against upstream's source)",
+      "a blind spot (diagnosed): on `fixed` every publisher of a branch holds its lease and re-asserts it in the same merge, so between a write's revalidation in its commit section and its publish no other publish lands unless the write's lease lapsed (a pause past the lease), and then the fence refuses it anyway, `LeaseLost` instead of `ReadSetChanged`; on `upstream` (no lease) it bears load, and `edge-insert-vs-endpoint-delete` kills it there: a node delete that finds no edge to cascade stages only its node table, so in another process it can publish between an edge insert's in-section revalidation and the insert's publish; the original refuses the insert (`ReadSetChanged`), the mutant publishes an edge to the deleted node (a dangling edge; `run edge-insert-vs-endpoint-delete --profile upstream --seeds 300`: the mutant fails at seed 18, the original passes all 300); the mutants run uses the `fixed` cells only",
   },
   {
     id: "duplicate-version-row-allowed",
