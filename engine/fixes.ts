@@ -55,7 +55,11 @@ export interface Fixes {
   readonly sharedQueues: boolean;
   /** RFC-022: the served handle no longer spawns a detached ensureIndices after a schema apply. */
   readonly noDetachedEnsureIndices: boolean;
-  /** RFC-013 s7.1 / RFC-022: a shared head row in every publish, validation redone under it. */
+  /**
+   * RFC-013 s7.1 / RFC-022: a shared head row in every publish, validation redone under it; a
+   * write's sidecar records the head it validated against, and recovery never rolls it forward
+   * once that head has moved (upstream's v3 sidecar authority).
+   */
   readonly readSetToken: boolean;
   /**
    * RFC-022 (#343): a write's table commit must land exactly one version above the pin it
