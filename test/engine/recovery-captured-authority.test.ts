@@ -9,7 +9,7 @@ import { FP } from "../../failpoints/catalog.ts";
 import type { World } from "../../sim/world.ts";
 import { inWorld } from "./helpers.ts";
 import { leaveFinalizeResidual } from "./scripts.ts";
-import { auditRows, edge, KNOWS, manifest, onlySidecar, outcomeOf, person, PERSON, pinsAndHeads, publishedIds, sidecarKeys, startProcess } from "./support.ts";
+import { auditRows, edge, failsAt, KNOWS, manifest, onlySidecar, outcomeOf, person, PERSON, pinsAndHeads, publishedIds, sidecarKeys, startProcess } from "./support.ts";
 
 /** The insert publishes between the delete's commit and its publish; returns the delete's sidecar id. */
 async function refusedDeleteAfterInsert(w: World): Promise<string> {
@@ -80,4 +80,43 @@ test("at the seed no head is captured (no graph head token), and recovery is unc
     await leaveFinalizeResidual(w, g);
     expect((await onlySidecar(w)).authority).toBeUndefined();
   });
+});
+
+test("a roll-forward whose captured head moves between its classification and its publish publishes nothing; the next open rolls back", async () => {
+  await inWorld(
+    async (w) => {
+      const g = await startProcess(w, "init").init();
+      await g.mutate([person("Alice"), person("Bob")]);
+      const writer = startProcess(w, "writer");
+      const i = await writer.open();
+      const d = await startProcess(w, "deleter").open();
+      // The insert validates Alice and stops before its sidecar.
+      w.failpoints.set(FP.RECOVERY_SIDECAR_WRITE, { kind: "park" });
+      const insert = writer.spawn("insert", () => i.mutate([edge("Knows", "Bob", "Alice")]));
+      await w.until("the insert validated", () => w.failpoints.reached(FP.RECOVERY_SIDECAR_WRITE));
+      // The delete commits and fails before its publish: its sidecar's head is still the head.
+      await failsAt(w, FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, () => d.mutate([{ kind: "deleteNode", type: "Person", where: [{ column: "id", equals: "Alice" }] }]));
+      const sidecar = await onlySidecar(w);
+      expect(sidecar.authority?.graph_head).toBe((await manifest(w)).headToken);
+      // An open classifies it for a roll-forward and stops before publishing; the insert publishes.
+      w.failpoints.set(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH, { kind: "park" });
+      const opener = startProcess(w, "opener");
+      const open = opener.spawn("open", () => opener.open());
+      await w.until("the open classified", () => w.failpoints.reached(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH));
+      w.failpoints.release(FP.RECOVERY_SIDECAR_WRITE);
+      await w.join(insert);
+      expect(outcomeOf(insert).ok).toBe(true);
+      w.failpoints.release(FP.RECOVERY_BEFORE_ROLL_FORWARD_PUBLISH);
+      await w.join(open);
+      expect(outcomeOf(open).ok).toBe(true);
+      // Nothing of the delete's was published: Alice stays, the sidecar waits.
+      expect(await publishedIds(w, PERSON)).toEqual(["Alice", "Bob"]);
+      expect(await sidecarKeys(w)).toHaveLength(1);
+      await startProcess(w, "reopen").open();
+      expect(await sidecarKeys(w)).toEqual([]);
+      expect(await publishedIds(w, PERSON)).toEqual(["Alice", "Bob"]);
+      expect((await auditRows(w)).map((r) => [r.operation_id, r.recovery_kind])).toEqual([[sidecar.operation_id, "RolledBack"]]);
+    },
+    { fixes: PROFILES.upstream },
+  );
 });
