@@ -3,10 +3,13 @@
 // insert validates Alice (reads the node table) and stages only the edge table. Per-process
 // queues exclude nothing across processes, so both pass their revalidation of the graph head
 // (neither has published yet), both write a sidecar and commit. The insert publishes first; the
-// delete's publish is refused (the head moved), after its commit. What recovery then does with
-// the delete's sidecar decides the outcome: rolled forward, Alice is gone and the edge to her is
-// published (a dangling edge); rolled back (upstream's rule for a write whose captured graph head
-// is no longer live), the delete simply failed.
+// delete's publish is refused after its commit (the edge table it read moved, and the head). What
+// recovery then does with the delete's sidecar decides the outcome: rolled forward, Alice is gone
+// and the edge to her is published (a dangling edge); rolled back (upstream's rule for a write
+// whose captured graph head is no longer live, `62a9c3fe`), the delete simply failed. At the seed
+// there is no head token: recovery rolls the refused delete forward, and in the other order (the
+// delete publishes first) nothing revalidates the insert's read of Alice at all. docs/fixes.md,
+// "B2' for endpoints", has the triage against upstream's source.
 import { FP } from "../failpoints/catalog.ts";
 import type { MutationOp } from "../engine/write/ops.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
