@@ -298,7 +298,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: "section-skips-recovery",
     file: "engine/handle/commit-section.ts",
     find: "      recovered = await recoverUnderLease(env, h.coordinator, lease, branch);",
-    replace: "      recovered = false;",
+    replace: "      recovered = { moved: false, schemaPromoted: false };",
     category: "wrong-recovery-decision",
     breaks: "a committer holding the branch lease no longer recovers what dead committers left behind",
   },
