@@ -181,6 +181,15 @@ export interface Fixes {
    */
   readonly initTakeover: boolean;
   /**
+   * Found by omnisim (F15): an init releases the root init claim with a blind delete (upstream's
+   * `best_effort_release_init_claim` at `62a9c3fe`), so a release after a misdirected claim
+   * create, or by an init paused past its claim's lease and taken over (`initTakeover`), deletes
+   * another init's claim. With the fix a release reads the claim and deletes only its own: naming
+   * its attempt with half its lease left, or a torn prefix of what it wrote (a read then a delete:
+   * a pause between the two longer than half a lease, or a taker of a torn claim, remains).
+   */
+  readonly ownInitClaimRelease: boolean;
+  /**
    * Found by omnisim (F10): a fast-forward into a graph branch registers the adopted state at
    * the source's Lance version, which the target's manifest may already hold for that table
    * from its own fork (a branch's versions continue its parent's numbering): the publisher
@@ -275,6 +284,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "leaseThroughFaults",
   "typedNotFound",
   "initTakeover",
+  "ownInitClaimRelease",
   "adoptAboveTarget",
   "fix346",
   "provenRollForward",
@@ -317,6 +327,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   leaseThroughFaults: "F13: a lease an acquire's lost response, a failed release or a stale read left behind is given back",
   typedNotFound: "an open of a root without `__manifest` fails with a typed NotFound (b25e0388)",
   initTakeover: "F9: an init whose claim's lease ran out before its manifest Create is taken over",
+  ownInitClaimRelease: "F15: an init releases the root init claim only while it is its own, never a successor's after a takeover or a misdirected create",
   adoptAboveTarget: "F10: a fast-forward into a branch that would re-register a version the target holds applies a row delta on the target's lineage",
   fix346: "G1: a SchemaApply sidecar names its target schema; recovery rolls it forward when that schema is live (#346)",
   provenRollForward: "F14: recovery rolls a sidecar forward (or audits it so) only over a commit the table's history shows is its writer's",
@@ -359,6 +370,7 @@ const SEED: Fixes = {
   leaseThroughFaults: false,
   typedNotFound: false,
   initTakeover: false,
+  ownInitClaimRelease: false,
   adoptAboveTarget: false,
   fix346: false,
   provenRollForward: false,
@@ -438,6 +450,7 @@ export const PROFILES = {
     leaseThroughFaults: true,
     typedNotFound: true,
     initTakeover: true,
+    ownInitClaimRelease: true,
     adoptAboveTarget: true,
     fix346: true,
     provenRollForward: true,

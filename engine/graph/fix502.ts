@@ -18,6 +18,7 @@ import { checkWritten } from "../schema-state/verify-schema-files.ts";
 import { OmniError } from "../errors.ts";
 import { isStorageError } from "../storage/errors.ts";
 import { initClaimLease } from "./init-takeover.ts";
+import { releaseInitClaim } from "./own-init-claim-release.ts";
 
 export const INIT_CLAIM_FILE = "__init_claim.json";
 
@@ -43,11 +44,17 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
     };
     return { begin: nothing, refused: nothing, failed, succeeded: nothing };
   }
-  const release = () => env.storage.objects.delete(INIT_CLAIM_FILE);
+  // Each arm after `begin` releases the claim this attempt took; whether a release checks whose
+  // claim it deletes is `ownInitClaimRelease`'s (upstream deletes blind). The id is drawn where
+  // the claim is made, after the manifest check, as it always was (ids are a seeded sequence).
+  let attemptId = "";
+  let claim = "";
+  const release = () => releaseInitClaim(env, INIT_CLAIM_FILE, attemptId, claim);
   return {
     async begin() {
       if (await env.storage.manifest.exists()) throw alreadyInitialized(env);
-      const claim = JSON.stringify({ version: 1, attempt_id: env.ids.ulid(), ...initClaimLease(env) });
+      attemptId = env.ids.ulid();
+      claim = JSON.stringify({ version: 1, attempt_id: attemptId, ...initClaimLease(env) });
       if (!(await env.storage.objects.putIfAbsent(INIT_CLAIM_FILE, claim))) {
         throw new OmniError("InitializationClaimed", { root: env.root }, `another initialization holds the init claim at '${env.root}'`);
       }
@@ -55,6 +62,8 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
         await checkWritten(env, INIT_CLAIM_FILE, claim);
         await checkRoot();
       } catch (e) {
+        // The read-back may have found another init's claim (this one's create-if-absent
+        // misdirected): with `ownInitClaimRelease` the release leaves it.
         await release();
         throw e;
       }

@@ -26,18 +26,29 @@ export function initClaimLease(env: Env): { until_ms?: number } {
   return env.fixes.initTakeover ? { until_ms: env.clock.now() + LEASE_TTL_MS } : {};
 }
 
-interface ClaimOnDisk {
+export interface ClaimOnDisk {
   readonly attempt_id: string;
   readonly until_ms?: number;
 }
 
-function parseClaim(text: string): ClaimOnDisk | null {
+/** A claim as written, or null if it does not parse (a storage fault tore it). */
+export function parseClaim(text: string): ClaimOnDisk | null {
   try {
     const c = JSON.parse(text) as Partial<ClaimOnDisk>;
     return typeof c.attempt_id === "string" ? { attempt_id: c.attempt_id, ...(typeof c.until_ms === "number" ? { until_ms: c.until_ms } : {}) } : null;
   } catch {
     return null;
   }
+}
+
+/** The attempt id a takeover gives a claim that does not parse (a storage fault tore it): named for its text. */
+export function unreadableClaimAttempt(text: string): string {
+  return `unreadable-${fnv1a64Hex(text)}`;
+}
+
+/** The create-if-absent marker whose one winner may delete the claim of attempt `attemptId`. */
+export function takeoverMarker(attemptId: string): string {
+  return `__init_takeover_${attemptId}.json`;
 }
 
 /** Deletes `key` if it is there. */
@@ -66,12 +77,12 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
   }
   // A claim that does not parse was torn by storage: under `verifySchemaFiles` its init read it
   // back and failed (or will), so it is dead; the marker is named for its text.
-  const claim = parseClaim(text) ?? (verifySchemaFiles(env) ? { attempt_id: `unreadable-${fnv1a64Hex(text)}`, until_ms: 0 } : null);
+  const claim = parseClaim(text) ?? (verifySchemaFiles(env) ? { attempt_id: unreadableClaimAttempt(text), until_ms: 0 } : null);
   if (!claim || claim.until_ms === undefined || claim.until_ms >= env.clock.now()) return false;
   for (const tableKey of catalogTableKeys(catalog())) {
     if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;
   }
-  if (!(await env.storage.objects.putIfAbsent(`__init_takeover_${claim.attempt_id}.json`, JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) return false;
+  if (!(await env.storage.objects.putIfAbsent(takeoverMarker(claim.attempt_id), JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) return false;
   for (const file of SCHEMA_CONTRACT_FILES) await deleteIfPresent(env, file);
   await deleteIfPresent(env, claimFile);
   return true;

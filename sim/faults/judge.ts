@@ -33,6 +33,8 @@ import { FP } from "../../failpoints/catalog.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { World } from "../world.ts";
 import type { StruckFault } from "./plan.ts";
+import { INIT_CLAIM_FILE } from "../../engine/graph/fix502.ts";
+import { stolenInitClaim } from "./stolen-init-claim.ts";
 
 export interface Excused {
   readonly violation: Violation;
@@ -53,7 +55,7 @@ export function excuseFaults(world: World, history: History): void {
   for (const v of world.violations) {
     const excuse = limit
       ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` }
-      : (indeterminateInit(v, history, faults, physical) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses));
+      : (indeterminateInit(v, history, faults, physical) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses, world.fixes.ownInitClaimRelease));
     if (!excuse) {
       kept.push(v);
       continue;
@@ -156,16 +158,22 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
  *
  * Anything else stands: a second committer let into a live holder's section (a late release that
  * freed someone else's lease), a publish through an expired fence, a bug the pause uncovered.
+ * With `ownInitClaimRelease` (`ownRelease`) that includes a paused init's late delete of its
+ * successor's init claim, unless the pause struck that delete itself (the fix's residual window):
+ * then neither what the root is left with nor a violation naming the claim is excused.
  */
-function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly StruckFault[]): Omit<Excused, "violation"> | null {
+function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly StruckFault[], ownRelease: boolean): Omit<Excused, "violation"> | null {
   for (const f of pauses) {
     const why = `after ${describe(f)}, ${limitReason(f)}`;
     const paused = pausedOperations(history, f).filter((op) => !publishedAfterTakeover(events, op, f));
     const about = paused.find((op) => concerns(v, op, f));
     if (about) return { as: "limit", why: `${why}: about the paused ${about.label} itself` };
+    const stolen = ownRelease ? stolenInitClaim(events, f) : null;
+    const stoleClaim = stolen !== null && !stolen.pausedDelete;
     const init = paused.find(isInit);
-    if (init && INIT_TAKEOVER_CONSEQUENCES.has(v.kind)) return { as: "limit", why: `${why}: ${init.label} paused past its init claim (initTakeover takes the root over, by design)` };
+    if (init && !stoleClaim && INIT_TAKEOVER_CONSEQUENCES.has(v.kind)) return { as: "limit", why: `${why}: ${init.label} paused past its init claim (initTakeover takes the root over, by design${stolen ? "; the pause struck its release's delete, after its read: ownInitClaimRelease's residual window" : ""})` };
     const late = lateWrites(events, f);
+    if (stoleClaim) late.objects.delete(INIT_CLAIM_FILE);
     const what = lateCause(v, late);
     if (what) return { as: "limit", why: `${why}: its unfenced ${what} after the pause` };
   }
@@ -219,7 +227,7 @@ const LOCK_WRITES: ReadonlySet<string> = new Set(["manifest.createBranch", "mani
 
 interface LateWrites {
   readonly datasets: ReadonlySet<string>;
-  readonly objects: ReadonlySet<string>;
+  readonly objects: Set<string>;
 }
 
 /** What the paused actor wrote after its pause (the fault's event comes just before the call). */

@@ -66,11 +66,15 @@ export function indeterminateInits(history: History, events: readonly TraceEvent
   return out;
 }
 
-/** Why the history lets the files of an init that began at `from` go, if it does. */
-function removedByDesign(history: History, events: readonly TraceEvent[], from: number): string | null {
+/**
+ * Why the history lets the files of an init that began at `from` go, if it does. Only a takeover
+ * after its durable Create (`durableCreate`) counts: one before it is the init's own takeover of
+ * an earlier dead attempt (its marker written in its own operation), which removes nothing of its.
+ */
+function removedByDesign(history: History, events: readonly TraceEvent[], from: number, durableCreate: number): string | null {
   const later = history.ops.find((o) => isInit(o) && o.status === "ok" && o.end !== null && o.end > from);
   if (later) return `${later.label} was acknowledged after it`;
-  for (let i = from; i < events.length; i++) {
+  for (let i = durableCreate; i < events.length; i++) {
     const ev = events[i]!;
     if (ev.e !== "io" || ev.op !== "objects.putIfAbsent") continue;
     const key = (ev.args as { key?: unknown }).key;
@@ -83,7 +87,7 @@ function removedByDesign(history: History, events: readonly TraceEvent[], from: 
 export async function indeterminateInitsKept(history: History, events: readonly TraceEvent[], raw: Storage): Promise<Violation[]> {
   const out: Violation[] = [];
   for (const { op, durableCreate, wrote } of indeterminateInits(history, events)) {
-    if (removedByDesign(history, events, op.start)) continue;
+    if (removedByDesign(history, events, op.start, durableCreate)) continue;
     const missing: string[] = [];
     for (const file of wrote) if (!(await raw.objects.exists(file))) missing.push(file);
     if (missing.length === 0) continue;

@@ -19,6 +19,7 @@ import { judge } from "../../sim/oracles/judge.ts";
 import { recoverAndCheckLiveness } from "../../sim/oracles/liveness.ts";
 import { runUniverse } from "../../sim/universe.ts";
 import type { World } from "../../sim/world.ts";
+import type { VirtualStore } from "../../sim/store/virtual-store.ts";
 
 interface Judged {
   readonly violations: readonly string[];
@@ -79,4 +80,13 @@ test("a schema file whose own write a storage fault lost is not the init's to ke
   // Upstream reads nothing back: its init goes on to its tables and fails there, the IR file never durable.
   const r = await initFailingAt(FP.INIT_TABLE_CREATE_ACK_LOST, nothing, PROFILES.upstream, loseIr);
   expect([...r.violations, ...r.excused].filter((k) => k.startsWith("indeterminate-init-undone"))).toEqual([]);
+});
+
+test("planted: an init that took over a dead attempt, then lost its own claim, is a violation: its own takeover marker removes nothing of its", async () => {
+  // A dead attempt's claim, its lease long run out: the operator's init is refused, takes it over
+  // (`initTakeover`'s marker, in its own operation), and starts again; then it meets the failpoint.
+  const deadClaim = (world: World) => (world.backend.storage as VirtualStore).objects.putNow(INIT_CLAIM_FILE, JSON.stringify({ version: 1, attempt_id: "dead", until_ms: 0 }));
+  const release = async (world: World) => world.storage.objects.delete(INIT_CLAIM_FILE);
+  const r = await initFailingAt(FP.INIT_TABLE_CREATE_ACK_LOST, release, PROFILES.fixed, deadClaim);
+  expect(r.violations).toContain("indeterminate-init-undone");
 });

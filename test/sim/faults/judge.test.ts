@@ -4,7 +4,8 @@
 // judge must keep: a fault that struck elsewhere, an operation that succeeded, a violation that
 // names no operation.
 import { expect, test } from "vitest";
-import { PROFILES } from "../../../engine/fixes.ts";
+import { type Fixes, PROFILES } from "../../../engine/fixes.ts";
+import { INIT_CLAIM_FILE } from "../../../engine/graph/fix502.ts";
 import { randomWorkload } from "../../../scenarios/random-workload.ts";
 import { formSpec } from "../../../scenarios/types.ts";
 import { excuseFaults } from "../../../sim/faults/judge.ts";
@@ -25,9 +26,9 @@ import { head, PERSON, person, pin, startProcess } from "../../engine/support.ts
 
 const spec = withStorageFaults(formSpec(randomWorkload({ operations: 4 }), "searched"), ["error"]);
 
-async function faultedWorld(): Promise<World> {
+async function faultedWorld(fixes: Fixes = PROFILES.fixed): Promise<World> {
   for (let seed = 1; seed <= 40; seed++) {
-    const r = await runUniverse({ spec, seed, fixes: PROFILES.fixed });
+    const r = await runUniverse({ spec, seed, fixes });
     if ((r.world.storageFaults?.struck.length ?? 0) > 0 && r.verdict === "pass") return r.world;
   }
   throw new Error("no universe of 40 suffered an error fault and passed");
@@ -154,6 +155,38 @@ test("a pause past the lease excuses what its paused committer does by design, n
     });
   expect((await bricked("init operator-a")).excused).toEqual([["planted: the root takes no init", "limit"]]);
   expect((await bricked("late write")).kept).toEqual(["planted: the root takes no init"]);
+});
+
+test("with ownInitClaimRelease a paused init's late delete of its successor's init claim is not excused, unless the pause struck that delete itself (the fix's residual window)", async () => {
+  // An init paused past its claim; another init (its successor, after a takeover) puts the claim;
+  // the paused one, resumed, deletes it. Without the flag that is upstream's blind release, by
+  // design; with it, only a pause between the release's read and its delete can do it.
+  const judged = async (fixes: Fixes, pausedCall: { op: string; subject: string }, takeover = false) => {
+    const world = await faultedWorld(fixes);
+    const history = new History(world);
+    const actors = world.sched.actors.filter((a) => !a.director);
+    const [paused, other] = [actors[0]!, actors.find((a) => a !== actors[0] && a.proc !== actors[0]!.proc) ?? actors[1]!];
+    world.trace.emit({ e: "io", actor: other.name, op: "objects.putIfAbsent", args: { key: INIT_CLAIM_FILE }, ok: true });
+    const at = world.trace.length;
+    world.storageFaults!.struck.push({ kind: "latency", ...pausedCall, actor: paused.name, proc: paused.proc.name, at, damaged: [], limit: true });
+    world.trace.emit({ e: "choose", label: "planted pause", n: 1, v: 0 });
+    // A takeover's winner deletes the dead attempt's claim by design (engine/graph/init-takeover.ts).
+    if (takeover) world.trace.emit({ e: "io", actor: paused.name, op: "objects.putIfAbsent", args: { key: "__init_takeover_x.json" }, ok: true });
+    world.trace.emit({ e: "io", actor: paused.name, op: "objects.delete", args: { key: INIT_CLAIM_FILE }, ok: null });
+    history.ops.push({ id: 4000, label: "init operator-a", kind: "open", actor: paused, start: at - 1, end: world.trace.length, status: "err", errorKind: "InjectedFailure", errorMessage: "injected", errorTable: null } as unknown as OpRecord);
+    world.violations.length = 0;
+    world.violations.push({ kind: "root-bricked", message: "planted: the root takes no init" });
+    world.violations.push({ kind: "indeterminate-init-undone", message: `planted: at the end ${INIT_CLAIM_FILE} is gone` });
+    const before = world.excused.length;
+    excuseFaults(world, history);
+    return { kept: world.violations.map((v) => v.kind), excused: world.excused.slice(before).map((x) => x.violation.kind) };
+  };
+  const elsewhere = { op: "objects.put", subject: "_schema.ir.json" };
+  const onTheDelete = { op: "objects.delete", subject: INIT_CLAIM_FILE };
+  expect(await judged(PROFILES.fixed, elsewhere)).toEqual({ kept: ["root-bricked", "indeterminate-init-undone"], excused: [] });
+  expect(await judged(PROFILES.fixed, onTheDelete)).toEqual({ kept: [], excused: ["root-bricked", "indeterminate-init-undone"] });
+  expect(await judged(PROFILES.fixed, elsewhere, true)).toEqual({ kept: [], excused: ["root-bricked", "indeterminate-init-undone"] });
+  expect(await judged({ ...PROFILES.fixed, ownInitClaimRelease: false }, elsewhere)).toEqual({ kept: [], excused: ["root-bricked", "indeterminate-init-undone"] });
 });
 
 test("a stale HEAD read that hid a Lance commit from a recovery is the documented limit; a stale HEAD read that saw the current version is an ordinary fault", async () => {
