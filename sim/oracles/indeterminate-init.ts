@@ -13,7 +13,9 @@
 // create-if-absent that found the file there, is the faults judge's) must all be there, unless
 // the history shows who may remove them by design: a later init acknowledged (the graph then
 // exists, and its claim was released), or a takeover (`initTakeover`'s create-if-absent marker,
-// which the engine writes only for a root holding none of the datasets) that took effect.
+// which the engine writes only for a root holding none of the datasets it would create) that
+// took effect after the init's durable Create (one before it is the init's own takeover of an
+// earlier dead attempt).
 // Only where the engine claims to keep them (`fix502`): the seed's cleanup deletes them (#495).
 //
 // The faults judge excuses a `root-bricked` after such an init as a documented limit; this
