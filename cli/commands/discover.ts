@@ -30,7 +30,7 @@ const ORACLE_ABOUT: Record<string, string> = {
   "card-and-integrity-on-branches": "@card limits and referential integrity hold in every snapshot every live branch published",
   "acked-writes-visible-on-branches": "a write acknowledged on a branch stays visible there until another operation touches its rows",
   "branches-readable": "every table a live branch's newest manifest pins can be read",
-  "merge-all-or-nothing": "a merge shows on its target all of the rows it brings from its source, or none",
+  "merge-all-or-nothing": "a merge shows on its target all of the rows it brings from its source, or none (an earlier failed attempt, rolled forward, shows exactly its own)",
   "no-orphaned-forks": "after recovery and the reconciler, every table fork and lineage branch is one a live branch can read",
   "parent-writes-visible-on-branches": "a branch's newest manifest shows the writes acknowledged on its parent before it was created",
   "conflicts-have-a-cause": "a write fails with a conflict only when another actor's logical effect (or drift) lies in its window",

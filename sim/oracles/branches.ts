@@ -90,7 +90,8 @@ export function branchesReadable(ctx: JudgeContext): Violation[] {
  * acknowledged as inserted on its source before it began, absent from the target then, and
  * changed by no operation ordered after their insert within the judged window. Judged in the target's snapshots from the merge's start to the
  * next merge into that target (which may bring some of the same rows), and only for a merge no
- * other merge into the target overlaps.
+ * other merge into the target overlaps. A snapshot showing exactly the rows an earlier failed
+ * attempt from the same source brought is that attempt rolled forward, not part of this merge.
  */
 export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
   const out: Violation[] = [];
@@ -109,22 +110,20 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
     // parent's state, which its snapshots do not hold, so the merge is not judged there.
     const before = snaps.findLast((s) => s.at < m.start);
     if (!before) continue;
-    // The source's incarnation the merge read: the last creation of that name before it began
-    // (a source deleted since is no live branch, so its history cannot say).
-    const sourceBorn = source === "main" ? -1 : lastCreation(ctx.events, source, m.start);
     const incoming: RowRef[] = [];
-    for (const op of ctx.history.ops) {
-      if (branchOf(op) !== source || op.status !== "ok" || op.end === null || op.end >= m.start || op.start < sourceBorn) continue;
-      for (const ref of op.effect.inserts) {
-        if (changedAfter(ctx, op, ref, until)) continue;
-        if (!before.tables.has(ref.table) || findRow(before, ref)) continue;
-        incoming.push(ref);
-      }
+    for (const [op, ref] of insertsOnSourceBefore(ctx, source, m.start)) {
+      if (changedAfter(ctx, op, ref, until)) continue;
+      if (!before.tables.has(ref.table) || findRow(before, ref)) continue;
+      incoming.push(ref);
     }
     if (incoming.length < 2) continue;
+    const earlier = earlierAttempts(ctx, merges, m, source, incoming);
     for (const s of snaps) {
       if (s.at <= m.start || s.at >= until || incoming.some((r) => !s.tables.has(r.table))) continue;
       const shown = incoming.filter((r) => findRow(s, r));
+      // Exactly what an earlier failed attempt brought: that attempt's sidecar, rolled forward by
+      // the recovery this merge (or any write) runs first, not part of this merge.
+      if (earlier.some((rows) => rows.length === shown.length && shown.every((r) => rows.some((x) => sameRef(x, r))))) continue;
       if (shown.length > 0 && shown.length < incoming.length) {
         const missing = incoming.filter((r) => !findRow(s, r));
         out.push({
@@ -138,6 +137,35 @@ export function mergeAllOrNothing(ctx: JudgeContext): Violation[] {
     }
   }
   return out;
+}
+
+/**
+ * The rows inserted on `source` by operations acknowledged before trace index `at`, from the
+ * source's incarnation then: the last creation of that name before `at` (a source deleted since
+ * is no live branch, so its history cannot say).
+ */
+function insertsOnSourceBefore(ctx: JudgeContext, source: string, at: number): [OpRecord, RowRef][] {
+  const sourceBorn = source === "main" ? -1 : lastCreation(ctx.events, source, at);
+  return ctx.history.ops
+    .filter((op) => branchOf(op) === source && op.status === "ok" && op.end !== null && op.end < at && op.start >= sourceBorn)
+    .flatMap((op) => op.effect.inserts.map((ref): [OpRecord, RowRef] => [op, ref]));
+}
+
+/**
+ * For each earlier merge from the same source into the same target that failed or never
+ * finished, the part of `incoming` it would have brought: the rows acknowledged on the source
+ * before it began. Its Phase B may have landed and its recovery sidecar survived, so a later
+ * recovery rolls it forward (publishing exactly those rows) after `m` began; on `fixed` the retry
+ * itself does that first (net-zero-merge seed 626, child-branch-unreadable seed 753, faults on).
+ */
+function earlierAttempts(ctx: JudgeContext, merges: readonly OpRecord[], m: OpRecord, source: string, incoming: readonly RowRef[]): RowRef[][] {
+  return merges
+    .filter((o) => o !== m && o.status !== "ok" && branchOf(o) === branchOf(m) && o.effect.mergedFrom === source && o.start < m.start)
+    .map((o) => {
+      const brought = insertsOnSourceBefore(ctx, source, o.start).map(([, ref]) => ref);
+      return incoming.filter((r) => brought.some((x) => sameRef(x, r)));
+    })
+    .filter((rows) => rows.length > 0);
 }
 
 /**

@@ -167,6 +167,23 @@ test("the branch oracles' exemption is ordered: only an operation that may follo
   expect(mergeAllOrNothing(ctx({ ops: [later, onSource, merge], snapshots: snaps }))).toEqual([]);
 });
 
+test("merge-all-or-nothing: an earlier failed attempt's rows, rolled forward as the retry begins, are that attempt's; any other part is red", () => {
+  const alice = op({ label: "insert Alice on b0", effect: inserts("b0", "Alice"), start: 1, end: 3 });
+  const failed = op({ label: "merge b0 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b0" }, start: 4, end: 8, status: "err", errorKind: "InjectedFailure" });
+  const bob = op({ label: "insert Bob on b0", effect: inserts("b0", "Bob"), start: 9, end: 11 });
+  const retry = op({ label: "merge b0 into main", kind: "branchMerge", effect: { ...NO_EFFECT, branch: "main", mergedFrom: "b0" }, start: 12, end: 20 });
+  const before = snap(3, 2, { "node:Person": people("Carol") });
+  const judge = (ops: OpRecord[], mid: string[]) =>
+    mergeAllOrNothing(ctx({ ops, snapshots: [before, snap(4, 14, { "node:Person": people("Carol", ...mid) }), snap(5, 18, { "node:Person": people("Carol", "Alice", "Bob") })] })).map((v) => v.message);
+  // The retry's recovery publishes the failed attempt's sidecar (Alice), then the retry brings Bob.
+  expect(judge([alice, failed, bob, retry], ["Alice"])).toEqual([]);
+  // Without that attempt, or showing what it never brought, the retry shows part of its rows.
+  expect(judge([alice, bob, retry], ["Alice"])).toEqual([expect.stringContaining("v4 shows node:Person[id=Alice] but not node:Person[id=Bob]")]);
+  expect(judge([alice, failed, bob, retry], ["Bob"])).toEqual([expect.stringContaining("v4 shows node:Person[id=Bob] but not node:Person[id=Alice]")]);
+  // An attempt that succeeded published its rows before it ended: nothing of it to roll forward.
+  expect(judge([alice, { ...failed, status: "ok", errorKind: null }, bob, retry], ["Alice"])).toHaveLength(1);
+});
+
 test("acked-writes-visible-on-branches: a later failed update on the branch excuses a changed value only if it published on that branch's manifest", () => {
   // The false red of random-workload-branches (fixed, portfolio seed 54): an update acknowledged
   // on b1, then another update of the same row on b1 that published there and failed after (a
