@@ -35,7 +35,7 @@ export interface InitOwnership {
   succeeded(): Promise<void>;
 }
 
-export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSchemaFiles: () => Promise<void>): InitOwnership {
+export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSchemaFiles: () => Promise<boolean>): InitOwnership {
   if (!env.fixes.fix502) {
     const nothing = async () => {};
     const failed = async (_phase: InitPhase, error: unknown) => {
@@ -71,7 +71,9 @@ export function initOwnership(env: Env, checkRoot: () => Promise<void>, deleteSc
     refused: release,
     async failed(phase, error) {
       if (phase === "physical") return indeterminate(env, error); // outcome unknown: the claim stays, nothing is deleted
-      if (phase === "schema") await deleteSchemaFiles();
+      // A schema file that may remain keeps the claim (`initTakeover`'s cleanup confirms its
+      // deletes): its lease runs out and a takeover clears the orphan with it.
+      if (phase === "schema" && !(await deleteSchemaFiles())) return error;
       await release();
       return error;
     },

@@ -18,6 +18,7 @@ import { LEASE_TTL_MS } from "../lease/lease.ts";
 import { catalogTableKeys, tablePathForTableKey, type Catalog } from "../schema/catalog.ts";
 import { SCHEMA_CONTRACT_FILES } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
+import { deleteConfirmed } from "../storage/confirmed-delete.ts";
 import { verifySchemaFiles } from "../schema-state/verify-schema-files.ts";
 import { fnv1a64Hex } from "../util/hash.ts";
 
@@ -51,15 +52,6 @@ export function takeoverMarker(attemptId: string): string {
   return `__init_takeover_${attemptId}.json`;
 }
 
-/** Deletes `key` if it is there. */
-async function deleteIfPresent(env: Env, key: string): Promise<void> {
-  try {
-    await env.storage.objects.delete(key);
-  } catch (e) {
-    if (!isStorageError(e, "NotFound")) throw e;
-  }
-}
-
 /**
  * After an init was refused: whether it took a dead attempt's root over (then init may start
  * again). False, touching nothing, without the flag, on a root with a manifest, with no claim or
@@ -83,7 +75,9 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
     if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;
   }
   if (!(await env.storage.objects.putIfAbsent(takeoverMarker(claim.attempt_id), JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) return false;
-  for (const file of SCHEMA_CONTRACT_FILES) await deleteIfPresent(env, file);
-  await deleteIfPresent(env, claimFile);
-  return true;
+  // The marker's one winner alone clears the root, so each delete is confirmed by a read (a lost
+  // one would leave an orphan schema file with no claim, or the dead claim for good); a schema
+  // file that may remain keeps the claim, which still names the dead attempt.
+  for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) return false;
+  return deleteConfirmed(env, claimFile);
 }

@@ -11,6 +11,7 @@ import { Coordinator } from "../manifest/coordinator.ts";
 import { initGraphCoordinator } from "../manifest/graph-init.ts";
 import { renderSchemaContract, SCHEMA_CONTRACT_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
+import { deleteConfirmed } from "../storage/confirmed-delete.ts";
 import { afterTableCreate, alreadyInitialized, INIT_CLAIM_FILE, initOwnership, type InitPhase } from "./fix502.ts";
 import { takeOverDeadInit } from "./init-takeover.ts";
 import { isOmniError } from "../errors.ts";
@@ -67,7 +68,15 @@ async function initOnce(env: Env, source: string, options: OpenOptions): Promise
 }
 
 /** `best_effort_cleanup_init_artifacts`: delete the three schema files; a failed delete is ignored. */
-async function cleanupInitArtifacts(env: Env): Promise<void> {
+async function cleanupInitArtifacts(env: Env): Promise<boolean> {
+  // `initTakeover`: each delete is confirmed, and a file that may remain keeps the root claim
+  // (fix502.ts), so the claim's lease runs out and a takeover clears both; released with a file
+  // left behind, no claim names the orphan and the strict preflight refuses every init.
+  if (env.fixes.initTakeover) {
+    let gone = true;
+    for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) gone = false;
+    return gone;
+  }
   for (const file of SCHEMA_CONTRACT_FILES) {
     try {
       await env.storage.objects.delete(file);
@@ -76,4 +85,5 @@ async function cleanupInitArtifacts(env: Env): Promise<void> {
       if (!isStorageError(e)) throw e;
     }
   }
+  return true;
 }
