@@ -52,6 +52,36 @@ export function takeoverMarker(attemptId: string): string {
   return `__init_takeover_${attemptId}.json`;
 }
 
+/** Attempts at a takeover marker's create before its outcome is given up as unknown. */
+const MARKER_ATTEMPTS = 5;
+
+/**
+ * Whether attempt `attemptId` wins the create-if-absent `marker`. A create that failed may have
+ * taken effect with its answer lost: the marker read back names the winner, and a read that fails
+ * is tried again, as is a create the read shows never landed (a won marker nobody knows of would
+ * leave the dead claim to no one: `init-cleanup-deletes-graph` seed 886 with `--faults all` on
+ * `fixed`, an `ack-loss` on the create, then an `error` on the one read).
+ */
+export async function winTakeoverMarker(env: Env, marker: string, attemptId: string): Promise<boolean> {
+  const body = JSON.stringify({ version: 1, attempt_id: attemptId });
+  for (let attempt = 1; attempt <= MARKER_ATTEMPTS; attempt++) {
+    try {
+      return await env.storage.objects.putIfAbsent(marker, body);
+    } catch (e) {
+      if (!isStorageError(e)) throw e;
+    }
+    for (; attempt <= MARKER_ATTEMPTS; attempt++) {
+      try {
+        return (await env.storage.objects.get(marker)) === body;
+      } catch (e) {
+        if (!isStorageError(e)) throw e;
+        if (isStorageError(e, "NotFound")) break; // the create never landed: try it again
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * After an init was refused: whether it took a dead attempt's root over (then init may start
  * again). False, touching nothing, without the flag, on a root with a manifest, with no claim or
@@ -74,7 +104,7 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
   for (const tableKey of catalogTableKeys(catalog())) {
     if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;
   }
-  if (!(await env.storage.objects.putIfAbsent(takeoverMarker(claim.attempt_id), JSON.stringify({ version: 1, attempt_id: env.ids.ulid() })))) return false;
+  if (!(await winTakeoverMarker(env, takeoverMarker(claim.attempt_id), env.ids.ulid()))) return false;
   // The marker's one winner alone clears the root, so each delete is confirmed by a read (a lost
   // one would leave an orphan schema file with no claim, or the dead claim for good); a schema
   // file that may remain keeps the claim, which still names the dead attempt.

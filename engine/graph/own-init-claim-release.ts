@@ -37,7 +37,7 @@ import type { Env } from "../env.ts";
 import { LEASE_TTL_MS } from "../lease/lease.ts";
 import { deleteConfirmed } from "../storage/confirmed-delete.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { parseClaim, takeoverMarker, unreadableClaimAttempt } from "./init-takeover.ts";
+import { parseClaim, takeoverMarker, unreadableClaimAttempt, winTakeoverMarker } from "./init-takeover.ts";
 
 /** How much of its claim's lease a release must still have when it reads the claim. */
 export const CLAIM_RELEASE_MARGIN_MS = LEASE_TTL_MS / 2;
@@ -60,7 +60,7 @@ export async function releaseInitClaim(env: Env, claimFile: string, attemptId: s
   const claim = parseClaim(text);
   if (claim === null) {
     if (!written.startsWith(text)) return;
-    if (!(await winMarker(env, takeoverMarker(unreadableClaimAttempt(text)), attemptId))) return;
+    if (!(await winTakeoverMarker(env, takeoverMarker(unreadableClaimAttempt(text)), attemptId))) return;
     // The marker is never deleted: once it is won, only this delete removes the torn claim, so a
     // failed one is tried again (seed 95: an `error` on it left the root refusing every init), and
     // one that reports success is confirmed by a read (seed 626: an error, then a lost delete).
@@ -74,24 +74,4 @@ export async function releaseInitClaim(env: Env, claimFile: string, attemptId: s
   }
   // The residual window (above): a takeover between this read and this delete.
   await env.storage.objects.delete(claimFile);
-}
-
-/**
- * Whether this attempt wins the create-if-absent `marker`. A create that failed may have taken
- * effect with its answer lost: the marker read back names the winner (a won marker nobody knows
- * of would leave the torn claim to no one).
- */
-async function winMarker(env: Env, marker: string, attemptId: string): Promise<boolean> {
-  const body = JSON.stringify({ version: 1, attempt_id: attemptId });
-  try {
-    return await env.storage.objects.putIfAbsent(marker, body);
-  } catch (e) {
-    if (!isStorageError(e)) throw e;
-    try {
-      return (await env.storage.objects.get(marker)) === body;
-    } catch (again) {
-      if (isStorageError(again)) return false;
-      throw again;
-    }
-  }
 }

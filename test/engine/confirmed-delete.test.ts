@@ -2,7 +2,8 @@
 // a `lost` delete (acknowledged, never durable) or a failed one of a schema file in init's
 // cleanup, of a dead attempt's files in a takeover, or of a torn claim whose takeover marker the
 // release won, left the root refusing every init for good (the faults hunt on `fixed`:
-// `init-cleanup-deletes-graph` seed 566, `dead-init-bricks-root` seed 626).
+// `init-cleanup-deletes-graph` seed 566, `dead-init-bricks-root` seed 626). So is a takeover
+// marker's create whose answer was lost: read back until a read answers (seed 886).
 import { expect, test } from "vitest";
 import { isOmniError } from "../../engine/errors.ts";
 import { PROFILES } from "../../engine/fixes.ts";
@@ -100,5 +101,21 @@ test("a torn claim's release that won its marker confirms its delete: an error, 
     return `init ${torn}; claim ${claim}; later init ${await ended(startProcess(w, "later").init())}`;
   });
   // Before the fix: "claim kept; later init InitializationClaimed" (its marker already won).
+  expect(seen).toBe("init StorageFailure; claim gone; later init ok");
+});
+
+test("a torn claim's release whose marker create lost its answer reads the marker back until a read answers (seed 886)", async () => {
+  const seen = await observed(async (w) => {
+    const marker = (call: StorageCall) => (call.object?.key ?? call.subject).startsWith("__init_takeover_");
+    strikeInTurn(w, [
+      { kind: "torn", matches: objectCall("objects.putIfAbsent", (k) => k === INIT_CLAIM_FILE), param: 1 },
+      { kind: "ack-loss", matches: (call) => call.op === "objects.putIfAbsent" && marker(call) },
+      { kind: "error", matches: (call) => call.op === "objects.get" && marker(call) },
+    ]);
+    const torn = await ended(startProcess(w, "torn").init());
+    const claim = await present(w, INIT_CLAIM_FILE);
+    return `init ${torn}; claim ${claim}; later init ${await ended(startProcess(w, "later").init())}`;
+  });
+  // Before the fix: "claim kept; later init InitializationClaimed" (a marker won by nobody who knew).
   expect(seen).toBe("init StorageFailure; claim gone; later init ok");
 });
