@@ -109,5 +109,5 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
   // one would leave an orphan schema file with no claim, or the dead claim for good); a schema
   // file that may remain keeps the claim, which still names the dead attempt.
   for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) return false;
-  return deleteConfirmed(env, claimFile);
+  return deleteConfirmed(env, claimFile, text);
 }

@@ -66,7 +66,7 @@ export async function releaseInitClaim(env: Env, claimFile: string, attemptId: s
     // one that reports success is confirmed by a read (seed 626: an error, then a lost delete).
     // Past its attempts the claim may remain: beyond the storage the fixed engine assumes (a few
     // faults per operation), nothing else can remove it.
-    await deleteConfirmed(env, claimFile);
+    await deleteConfirmed(env, claimFile, text);
     return;
   } else {
     if (claim.attempt_id !== attemptId) return;

@@ -12,8 +12,15 @@ import { isStorageError } from "./errors.ts";
 /** Attempts at a confirmed delete before the caller is told the key may still be there. */
 export const CONFIRMED_DELETE_ATTEMPTS = 5;
 
-/** Deletes `key` and confirms it is gone: true once a read says so, false if it may remain. */
-export async function deleteConfirmed(env: Env, key: string, attempts = CONFIRMED_DELETE_ATTEMPTS): Promise<boolean> {
+/**
+ * Deletes `key` and confirms it is gone: true once a read says so, false if it may remain. With
+ * `text`, the key counts as gone once it holds anything else: a key others may create again once
+ * it is gone (the root init claim) is deleted again only while it still holds what this caller
+ * was deleting, never a successor's (`dead-init-bricks-root` seed 570 with `--faults all` on
+ * `fixed`: a torn claim deleted, a second init's claim put, then an existence check found the key
+ * and the blind retry deleted the second init's claim).
+ */
+export async function deleteConfirmed(env: Env, key: string, text?: string, attempts = CONFIRMED_DELETE_ATTEMPTS): Promise<boolean> {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       await env.storage.objects.delete(key);
@@ -22,10 +29,20 @@ export async function deleteConfirmed(env: Env, key: string, attempts = CONFIRME
       // NotFound or not, the read below says where things stand.
     }
     try {
-      if (!(await env.storage.objects.exists(key))) return true;
+      if (!(await stillThere(env, key, text))) return true;
     } catch (e) {
       if (!isStorageError(e)) throw e;
     }
   }
   return false;
+}
+
+async function stillThere(env: Env, key: string, text: string | undefined): Promise<boolean> {
+  if (text === undefined) return env.storage.objects.exists(key);
+  try {
+    return (await env.storage.objects.get(key)) === text;
+  } catch (e) {
+    if (isStorageError(e, "NotFound")) return false;
+    throw e;
+  }
 }
