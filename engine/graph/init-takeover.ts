@@ -64,18 +64,25 @@ const MARKER_ATTEMPTS = 5;
  */
 export async function winTakeoverMarker(env: Env, marker: string, attemptId: string): Promise<boolean> {
   const body = JSON.stringify({ version: 1, attempt_id: attemptId });
+  // Every outcome is read back: a create that answered true may have landed elsewhere
+  // (misdirected: two winners would undo each other's work, seed 221), one that failed may have
+  // landed with its answer lost (seed 886), and one that answered false may have met this
+  // attempt's own earlier create, which a stale read hid (seed 990). A create that answered true
+  // and reads back torn is this attempt's (only one create lands).
+  let answered = false;
   for (let attempt = 1; attempt <= MARKER_ATTEMPTS; attempt++) {
     try {
-      return await env.storage.objects.putIfAbsent(marker, body);
+      if (await env.storage.objects.putIfAbsent(marker, body)) answered = true;
     } catch (e) {
       if (!isStorageError(e)) throw e;
     }
     for (; attempt <= MARKER_ATTEMPTS; attempt++) {
       try {
-        return (await env.storage.objects.get(marker)) === body;
+        const read = await env.storage.objects.get(marker);
+        return read === body || (answered && body.startsWith(read));
       } catch (e) {
         if (!isStorageError(e)) throw e;
-        if (isStorageError(e, "NotFound")) break; // the create never landed: try it again
+        if (isStorageError(e, "NotFound")) break; // not landed, or hidden: create again
       }
     }
   }
@@ -104,10 +111,76 @@ export async function takeOverDeadInit(env: Env, claimFile: string, catalog: () 
   for (const tableKey of catalogTableKeys(catalog())) {
     if (await env.storage.datasets.exists(tablePathForTableKey(tableKey))) return false;
   }
-  if (!(await winTakeoverMarker(env, takeoverMarker(claim.attempt_id), env.ids.ulid()))) return false;
+  const attemptId = env.ids.ulid();
   // The marker's one winner alone clears the root, so each delete is confirmed by a read (a lost
   // one would leave an orphan schema file with no claim, or the dead claim for good); a schema
   // file that may remain keeps the claim, which still names the dead attempt.
-  for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) return false;
-  return deleteConfirmed(env, claimFile, text);
+  const clear = async () => {
+    for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) return false;
+    return deleteConfirmed(env, claimFile, text);
+  };
+  if (parseClaim(text) === null) return clearTornClaim(env, claimFile, text, attemptId, clear);
+  if (!(await winTakeoverMarker(env, takeoverMarker(claim.attempt_id), attemptId))) return false;
+  return clear();
+}
+
+/** How many torn claims of one text, one after another, a root can be cleared of. */
+const TORN_GENERATIONS = 8;
+
+/** The record a torn claim's marker winner leaves once it is done: the next claim torn to the same text takes the next marker. */
+export function tornClaimCleared(marker: string): string {
+  return `__init_cleared_${marker.slice("__init_takeover_".length)}`;
+}
+
+/**
+ * Clears a torn claim reading `text` (by `clear`, which deletes it last) as the one winner of its
+ * takeover marker. A torn claim short enough to name no attempt (a quarter of it, or nothing)
+ * reads the same for every attempt, so one marker per text would be spent by the first such claim
+ * and the next, torn to the same text, deleted by no one (`dead-init-bricks-root` seed 1173 with
+ * `--faults all` on `fixed`). So markers come in generations: the winner of one re-reads the claim
+ * (a later claim may stand there now: it is left), clears it, and records that it is done; a
+ * loser moves to the next generation only past such a record (else the winner is still at work).
+ * One winner at a time may delete a claim reading `text`, so the re-read cannot go stale before
+ * its delete: only a delete removes a claim, and only that winner deletes this one.
+ */
+export async function clearTornClaim(env: Env, claimFile: string, text: string, attemptId: string, clear: () => Promise<boolean>): Promise<boolean> {
+  const base = unreadableClaimAttempt(text);
+  for (let gen = 0; gen < TORN_GENERATIONS; gen++) {
+    const marker = takeoverMarker(gen === 0 ? base : `${base}-${gen}`);
+    if (await winTakeoverMarker(env, marker, attemptId)) {
+      // The won marker is this winner's alone to act on: a failed read is tried again (seed 326:
+      // an error on the one re-read left the claim to no one).
+      const now = await readAgain(env, claimFile);
+      if (now === undefined) return false;
+      const cleared = now === text ? await clear() : false;
+      if (now !== text || cleared) await recordCleared(env, marker);
+      return cleared;
+    }
+    if (!(await env.storage.objects.exists(tornClaimCleared(marker)))) return false;
+  }
+  return false;
+}
+
+/** The object at `key` (null if none), read again on a storage failure; undefined if no read answered. */
+async function readAgain(env: Env, key: string): Promise<string | null | undefined> {
+  for (let attempt = 1; attempt <= MARKER_ATTEMPTS; attempt++) {
+    try {
+      return await env.storage.objects.get(key);
+    } catch (e) {
+      if (isStorageError(e, "NotFound")) return null;
+      if (!isStorageError(e)) throw e;
+    }
+  }
+  return undefined;
+}
+
+/** The record, tried again on a failed put (a put of the same body is idempotent). */
+async function recordCleared(env: Env, marker: string): Promise<void> {
+  for (let attempt = 1; attempt <= MARKER_ATTEMPTS; attempt++) {
+    try {
+      return await env.storage.objects.put(tornClaimCleared(marker), "{}");
+    } catch (e) {
+      if (!isStorageError(e)) throw e;
+    }
+  }
 }

@@ -37,7 +37,7 @@ import type { Env } from "../env.ts";
 import { LEASE_TTL_MS } from "../lease/lease.ts";
 import { deleteConfirmed } from "../storage/confirmed-delete.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { parseClaim, takeoverMarker, unreadableClaimAttempt, winTakeoverMarker } from "./init-takeover.ts";
+import { clearTornClaim, parseClaim } from "./init-takeover.ts";
 
 /** How much of its claim's lease a release must still have when it reads the claim. */
 export const CLAIM_RELEASE_MARGIN_MS = LEASE_TTL_MS / 2;
@@ -60,13 +60,10 @@ export async function releaseInitClaim(env: Env, claimFile: string, attemptId: s
   const claim = parseClaim(text);
   if (claim === null) {
     if (!written.startsWith(text)) return;
-    if (!(await winTakeoverMarker(env, takeoverMarker(unreadableClaimAttempt(text)), attemptId))) return;
-    // The marker is never deleted: once it is won, only this delete removes the torn claim, so a
-    // failed one is tried again (seed 95: an `error` on it left the root refusing every init), and
-    // one that reports success is confirmed by a read (seed 626: an error, then a lost delete).
-    // Past its attempts the claim may remain: beyond the storage the fixed engine assumes (a few
-    // faults per operation), nothing else can remove it.
-    await deleteConfirmed(env, claimFile, text);
+    // The marker is never deleted: once it is won, only this release removes the torn claim, so
+    // its delete is confirmed by a read and tried again (seed 95: an error on it; seed 626: an
+    // error, then a lost delete); a claim torn to the same text later takes the next marker.
+    await clearTornClaim(env, claimFile, text, attemptId, () => deleteConfirmed(env, claimFile, text));
     return;
   } else {
     if (claim.attempt_id !== attemptId) return;

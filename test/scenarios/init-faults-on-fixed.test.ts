@@ -2,7 +2,7 @@
 // every init, pinned green: lost or failed deletes of init's files (confirmed deletes,
 // engine/storage/confirmed-delete.ts), a takeover marker's lost answer (winTakeoverMarker), and a
 // confirmation's blind retry that deleted a successor's claim (seeds 570, 1231, met while fixing
-// the first). Each checks it still reaches its situation (a fault on init's claim or schema
+// the first), and two claims torn to the same text (seed 1173: generations of markers), and a misdirected marker create read as won (seed 221), a failed re-read by a marker's winner (seed 326), a stale read hiding a won marker (seed 990). Each checks it still reaches its situation (a fault on init's claim or schema
 // files), so a moved schedule turns it red rather than passing by drifting away.
 import { expect, test } from "vitest";
 import { PROFILES } from "../../engine/fixes.ts";
@@ -15,10 +15,14 @@ import { runUniverse } from "../../sim/universe.ts";
 
 const CASES = [
   { scenario: "init-cleanup-deletes-graph", seed: 566, fault: "lost on objects.delete _schema.pg" },
-  { scenario: "dead-init-bricks-root", seed: 626, fault: "error on objects.delete __init_claim.json" },
+  { scenario: "dead-init-bricks-root", seed: 626, fault: "torn on objects.putIfAbsent __init_claim.json" },
   { scenario: "init-cleanup-deletes-graph", seed: 886, fault: "ack-loss on objects.putIfAbsent __init_takeover_" },
   { scenario: "dead-init-bricks-root", seed: 570, fault: "torn on objects.putIfAbsent __init_claim.json" },
   { scenario: "init-cleanup-deletes-graph", seed: 1231, fault: "torn on objects.putIfAbsent __init_claim.json" },
+  { scenario: "dead-init-bricks-root", seed: 1173, fault: "torn on objects.putIfAbsent __init_claim.json" },
+  { scenario: "dead-init-bricks-root", seed: 221, fault: "torn on objects.putIfAbsent __init_claim.json" },
+  { scenario: "dead-init-bricks-root", seed: 326, fault: "torn on objects.putIfAbsent __init_claim.json" },
+  { scenario: "init-cleanup-deletes-graph", seed: 990, fault: "stale on objects.get __init_takeover_" },
 ] as const;
 
 for (const c of CASES) {
