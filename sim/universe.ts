@@ -3,6 +3,7 @@
 import { isOmniError } from "../engine/errors.ts";
 import type { Fixes } from "../engine/fixes.ts";
 import { isStorageError } from "../engine/storage/errors.ts";
+import { isJudgedStop } from "./judged-stop.ts";
 import type { SeedTree } from "./seed.ts";
 import type { Strategy } from "./strategy.ts";
 import { RandomStrategy } from "./strategies/random.ts";
@@ -179,13 +180,14 @@ export async function runInWorld(world: World, spec: Pick<UniverseSpec, "judge" 
 
 /**
  * An actor that died of anything but an engine or storage error hit a bug in the model or the
- * scenario (a TypeError, a failed script assertion). That is never a pass.
+ * scenario (a TypeError, a failed script assertion). That is never a pass. A JudgedStop is a
+ * director that could not go on after a recorded operation failed in a way the oracles judge.
  */
 function reportHarnessErrors(world: World): void {
   for (const a of world.sched.actors) {
     if (a.status !== "failed" || !a.outcome || a.outcome.ok) continue;
     const e = a.outcome.error;
-    if (isOmniError(e) || isStorageError(e)) continue;
+    if (isOmniError(e) || isStorageError(e) || isJudgedStop(e)) continue;
     const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     world.violation({
       kind: "harness-error",

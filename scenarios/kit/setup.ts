@@ -11,6 +11,7 @@ import type { MutationOp } from "../../engine/write/ops.ts";
 import type { OpRecord } from "../../sim/oracles/history.ts";
 import type { Process } from "../../sim/scheduler.ts";
 import type { SetupImage } from "../../sim/world.ts";
+import { stopAt } from "../../sim/judged-stop.ts";
 import type { ScenarioContext } from "../types.ts";
 import { Client } from "./client.ts";
 
@@ -79,12 +80,18 @@ export async function setupGraph(ctx: ScenarioContext, schema: string, seed: rea
   reusable.set(key, { world: image, ops: history.ops.map((op) => ({ ...op })) });
 }
 
-/** Opens a handle in its own (optionally crashable) process; a failed open ends the scenario. */
+/**
+ * Opens a handle in its own (optionally crashable) process; a failed open ends the scenario. The
+ * open is a recorded operation, so its failure is judged (open-failed, or excused as a storage
+ * fault's detected damage, as when it refuses a sidecar another actor's torn write left): the
+ * stop is a JudgedStop, never a harness error, unless the open failed in a way nothing judges.
+ */
 export async function openIn(ctx: ScenarioContext, name: string, options: { crashable?: boolean; served?: boolean; proc?: Process } = {}): Promise<Client> {
   const proc = options.proc ?? ctx.world.process(name, { crashable: options.crashable ?? false });
   const client = await Client.open(ctx, proc, name, { served: options.served ?? false });
-  if (!client) throw new Error(`scenario setup: open ${name} failed`);
-  return client;
+  if (client) return client;
+  const label = `open ${name}`;
+  throw stopAt(ctx.history.ops.findLast((op) => op.label === label), `scenario setup: open ${name} failed`);
 }
 
 export const person = (name: string, age?: number): MutationOp => ({

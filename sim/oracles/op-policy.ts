@@ -74,6 +74,19 @@ function classify(op: OpRecord): ViolationKind {
   }
 }
 
+/**
+ * Whether a failed operation's error is one op-policy raises a violation for (outside what its
+ * kind and its scenario allow, no must-fail demand met): then the failure is judged, by a
+ * violation or by the faults judge's excuse, whatever the script does after it.
+ */
+export function failureIsJudged(op: OpRecord): boolean {
+  // An injected failpoint error, or a refusal of one, may be excused without a trace of it here.
+  if (op.status !== "err" || op.errorKind === "InjectedFailure" || REFUSALS_OF_INJECTED.some((r) => r.errorKind === op.errorKind)) return false;
+  if (op.expect.mustSucceed) return true;
+  if (op.expect.mustFail) return false;
+  return ![...ALLOWED[op.kind], ...(op.expect.allow ?? [])].includes(op.errorKind as OmniErrorKind);
+}
+
 export function operationsEndAsAllowed(ctx: Pick<JudgeContext, "history" | "events">): Violation[] {
   const out: Violation[] = [];
   for (const op of ctx.history.ops) {
