@@ -6,7 +6,7 @@ import { GRAPH_COMMIT_RECOVERIES } from "../engine/manifest/layout.ts";
 import { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
-import { person } from "./kit/setup.ts";
+import { openIn, person } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
 
 export const auditTwice: Scenario = {
@@ -27,7 +27,7 @@ export const auditTwice: Scenario = {
   async scripted(ctx) {
     const { world } = ctx;
     await Client.init(ctx, world.process("setup"), CARD_SCHEMA);
-    const writer = (await Client.open(ctx, world.process("writer"), "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: world.process("writer") });
     world.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
     await writer.mutate("insert Alice (its publish fails)", [person("Alice")]);
     const proc = world.process("open-1", { crashable: true });
@@ -42,7 +42,7 @@ export const auditTwice: Scenario = {
     const { world } = ctx;
     await Client.init(ctx, world.process("setup"), CARD_SCHEMA);
     const writerProc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, writerProc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: writerProc });
     await world.join(writer.spawn("writer", (c) => c.mutate("insert Alice", [person("Alice")])));
     // Recoveries one after another, each crashable: a crash after one's audit row and before its
     // sidecar delete leaves the next to audit again.

@@ -6,6 +6,7 @@ import { FP } from "../failpoints/catalog.ts";
 import { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
+import { openIn } from "./kit/setup.ts";
 import type { Scenario, ScenarioContext } from "./types.ts";
 
 const ALICE = { kind: "insertNode", type: "Person", props: { name: "Alice" } } as const;
@@ -14,7 +15,7 @@ const ALICE = { kind: "insertNode", type: "Person", props: { name: "Alice" } } a
 async function leaveSidecar(ctx: ScenarioContext): Promise<void> {
   const { world } = ctx;
   await Client.init(ctx, world.process("setup"), CARD_SCHEMA);
-  const writer = (await Client.open(ctx, world.process("writer"), "writer"))!;
+  const writer = await openIn(ctx, "writer", { proc: world.process("writer") });
   world.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
   await writer.mutate("insert Alice", [ALICE]);
 }
@@ -50,7 +51,7 @@ export const openSweepCasRace: Scenario = {
     // its publish; the opens then race to recover it.
     await Client.init(ctx, world.process("setup"), CARD_SCHEMA);
     const proc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, proc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: proc });
     await world.join(writer.spawn("writer", (c) => c.mutate("insert Alice", [ALICE])));
     const opens = ["open-1", "open-2"].map((name) => {
       const proc = world.process(name, { crashable: true });

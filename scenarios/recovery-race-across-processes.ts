@@ -14,7 +14,7 @@ import type { World } from "../sim/world.ts";
 import { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
-import { company, person, setupGraph } from "./kit/setup.ts";
+import { company, openIn, person, setupGraph } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
 
 export const recoveryRaceAcrossProcesses: Scenario = {
@@ -44,7 +44,7 @@ export const recoveryRaceAcrossProcesses: Scenario = {
     await setupGraph(ctx, CARD_SCHEMA, [[person("Bob")]]);
     // The writer dies between its two table commits: a sidecar to roll back.
     const proc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, proc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: proc });
     const write = writer.spawn("writer", (c) => c.mutate("insert Alice and Acme", [person("Alice"), company("Acme")]));
     await untilIo(world, "the writer's first table commit", (e) => e.actor === "writer" && e.op === "datasets.commit");
     world.crash(proc);
@@ -66,7 +66,7 @@ export const recoveryRaceAcrossProcesses: Scenario = {
     // A write into two tables: a crash between its two commits leaves a sidecar to roll back,
     // one after its commits or its publish one to roll forward or audit; a fault fails it too.
     const proc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, proc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: proc });
     await world.join(writer.spawn("writer", (c) => c.mutate("insert Alice and Acme", [person("Alice"), company("Acme")])));
     // The recoveries themselves never crash and take no faults: whatever they race over is theirs.
     const opens = ["open-1", "open-2"].map((name) => {

@@ -14,7 +14,7 @@ import type { World } from "../sim/world.ts";
 import { Client } from "./kit/client.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
-import { company, person, setupGraph, worksAt } from "./kit/setup.ts";
+import { company, openIn, person, setupGraph, worksAt } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
 
 /**
@@ -55,7 +55,7 @@ export const rollbackAuditedForward: Scenario = {
     const { world } = ctx;
     await setupGraph(ctx, CARD_SCHEMA, [[person("Alice", 30)]]);
     const writerProc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, writerProc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: writerProc });
     const write = writer.spawn("writer", (c) => c.mutate("insert Bob, Acme and two edges", BOB_AND_ACME));
     await world.until("the writer committed one of its two tables", () => committed(world, "writer") || write.ended);
     world.crash(writerProc);
@@ -72,7 +72,7 @@ export const rollbackAuditedForward: Scenario = {
     const { world } = ctx;
     await setupGraph(ctx, CARD_SCHEMA, [[person("Alice", 30)]]);
     const writerProc = world.process("writer", { crashable: true });
-    const writer = (await Client.open(ctx, writerProc, "writer"))!;
+    const writer = await openIn(ctx, "writer", { proc: writerProc });
     await world.join(writer.spawn("writer", (c) => c.mutate("insert Bob, Acme and two edges", BOB_AND_ACME)));
     await world.sleep(LEASE_TTL_MS + 1);
     const proc = world.process("open-1", { crashable: true });

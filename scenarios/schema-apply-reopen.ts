@@ -19,7 +19,7 @@ async function setup(ctx: ScenarioContext, crashable: boolean) {
   await setupGraph(ctx, SERVER_SCHEMA);
   const test = world.process("test", { crashable });
   const server = await openIn(ctx, "server", { served: true, crashable });
-  const loader = (await Client.open(ctx, test, "test-load"))!;
+  const loader = await openIn(ctx, "test-load", { proc: test });
   await loader.load("out-of-band load", PEOPLE);
   return { server, test };
 }

@@ -1,6 +1,7 @@
 // A director whose open fails stops; whether that is a harness error depends on whether the
 // open's failure is judged. Red without sim/judged-stop.ts: the loser-sidecar-wedge seed below
 // ended in harness-error (the later open refused a sidecar another actor's torn write left).
+import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { replayCommand } from "../../cli/commands/replay.ts";
 import { isJudgedStop, JudgedStop } from "../../sim/judged-stop.ts";
@@ -48,4 +49,16 @@ describe("JudgedStop", () => {
     expect(out.violation?.kind ?? null).toBe(null);
     expect(out.verdict).toBe("pass");
   }, 60_000);
+});
+
+describe("director opens", () => {
+  // `(await Client.open(...))!` turns a failed open into a TypeError on its first use: a harness
+  // error where the open's own record (open-failed, or a fault's detected damage) is the verdict.
+  it("no scenario asserts an open succeeded; it opens through openIn", () => {
+    const dir = new URL("../../scenarios/", import.meta.url);
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith(".ts"))
+      .filter((f) => /await Client\.open\([^;]*\)\)!/.test(readFileSync(new URL(f, dir), "utf8")));
+    expect(offenders).toEqual([]);
+  });
 });
