@@ -184,3 +184,17 @@ async function recordCleared(env: Env, marker: string): Promise<void> {
     }
   }
 }
+
+/**
+ * Init's cleanup of its schema files under `initTakeover` (null without the flag): each delete is
+ * confirmed, and whether all are gone is returned, so a file that may remain keeps the root
+ * claim (fix502.ts) and the claim's lease runs out for a takeover to clear both; released with
+ * a file left behind, no claim would name the orphan and the strict preflight would refuse
+ * every init.
+ */
+export async function cleanupInitArtifactsConfirmed(env: Env): Promise<boolean | null> {
+  if (!env.fixes.initTakeover) return null;
+  let gone = true;
+  for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) gone = false;
+  return gone;
+}

@@ -11,9 +11,8 @@ import { Coordinator } from "../manifest/coordinator.ts";
 import { initGraphCoordinator } from "../manifest/graph-init.ts";
 import { renderSchemaContract, SCHEMA_CONTRACT_FILES, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE } from "../schema/contract.ts";
 import { isStorageError } from "../storage/errors.ts";
-import { deleteConfirmed } from "../storage/confirmed-delete.ts";
 import { afterTableCreate, alreadyInitialized, INIT_CLAIM_FILE, initOwnership, type InitPhase } from "./fix502.ts";
-import { takeOverDeadInit } from "./init-takeover.ts";
+import { cleanupInitArtifactsConfirmed, takeOverDeadInit } from "./init-takeover.ts";
 import { isOmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { handleFor, type OpenOptions } from "./open.ts";
@@ -69,14 +68,9 @@ async function initOnce(env: Env, source: string, options: OpenOptions): Promise
 
 /** `best_effort_cleanup_init_artifacts`: delete the three schema files; a failed delete is ignored. */
 async function cleanupInitArtifacts(env: Env): Promise<boolean> {
-  // `initTakeover`: each delete is confirmed, and a file that may remain keeps the root claim
-  // (fix502.ts), so the claim's lease runs out and a takeover clears both; released with a file
-  // left behind, no claim names the orphan and the strict preflight refuses every init.
-  if (env.fixes.initTakeover) {
-    let gone = true;
-    for (const file of SCHEMA_CONTRACT_FILES) if (!(await deleteConfirmed(env, file))) gone = false;
-    return gone;
-  }
+  // Under `initTakeover` each delete is confirmed (init-takeover.ts, the flag's home).
+  const confirmed = await cleanupInitArtifactsConfirmed(env);
+  if (confirmed !== null) return confirmed;
   for (const file of SCHEMA_CONTRACT_FILES) {
     try {
       await env.storage.objects.delete(file);
