@@ -4,7 +4,7 @@
 // seed, trace hash, tables by their graph names). `--stop-at-violation` keeps the graph as it
 // was when the failure happened (before the final recovery) instead of after everything.
 // Directories not kept are removed, on Ctrl-C too.
-import { appendFileSync, cpSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import type { Fixes } from "../engine/fixes.ts";
@@ -77,9 +77,16 @@ export function resolveRunBackend(flags: LanceFlags, naming: Naming, options: { 
   const results = new Map<string, UniverseResult>();
   // LanceDB's native threads may still be writing into a live universe's directory when Ctrl-C
   // lands (and its object store creates missing parent directories): the removal retries a
-  // directory that is not empty yet, and runs a second pass for one recreated meanwhile.
+  // directory that is not empty yet, then waits a moment and removes again any directory a
+  // native write recreated meanwhile, until one wait passes with none back (at most 8 passes;
+  // two back-to-back passes left one behind in a CI run).
   const removeLive = () => {
-    for (let pass = 0; pass < 2; pass++) for (const d of live) rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let pass = 0; pass < 8; pass++) {
+      for (const d of live) rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+      Atomics.wait(pause, 0, 0, 40);
+      if (![...live].some((d) => existsSync(d))) break;
+    }
     live.clear();
   };
   onInterrupt(removeLive);
