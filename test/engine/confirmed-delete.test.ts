@@ -5,7 +5,6 @@
 // `init-cleanup-deletes-graph` seed 566, `dead-init-bricks-root` seed 626). So is a takeover
 // marker's create whose answer was lost: read back until a read answers (seed 886).
 import { expect, test } from "vitest";
-import { isOmniError } from "../../engine/errors.ts";
 import { PROFILES } from "../../engine/fixes.ts";
 import { INIT_CLAIM_FILE } from "../../engine/graph/fix502.ts";
 import { CONFIRMED_DELETE_ATTEMPTS } from "../../engine/storage/confirmed-delete.ts";
@@ -16,24 +15,10 @@ import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
 import { objectCall, strike } from "../../sim/faults/scripted.ts";
 import type { StorageCall } from "../../sim/storage-calls.ts";
 import type { World } from "../../sim/world.ts";
-import { inWorld } from "./helpers.ts";
 import { startProcess } from "./support.ts";
+import { ended, observed as observedWith } from "./observe.ts";
 
-async function observed<T>(observe: (w: World) => Promise<T>): Promise<T> {
-  let seen: { value: T } | null = null;
-  await inWorld(async (w) => void (seen = { value: await observe(w) }), { fixes: PROFILES.fixed });
-  return seen!.value;
-}
-
-async function ended(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isOmniError(e)) return e.kind;
-    throw e;
-  }
-}
+const observed = <T>(observe: (w: World) => Promise<T>): Promise<T> => observedWith(PROFILES.fixed, observe);
 
 async function present(w: World, key: string): Promise<string> {
   return (await w.storage.objects.exists(key)) ? "kept" : "gone";

@@ -4,46 +4,22 @@
 // `fixed` with the engine's handling of that fault taken out (its flag off). The handled run
 // survives the fault; the planted defect goes red with the fault's symptom.
 import { expect, test } from "vitest";
-import { isOmniError } from "../../engine/errors.ts";
-import { type Fixes, PROFILES } from "../../engine/fixes.ts";
+import type { Fixes } from "../../engine/fixes.ts";
 import { branchLeaseResource, LEASE_TTL_MS, leaseOwnerId, liveHolder, releaseLease, tryAcquireLease } from "../../engine/lease/lease.ts";
 import { RECOVERY_DIR } from "../../engine/manifest/layout.ts";
 import { SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, stagingName } from "../../engine/schema/contract.ts";
-import { isStorageError } from "../../engine/storage/errors.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
 import type { StorageCall } from "../../sim/storage-calls.ts";
 import type { World } from "../../sim/world.ts";
-import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
+import { CARDINALITY_SCHEMA } from "./helpers.ts";
 import { objectCall, strike } from "../../sim/faults/scripted.ts";
 import { type ChosenFault, StorageFaultPlan } from "../../sim/faults/plan.ts";
 import type { ScheduledStorage } from "../../sim/scheduled-storage.ts";
 import { head, PERSON, person, pin, sidecarKeys, startProcess } from "./support.ts";
+import { ended, fixedWith, observed } from "./observe.ts";
 
 const WITH_EMAIL = CARDINALITY_SCHEMA.replace("age: I32? }", "age: I32?  email: String? }");
-
-function fixedWith(flags: Partial<Fixes>): Fixes {
-  return { ...PROFILES.fixed, ...flags };
-}
-
-/** What `observe` returns from one universe run with `fixes`. */
-async function observed<T>(fixes: Fixes, observe: (w: World) => Promise<T>): Promise<T> {
-  let seen: { value: T } | null = null;
-  await inWorld(async (w) => void (seen = { value: await observe(w) }), { fixes });
-  return seen!.value;
-}
-
-/** How a call ended: "ok", or the kind of the typed error it failed with. */
-async function ended(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isOmniError(e)) return e.kind;
-    if (isStorageError(e)) return `StorageError ${e.kind}`;
-    throw e;
-  }
-}
 
 const isLeaseOnly = (call: StorageCall) => call.op === "manifest.merge" && JSON.stringify(call.args.rows) === JSON.stringify([`lease:${branchLeaseResource(null)}`]);
 

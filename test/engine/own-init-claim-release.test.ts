@@ -3,8 +3,7 @@
 // (`best_effort_release_init_claim`, omnigraph.rs at 62a9c3fe), and so does `fixed` without the
 // flag: each test below is red with the flag off.
 import { expect, test } from "vitest";
-import { isOmniError } from "../../engine/errors.ts";
-import { type Fixes, PROFILES } from "../../engine/fixes.ts";
+import { PROFILES } from "../../engine/fixes.ts";
 import { INIT_CLAIM_FILE } from "../../engine/graph/fix502.ts";
 import { parseClaim } from "../../engine/graph/init-takeover.ts";
 import { LEASE_TTL_MS } from "../../engine/lease/lease.ts";
@@ -12,30 +11,8 @@ import { SCHEMA_IR_FILE } from "../../engine/schema/contract.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { objectCall, strike } from "../../sim/faults/scripted.ts";
 import type { World } from "../../sim/world.ts";
-import { inWorld } from "./helpers.ts";
 import { startProcess } from "./support.ts";
-
-function fixedWith(flags: Partial<Fixes>): Fixes {
-  return { ...PROFILES.fixed, ...flags };
-}
-
-/** What `observe` returns from one universe run with `fixes`. */
-async function observed<T>(fixes: Fixes, observe: (w: World) => Promise<T>): Promise<T> {
-  let seen: { value: T } | null = null;
-  await inWorld(async (w) => void (seen = { value: await observe(w) }), { fixes });
-  return seen!.value;
-}
-
-/** How an init ended: "ok", or the kind of the typed error it failed with. */
-async function ended(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isOmniError(e)) return e.kind;
-    throw e;
-  }
-}
+import { ended, fixedWith, observed } from "./observe.ts";
 
 /** The attempt the root's claim names, "unnamed", or "none" when there is no claim. */
 async function claimAt(w: World): Promise<string> {
