@@ -57,9 +57,26 @@ export class SearchPool {
   }
 }
 
-/** How many seeds one piece holds: small enough to balance and to stop soon after a failure. */
+/** The most seeds one piece holds: small enough to balance and to stop soon after a failure. */
 export function pieceSize(universes: number, jobs: number): number {
   return Math.max(1, Math.min(64, Math.ceil(universes / (jobs * 8))));
+}
+
+/**
+ * The pieces a search is cut into, in seed order: each at most `pieceSize`, and smaller as the
+ * seeds left run out (a quarter of each thread's share of what is left), so the threads finish
+ * together instead of one running the last big piece alone (guided self-scheduling). The cut
+ * depends only on the counts, and the answer not at all.
+ */
+export function pieceSizes(universes: number, jobs: number): number[] {
+  const most = pieceSize(universes, jobs);
+  const sizes: number[] = [];
+  for (let left = universes; left > 0; ) {
+    const size = Math.max(1, Math.min(most, Math.ceil(left / (jobs * 4)), left));
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
 }
 
 export interface ParallelSearchOptions {
@@ -73,10 +90,11 @@ export interface ParallelSearchOptions {
 
 export async function parallelSearch(options: ParallelSearchOptions): Promise<ParallelSummary> {
   const { task, pool } = options;
-  const size = pieceSize(task.universes, pool.jobs);
   const pieces: SearchTask[] = [];
-  for (let offset = 0; offset < task.universes; offset += size) {
-    pieces.push({ ...task, fromSeed: task.fromSeed + offset, universes: Math.min(size, task.universes - offset) });
+  let offset = 0;
+  for (const size of pieceSizes(task.universes, pool.jobs)) {
+    pieces.push({ ...task, fromSeed: task.fromSeed + offset, universes: size });
+    offset += size;
   }
   const outcomes: (TaskOutcome | null)[] = pieces.map(() => null);
   /** The lowest piece holding a failure, when not keeping going: nothing after it counts. */
