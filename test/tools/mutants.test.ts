@@ -8,7 +8,7 @@ import { expect, test } from "vitest";
 import { MUTANTS } from "../../tools/mutants/catalog.ts";
 import { anchorProblem, occurrences } from "../../tools/mutants/patch.ts";
 import { renderMutantsReadme } from "../../tools/mutants/readme.ts";
-import { type MutantsResults, shapeOfSignature, summarize, weakKill } from "../../tools/mutants/results.ts";
+import { confirmedKills, effectiveOutcome, type MutantsResults, shapeOfSignature, summarize, weakKill } from "../../tools/mutants/results.ts";
 import { runMutant } from "../../tools/mutants/run.ts";
 import { type ChildOutcome, segments, shapeOf, slices } from "../../tools/mutants/outcome.ts";
 import type { Mutant } from "../../tools/mutants/types.ts";
@@ -92,4 +92,35 @@ test("a kill by a shape the unmutated tree shows elsewhere on its profile is wea
   expect(weakKill(kill, red)).toBe(true);
   expect(weakKill({ ...kill, profile: "fixed" }, red)).toBe(false);
   expect(weakKill({ ...kill, violation: "dangling-edge / edge:WorksAt" }, red)).toBe(false);
+});
+
+test("a survivor the default hunt kills past the run's budget counts only when its confirmation run killed it", () => {
+  const base: Mutant = { id: "a", file: "engine/x.ts", find: "x", replace: "y", category: "off-by-one", breaks: "b", blindSpot: "dies at the default budget" };
+  const survived: ChildOutcome = { kind: "survived", universes: 100, cells: 3, ms: 1 };
+  const killed: ChildOutcome = { kind: "killed", scenario: "s", profile: "fixed", seed: 1048, violation: "v", message: "m", universes: 1048, ms: 1 };
+  const confirm = (outcome: ChildOutcome) => ({ scenario: "s", profile: "fixed", budget: 1500, baselineRed: 0, outcome });
+  const results = [
+    { id: "a", outcome: survived, confirm: confirm(killed) },
+    { id: "b", outcome: survived, confirm: confirm({ ...survived, universes: 1500, cells: 1 }) },
+    { id: "c", outcome: survived },
+  ];
+  expect(effectiveOutcome(results[0]!)).toBe(killed);
+  expect(effectiveOutcome(results[1]!)).toBe(survived);
+  expect(confirmedKills(results).map((r) => r.id)).toEqual(["a"]);
+  const s = summarize([base, { ...base, id: "b" }, { ...base, id: "c" }], new Map(results.map((r) => [r.id, effectiveOutcome(r)])));
+  expect(s.killed).toBe(1);
+  expect(s.nonEquivalent).toBe(3);
+});
+
+test("every cell a mutant names for the default budget is a cell the default hunt runs", async () => {
+  const { SCENARIOS } = await import("../../scenarios/registry.ts");
+  const { defaultHuntProfiles } = await import("../../scenarios/verify/hunt-cells.ts");
+  const named = MUTANTS.filter((m) => m.defaultHuntCell !== undefined);
+  expect(named.length).toBeGreaterThan(0);
+  for (const m of named) {
+    const { scenario, profile } = m.defaultHuntCell!;
+    const s = SCENARIOS.find((x) => x.name === scenario);
+    expect(s, `${m.id}: no scenario ${scenario}`).toBeDefined();
+    expect(defaultHuntProfiles(s!.claim), `${m.id}: ${scenario}@${profile} is not a default hunt cell`).toContain(profile);
+  }
 });

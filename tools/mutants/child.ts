@@ -64,6 +64,8 @@ async function main(): Promise<ChildOutcome> {
   }
   const [{ SCENARIOS }, { formSpec }, { PROFILES }, { seededStrategies }, { searchSeeds }, { signatureOf }, { defaultHuntProfiles, expectOn, failsCell }] = modules;
   const fixedOnly = process.argv.includes("--fixed-only");
+  // `--profiles a,b`: only the default hunt's cells on these profiles (a confirmation run of one cell).
+  const profiles = arg("--profiles")?.split(",").filter(Boolean) ?? null;
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
   const red: RedUniverse[] = [];
   let cellCount = 0;
@@ -75,6 +77,7 @@ async function main(): Promise<ChildOutcome> {
     for (const s of scenarios) {
       const spec = formSpec(s, "searched");
       for (const profile of fixedOnly ? (["fixed"] as const) : defaultHuntProfiles(s.claim)) {
+        if (profiles && !profiles.includes(profile)) continue;
         cell = cellKey(s.name, profile);
         const fixes = PROFILES[profile];
         const expect = expectOn(s.claim, profile);
@@ -85,6 +88,7 @@ async function main(): Promise<ChildOutcome> {
       }
     }
     cellCount = cells.length;
+    if (cellCount === 0) return { kind: "invalid", reason: `no cell of the default hunt matches ${only?.join(",") ?? "every scenario"} on ${profiles?.join(",") ?? "its profiles"}` };
     for (const [from, to] of slices(budget)) {
       for (const c of cells) {
         cell = cellKey(c.scenario, c.profile);

@@ -3,7 +3,8 @@
 // rate and every survivor with its reason. A full run (the whole catalog at the default budget)
 // writes tools/mutants/results.json (any budget; below the hunt's, the rate is a lower bound), from which `npm run mutants:readme` renders the README's
 // section. Flags: `--only ID,...`, `--budget N` (universes per cell), `--jobs N` (mutants at
-// once, default 1: the machine is shared), `--no-typecheck`. Exit 0 when the kill rate reaches
+// once, default 1: the machine is shared), `--no-typecheck`, `--no-confirm` (below the default
+// budget, skip running each survivor's catalog cell at the default budget: confirmSurvivors). Exit 0 when the kill rate reaches
 // the mark and every survivor is explained, 1 otherwise, 2 on bad input.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
 import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
 import { anchorProblem } from "./patch.ts";
-import { describeKill, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
+import { type Confirmation, describeKill, effectiveOutcome, type MutantResult, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf } from "./results.ts";
 import { runMutant } from "./run.ts";
 import type { Mutant } from "./types.ts";
 
@@ -27,6 +28,8 @@ interface Options {
   readonly jobs: number;
   readonly typecheck: boolean;
   readonly fixedOnly: boolean;
+  /** Run each survivor's catalog cell again at the default budget (below it; off with `--no-confirm`). */
+  readonly confirm: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -35,6 +38,7 @@ function parseArgs(argv: readonly string[]): Options {
   let jobs = 1;
   let typecheck = true;
   let fixedOnly = false;
+  let confirm = true;
   const count = (flag: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !/^\d+$/.test(v) || n < 1) throw new UsageError(`bad ${flag} "${v ?? ""}": expected a positive integer`);
@@ -50,9 +54,10 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === "--jobs") jobs = count(a, argv[++i]);
     else if (a === "--no-typecheck") typecheck = false;
     else if (a === "--fixed-only") fixedOnly = true;
-    else throw new UsageError(`unknown argument "${a}" (flags: --only ID,..., --budget N, --jobs N, --fixed-only, --no-typecheck)`);
+    else if (a === "--no-confirm") confirm = false;
+    else throw new UsageError(`unknown argument "${a}" (flags: --only ID,..., --budget N, --jobs N, --fixed-only, --no-confirm, --no-typecheck)`);
   }
-  return { only, budget, jobs, typecheck, fixedOnly };
+  return { only, budget, jobs, typecheck, fixedOnly, confirm };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -108,7 +113,9 @@ async function main(): Promise<number> {
       return outcome;
     }),
   );
-  const byId = new Map(chosen.map((m, i) => [m.id, outcomes[i]!]));
+  const confirms = o.confirm && o.budget < DEFAULT_HUNT_BUDGET && !o.fixedOnly ? await confirmSurvivors(o, chosen, outcomes, timeoutMs) : new Map<string, Confirmation>();
+  const measured: MutantResult[] = chosen.map((m, i) => ({ id: m.id, outcome: outcomes[i]!, ...(confirms.has(m.id) ? { confirm: confirms.get(m.id)! } : {}) }));
+  const byId = new Map(measured.map((r) => [r.id, effectiveOutcome(r)]));
   const s = summarize(chosen, byId);
   const elapsedMs = Date.now() - started;
   console.log("");
@@ -134,7 +141,7 @@ async function main(): Promise<number> {
       jobs: o.jobs,
       baseline: base.outcome,
       skipped: base.red,
-      mutants: chosen.map((m) => ({ id: m.id, outcome: byId.get(m.id)! })),
+      mutants: measured,
     };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
     console.log("wrote tools/mutants/results.json (run `npm run mutants:readme` to update the README)");
@@ -142,6 +149,36 @@ async function main(): Promise<number> {
     console.log("a partial run (--only): tools/mutants/results.json is left as it was");
   }
   return s.rate >= REQUIRED_RATE && s.problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * The default hunt runs more universes per cell than a quicker run: a survivor whose catalog
+ * entry names the cell where it dies past this run's budget (`defaultHuntCell`) is run again in
+ * that one cell at the default budget, beside the unmutated tree's run of the same cell at the
+ * same budget (whose red universes it skips, as the main run does), so what the default hunt
+ * kills is measured here.
+ */
+async function confirmSurvivors(o: Options, chosen: readonly Mutant[], outcomes: readonly ChildOutcome[], timeoutMs: number): Promise<Map<string, Confirmation>> {
+  const out = new Map<string, Confirmation>();
+  const baselines = new Map<string, ChildOutcome>();
+  const due = chosen.filter((m, i) => outcomes[i]!.kind === "survived" && m.defaultHuntCell !== undefined);
+  if (due.length > 0) console.log(`confirming ${due.length} survivor${due.length === 1 ? "" : "s"} in the cell each dies in at the default budget (${DEFAULT_HUNT_BUDGET} universes):`);
+  for (const m of due) {
+    const { scenario, profile } = m.defaultHuntCell!;
+    const cell = { budget: DEFAULT_HUNT_BUDGET, scenarios: [scenario], profiles: [profile], timeoutMs: Math.max(timeoutMs, 1_800_000), typecheck: o.typecheck };
+    const key = `${scenario}@${profile}`;
+    let base = baselines.get(key);
+    if (!base) {
+      base = await runMutant(REPO, null, { ...cell, baseline: true });
+      baselines.set(key, base);
+    }
+    if (base.kind !== "baseline") throw new Error(`the unmutated tree cannot be measured in ${key}: ${describeKill(base)}`);
+    const t = Date.now();
+    const outcome = await runMutant(REPO, m, { ...cell, skip: base.red });
+    console.log(`  ${m.id} in ${key}: ${describeKill(outcome)} (${base.red.length} universes red without it) ${seconds(Date.now() - t)}`);
+    out.set(m.id, { scenario, profile, budget: DEFAULT_HUNT_BUDGET, baselineRed: base.red.length, outcome });
+  }
+  return out;
 }
 
 function gitHead(): string {

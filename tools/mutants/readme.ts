@@ -5,7 +5,7 @@ import { DEFAULT_HUNT_BUDGET } from "../../cli/commands/hunt.ts";
 import { MUTANTS } from "./catalog.ts";
 import { CATEGORIES, CATEGORY_SUMMARIES, type Mutant } from "./types.ts";
 import { type ChildOutcome, cellName, type RedUniverse } from "./outcome.ts";
-import { type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf, weakKill } from "./results.ts";
+import { confirmedKills, effectiveOutcome, type MutantsResults, percent, REQUIRED_RATE, summarize, verdictOf, weakKill } from "./results.ts";
 
 const code = (s: string) => `\`${s}\``;
 /** A table cell: no pipes, no line breaks. */
@@ -33,7 +33,9 @@ function why(m: Mutant): string {
 }
 
 export function mutantsSection(results: MutantsResults, catalog: readonly Mutant[] = MUTANTS): string {
-  const outcomes = new Map(results.mutants.map((r) => [r.id, r.outcome]));
+  const outcomes = new Map(results.mutants.map((r) => [r.id, effectiveOutcome(r)]));
+  const confirmed = confirmedKills(results.mutants);
+  const atDefault = new Set(confirmed.map((r) => r.id));
   const s = summarize(catalog, outcomes);
   const minutes = (results.elapsedMs / 60_000).toFixed(0);
   const cells = results.cells === "hunt" ? "cell of the default hunt (red, `upstream` and `fixed` profiles)" : "`fixed` cell";
@@ -46,6 +48,14 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
         ? ` The default hunt runs ${DEFAULT_HUNT_BUDGET} universes per cell and visits these seeds first, so it kills at least as many: the rate is a lower bound for it.`
         : ""),
   ];
+  if (confirmed.length > 0) {
+    lines.push(
+      "",
+      `${confirmed.length} of the kills came past ${results.budget} universes per cell: each survived every cell at that budget, and the run then ran the one cell of the default hunt its catalog entry names at the default budget (${DEFAULT_HUNT_BUDGET}), beside the unmutated tree's run of that cell, and the mutant failed it: ` +
+        `${confirmed.map((r) => `${code(r.id)} (${code(`${r.confirm!.scenario}@${r.confirm!.profile}`)})`).join(", ")}. ` +
+        `At ${results.budget} per cell alone the rate is ${percent((s.killed - confirmed.length) / s.nonEquivalent)}.`,
+    );
+  }
   if (results.skipped.length > 0) {
     const by = new Map<string, RedUniverse[]>();
     for (const r of results.skipped) by.set(cellName(r), [...(by.get(cellName(r)) ?? []), r]);
@@ -82,7 +92,7 @@ export function mutantsSection(results: MutantsResults, catalog: readonly Mutant
   lines.push("", "<details><summary>Every mutant and what killed it</summary>", "", "| mutant | category | file | what it breaks | result |", "|---|---|---|---|---|");
   for (const m of catalog) {
     const o = outcomes.get(m.id);
-    const result = o ? `${killedBy(o)}${weakKill(o, results.skipped) ? " (*weak*)" : ""}` : "not measured";
+    const result = o ? `${killedBy(o)}${atDefault.has(m.id) ? ` (at the default budget, ${DEFAULT_HUNT_BUDGET} per cell)` : ""}${weakKill(o, results.skipped) ? " (*weak*)" : ""}` : "not measured";
     lines.push(`| ${code(m.id)} | ${m.category} | ${code(m.file)} | ${cell(m.breaks)} | ${cell(result)} |`);
   }
   lines.push("", "</details>");

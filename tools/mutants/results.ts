@@ -18,7 +18,41 @@ export interface MutantsResults {
   /** The unmutated tree's run over every universe; the universes it failed are skipped in every mutant's run. */
   readonly baseline: ChildOutcome;
   readonly skipped: readonly RedUniverse[];
-  readonly mutants: readonly { readonly id: string; readonly outcome: ChildOutcome }[];
+  readonly mutants: readonly MutantResult[];
+}
+
+/** One mutant's measurement: over every cell at the run's budget, and its confirmation, if any. */
+export interface MutantResult {
+  readonly id: string;
+  readonly outcome: ChildOutcome;
+  /** A survivor's catalog cell (`defaultHuntCell`) run again at the default hunt's budget. */
+  readonly confirm?: Confirmation;
+}
+
+/**
+ * A survivor of a run below the default hunt's budget, run again in the one cell of the default
+ * hunt the catalog names, at the default budget, skipping the universes the unmutated tree fails
+ * in that cell at that budget.
+ */
+export interface Confirmation {
+  readonly scenario: string;
+  readonly profile: string;
+  readonly budget: number;
+  /** Universes of the cell the unmutated tree failed at this budget (skipped). */
+  readonly baselineRed: number;
+  readonly outcome: ChildOutcome;
+}
+
+/** What counts for a mutant: killed over every cell at the run's budget, or else in its confirmation. */
+export function effectiveOutcome(r: Pick<MutantResult, "outcome" | "confirm">): ChildOutcome {
+  const killed = (o: ChildOutcome) => o.kind === "killed" || o.kind === "timeout";
+  if (!killed(r.outcome) && r.confirm && killed(r.confirm.outcome)) return r.confirm.outcome;
+  return r.outcome;
+}
+
+/** The mutants a confirmation turned from survivor into killed. */
+export function confirmedKills(results: readonly MutantResult[]): readonly MutantResult[] {
+  return results.filter((r) => r.confirm !== undefined && effectiveOutcome(r) === r.confirm.outcome);
 }
 
 /** How a mutant's outcome counts. */

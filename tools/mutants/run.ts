@@ -53,6 +53,8 @@ export interface ChildOptions {
   readonly budget: number;
   /** Only these scenarios (null: the whole registry). */
   readonly scenarios: readonly string[] | null;
+  /** Only the default hunt's cells on these profiles (null or absent: all of them). */
+  readonly profiles?: readonly string[] | null;
   /** The unmutated tree's run: every universe, each failing one reported. */
   readonly baseline?: boolean;
   /** The `fixed` cells alone instead of every cell of the default hunt. */
@@ -115,6 +117,7 @@ export async function runChild(root: string, o: ChildOptions): Promise<ChildOutc
   }
   const args = [join(root, "bin", "run-ts.js"), join(root, "tools", "mutants", "child.ts"), "--budget", String(o.budget)];
   if (o.scenarios) args.push("--scenarios", o.scenarios.join(","));
+  if (o.profiles) args.push("--profiles", o.profiles.join(","));
   if (o.baseline) args.push("--baseline");
   if (o.fixedOnly) args.push("--fixed-only");
   if (o.skip?.length) {

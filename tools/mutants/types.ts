@@ -63,4 +63,11 @@ export interface Mutant {
    * catch it (an oracle, a scenario, a workload knob).
    */
   readonly blindSpot?: string;
+  /**
+   * The cell of the default hunt in which this mutant dies only past a smaller run's budget. A
+   * run below the hunt's default budget runs that one cell again at the default budget (against
+   * the unmutated tree's run of the same cell), so a kill by the default hunt is measured by the
+   * run, never typed into the catalog. The cell must be one the default hunt runs.
+   */
+  readonly defaultHuntCell?: { readonly scenario: string; readonly profile: string };
 }
