@@ -39,6 +39,7 @@ import { lostSidecarWrite } from "./lost-sidecar-write.ts";
 import { misdirectedSidecar } from "./misdirected-sidecar.ts";
 import { uncommittedOptimizeAuditedForward } from "./uncommitted-optimize-audited-forward.ts";
 import { edgeInsertVsEndpointDelete } from "./edge-insert-vs-endpoint-delete.ts";
+import { staleHandleEndpoint } from "./stale-handle-endpoint.ts";
 import type { Scenario } from "./types.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -80,6 +81,7 @@ export const SCENARIOS: readonly Scenario[] = [
   lostSidecarWrite,
   uncommittedOptimizeAuditedForward,
   edgeInsertVsEndpointDelete,
+  staleHandleEndpoint,
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   randomWorkloadPausesScenario,

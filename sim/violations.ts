@@ -57,6 +57,9 @@ export const VIOLATION_KINDS = [
   "unexpected-error",
   // A write failed with a conflict although no other operation's effect was published in its window.
   "spurious-conflict",
+  // An edge insert failed with MissingEndpoint although every endpoint it names was in every
+  // published state of its branch in its window.
+  "spurious-missing-endpoint",
   // A scenario's demands on one operation (the B4 pair).
   "maintenance-failed-logical-write",
   "stale-write-succeeded",

@@ -34,6 +34,8 @@ const ORACLE_ABOUT: Record<string, string> = {
   "no-orphaned-forks": "after recovery and the reconciler, every table fork and lineage branch is one a live branch can read",
   "parent-writes-visible-on-branches": "a branch's newest manifest shows the writes acknowledged on its parent before it was created",
   "conflicts-have-a-cause": "a write fails with a conflict only when another actor's logical effect (or drift) lies in its window",
+  "missing-endpoints-have-a-cause":
+    "an edge insert fails MissingEndpoint only when an endpoint it names was missing from a published state of its branch in its window",
   "schema-agrees-with-data": "after recovery the three schema files agree, no staging copy is left, and the manifest's tables and their columns match the schema",
   "leases-held-by-the-living": "no actor waits on a lease whose holder ended without releasing it",
   "maintenance-published": "an optimize that returns ok has published every compaction and index build it committed",

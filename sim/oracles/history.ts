@@ -29,6 +29,19 @@ export interface Effect {
   readonly inserts: readonly RowRef[];
   readonly deletes: readonly RowRef[];
   readonly updates: readonly { readonly row: RowRef; readonly set: Readonly<Record<string, Scalar>> }[];
+  /**
+   * The edges the request inserts, by type and endpoint ids: the nodes its endpoint check must
+   * find in the branch's published state (`missing-endpoints-have-a-cause`). Absent where the
+   * request itself may remove or replace an endpoint (see `scenarios/kit/effects.ts`).
+   */
+  readonly edges?: readonly EdgeRequest[];
+}
+
+/** One edge a request inserts: its type and its endpoints' ids, as the caller asked. */
+export interface EdgeRequest {
+  readonly type: string;
+  readonly from: string;
+  readonly to: string;
 }
 
 export const NO_EFFECT: Effect = { inserts: [], deletes: [], updates: [] };

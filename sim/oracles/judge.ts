@@ -16,6 +16,7 @@ import { auditedOnce, recoveryAudited } from "./audit.ts";
 import { failedOpsAllOrNothing } from "./atomicity.ts";
 import { cardinalityAndIntegrity } from "./card-ri.ts";
 import { conflictsHaveCause } from "./conflicts.ts";
+import { missingEndpointsHaveCause } from "./endpoints.ts";
 import type { AuditRecord, JudgeContext, Oracle } from "./context.ts";
 import { ackedWritesVisible } from "./durability.ts";
 import { type History, isInit } from "./history.ts";
@@ -50,6 +51,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "parent-writes-visible-on-branches": parentWritesVisibleOnBranches,
   "no-orphaned-forks": noOrphanedForks,
   "conflicts-have-a-cause": conflictsHaveCause,
+  "missing-endpoints-have-a-cause": missingEndpointsHaveCause,
   "schema-agrees-with-data": schemaAgreesWithData,
   "leases-held-by-the-living": leasesHeldByTheLiving,
   "maintenance-published": maintenancePublished,
