@@ -38,6 +38,7 @@ import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
 import { lostSidecarWrite } from "./lost-sidecar-write.ts";
 import { misdirectedSidecar } from "./misdirected-sidecar.ts";
 import { uncommittedOptimizeAuditedForward } from "./uncommitted-optimize-audited-forward.ts";
+import { optimizeBesideDeadWriter } from "./optimize-beside-dead-writer.ts";
 import { edgeInsertVsEndpointDelete } from "./edge-insert-vs-endpoint-delete.ts";
 import { staleHandleEndpoint } from "./stale-handle-endpoint.ts";
 import type { Scenario } from "./types.ts";
@@ -80,6 +81,7 @@ export const SCENARIOS: readonly Scenario[] = [
   misdirectedSidecar,
   lostSidecarWrite,
   uncommittedOptimizeAuditedForward,
+  optimizeBesideDeadWriter,
   edgeInsertVsEndpointDelete,
   staleHandleEndpoint,
   randomWorkloadScenario,
