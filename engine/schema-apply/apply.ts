@@ -148,7 +148,13 @@ async function applyWithLock(h: Handle, accepted: Catalog, source: string, optio
     table_key: tableKey,
     tombstone_version: (entryOf(tableKey).version + 1) as Version,
   }));
-  const writesSidecar = pins.length + registrations.length + tombstones.length > 0;
+  // With `fix346` every non-empty migration writes a sidecar, an index-only one (no table work)
+  // too: without it, a crash between its `_schema.pg` rename and the others' reads, to recovery,
+  // as a no-op apply's leftovers (the staging `_schema.pg` equals the live one), which it deletes,
+  // leaving the old IR beside the new source (upstream `905a27c4`, schema_apply.rs: "Every
+  // non-empty migration writes a sidecar, including table-effect-free index/enum/metadata
+  // changes").
+  const writesSidecar = fix346(env) || pins.length + registrations.length + tombstones.length > 0;
   const keys: QueueKey[] = pins.map((p) => ({ key: p.table_key, branch: null }));
   if (writesSidecar) keys.push(SCHEMA_APPLY_SERIAL_KEY);
   const section = outer ?? (await enterCommitSection(h, null, keys));
