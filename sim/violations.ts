@@ -44,6 +44,9 @@ export const VIOLATION_KINDS = [
   "maintenance-failed",
   // An optimize acknowledged with a compaction or index build of its own left unpublished.
   "maintenance-unpublished",
+  // An optimize or ensureIndices acknowledged on a handle that knew the schema in force, with a
+  // table left without an index that schema declares.
+  "index-not-built",
   // An operation acknowledged with a publish the commit graph never recorded.
   "publish-unrecorded",
   // The last schema apply returned ok, and another schema is in force.

@@ -39,6 +39,7 @@ const ORACLE_ABOUT: Record<string, string> = {
   "schema-agrees-with-data": "after recovery the three schema files agree, no staging copy is left, and the manifest's tables and their columns match the schema",
   "leases-held-by-the-living": "no actor waits on a lease whose holder ended without releasing it",
   "maintenance-published": "an optimize that returns ok has published every compaction and index build it committed",
+  "index-coverage": "an optimize or ensureIndices that returns ok, on a handle that knew the schema in force, leaves every table with rows carrying every index that schema declares",
   "publishes-recorded": "every main-branch publish of an operation that returned ok has its graph commit",
   "schema-in-force": "the last schema apply, when it returned ok after every other apply had, leaves the schema it asked for in force",
   "table-versions-append-only": "a table version a branch's manifest registered is never registered again as another state (only the owner-branch handoff)",

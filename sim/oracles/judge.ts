@@ -23,6 +23,7 @@ import { type History, isInit } from "./history.ts";
 import { operationsEndAsAllowed } from "./op-policy.ts";
 import { leasesHeldByTheLiving } from "./progress.ts";
 import { maintenancePublished } from "./maintenance-published.ts";
+import { indexCoverage } from "./index-coverage.ts";
 import { tableVersionsAppendOnly } from "./version-rows.ts";
 import { publishesRecorded } from "./graph-commits.ts";
 import { schemaInForce } from "./schema-in-force.ts";
@@ -55,6 +56,7 @@ export const ORACLES: Readonly<Record<string, Oracle>> = {
   "schema-agrees-with-data": schemaAgreesWithData,
   "leases-held-by-the-living": leasesHeldByTheLiving,
   "maintenance-published": maintenancePublished,
+  "index-coverage": indexCoverage,
   "table-versions-append-only": tableVersionsAppendOnly,
   "publishes-recorded": publishesRecorded,
   "schema-in-force": schemaInForce,
