@@ -16,17 +16,17 @@
 // operation ran (or the one standing when it began) carries every index the schema declares for
 // it, or has no rows. A table another operation committed to while it ran, or whose Lance HEAD
 // was above its pin when it began (drift optimize skips), has no verdict. Which indices a table
-// type declares is `requiredIndicesForType`, upstream's rule as `engine/schema/indices.ts`
-// renders it.
+// type declares is the oracles' own reading of upstream's rule (`declared-indices.ts`), not the
+// engine's.
 import { isStorageError } from "../../engine/storage/errors.ts";
 import { compileSchema } from "../../engine/schema/catalog-builder.ts";
 import { catalogTableKeys, type Catalog, lookupTable } from "../../engine/schema/catalog.ts";
 import { renderSchemaContract } from "../../engine/schema/contract.ts";
-import { requiredIndicesForType } from "../../engine/schema/indices.ts";
 import type { TableKey, Version } from "../../engine/storage/types.ts";
 import { prefixIndexed, type TraceScan } from "../trace-prefix.ts";
 import type { Violation } from "../violations.ts";
 import type { JudgeContext } from "./context.ts";
+import { declaredIndexNames } from "./declared-indices.ts";
 import { type OpRecord, violationOp } from "./history.ts";
 import type { ManifestVersion } from "./published.ts";
 import { versionAt } from "./published.ts";
@@ -126,7 +126,7 @@ async function uncovered(ctx: Ctx, op: OpRecord, catalog: Catalog): Promise<Viol
   const writes = prefixIndexed(ctx.events, datasetWrites);
   const out: Violation[] = [];
   for (const tableKey of catalogTableKeys(catalog)) {
-    const required = requiredIndicesForType(lookupTable(catalog, tableKey)!).map((s) => s.name);
+    const required = declaredIndexNames(lookupTable(catalog, tableKey)!);
     const pins = window.flatMap((m) => m.pins.filter((p) => p.tableKey === tableKey && (p.ref ?? null) === null));
     if (pins.length === 0) continue;
     const path = pins[0]!.path;
