@@ -26,7 +26,10 @@ import { SCHEMA_APPLY_SERIAL_KEY, type QueueKey } from "../sync/write-queue.ts";
 import { isStorageError } from "../storage/errors.ts";
 import type { DatasetPath, TableKey, Version } from "../storage/types.ts";
 import { leaseGuardsCommits } from "../lease/owner-lease.ts";
-import { bumpingPublishOptions, type CommitSection, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
+import { bumpingPublishOptions, type CommitSection, enterCommitSection, logicalPublishOptions, sidecarOwner } from "../handle/commit-section.ts";
+import { readSetToken } from "../handle/read-set-token.ts";
+import type { ExpectedVersions } from "../manifest/changes.ts";
+import type { Snapshot } from "../manifest/snapshot.ts";
 import { commitTable } from "../write/commit-table.ts";
 import { requireHead } from "../write/open-table.ts";
 import { noDetachedEnsureIndices } from "./no-detached-ensure-indices.ts";
@@ -208,7 +211,7 @@ async function applyWithLock(h: Handle, accepted: Catalog, source: string, optio
     await maybeFail(env, FP.SCHEMA_APPLY_BEFORE_STAGING_WRITE);
     await writeSchemaContractStaging(env, source);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
-    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));
+    const manifestVersion = await publishApply(h, section, snapshot, changes, pins, registrations, tombstones);
     // `fix346` (#346): Phase C is confirmed in the sidecar before the staging files are promoted.
     if (sidecar && fix346(env)) await confirmSchemaApplyPublished(env, sidecar);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_MANIFEST_COMMIT);
@@ -230,4 +233,31 @@ async function applyWithLock(h: Handle, accepted: Catalog, source: string, optio
   } finally {
     if (!outer) await section.exit();
   }
+}
+
+/**
+ * The apply's one publish. At the seed it expects nothing (schema_apply.rs:661-670 at
+ * `7d3a52d6`, `commit_changes_with_actor`): only the version check before the staging writes
+ * guards it, so a publish landing after that check is published over. By `62a9c3fe` it is
+ * conditional (schema_apply.rs:994-1133): `ExactGraphHead` of the head the apply captured with
+ * its snapshot, and each touched table expected at its snapshot pin (an added or renamed-to
+ * table at 0, absent). Under `readSetToken` the model does the same, so a publish in that window
+ * refuses the apply (`ReadSetChanged`) and leaves its sidecar to recovery, as upstream's
+ * `recovery_required` does. An apply with no table change publishes nothing here (docs/fidelity.md).
+ */
+async function publishApply(
+  h: Handle,
+  section: CommitSection,
+  snapshot: Snapshot,
+  changes: readonly ManifestChange[],
+  pins: readonly SidecarTablePin[],
+  registrations: readonly SidecarRegistration[],
+  tombstones: readonly SidecarTombstone[],
+): Promise<Version> {
+  if (!readSetToken(h.env) || changes.length === 0) return h.coordinator.commit(changes, null, null, bumpingPublishOptions(h.env, section.lease));
+  const expected = new Map<TableKey, Version>();
+  for (const r of registrations) expected.set(r.table_key, 0 as Version);
+  for (const p of pins) expected.set(p.table_key, p.expected_version);
+  for (const t of tombstones) expected.set(t.table_key, (t.tombstone_version - 1) as Version);
+  return h.coordinator.commit(changes, expected as ExpectedVersions, null, logicalPublishOptions(h, section, snapshot.headToken));
 }

@@ -27,7 +27,10 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
   mutate: WRITE_ERRORS,
   load: WRITE_ERRORS,
   open: ["InjectedFailure"],
-  schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "InjectedFailure", "ExpectedVersionMismatch", "LanceCommitConflict"],
+  // Main advanced under the apply: its own check (SchemaApplyLeaseLost) or, under `readSetToken`,
+  // its publish's expectation of the graph head it captured (ReadSetChanged; upstream's
+  // `manifest_read_set_changed`, schema_apply.rs at 62a9c3fe).
+  schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "ReadSetChanged", "InjectedFailure", "ExpectedVersionMismatch", "LanceCommitConflict"],
   optimize: ["RecoveryRequired", "SchemaApplyLocked", "InjectedFailure"],
   ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
   refresh: ["InjectedFailure"],

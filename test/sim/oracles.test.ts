@@ -108,6 +108,13 @@ test("operations-end-as-allowed: red on a wedged write, a spurious storage error
   expect(kinds).toEqual(["wedged-write", "spurious-storage-failure", "open-failed", "maintenance-failed", "maintenance-failed-logical-write", "stale-write-succeeded"]);
 });
 
+test("operations-end-as-allowed: a schema apply may refuse a main that advanced under it, by its check or its publish's head expectation", () => {
+  const err = (errorKind: string) => op({ label: "apply", kind: "schemaApply", status: "err", errorKind, errorMessage: errorKind });
+  expect(operationsEndAsAllowed(ctx({ ops: [err("SchemaApplyLeaseLost"), err("ReadSetChanged")] }))).toEqual([]);
+  // Planted: a conflict no correct apply reports stays a bug.
+  expect(operationsEndAsAllowed(ctx({ ops: [err("ConcurrentModification")] })).map((v) => v.kind)).toEqual(["unexpected-error"]);
+});
+
 test("operations-end-as-allowed: a write refuses with a retryable conflict only where a failpoint failed its fresh authority read", () => {
   // The orphaned-fork check's fresh read failed (an error injected at classify.fresh_read): the
   // write refuses, retryably, as upstream's reclaim does (net-zero-merge seed 108 on upstream).

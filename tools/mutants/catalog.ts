@@ -471,9 +471,9 @@ export const MUTANTS: readonly Mutant[] = [
     file: "engine/schema-apply/apply.ts",
     find: `    await writeSchemaContractStaging(env, source);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
-    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));`,
+    const manifestVersion = await publishApply(h, section, snapshot, changes, pins, registrations, tombstones);`,
     replace: `    await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
-    const manifestVersion = await h.coordinator.commit(changes, null, null, bumpingPublishOptions(env, section.lease));
+    const manifestVersion = await publishApply(h, section, snapshot, changes, pins, registrations, tombstones);
     await writeSchemaContractStaging(env, source);`,
     category: "reordered-write",
     breaks: "schema apply publishes the new tables before it writes the new schema's staging files",
