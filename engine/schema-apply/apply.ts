@@ -200,14 +200,7 @@ async function applyWithLock(h: Handle, accepted: Catalog, source: string, optio
       await addUpdate(tableKey, entry.path, v);
     }
     for (const t of tombstones) changes.push({ kind: "tombstone", tableKey: t.table_key, version: t.tombstone_version });
-    const current = await h.coordinator.refresh();
-    if (current.version !== snapshot.version) {
-      throw new OmniError(
-        "SchemaApplyLeaseLost",
-        { baseVersion: snapshot.version, currentVersion: current.version },
-        `schema apply lost its write lease: main advanced from v${snapshot.version} to v${current.version} while schema apply was in progress`,
-      );
-    }
+    requireMainUnmoved(env, snapshot, await h.coordinator.refresh());
     await maybeFail(env, FP.SCHEMA_APPLY_BEFORE_STAGING_WRITE);
     await writeSchemaContractStaging(env, source);
     await maybeFail(env, FP.SCHEMA_APPLY_AFTER_STAGING_WRITE);
@@ -232,6 +225,29 @@ async function applyWithLock(h: Handle, accepted: Catalog, source: string, optio
     return { applied: true, manifestVersion, steps };
   } finally {
     if (!outer) await section.exit();
+  }
+}
+
+/**
+ * Main must not have moved since the apply's snapshot. At the seed that is its manifest version
+ * (schema_apply.rs:634-641 at `7d3a52d6`), so a content-preserving `__manifest` compaction by
+ * another process's optimize refuses the apply too. By `62a9c3fe` it is main's graph head (with
+ * its branch identifier and the schema identity, schema_apply.rs:704-751), which only a logical
+ * publish moves; under `readSetToken` the model compares its head token, as its publish expects.
+ */
+function requireMainUnmoved(env: Handle["env"], snapshot: Snapshot, current: Snapshot): void {
+  if (readSetToken(env)) {
+    if (current.headToken !== snapshot.headToken) {
+      throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: false }, `schema apply's read set changed: main's graph head moved from ${snapshot.headToken} to ${current.headToken}`);
+    }
+    return;
+  }
+  if (current.version !== snapshot.version) {
+    throw new OmniError(
+      "SchemaApplyLeaseLost",
+      { baseVersion: snapshot.version, currentVersion: current.version },
+      `schema apply lost its write lease: main advanced from v${snapshot.version} to v${current.version} while schema apply was in progress`,
+    );
   }
 }
 

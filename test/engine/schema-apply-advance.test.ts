@@ -9,6 +9,7 @@ import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import { bumpingPublishOptions } from "../../engine/handle/commit-section.ts";
 import { publish } from "../../engine/manifest/publisher.ts";
+import { tablePathForTableKey } from "../../engine/schema/catalog.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { CARDINALITY_SCHEMA, inWorld } from "./helpers.ts";
 import { appendRaw, COMPANY, outcomeOf, PERSON, pin, publishedIds, sidecarKeys, startProcess } from "./support.ts";
@@ -51,4 +52,37 @@ test("upstream: the apply's publish expects the graph head it captured, so it re
   // of the advance (the model's SchemaApply sidecar records no captured graph head; upstream's v9
   // one does, and rolls back: docs/fidelity.md). Schema and tables agree either way.
   expect(await applyOverAdvance(PROFILES.upstream)).toBe("ReadSetChanged; Person pin kept; Company acme,globex | after reopen: Person pin moved; sidecars 0; schema new");
+});
+
+/**
+ * Another process's optimize compacts `__manifest` (a new manifest version, the same content)
+ * between the apply's snapshot and its check. At the seed the check compares versions and refuses
+ * the apply; `62a9c3fe` compares main's graph head, which a compaction leaves alone.
+ */
+async function applyOverCompaction(fixes: Fixes): Promise<string> {
+  let out = "";
+  await inWorld(
+    async (w) => {
+      const g = await startProcess(w, "app").init();
+      await g.load({ mode: "Append", nodes: { Person: [{ name: "alice", age: 30 }], Company: [{ name: "acme" }] } });
+      const apply = startProcess(w, "app-apply").spawn("apply", () => g.applySchema(WITH_CITY));
+      const persons = tablePathForTableKey(PERSON);
+      await w.until("the apply rewrote Person", () => w.trace.events().some((e) => e.e === "io" && "ok" in e && e.actor === "apply" && e.op === "datasets.commit" && (e.args as { path: string }).path === persons));
+      const before = await w.storage.manifest.latestVersion(null);
+      expect(await w.storage.manifest.compact(null, before)).not.toBeNull();
+      await w.join(apply);
+      const o = outcomeOf(apply);
+      out = o.ok ? "applied" : o.error.kind;
+    },
+    { fixes },
+  );
+  return out;
+}
+
+test("seed: a __manifest compaction under the apply refuses it (its check compares versions)", async () => {
+  expect(await applyOverCompaction(PROFILES.seed)).toBe("SchemaApplyLeaseLost");
+});
+
+test("upstream: a __manifest compaction under the apply leaves it alone (the graph head did not move)", async () => {
+  expect(await applyOverCompaction(PROFILES.upstream)).toBe("applied");
 });

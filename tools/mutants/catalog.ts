@@ -459,8 +459,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "schema-apply-ignores-advance",
     file: "engine/schema-apply/apply.ts",
-    find: "    if (current.version !== snapshot.version) {",
-    replace: "    if (current.version < snapshot.version) {",
+    find: "  if (current.version !== snapshot.version) {",
+    replace: "  if (current.version < snapshot.version) {",
     category: "dropped-check",
     breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
     blindSpot:
