@@ -459,12 +459,12 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "schema-apply-ignores-advance",
     file: "engine/schema-apply/apply.ts",
-    find: "  if (current.version !== snapshot.version) {",
-    replace: "  if (current.version < snapshot.version) {",
+    find: "    if (current.headToken !== snapshot.headToken) {",
+    replace: "    if (current.headToken !== snapshot.headToken && current.version < snapshot.version) {",
     category: "dropped-check",
-    breaks: "schema apply no longer notices that main advanced while it rewrote tables, and publishes over the advance",
+    breaks: "schema apply no longer notices that main's graph head moved while it rewrote tables (the check before its staging writes)",
     blindSpot:
-      "a blind spot, perhaps equivalent in the model (argued, not proved): only an advance on a table the apply rewrites can be lost under its Overwrite, and the model catches each earlier: a write commits its Lance versions before its publish checks the schema-apply lock, which the apply creates before it takes its snapshot and checks each rewritten table's Lance HEAD against its pin (`requireHead`), so such a write is refused by the lock or leaves drift that `requireHead` refuses, and a dead writer's commits are drift there too; an advance on another table, or a compaction or index build (the same rows), stays published beside the apply's changes, which no oracle can tell from the original",
+      "a blind spot (diagnosed): the check is the early half of one guard whose other half is the apply's conditional publish (`publishApply` expects the captured head token and each touched table's pin, as 62a9c3fe's ExactGraphHead does), so a head that moved is refused at the publish either way, after the staging writes instead of before (staging files the next open discards); on `fixed` the apply holds main's lease from before its lock to its publish, so no logical publish moves the head in between (a lapsed holder's is fenced), and on `upstream` writes and merges are refused by the schema-apply lock and maintenance keeps the head token in the model, so no hunt cell moves the head inside the window; on the seed-era profiles the mutated line does not run (they keep the seed's version check). Before the check moved to the head token (62a9c3fe) the mutant weakened the seed's version check, and survived every cell as well"
   },
   {
     id: "schema-staging-after-publish",
