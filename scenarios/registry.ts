@@ -17,6 +17,7 @@ import { optimizeVsWrite } from "./optimize-vs-write.ts";
 import { optimizeHeadBehindPin } from "./optimize-head-behind-pin.ts";
 import { partialStagingPromotion } from "./partial-staging-promotion.ts";
 import { randomWorkloadBranchesScenario, randomWorkloadPausesScenario, randomWorkloadScenario } from "./random-workload.ts";
+import { schemaApplyPausesScenario } from "./schema-apply-pauses.ts";
 import { rebasedCommitPublished } from "./rebased-commit-published.ts";
 import { recoveryRaceAcrossProcesses } from "./recovery-race-across-processes.ts";
 import { netZeroMerge } from "./net-zero-merge.ts";
@@ -87,6 +88,7 @@ export const SCENARIOS: readonly Scenario[] = [
   randomWorkloadScenario,
   randomWorkloadBranchesScenario,
   randomWorkloadPausesScenario,
+  schemaApplyPausesScenario,
   demoLostUpdate,
 ];
 

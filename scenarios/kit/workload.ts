@@ -23,6 +23,12 @@ export const SEED_NOTES = ["N0"];
 const INDEXED = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index }");
 const WITH_NICKNAME = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index  nickname: String? }");
 
+/**
+ * WORKLOAD_SCHEMA with an optional `nickname` and no new index: `schema-apply-pauses` toggles
+ * between it and WORKLOAD_SCHEMA (both ways supported, so every apply has table work to pause in).
+ */
+export const NICKNAME_ONLY = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32?  nickname: String? }");
+
 interface Pools {
   readonly people: string[];
   readonly companies: string[];
