@@ -149,7 +149,8 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
  * - whatever befalls the paused operation itself (it fails with `LeaseLost`, its sidecar is
  *   recovered while it lives, its audit no longer matches what it went on to do), unless it
  *   published after another committer wrote its lease: then the fence failed, and nothing about
- *   it is a limit;
+ *   it is a limit, nor is anything it wrote after that publish (a fenced publish fails: its
+ *   operation never goes on to promote staging files or delete its sidecar);
  * - what its writes after the pause, which no lease fences, do: a dataset commit (drift a later
  *   operation trips on, a conflict it causes, an audit row appended twice), an object written or
  *   deleted (a violation naming that file; schema contract files a late schema apply or init
@@ -165,14 +166,18 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
 function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly StruckFault[], ownRelease: boolean): Omit<Excused, "violation"> | null {
   for (const f of pauses) {
     const why = `after ${describe(f)}, ${limitReason(f)}`;
-    const paused = pausedOperations(history, f).filter((op) => !publishedAfterTakeover(events, op, f));
+    const running = pausedOperations(history, f).map((op) => ({ op, unfencedAt: publishAfterTakeover(events, op, f) }));
+    const paused = running.filter((r) => r.unfencedAt === null).map((r) => r.op);
+    const unfenced = running.flatMap((r) => (r.unfencedAt === null ? [] : [r.unfencedAt]));
     const about = paused.find((op) => concerns(v, op, f));
     if (about) return { as: "limit", why: `${why}: about the paused ${about.label} itself` };
     const stolen = ownRelease ? stolenInitClaim(events, f) : null;
     const stoleClaim = stolen !== null && !stolen.pausedDelete;
     const init = paused.find(isInit);
     if (init && !stoleClaim && INIT_TAKEOVER_CONSEQUENCES.has(v.kind)) return { as: "limit", why: `${why}: ${init.label} paused past its init claim (initTakeover takes the root over, by design${stolen ? "; the pause struck its release's delete, after its read: ownInitClaimRelease's residual window" : ""})` };
-    const late = lateWrites(events, f);
+    // Writes after a publish through a lapsed fence follow from the fence's failure, not from
+    // the pause: a fenced publish fails, and its operation never makes them.
+    const late = lateWrites(events, f, unfenced.length > 0 ? Math.min(...unfenced) : events.length);
     if (stoleClaim) late.objects.delete(INIT_CLAIM_FILE);
     const what = lateCause(v, late);
     if (what) return { as: "limit", why: `${why}: its unfenced ${what} after the pause` };
@@ -230,11 +235,11 @@ interface LateWrites {
   readonly objects: Set<string>;
 }
 
-/** What the paused actor wrote after its pause (the fault's event comes just before the call). */
-function lateWrites(events: readonly TraceEvent[], f: StruckFault): LateWrites {
+/** What the paused actor wrote after its pause (the fault's event comes just before the call), before trace index `until`. */
+function lateWrites(events: readonly TraceEvent[], f: StruckFault, until: number): LateWrites {
   const datasets = new Set<string>();
   const objects = new Set<string>();
-  for (let i = f.at + 1; i < events.length; i++) {
+  for (let i = f.at + 1; i < until && i < events.length; i++) {
     const ev = events[i]!;
     if (ev.e !== "io" || ev.actor !== f.actor || !resultAt(events, i)) continue;
     const { path, key, name } = ev.args as { path?: unknown; key?: unknown; name?: unknown };
@@ -248,12 +253,12 @@ function lateWrites(events: readonly TraceEvent[], f: StruckFault): LateWrites {
 const LEASE_PREFIX = leaseObjectId("");
 
 /**
- * Whether the paused operation (its actor, or the struck helper) published after another actor
- * wrote the lease it re-asserts: every publish carries its lease row (the fence), so the last
- * writer of that row before a publish must be the publisher itself; a publish after someone
- * else's takeover went through a fence that had lapsed.
+ * Where the paused operation (its actor, or the struck helper) first published after another
+ * actor wrote the lease it re-asserts, if it did (its trace index): every publish carries its
+ * lease row (the fence), so the last writer of that row before a publish must be the publisher
+ * itself; a publish after someone else's takeover went through a fence that had lapsed.
  */
-function publishedAfterTakeover(events: readonly TraceEvent[], op: OpRecord, f: StruckFault): boolean {
+function publishAfterTakeover(events: readonly TraceEvent[], op: OpRecord, f: StruckFault): number | null {
   const publishers = new Set([op.actor.name, f.actor]);
   const lastWriter = new Map<string, string>();
   const end = op.end ?? events.length;
@@ -264,10 +269,10 @@ function publishedAfterTakeover(events: readonly TraceEvent[], op: OpRecord, f: 
     if (!Array.isArray(rows)) continue;
     const leases = rows.filter((r): r is string => typeof r === "string" && r.startsWith(LEASE_PREFIX));
     const publishes = leases.length > 0 && rows.length > leases.length;
-    if (publishes && i > f.at && publishers.has(ev.actor) && leases.some((l) => !publishers.has(lastWriter.get(l) ?? ev.actor))) return true;
+    if (publishes && i > f.at && publishers.has(ev.actor) && leases.some((l) => !publishers.has(lastWriter.get(l) ?? ev.actor))) return i;
     for (const l of leases) lastWriter.set(l, ev.actor);
   }
-  return false;
+  return null;
 }
 
 function limitReason(f: StruckFault): string {

@@ -131,6 +131,20 @@ test("a pause past the lease excuses what its paused committer does by design, n
     world.violations.push({ kind: "audit-mismatch", message: "planted: published through a lapsed fence", op: { label: "late write", kind: "mutate", actor: paused } });
   });
   expect(lapsed).toEqual({ kept: ["planted: published through a lapsed fence"], excused: [] });
+  // What it wrote after a publish through a lapsed fence follows from the fence's failure (a fenced
+  // publish fails, and its operation writes no more): a violation naming that write stands; one
+  // naming a write it made before that publish is the limit still.
+  const after = await judged((world, history, paused, other, at) => {
+    const write = (key: string) => world.trace.emit({ e: "io", actor: paused, op: "objects.delete", args: { key }, ok: null });
+    write("__recovery/before.json");
+    merge(world, other, ["lease:branch:main"]);
+    merge(world, paused, ["lease:branch:main", "table:node:Person"]);
+    write("__recovery/after.json");
+    op(world, history, paused, "late write", at - 1, world.trace.length + 1);
+    world.violations.push({ kind: "live-sidecar-deleted", message: "planted: __recovery/before.json deleted", details: { owner: "someone", writer: other } });
+    world.violations.push({ kind: "live-sidecar-deleted", message: "planted: __recovery/after.json deleted", details: { owner: "someone", writer: other } });
+  });
+  expect(after).toEqual({ kept: ["planted: __recovery/after.json deleted"], excused: [["planted: __recovery/before.json deleted", "limit"]] });
   // Its own lease written last before its publish: the fence held, the limit stands.
   const held = await judged((world, history, paused, other, at) => {
     merge(world, other, ["lease:branch:main"]);
