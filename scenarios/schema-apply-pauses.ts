@@ -3,11 +3,12 @@
 // in twenty-two of its mix and a pause past the lease strikes any call: a pause of an apply
 // between its last check and its publish, with a successor taking the lease over, recovering the
 // apply and giving the lease back before it wakes, came in none of that cell's 1,500 universes at
-// 2fe9664. That schedule is the one the publisher's lease fence alone guards (the apply's publish
-// carries no expected versions: `engine/schema-apply/apply.ts`): the successor rolls the apply's
-// Overwrite back (its staging never promoted) and publishes the restore, and an apply let through
-// an expired fence publishes its rewrite over it and promotes its schema, which the data no longer
-// has (the mutant `lease-fence-unchecked`). Here only the applier's process suffers faults, so
+// 2fe9664. That schedule is one the publisher's lease fence guards: the successor rolls the
+// apply's Overwrite back (its staging never promoted) and publishes the restore, and an apply let
+// through an expired fence would publish its rewrite over it. Under `readSetToken` (upstream and
+// fixed) the apply's publish also expects the graph head and pins it captured (62a9c3fe), so the
+// fence is no longer its only guard there: with the fence dropped (the mutant
+// `lease-fence-unchecked`) this cell stays green. Here only the applier's process suffers faults, so
 // the seeded fault plan's strikes (three at most) fall on the apply's own calls, and its staging
 // puts (object writes, the most likely strikes) lie in that window; the writers' processes never
 // pause, so they are there, polling the lease, when it runs out. Nothing crashes: a crash kills
@@ -17,7 +18,7 @@
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { WORKLOAD_SCHEMA } from "./kit/schemas.ts";
 import { company, openIn, person, setupGraph } from "./kit/setup.ts";
-import { note, runWorkload, SEED_COMPANIES, SEED_NOTES, SEED_PEOPLE, NICKNAME_ONLY } from "./kit/workload.ts";
+import { note, runWorkload, SEED_COMPANIES, SEED_NOTES, SEED_PEOPLE, INDEXED, WITH_NICKNAME } from "./kit/workload.ts";
 import type { Scenario, ScenarioContext } from "./types.ts";
 
 /** Schema applies of the applier: each toggles `nickname`, so every one rewrites node:Person. */
@@ -34,7 +35,7 @@ async function body(ctx: ScenarioContext): Promise<void> {
   const actors = [
     applier.spawn("apply", async (c) => {
       world.plannedOperations += APPLIES;
-      for (let i = 0; i < APPLIES; i++) await c.applySchema(`schema apply ${i}`, i % 2 === 0 ? NICKNAME_ONLY : WORKLOAD_SCHEMA);
+      for (let i = 0; i < APPLIES; i++) await c.applySchema(`schema apply ${i}`, i % 2 === 0 ? WITH_NICKNAME : INDEXED);
     }),
   ];
   // One or two writer processes, one writer each: random writes, loads and maintenance.

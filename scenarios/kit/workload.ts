@@ -13,21 +13,15 @@ export const SEED_COMPANIES = ["C0", "C1"];
 export const SEED_NOTES = ["N0"];
 
 /**
- * What the schema applies ask for: WORKLOAD_SCHEMA with an `@index` on `age`, with an optional
- * `nickname` and without (the applies toggle it). Both carry the index, so the first apply of a
- * universe adds it (an AddConstraint, no table work: upstream leaves the build to the next
+ * What the schema applies ask for (here and in `schema-apply-pauses`): WORKLOAD_SCHEMA with an
+ * `@index` on `age`, with an optional `nickname` and without (the applies toggle it). Both carry
+ * the index, so the first apply of a universe adds it (an AddConstraint, no table work: upstream leaves the build to the next
  * optimize or ensureIndices, iss-848) and no later apply removes it (removing a constraint is
  * unsupported). The `index-coverage` oracle then asks the applying handle's next optimize or
  * ensureIndices to build `btree:age`, which a handle that kept its old catalog would not.
  */
-const INDEXED = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index }");
-const WITH_NICKNAME = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index  nickname: String? }");
-
-/**
- * WORKLOAD_SCHEMA with an optional `nickname` and no new index: `schema-apply-pauses` toggles
- * between it and WORKLOAD_SCHEMA (both ways supported, so every apply has table work to pause in).
- */
-export const NICKNAME_ONLY = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32?  nickname: String? }");
+export const INDEXED = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index }");
+export const WITH_NICKNAME = WORKLOAD_SCHEMA.replace("age: I32? }", "age: I32? @index  nickname: String? }");
 
 interface Pools {
   readonly people: string[];

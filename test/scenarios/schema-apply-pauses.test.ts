@@ -1,10 +1,10 @@
-// schema-apply-pauses reaches the schedule the publisher's lease fence alone guards: a schema
-// apply paused past its lease on a staging put, a writer of another process taking the lease
-// over (recovering the apply's sidecar) and giving it back before the apply wakes, and the
-// apply's publish (no expected versions) then meeting a lease nobody holds. With the fence the
-// apply fails LeaseLost and `fixed` is green; with a fence that accepts an expired lease (the
-// mutant `lease-fence-unchecked`, stood in for by a mock of `fenceRow`) the apply publishes over
-// its successor's recovery, and the hunt's `fixed` cell fails.
+// schema-apply-pauses reaches a schedule the publisher's lease fence guards: a schema apply paused
+// past its lease on a staging put, a writer of another process taking the lease over (recovering
+// the apply's sidecar) before the apply wakes. With the fence the apply fails and `fixed` is green.
+// The fence no longer guards it alone: since the apply's publish under `readSetToken` expects the
+// graph head and the pins it captured (62a9c3fe's ExactGraphHead), a fence that accepts an expired
+// lease (the mutant `lease-fence-unchecked`, stood in for by a mock of `fenceRow`) still sees the
+// apply refused, at its publish, and `fixed` stays green: the mutant survives this cell.
 import { beforeEach, expect, test, vi } from "vitest";
 import { PROFILES } from "../../engine/fixes.ts";
 import { leaseObjectId, branchLeaseResource } from "../../engine/lease/lease.ts";
@@ -29,39 +29,53 @@ beforeEach(() => {
   mutant.acceptExpired = false;
 });
 
-/** Found by `omnisim run schema-apply-pauses --profile fixed --strategy portfolio` with the fence dropped: its first failing seed. */
-const SEED = 9;
+/** Universes searched for the schedule: the first seed of these on `fixed` that reaches it. */
+const SEEDS = 200;
 
-async function run() {
+async function universe(seed: number) {
   const s = findScenario("schema-apply-pauses")!;
-  const strategy = (await portfolioFor(s, PROFILES.fixed))(SEED);
-  return runUniverse({ spec: formSpec(s, "searched"), seed: SEED, fixes: PROFILES.fixed, strategy });
+  const strategy = (await portfolioFor(s, PROFILES.fixed))(seed);
+  return runUniverse({ spec: formSpec(s, "searched"), seed, fixes: PROFILES.fixed, strategy });
 }
 
-test(`schema-apply-pauses seed ${SEED} on fixed: a paused apply's lease is taken over and given back before its publish, which the fence refuses`, async () => {
-  const r = await run();
+type Result = Awaited<ReturnType<typeof universe>>;
+
+/** The apply's pause past its lease on a staging put, then a writer's lease merge before any of the apply's: the index of the pause, or -1. */
+function takeoverAfterPause(r: Result): number {
   const events = r.trace.events();
-  const pause = events.findIndex((e) => e.e === "fault" && e.actor === "apply" && e.kind === "latency" && e.limit === true);
-  expect(pause).toBeGreaterThan(-1);
-  expect(events[pause]).toMatchObject({ op: "objects.put", subject: "__schema_state.json.staging" });
-  // The lease row's merges after the pause: a writer's takeover (and its give-back) before the apply wakes.
+  const pause = events.findIndex((e) => e.e === "fault" && e.actor === "apply" && e.kind === "latency" && e.limit === true && e.op === "objects.put" && String(e.subject).endsWith(".staging"));
+  if (pause < 0) return -1;
   const lease = leaseObjectId(branchLeaseResource(null));
-  const leaseMerges = events
+  const merges = events
     .slice(pause)
     .filter((e) => e.e === "io" && e.op === "manifest.merge" && "ok" in e && ((e.args as { rows?: unknown }).rows as unknown[] | undefined)?.includes(lease))
     .map((e) => (e as { actor: string }).actor);
-  expect(leaseMerges[0]).toMatch(/^w\d$/);
-  // The fence refused the apply's publish: no merge of the apply's landed after the pause, and
-  // it failed (its lock release then meets the lock its successor's recovery cleared: StorageError).
-  expect(leaseMerges).not.toContain("apply");
-  const applied = events.find((e) => e.e === "op" && e.label === "applier: schema apply 2" && e.status !== "pending");
-  expect(applied).toMatchObject({ status: "err" });
+  return merges.length > 0 && /^w\d$/.test(merges[0]!) ? pause : -1;
+}
+
+let found: number | null = null;
+async function schedule(): Promise<number> {
+  if (found !== null) return found;
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    if (takeoverAfterPause(await universe(seed)) >= 0) return (found = seed);
+  }
+  throw new Error(`no universe of seeds 1-${SEEDS} on fixed paused an apply past its lease before a writer's takeover`);
+}
+
+test("on fixed a paused apply's lease is taken over before its publish, and the apply fails with no violation", { timeout: 120_000 }, async () => {
+  const r = await universe(await schedule());
+  expect(takeoverAfterPause(r)).toBeGreaterThan(-1);
+  const failed = r.trace.events().filter((e) => e.e === "op" && String(e.label).startsWith("applier: schema apply") && e.status === "err");
+  expect(failed.length).toBeGreaterThan(0);
   expect(r.violations.map((v) => v.message)).toEqual([]);
 });
 
-test(`with a fence that accepts an expired lease, seed ${SEED} on fixed fails: the apply publishes after its successor's takeover`, async () => {
+test("with a fence that accepts an expired lease the same universe stays green: the apply's conditional publish refuses it", { timeout: 120_000 }, async () => {
+  const seed = await schedule();
   mutant.acceptExpired = true;
-  const r = await run();
-  expect(r.verdict).toBe("fail");
-  expect(r.violations[0]).toMatchObject({ kind: "live-sidecar-deleted", details: { owner: "applier: schema apply 2" } });
+  const r = await universe(seed);
+  expect(takeoverAfterPause(r)).toBeGreaterThan(-1);
+  const failed = r.trace.events().filter((e) => e.e === "op" && String(e.label).startsWith("applier: schema apply") && e.status === "err");
+  expect(failed.length).toBeGreaterThan(0);
+  expect(r.violations.map((v) => v.message)).toEqual([]);
 });
