@@ -52,14 +52,26 @@ export async function applySchema(h: Handle, source: string, options: SchemaAppl
   // Under a lease, the lock branch is taken inside the section, so a lease holder that finds a
   // lock knows its apply died. With queues, upstream takes them after planning (below).
   const outer = leaseGuardsCommits(h.env) ? await enterCommitSection(h, null, []) : null;
-  let result: SchemaApplyResult;
+  let result: SchemaApplyResult | undefined;
   try {
     const accepted = await acquireLock(h);
+    let failed: { readonly error: unknown } | null = null;
     try {
       result = await applyWithLock(h, accepted, source, options, outer);
-    } finally {
-      await releaseLock(h);
+    } catch (error) {
+      failed = { error };
     }
+    // Upstream releases the lock after the apply either way and reports the apply's own error
+    // over the release's (`match (result, release_result)`, schema_apply.rs:244-250 at
+    // 62a9c3fe): a release that fails because a successor's recovery already cleared the lock
+    // must not hide why the apply failed.
+    try {
+      await releaseLock(h);
+    } catch (error) {
+      if (failed === null) throw error;
+    }
+    if (failed !== null) throw failed.error;
+    if (result === undefined) throw new Error("schema apply returned nothing");
   } finally {
     await outer?.exit();
   }
