@@ -92,7 +92,8 @@ function manifestVersionDump(entry: ManifestVersion): unknown {
     // a new version costs the rows it wrote (a crash-state future makes hundreds of versions).
     rows: sortedRowsOf(entry).map((row) => memoized(row, rowDump)),
     touched: [...entry.touched].sort(),
-    fragmentOf: [...entry.fragmentOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    // [objectId, fragment] pairs by objectId, as the map this list replaced was dumped (rows are sorted).
+    fragmentOf: entry.rows.map((row, i) => [row.objectId, entry.fragments[i]]),
     modified: [...entry.modified].sort((a, b) => a - b),
   };
 }

@@ -23,8 +23,14 @@ export interface ManifestVersion {
   readonly rows: readonly ManifestRow[];
   /** The objectIds this commit wrote: what the row-level CAS of later commits checks. */
   readonly touched: ReadonlySet<string>;
-  /** The fragment each row lives in (a merge-insert moves the rows it writes to a new one). */
-  readonly fragmentOf: ReadonlyMap<string, number>;
+  /**
+   * The fragment each row lives in (a merge-insert moves the rows it writes to a new one):
+   * `fragments[i]` is the fragment of `rows[i]`. A list beside the rows rather than a map by
+   * objectId, because every merge copies it: a list copies in one pass of small integers, a map
+   * rehashes an entry per row (the copy was most of what a publish allocated). Look a row up
+   * with `fragmentOfRow`.
+   */
+  readonly fragments: readonly number[];
   readonly nextFragment: number;
   /** Existing fragments this commit rewrote or removed: what stale merges and compactions compare. */
   readonly modified: ReadonlySet<number>;
@@ -60,12 +66,13 @@ export class VirtualManifest implements ManifestStore {
   createNow(rows: readonly ManifestRow[] = []): Version {
     if (this.current !== null) throw new StorageError("AlreadyExists", "Dataset already exists: __manifest");
     const incoming = uniqueByObjectId(rows);
+    const { rows: merged, fragments } = mergedRows(NO_ROWS, NO_FRAGMENTS, incoming, 0);
     const first: ManifestVersion = Object.freeze({
       version: version(1),
       op: "Create",
-      rows: mergedRows(Object.freeze([]), incoming),
+      rows: merged,
       touched: new Set(incoming.keys()),
-      fragmentOf: new Map([...incoming.keys()].map((id) => [id, 0])),
+      fragments,
       nextFragment: 1,
       modified: new Set<number>(),
     });
@@ -121,7 +128,7 @@ export class VirtualManifest implements ManifestStore {
         // A row this merge rewrites lived, at its read version, in a fragment a compaction has
         // rewritten since: Lance's resolver refuses the Update (retryably), and the publisher's
         // merge-insert (no retries of its own) reports that as contention.
-        const fragment = read.fragmentOf.get(objectId);
+        const fragment = fragmentOfRow(read, objectId);
         if (later.op === "Rewrite" && fragment !== undefined && later.modified.has(fragment)) {
           throw new StorageError(
             "TooMuchWriteContention",
@@ -134,19 +141,18 @@ export class VirtualManifest implements ManifestStore {
     // No shared objectId: rebase onto HEAD. A matched objectId is replaced whole (UpdateAll),
     // and every row written moves to one new fragment.
     const head = chain.head;
-    const fragmentOf = new Map(head.fragmentOf);
     const modified = new Set<number>();
     for (const objectId of incoming.keys()) {
-      const old = fragmentOf.get(objectId);
+      const old = fragmentOfRow(head, objectId);
       if (old !== undefined) modified.add(old);
-      fragmentOf.set(objectId, head.nextFragment);
     }
+    const { rows: merged, fragments } = mergedRows(head.rows, head.fragments, incoming, head.nextFragment);
     const next: ManifestVersion = Object.freeze({
       version: chain.nextVersion,
       op: "Update",
-      rows: mergedRows(head.rows, incoming),
+      rows: merged,
       touched: new Set(incoming.keys()),
-      fragmentOf,
+      fragments,
       nextFragment: head.nextFragment + 1,
       modified,
     });
@@ -163,7 +169,7 @@ export class VirtualManifest implements ManifestStore {
     const chain = chainOf(refs, branch, OWNER);
     const intervening = versionsSince(chain, branch, readVersion);
     const read = intervening.length > 0 ? entryAt(chain, branch, readVersion) : chain.head;
-    const planned = new Set(read.fragmentOf.values());
+    const planned = new Set(read.fragments);
     // `plan_compaction` at the read version: a lone fragment is left alone.
     if (planned.size < 2) return null;
     for (const later of intervening) {
@@ -182,19 +188,18 @@ export class VirtualManifest implements ManifestStore {
       this.current = withChain(refs, branch, reserved);
       this.onPart();
     }
-    const fragmentOf = new Map(head.fragmentOf);
     const modified = new Set<number>();
-    for (const [objectId, fragment] of fragmentOf) {
-      if (!planned.has(fragment)) continue;
+    const fragments = head.fragments.map((fragment) => {
+      if (!planned.has(fragment)) return fragment;
       modified.add(fragment);
-      fragmentOf.set(objectId, head.nextFragment);
-    }
+      return head.nextFragment;
+    });
     const rewrite: ManifestVersion = Object.freeze({
       version: reserved.nextVersion,
       op: "Rewrite",
       rows: head.rows,
       touched: new Set<string>(),
-      fragmentOf,
+      fragments: Object.freeze(fragments),
       nextFragment: head.nextFragment + 1,
       modified,
     });
@@ -247,28 +252,68 @@ export function sortedRowsOf(entry: ManifestVersion): readonly ManifestRow[] {
 }
 
 /**
- * HEAD's sorted rows with `incoming` merged in (a matched objectId replaced whole): one pass over
- * two sorted lists. Order is by UTF-16 code units, as `Array.prototype.sort` orders strings.
+ * The fragment `objectId`'s row lives in at `entry`, or undefined when no row has that id: a
+ * binary search of the sorted rows (ordered by UTF-16 code units, as `<` compares strings).
  */
-function mergedRows(head: readonly ManifestRow[], incoming: ReadonlyMap<string, ManifestRow>): readonly ManifestRow[] {
+export function fragmentOfRow(entry: Pick<ManifestVersion, "rows" | "fragments">, objectId: string): number | undefined {
+  const { rows } = entry;
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const id = rows[mid]!.objectId;
+    if (id === objectId) return entry.fragments[mid];
+    if (id < objectId) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
+}
+
+const NO_ROWS: readonly ManifestRow[] = Object.freeze([]);
+const NO_FRAGMENTS: readonly number[] = Object.freeze([]);
+
+/**
+ * HEAD's sorted rows with `incoming` merged in (a matched objectId replaced whole), and each
+ * row's fragment: HEAD's for the rows kept, `into` for the rows written. Two passes over two
+ * sorted lists: one to count the rows, so both lists are made at their size (not grown row by
+ * row), one to fill them. Order is by UTF-16 code units, as `Array.prototype.sort` orders strings.
+ */
+function mergedRows(
+  head: readonly ManifestRow[],
+  headFragments: readonly number[],
+  incoming: ReadonlyMap<string, ManifestRow>,
+  into: number,
+): { rows: readonly ManifestRow[]; fragments: readonly number[] } {
   const added = [...incoming.values()].sort((a, b) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0));
-  const out: ManifestRow[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < head.length || j < added.length) {
-    if (j >= added.length) out.push(head[i++]!);
-    else if (i >= head.length) out.push(added[j++]!);
+  let size = head.length + added.length;
+  for (let i = 0, j = 0; i < head.length && j < added.length; ) {
+    const a = head[i]!.objectId;
+    const b = added[j]!.objectId;
+    if (a < b) i++;
+    else if (a > b) j++;
     else {
-      const a = head[i]!.objectId;
-      const b = added[j]!.objectId;
-      if (a < b) out.push(head[i++]!);
-      else {
-        if (a === b) i++;
-        out.push(added[j++]!);
-      }
+      size--;
+      i++;
+      j++;
     }
   }
-  return Object.freeze(out);
+  const rows = new Array<ManifestRow>(size);
+  const fragments = new Array<number>(size);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < size; k++) {
+    const a = i < head.length ? head[i]!.objectId : null;
+    const b = j < added.length ? added[j]!.objectId : null;
+    if (b === null || (a !== null && a < b)) {
+      fragments[k] = headFragments[i]!;
+      rows[k] = head[i++]!;
+    } else {
+      if (a === b) i++;
+      fragments[k] = into;
+      rows[k] = added[j++]!;
+    }
+  }
+  return { rows: Object.freeze(rows), fragments: Object.freeze(fragments) };
 }
 
 /** Frozen copies keyed by objectId; two rows for one objectId make the merge ambiguous, as in Lance. */
