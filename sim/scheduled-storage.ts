@@ -367,9 +367,10 @@ export class ScheduledStorage implements Storage {
     if (store === null) return this.callAsync(op, args, step, backend, summarize);
     const call = storageCall(op, subject, args, object);
     const fault = this.faults?.plan(call) ?? null;
-    const grant = () => this.sched.pointWith(step, () => this.takeEffect(store, call, fault, virtual, summarize));
+    const effect = () => this.takeEffect(store, call, fault, virtual, summarize);
     // Latency: the caller is held up in virtual time before its call reaches the store.
-    return fault?.delayMs ? this.sched.sleep(fault.delayMs).then(grant) : grant();
+    if (fault?.delayMs) return this.sched.sleep(fault.delayMs).then(() => this.sched.pointWith(step, effect));
+    return this.sched.pointWith(step, effect);
   }
 
   /** A call's effect at its grant: faulted or not, traced, and recorded when it changed durable state. */
@@ -378,10 +379,22 @@ export class ScheduledStorage implements Storage {
     this.faults?.noteState(store);
     const cuts = this.cuts?.recording ? this.cuts : null;
     const before = cuts ? store.snapshot() : null;
+    const { op, args } = call;
+    if (!fault && !cuts) {
+      // The common case, with no closure or outcome object: the effect, its io event, its result.
+      let value: T;
+      try {
+        value = virtual(store);
+      } catch (error) {
+        this.trace.emit({ e: "io", actor: actor.name, op, args, err: describeError(error) });
+        throw error;
+      }
+      this.trace.emit({ e: "io", actor: actor.name, op, args, ok: summarize(value) });
+      return value;
+    }
     const traceBefore = this.trace.length;
     const effect = fault ? () => this.faults!.apply(fault, call, store, virtual, actor.name) : () => virtual(store);
     const { parts, outcome } = cuts ? store.partsOf(effect) : { parts: NO_PARTS, outcome: attempt(effect) };
-    const { op, args } = call;
     if (outcome.ok) this.trace.emit({ e: "io", actor: actor.name, op, args, ok: summarize(outcome.value) });
     else this.trace.emit({ e: "io", actor: actor.name, op, args, err: describeError(outcome.error) });
     if (cuts && before) cuts.observe({ call, actor, before, parts, after: store.snapshot(), traceBefore, traceAfter: this.trace.length });

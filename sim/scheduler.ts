@@ -73,12 +73,36 @@ class Pending {
   constructor(
     readonly actor: Actor,
     readonly step: StepInfo,
-    readonly resume: () => void,
+    /** Resumes the actor (with what `effect` returned, when there is one). */
+    private readonly settle: (value?: unknown) => void,
     /** Runnable only while this holds (locks, parked failpoints, the director's waits). */
     readonly ready: (() => boolean) | null,
     /** Runnable only from this virtual time on (sleeps). */
     readonly wakeAt: number | null,
+    /**
+     * `pointWith`'s effect, run at the grant before the actor resumes, and where it throws, the
+     * actor's rejection. Fields of the point rather than a closure over them: one object fewer
+     * per storage call.
+     */
+    private readonly effect: (() => unknown) | null = null,
+    private readonly fail: ((error: unknown) => void) | null = null,
   ) {}
+
+  resume(): void {
+    const effect = this.effect;
+    if (effect === null) {
+      this.settle();
+      return;
+    }
+    let value: unknown;
+    try {
+      value = effect();
+    } catch (e) {
+      this.fail!(e);
+      return;
+    }
+    this.settle(value);
+  }
 }
 
 export class Actor implements ActorView {
@@ -272,14 +296,7 @@ export class Scheduler implements FailpointHost {
     if (this.closed || !a.proc.alive) return never();
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<T>((resolve, reject) => {
-      const resume = () => {
-        try {
-          resolve(effect());
-        } catch (e) {
-          reject(e);
-        }
-      };
-      a.pending = new Pending(a, step, resume, null, null);
+      a.pending = new Pending(a, step, resolve as (value?: unknown) => void, null, null, effect, reject);
       a.status = "waiting";
       this.signal = true;
     });
@@ -540,7 +557,7 @@ export class Scheduler implements FailpointHost {
     if (this.closed || !a.proc.alive) return never();
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<void>((resume) => {
-      a.pending = new Pending(a, step, resume, ready, wakeAt);
+      a.pending = new Pending(a, step, resume as (value?: unknown) => void, ready, wakeAt);
       a.status = "waiting";
       this.signal = true;
     });

@@ -57,5 +57,7 @@ export interface ObjectWrite {
 }
 
 export function storageCall(op: StorageOp, subject: string, args: Readonly<Record<string, unknown>>, object?: ObjectWrite): StorageCall {
-  return { op, writes: STORAGE_OPS[op] === "write", args, subject, ...(object ? { object } : {}) };
+  // Two literals rather than a spread of an optional part: one object per call, not three.
+  const writes = STORAGE_OPS[op] === "write";
+  return object ? { op, writes, args, subject, object } : { op, writes, args, subject };
 }
