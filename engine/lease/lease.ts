@@ -88,7 +88,12 @@ const leasesMemo = new WeakMap<readonly ManifestRow[], ReadonlyMap<string, Lease
 
 function leasesOf(rows: readonly ManifestRow[]): ReadonlyMap<string, LeaseState> {
   const out = new Map<string, LeaseState>();
-  for (const r of rows) if (r.objectType === "lease") out.set(r.objectId, parse(r));
+  // Indexed, not for-of: a version's rows are a frozen array, and Node 20 allocates an iterator
+  // result per element of a frozen array (it does not for a plain one).
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r.objectType === "lease") out.set(r.objectId, parse(r));
+  }
   return out;
 }
 

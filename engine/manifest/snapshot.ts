@@ -56,7 +56,10 @@ function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
   const locations = new Map<TableKey, DatasetPath>();
   const newest = new Map<TableKey, ManifestRow>();
   const tombstone = new Map<TableKey, Version>();
-  for (const r of rows) {
+  // Indexed, not for-of: a version's rows are a frozen array, and Node 20 allocates an iterator
+  // result per element of a frozen array (it does not for a plain one). Once per version.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (!r.tableKey) continue;
     if (r.objectType === "table" && r.location) locations.set(r.tableKey, r.location);
     else if (r.objectType === "table_version" && r.tableVersion !== undefined) {
@@ -67,11 +70,12 @@ function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
     }
   }
   const out = new Map<TableKey, TableEntry>();
-  for (const [tableKey, row] of newest) {
+  // forEach, not for-of over entries: no [key, value] array per table.
+  newest.forEach((row, tableKey) => {
     const t = tombstone.get(tableKey);
-    if (t !== undefined && t >= row.tableVersion!) continue;
+    if (t !== undefined && t >= row.tableVersion!) return;
     const path = locations.get(tableKey);
-    if (!path) continue;
+    if (!path) return;
     out.set(tableKey, {
       tableKey,
       path,
@@ -79,7 +83,7 @@ function entriesOf(rows: readonly ManifestRow[]): Map<TableKey, TableEntry> {
       branch: row.tableBranch ?? null,
       rowCount: row.rowCount ?? 0,
     });
-  }
+  });
   return out;
 }
 
@@ -95,18 +99,23 @@ const latestMemo = new WeakMap<readonly ManifestRow[], ReadonlyMap<TableKey, Ver
 
 function computeLatestVisible(rows: readonly ManifestRow[]): ReadonlyMap<TableKey, Version> {
   const tombstones = new Map<TableKey, Version>();
-  for (const r of rows) {
+  // Indexed, not for-of: see entriesOf.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (r.objectType === "table_tombstone" && r.tableKey && r.tableVersion !== undefined) {
       tombstones.set(r.tableKey, Math.max(tombstones.get(r.tableKey) ?? 0, r.tableVersion) as Version);
     }
   }
   const latest = new Map<TableKey, Version>();
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (r.objectType !== "table_version" || !r.tableKey || r.tableVersion === undefined) continue;
     const t = tombstones.get(r.tableKey);
     if (t !== undefined && t >= r.tableVersion) continue;
     latest.set(r.tableKey, Math.max(latest.get(r.tableKey) ?? 0, r.tableVersion) as Version);
   }
-  for (const [k, t] of tombstones) if (!latest.has(k)) latest.set(k, t);
+  tombstones.forEach((t, k) => {
+    if (!latest.has(k)) latest.set(k, t);
+  });
   return latest;
 }

@@ -33,7 +33,10 @@ export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
   const newest = new Map<TableKey, number>();
   const newestRef = new Map<TableKey, string | null>();
   const tombstone = new Map<TableKey, number>();
-  for (const r of rows) {
+  // Indexed, not for-of: a version's rows are a frozen array, and Node 20 allocates an iterator
+  // result per element of a frozen array (it does not for a plain one). Once per version.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (r.objectType !== "table" && r.objectType !== "table_version" && r.objectType !== "table_tombstone") continue;
     if (!isTableKey(r.tableKey)) throw new UnreadableState(`manifest row ${r.objectId} (${r.objectType}) names no table`);
     const key = r.tableKey;
@@ -54,13 +57,14 @@ export function decodePins(rows: readonly ManifestRow[]): PublishedPin[] {
     into.set(key, Math.max(into.get(key) ?? 0, v));
   }
   const out: PublishedPin[] = [];
-  for (const [tableKey, v] of newest) {
+  // forEach, not for-of over entries: no [key, value] array per table.
+  newest.forEach((v, tableKey) => {
     const t = tombstone.get(tableKey);
-    if (t !== undefined && t >= v) continue;
+    if (t !== undefined && t >= v) return;
     const path = location.get(tableKey);
     if (path === undefined) throw new UnreadableState(`${tableKey} has a published version (${v}) but no registration`);
     out.push({ tableKey, path, version: v as Version, ref: newestRef.get(tableKey) ?? null });
-  }
+  });
   return out.sort((a, b) => (a.tableKey < b.tableKey ? -1 : a.tableKey > b.tableKey ? 1 : 0));
 }
 
@@ -74,7 +78,9 @@ export interface LeaseRecord {
 /** Every lease row of one manifest version (the `ownerLease` fix's `lease:<resource>` rows). */
 export function decodeLeases(rows: readonly ManifestRow[]): LeaseRecord[] {
   const out: LeaseRecord[] = [];
-  for (const r of rows) {
+  // Indexed, not for-of: see decodePins.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (r.objectType !== "lease") continue;
     if (!r.objectId.startsWith("lease:")) throw new UnreadableState(`lease row ${r.objectId} is not named lease:<resource>`);
     let state: unknown;

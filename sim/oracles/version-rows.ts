@@ -32,7 +32,10 @@ function registrations(rows: readonly ManifestRow[]): ReadonlyMap<string, Regist
   let out = registrationsMemo.get(rows);
   if (out) return out;
   const map = new Map<string, Registration>();
-  for (const r of rows) {
+  // Indexed, not for-of: a version's rows are a frozen array, and Node 20 allocates an iterator
+  // result per element of a frozen array (it does not for a plain one). Once per version.
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
     if (r.objectType !== "table_version") continue;
     if (typeof r.tableKey !== "string" || typeof r.tableVersion !== "number") throw new UnreadableState(`manifest row ${r.objectId} registers no table version`);
     map.set(r.objectId, { tableKey: r.tableKey, version: r.tableVersion, ref: r.tableBranch ?? null, rowCount: typeof r.rowCount === "number" ? r.rowCount : null });
