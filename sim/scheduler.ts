@@ -206,6 +206,8 @@ export class Scheduler implements FailpointHost {
   private closed = false;
   /** Microtask turns the granted actor has taken since its grant. */
   private turns = 0;
+  /** `runnable()`'s list: its first `runnable()` entries are the actors that can step now. */
+  private readonly runnableNow: Actor[] = [];
   /** Settles `run()`'s promise. */
   private finished: ((outcome: SchedulerOutcome) => void) | null = null;
 
@@ -328,16 +330,14 @@ export class Scheduler implements FailpointHost {
 
   /** FailpointHost: a failpoint hit is a scheduling point, traced with its decision. */
   failpointHit(name: FailpointName, decision: HitDecision, released: () => boolean, planned: boolean): Promise<void> {
-    const a = this.requireCurrent(`failpoint ${name}`);
+    const step = failpointStep(name);
+    const a = this.requireCurrent(step.label);
     this.trace.emit({ e: "failpoint", actor: a.name, name, decision, ...(planned ? { planned } : {}) });
     if (decision === "error" || decision === "crash") this.mix(0x10000000 + hashName(name) + (decision === "crash" ? 1 : 0));
     if (decision === "crash") {
       this.crash(a.proc, `failpoint ${name}`);
       return never();
     }
-    // A hit counts against the failpoint's armed action (skip, times, park), which every process
-    // shares: two hits of one failpoint do not commute.
-    const step: StepInfo = { label: `failpoint ${name}`, footprint: { reads: [], writes: [`fp:${name}`] } };
     return this.suspend(a, step, decision === "park" ? released : null, null);
   }
 
@@ -417,7 +417,7 @@ export class Scheduler implements FailpointHost {
       if (this.escaped) return this.end({ kind: "escape", ...this.escaped });
       if (this.stepCount >= this.maxSteps) return this.end(this.stop({ kind: "step-limit", steps: this.stepCount }));
       const runnable = this.runnable();
-      if (runnable.length === 0) {
+      if (runnable === 0) {
         const wake = this.nextWake();
         if (wake !== null) {
           this.clock.advanceTo(wake);
@@ -447,11 +447,12 @@ export class Scheduler implements FailpointHost {
     return outcome;
   }
 
-  /** Picks the next actor, or crashes a process (and returns null). */
-  private decide(runnable: Actor[]): Actor | null {
-    for (const a of runnable) if (a.director) return a;
+  /** Picks the next of the `runnable` actors in `runnableNow`, or crashes a process (and returns null). */
+  private decide(runnable: number): Actor | null {
+    const actors = this.runnableNow;
+    for (let i = 0; i < runnable; i++) if (actors[i]!.director) return actors[i]!;
     const options = this.options(runnable);
-    if (options.length === 1) return runnable[0]!;
+    if (options.length === 1) return actors[0]!;
     const ordinal = this.tape.length;
     this.stepDecisions++;
     for (const o of options) {
@@ -471,12 +472,17 @@ export class Scheduler implements FailpointHost {
   }
 
   /** The actor that ran last first (if it still can), then the others in id order, then crashes. */
-  private options(runnable: Actor[]): StepOption[] {
+  private options(runnable: number): StepOption[] {
+    const actors = this.runnableNow;
     const last = this.lastRun;
-    const lastRunnable = last !== null && runnable.includes(last);
+    let lastRunnable = false;
+    for (let i = 0; i < runnable; i++) if (actors[i] === last) lastRunnable = true;
     const options: StepOption[] = [];
-    if (lastRunnable) options.push(last.pending!);
-    for (const a of runnable) if (a !== last || !lastRunnable) options.push(a.pending!);
+    if (lastRunnable) options.push(last!.pending!);
+    for (let i = 0; i < runnable; i++) {
+      const a = actors[i]!;
+      if (a !== last || !lastRunnable) options.push(a.pending!);
+    }
     if (this.crashesChosen < this.crashBudget) {
       for (const p of this.processes) {
         if (p.alive && p.crashable && p.liveActors > 0) options.push(p.crashOption);
@@ -485,13 +491,24 @@ export class Scheduler implements FailpointHost {
     return options;
   }
 
-  private runnable(): Actor[] {
+  /**
+   * How many actors can take a step now; they are the first that many of `runnableNow`, in id
+   * order. One list, overwritten at every decision and never shortened (it never leaves the
+   * scheduler: strategies are offered `options`), so a step allocates none: a list emptied and
+   * refilled would get a new backing store each time.
+   */
+  private runnable(): number {
     const now = this.clock.now();
-    const out: Actor[] = [];
+    const out = this.runnableNow;
+    let n = 0;
     for (const a of this.actors) {
-      if (a.status === "waiting" && a.pending && !a.waitsAt(now)) out.push(a);
+      if (a.status === "waiting" && a.pending && !a.waitsAt(now)) {
+        if (n < out.length) out[n] = a;
+        else out.push(a);
+        n++;
+      }
     }
-    return out;
+    return n;
   }
 
   private nextWake(): number | null {
@@ -609,3 +626,18 @@ function hashName(name: string): number {
 }
 
 const START: StepInfo = { label: "start", footprint: NO_FOOTPRINT };
+
+/** Each failpoint's step, made once: it depends on the name alone, and a hit is a scheduling point. */
+const failpointSteps = new Map<FailpointName, StepInfo>();
+
+function failpointStep(name: FailpointName): StepInfo {
+  let step = failpointSteps.get(name);
+  if (step === undefined) {
+    // A hit counts against the failpoint's armed action (skip, times, park), which every process
+    // shares: two hits of one failpoint do not commute.
+    const footprint = Object.freeze({ reads: Object.freeze([]), writes: Object.freeze([`fp:${name}`]) });
+    step = Object.freeze({ label: `failpoint ${name}`, footprint });
+    failpointSteps.set(name, step);
+  }
+  return step;
+}
