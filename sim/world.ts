@@ -217,7 +217,12 @@ export class World {
 
   /** Waits until every actor given has finished, failed or died. */
   join(...actors: Actor[]): Promise<void> {
-    return this.until(`join ${actors.map((a) => a.name).join(",")}`, () => actors.every((a) => a.ended));
+    // A loop, not every() with an arrow: the scheduler asks at every decision while the director
+    // waits here, and each every() made a closure.
+    return this.until(`join ${actors.map((a) => a.name).join(",")}`, () => {
+      for (const a of actors) if (!a.ended) return false;
+      return true;
+    });
   }
 
   sleep(ms: number): Promise<void> {

@@ -34,7 +34,9 @@ interface Commit extends Effect {
   readonly version: number;
 }
 
-const isDataTable = (path: unknown): path is string => typeof path === "string" && /^(nodes|edges)\//.test(path);
+// Module-level: a regular expression literal is a new object each time it is evaluated.
+const DATA_TABLE = /^(nodes|edges)\//;
+const isDataTable = (path: unknown): path is string => typeof path === "string" && DATA_TABLE.test(path);
 
 /** Logical dataset effects in the trace (commits that change rows, restores, creates), in trace order. */
 const logicalCommitEvents: TraceScan<Commit> = (events, from, to) => {

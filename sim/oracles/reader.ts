@@ -20,7 +20,10 @@ export class UnreadableState extends Error {
   override readonly name = "UnreadableState";
 }
 
-const isTableKey = (k: unknown): k is TableKey => typeof k === "string" && /^(node|edge):./.test(k);
+// Module-level: a regular expression literal is a new object each time it is evaluated, and
+// this test runs for every table row of every manifest version.
+const TABLE_KEY = /^(node|edge):./;
+const isTableKey = (k: unknown): k is TableKey => typeof k === "string" && TABLE_KEY.test(k);
 
 /**
  * Every visible table of one manifest version, sorted by table key: per table the registration's

@@ -33,14 +33,27 @@ export class CrashPlan {
     if (!o || o.kind === "crash") return chosen;
     if ((o.step.footprint?.writes.length ?? 1) === 0) return chosen;
     const p = o.actor.procId;
-    const crash = d.options.findIndex((c) => c.kind === "crash" && c.procId === p);
+    const crash = crashOptionOf(d, p);
     if (crash < 0) return chosen;
     return this.prng() < this.perWrite ? crash : chosen;
   }
 }
 
+// Loops rather than findIndex with an arrow: a seeded strategy asks both at every decision.
+
+/** The index of process `procId`'s crash option in `d`, or -1. */
+function crashOptionOf(d: StepDecision, procId: number): number {
+  const { options } = d;
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i]!;
+    if (c.kind === "crash" && c.procId === procId) return i;
+  }
+  return -1;
+}
+
 /** How many of `d`'s options are grants: the crash options, if any, come after them. */
 export function grantCount(d: StepDecision): number {
-  const firstCrash = d.options.findIndex((o) => o.kind === "crash");
-  return firstCrash < 0 ? d.options.length : firstCrash;
+  const { options } = d;
+  for (let i = 0; i < options.length; i++) if (options[i]!.kind === "crash") return i;
+  return options.length;
 }
