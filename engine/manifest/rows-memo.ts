@@ -17,20 +17,35 @@ export function memoOnRows<T>(memo: WeakMap<Rows, T>, rows: Rows, compute: (rows
   return value;
 }
 
-const byObjectId = new WeakMap<Rows, ReadonlyMap<string, ManifestRow>>();
+/**
+ * The rows asked for by objectId in each version, found or not (null). Remembered per id, not
+ * as an index of every row: the engine asks one version for one or two ids (a branch's head
+ * token row), and an index of every row of every version stayed alive as long as the version,
+ * for the garbage collector to copy.
+ */
+const byObjectId = new WeakMap<Rows, Map<string, ManifestRow | null>>();
 
 /** The row with `objectId` in `rows`, if any (objectIds are unique within a version). */
 export function rowById(rows: Rows, objectId: string): ManifestRow | undefined {
-  return memoOnRows(byObjectId, rows, indexById).get(objectId);
+  let asked = byObjectId.get(rows);
+  if (asked === undefined) {
+    asked = new Map();
+    byObjectId.set(rows, asked);
+  }
+  let row = asked.get(objectId);
+  if (row === undefined) {
+    row = lastWithId(rows, objectId);
+    asked.set(objectId, row);
+  }
+  return row ?? undefined;
 }
 
 /**
- * A loop of sets rather than `new Map(rows.map(...))`: no [objectId, row] pair per row (a later
- * row with the same id wins either way). Indexed: Node 20 allocates per element when for-of
- * walks a frozen array, and the virtual store's rows are frozen.
+ * The last row with `objectId` (the one an index by objectId would keep, were an id ever held
+ * twice), or null. Indexed: Node 20 allocates per element when for-of walks a frozen array, and
+ * the virtual store's rows are frozen.
  */
-function indexById(rows: Rows): ReadonlyMap<string, ManifestRow> {
-  const out = new Map<string, ManifestRow>();
-  for (let i = 0; i < rows.length; i++) out.set(rows[i]!.objectId, rows[i]!);
-  return out;
+function lastWithId(rows: Rows, objectId: string): ManifestRow | null {
+  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.objectId === objectId) return rows[i]!;
+  return null;
 }
