@@ -451,8 +451,10 @@ export class Scheduler implements FailpointHost {
   private decide(runnable: number): Actor | null {
     const actors = this.runnableNow;
     for (let i = 0; i < runnable; i++) if (actors[i]!.director) return actors[i]!;
-    const options = this.options(runnable);
-    if (options.length === 1) return actors[0]!;
+    const crashes = this.crashOptionCount();
+    // One runnable actor and no crash to offer: the only option, without making the list.
+    if (runnable === 1 && crashes === 0) return actors[0]!;
+    const options = this.options(runnable, crashes);
     const ordinal = this.tape.length;
     this.stepDecisions++;
     for (const o of options) {
@@ -472,23 +474,31 @@ export class Scheduler implements FailpointHost {
   }
 
   /** The actor that ran last first (if it still can), then the others in id order, then crashes. */
-  private options(runnable: number): StepOption[] {
+  private options(runnable: number, crashes: number): StepOption[] {
     const actors = this.runnableNow;
     const last = this.lastRun;
     let lastRunnable = false;
     for (let i = 0; i < runnable; i++) if (actors[i] === last) lastRunnable = true;
-    const options: StepOption[] = [];
-    if (lastRunnable) options.push(last!.pending!);
+    // Made at its size and filled in order, not grown by pushes.
+    const options = new Array<StepOption>(runnable + crashes);
+    let n = 0;
+    if (lastRunnable) options[n++] = last!.pending!;
     for (let i = 0; i < runnable; i++) {
       const a = actors[i]!;
-      if (a !== last || !lastRunnable) options.push(a.pending!);
+      if (a !== last || !lastRunnable) options[n++] = a.pending!;
     }
-    if (this.crashesChosen < this.crashBudget) {
-      for (const p of this.processes) {
-        if (p.alive && p.crashable && p.liveActors > 0) options.push(p.crashOption);
-      }
+    if (crashes > 0) {
+      for (const p of this.processes) if (crashOffered(p)) options[n++] = p.crashOption;
     }
     return options;
+  }
+
+  /** How many processes the search may crash at this decision (none once its crash budget is spent). */
+  private crashOptionCount(): number {
+    if (this.crashesChosen >= this.crashBudget) return 0;
+    let n = 0;
+    for (const p of this.processes) if (crashOffered(p)) n++;
+    return n;
   }
 
   /**
@@ -616,6 +626,11 @@ export class Scheduler implements FailpointHost {
     while (this.actors.some((a) => a.name === `${name}#${i}`)) i++;
     return `${name}#${i}`;
   }
+}
+
+/** Whether a crash of `p` is an option: alive, crashable, with an actor it would kill. */
+function crashOffered(p: Process): boolean {
+  return p.alive && p.crashable && p.liveActors > 0;
 }
 
 /** A small hash of a failpoint name, for the execution fingerprint. */
