@@ -285,7 +285,7 @@ export const MUTANTS: readonly Mutant[] = [
     category: "early-release",
     breaks: "giving a lease back no longer checks it is still ours: a late release frees the lease of whoever took it over",
     blindSpot:
-      "a blind spot at the measured commit: it needs a lease holder that outlives its 30 s lease, which only a latency fault past the lease makes, and the faults judge excused every violation of such a universe as a documented limit; since the judge excuses only what the paused committer does by design (`pausedCommitter`), the default hunt's `random-workload-pauses` (latency faults alone) kills it on `fixed` (committers whose lease the late release freed fail `LeaseLost`), beyond a budget of 100: the run confirms it in that cell at the default budget (`defaultHuntCell`; the seed is in the results)",
+      "a blind spot at the measured commit: it needs a lease holder that outlives its 30 s lease, which only a latency fault past the lease makes, and the faults judge excused every violation of such a universe as a documented limit; since the judge excuses only what the paused committer does by design (`pausedCommitter`), the default hunt's `random-workload-pauses` (latency faults alone) kills it on `fixed` (committers whose lease the late release freed fail, or recovery runs twice: the kill is in the results), at 100 universes per cell since the workload's schema applies moved its schedules, and past 100 before that; its cell is named for confirmation at the default budget should a schedule move it past 100 again (`defaultHuntCell`)",
     defaultHuntCell: { scenario: "random-workload-pauses", profile: "fixed" },
   },
   {
