@@ -24,6 +24,7 @@ const BUDGET = 400;
  */
 const DIVERGENT: Readonly<Record<string, string>> = {
   "random-workload": "an optimize in the workload meets the compaction divergences (1 and 2) and the universe takes another path",
+  "random-workload-branches": "since its schema applies add @index age (the index-coverage oracle's reach), the first universe showing its symptom optimizes a node table with two fragments, which meets the compaction divergences (1 and 2): Lance's compaction commits two versions where the model commits one, and the universe takes another path",
   "merge-false-conflict": "a merge-insert on a fork of a fork fails on Lance: Lance looks for an index the fork inherited from further up under the intermediate branch's tree (\`tree/<branch>/_indices/...\`: not found), a Lance bug; the model reads the index (docs/fidelity.md, divergence 14)",
 };
 
