@@ -4,7 +4,7 @@
 // warm-up, garbage collection and the machine's load fall on both alike. A speed claim is then a
 // ratio measured on the same machine at the same time. Verdicts are compared seed by seed.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { round, table } from "./table.ts";
@@ -30,6 +30,17 @@ export interface AgainstResult {
   readonly rows: readonly AgainstRow[];
 }
 
+/** A problem with the revision or the environment: one line and exit 2, never a stack trace. */
+export class AgainstError extends Error {}
+
+/** `name@version` of each dependency in `dir`'s package.json that `root`'s node_modules does not hold. */
+export function missingPackages(root: string, dir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return Object.entries(manifest.dependencies ?? {})
+    .filter(([name]) => !existsSync(join(root, "node_modules", name, "package.json")))
+    .map(([name, version]) => `${name}@${version}`);
+}
+
 function git(root: string, args: string[]): string {
   return execFileSync("git", ["-C", root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
@@ -40,11 +51,24 @@ function checkout(root: string, rev: string): { dir: string; commit: string; dis
   try {
     commit = git(root, ["rev-parse", "--verify", `${rev}^{commit}`]);
   } catch {
-    throw new Error(`--against: no commit "${rev}" in this repository`);
+    throw new AgainstError(`--against: no commit "${rev}" in this repository`);
   }
   const dir = mkdtempSync(join(tmpdir(), "omnisim-against-"));
   git(root, ["worktree", "add", "--detach", "--force", dir, commit]);
   if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(root, "node_modules"), join(dir, "node_modules"), "dir");
+  // REV shares this tree's node_modules: a package it needs that this tree has since dropped
+  // would fail its first import with a stack trace; say which, and how to add them, instead.
+  const missing = missingPackages(root, dir);
+  if (missing.length > 0) {
+    try {
+      git(root, ["worktree", "remove", "--force", dir]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    throw new AgainstError(
+      `--against ${rev}: that commit needs packages this tree's node_modules lacks (${missing.join(", ")}); add them beside this tree's with \`npm install --no-save ${missing.join(" ")}\` and run again`,
+    );
+  }
   return {
     dir,
     commit,

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { benchAgainst } from "./against.ts";
+import { AgainstError, benchAgainst } from "./against.ts";
 import { benchCrashes } from "./crashes.ts";
 import { benchExhaustive } from "./exhaustive.ts";
 import { benchFind } from "./find.ts";
@@ -71,7 +71,15 @@ async function section<T extends { lines: string[] }>(name: string, run: () => P
   results[`${name}Seconds`] = seconds;
 }
 
-if (against !== undefined) await section("against", () => benchAgainst(against, { quick }), (r) => r.result);
+if (against !== undefined) {
+  try {
+    await section("against", () => benchAgainst(against, { quick }), (r) => r.result);
+  } catch (e) {
+    if (!(e instanceof AgainstError)) throw e;
+    process.stderr.write(`bench: ${e.message}\n`);
+    process.exit(2);
+  }
+}
 await section("throughput", () => benchThroughput({ quick }), (r) => r.result);
 await section("crashes", () => benchCrashes({ quick }), (r) => r.result);
 await section("find", () => benchFind({ quick }), (r) => r.rows);
