@@ -33,7 +33,19 @@ export async function validateSchemaState(env: Env): Promise<Catalog> {
   };
   const check = validateCached(texts);
   if (!check.ok) throw contractError(check.error.message);
+  acceptedHashes.set(check.catalog, check.state.schema_ir_hash);
   return check.catalog;
+}
+
+/**
+ * The `schema_ir_hash` of the contract a catalog was validated from (null for a catalog that no
+ * validation returned). Keyed by the catalog object, so the answer never depends on what the
+ * validation memo below has kept or dropped.
+ */
+const acceptedHashes = new WeakMap<Catalog, string>();
+
+export function acceptedIrHash(catalog: Catalog): string | null {
+  return acceptedHashes.get(catalog) ?? null;
 }
 
 /**

@@ -21,6 +21,7 @@ import { isStorageError } from "../storage/errors.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
 import { plannedTransaction, requireExactCommit } from "../recovery/exact-commit.ts";
 import { capturedAuthority } from "../recovery/captured-authority.ts";
+import { revalidateWriteSchema } from "./schema-revalidation.ts";
 
 /** One table's staged transaction: built on `readVersion`, committed in Phase B. */
 interface StagedTable {
@@ -113,6 +114,8 @@ export async function commitAll(
     // as for a read set that changed (a dropped property written back after its apply's
     // promotion: `random-workload-branches` on `fixed`, portfolio seed 43).
     if (section.schemaPromoted) throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, "recovery promoted a staged schema after this write validated against the old one");
+    // `revalidate_write_txn`: a schema apply published since this write validated voids it.
+    await revalidateWriteSchema(env, txn);
     // Recovery inside the section may have moved a table's HEAD: stage on the new one.
     if (section.recovered) staged = await stageAll(h, staging);
     const fresh = await readSnapshot(env, txn.branch);
