@@ -47,6 +47,7 @@ export type BugId =
   | "F14"
   | "G1"
   | "G5"
+  | "G6"
   | "demo";
 
 /**

@@ -14,7 +14,13 @@ export const loserSidecarWedge: Scenario = {
     kind: "bug",
     bug: "B7",
     redProfile: "seed",
-    symptoms: [{ kind: "wedged-write", errorKind: "DriftAhead", opKind: "mutate" }],
+    // A load commits through the same `commit_all` and drift guard, and meets another
+    // process's commit ahead of the manifest the same way (`full-reload-merge` on `upstream`,
+    // portfolio seed 250: a load beside a merge of another process).
+    symptoms: [
+      { kind: "wedged-write", errorKind: "DriftAhead", opKind: "mutate" },
+      { kind: "wedged-write", errorKind: "DriftAhead", opKind: "load" },
+    ],
     closedBy: ["ownerLease"],
   },
   summary: "a writer that loses its publish after committing leaves a sidecar that wedges later writes",

@@ -31,6 +31,7 @@ import { schemaApplyReopen } from "./schema-apply-reopen.ts";
 import { schemaLockWedge } from "./schema-lock-wedge.ts";
 import { schemaApplyTwoPass } from "./schema-apply-two-pass.ts";
 import { schemaContractReadRace } from "./schema-contract-read-race.ts";
+import { schemaReadRaceAcrossProcesses } from "./schema-read-race-across-processes.ts";
 import { schemaStagingPromotion } from "./schema-staging-promotion.ts";
 import { sidecarListGetRace } from "./sidecar-list-get-race.ts";
 import { strictWriteAfterInsert } from "./strict-write-after-insert.ts";
@@ -70,6 +71,7 @@ export const SCENARIOS: readonly Scenario[] = [
   partialStagingPromotion,
   schemaApplyTwoPass,
   schemaContractReadRace,
+  schemaReadRaceAcrossProcesses,
   optimizeHeadBehindPin,
   recoveryRaceAcrossProcesses,
   rebasedCommitPublished,

@@ -24,18 +24,12 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // B4's shape that Design A does not reach without the lease: the compaction is committed but
   // not yet published when the write checks, so HEAD is ahead of the pin.
   { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: "a delete that stages while another process's optimize has committed but not yet published meets HEAD ahead of the pin (spurious-conflict, ExpectedVersionMismatch; seed 186 with the portfolio, 259 with the random strategy): without the lease nothing orders the two" },
-  // Found by the swarm knob (faults on actors of processes a scenario does not mark crashable):
-  // triaged, not fixed. F14's class (G2) on a BranchMerge sidecar on `upstream`, where
-  // upstream's merge sidecars carry an exact transaction chain by 62a9c3fe (RFC-022 v4) and the
-  // model's `upstream` still has the seed's stale-sidecar rule for them.
-  { scenario: "full-reload-merge", check: "no unknown bug on upstream", why: "a merge that failed (injected) after its sidecar, before any commit, and a load that then published the table past the sidecar's expected version: the final open audits the merge RolledForward by the stale-sidecar rule, though its writer never committed (audit-mismatch, seed 394); provenRollForward proves nothing for BranchMerge, and is off on upstream" },
   // Found by the swarm knob in the claims suite (400 universes a check): each is a fault at a
   // failpoint in a process the scenario does not mark crashable (an error, never a crash), which
   // these checks never saw before the knob.
   { scenario: "empty-delete-drift", check: "closed on seed+fix308", why: "B8's road to B11's symptom (inline-delete-crash's claim, closed by stagedDeletes): the seed's inline delete commits before its sidecar, and an error injected after it (mutation.post_stage_pre_effect_gate) leaves drift no sidecar covers (drift-after-recovery, 17 of 400 universes, first seed 11); the claim's attribution counts only fix308" },
   { scenario: "empty-delete-drift", check: "the fix holds alone on fixed-stagedDeletes", why: "the same B8 road without stagedDeletes (19 of 400 universes, first seed 11); untriaged beside it: a recovery-wrong-decision and a spurious-conflict (seed 182)" },
   // B6's road in another scenario, met once the schedules moved (the Note type, the swarm knob).
-  { scenario: "optimize-head-behind-pin", check: "the fix holds alone on fixed-ownerLease", why: "B6's road without the lease (seed 276): the insert's write-time heal lists the live optimize's sidecar, rolls it forward to version 8 and audits it while the optimize goes on to commit 9 and 10 (it then fails on an injected error): audit-mismatch, which the attribution counts for no bug the lease closes because B6's claimed symptom is live-sidecar-deleted and the sidecar here is not deleted by the heal" },
   { scenario: "uncommitted-optimize-audited-forward", check: "closed on upstream+provenRollForward", why: "B6's road (triaged, closed by ownerLease): the writer's write-time heal lists the optimizer's sidecar while the optimizer still commits, rolls it forward to version 8 and audits it, and the optimizer commits 9 before it crashes: the audit claims commits the publish did not carry (audit-mismatch, with drift-after-recovery and DriftAhead, seed 63); provenRollForward proves the roll-forward at the moment it reads, the lease alone keeps a live committer's sidecar away" },
   { scenario: "uncommitted-optimize-audited-forward", check: "the fix holds alone on fixed-ownerLease", why: "the same B6 road without the lease (seed 63): a heal rolls forward a live optimizer's sidecar between its commits" },
 ];

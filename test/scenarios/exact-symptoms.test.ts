@@ -9,7 +9,7 @@ import { runUniverse } from "../../sim/universe.ts";
 // schema-contract-read-race (G5) has none: its window lies between three reads of one
 // validation, where no failpoint sits (its scenario file says why no script can reach it).
 test("every engine scenario but the random workloads (schema-apply-pauses among them) and G5's has a scripted form", () => {
-  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["schema-contract-read-race", "random-workload", "random-workload-branches", "random-workload-pauses", "schema-apply-pauses"]);
+  expect(SCENARIOS.filter((s) => !s.scripted && s.probe).map((s) => s.name)).toEqual(["schema-contract-read-race", "schema-read-race-across-processes", "random-workload", "random-workload-branches", "random-workload-pauses", "schema-apply-pauses"]);
 });
 
 test("B1 scripted shows the exact symptom: the open fails with ExpectedVersionMismatch{node:Person, 1, 2}", async () => {
