@@ -5,11 +5,12 @@
 // Cells are judged by the scenario's claim: a red cell searches until the scenario's own symptom
 // shows (other bugs found on the way are listed, and do not make it red); a green cell must not
 // show it; and a violation that no scenario claims as an open bug on that profile fails its cell
-// (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. The
-// portfolio is the default strategy. The reported failure of each cell not as expected is shrunk
-// (`--shrink-all`: every cell's; `--no-shrink`: none), within the shrinker's budget of replays
-// and scheduling points; tapes and ledger entries (`--save`) are written only after the table, the
-// failures and the reports are out.
+// (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. A
+// failing cell reports the first universe that fails it under that rule, which need not be the
+// first with a violation (cli/reported-failure.ts). The portfolio is the default strategy. The
+// reported failure of each cell not as expected is shrunk (`--shrink-all`: every cell's;
+// `--no-shrink`: none), within the shrinker's budget of replays and scheduling points; tapes and
+// ledger entries (`--save`) are written only after the table, the failures and the reports are out.
 import { performance } from "node:perf_hooks";
 import { isProfileName, type ProfileName } from "../../engine/fixes.ts";
 import { bugLabel, isClaimed, type ScenarioClaim } from "../../scenarios/claims.ts";
