@@ -113,6 +113,17 @@ test("merge-reports picks the universe the unsharded hunt picks, over any split"
   }
 });
 
+test("a signature's known flag is its first universe's, as one unsharded hunt judges it", () => {
+  const shard = (k: number, other: HuntRow["others"][number]): { rows: HuntRow[] } => {
+    const base = { scenario: "s", profile: "seed", expected: "green" as const, claim: "bug" as const, universes: 10, violations: 1, claimed: 0, claimedSeed: null, elapsedMs: 1 };
+    const j = judgeCell({ ...base, claimedViolation: null, others: [other], crashStates: null });
+    return { rows: [{ ...base, others: [other], shard: { k, n: 2, fromSeed: 1, universes: 20, keepGoing: true }, firstFailingSeed: j.reported?.seed ?? null, replay: `seed ${j.reported?.seed}` }] };
+  };
+  // The unsharded hunt meets the signature first at seed 3, in company that makes it known.
+  const merged = mergeHuntReports([shard(2, { signature: "x", seed: 12, count: 1, known: false }), shard(1, { signature: "x", seed: 3, count: 1, known: true })]).rows[0]!;
+  expect(merged).toMatchObject({ asExpected: true, firstFailingSeed: 3, others: [{ signature: "x", seed: 3, count: 2, known: true }] });
+});
+
 test("hunt and merge-reports on a scenario file: the unknown bug's seed, not the first violation's nor its own symptom's", () => {
   const dir = mkdtempSync(join(tmpdir(), "omnisim-reported-"));
   const args = ["hunt", "--scenario", "./test/cli/fixtures/late-unknown.ts", "--profile", "seed", "--budget", "12", "--jobs", "1"];
@@ -123,6 +134,9 @@ test("hunt and merge-reports on a scenario file: the unknown bug's seed, not the
   expect(row.replay).toMatch(/ --seed 5$/);
   // Seed 5 shows the expected bug first: the shrinker, which keeps a first violation, is not let loose on it.
   expect(row.tape).toMatchObject({ shrinkMs: null });
+  // On two threads the reported universe is run again on this one: the same seed and trace.
+  const threads = (omnisimIn(REPO, ...args.slice(0, -2), "--jobs", "2", "--json").json!.rows as Record<string, unknown>[])[0]!;
+  expect([threads.firstFailingSeed, threads.traceHash]).toEqual([5, row.traceHash]);
   const text = omnisimIn(REPO, ...args);
   expect(text.stdout).toContain("  acked-delete-undone: planted: a bug no scenario claims");
   expect(text.stdout).toContain(`  replay: ${String(row.replay)}`);
