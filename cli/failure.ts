@@ -10,6 +10,7 @@ import type { BackendName } from "../sim/backends.ts";
 import { DEFAULT_SHRINK_REPLAYS, shrinkTape } from "../sim/shrink/shrink.ts";
 import { describeSignature, type FailureSignature, signatureOf } from "../sim/shrink/signature.ts";
 import type { UniverseResult, UniverseSpec } from "../sim/universe.ts";
+import type { Violation } from "../sim/violations.ts";
 import type { ProfileChoice } from "./args.ts";
 import { artefactPath, writeArtefact } from "./artefacts.ts";
 import { appendToLedger, type LedgerEntry, LEDGER_PATH } from "./ledger.ts";
@@ -58,9 +59,8 @@ export function signatureText(result: UniverseResult): string {
   return s ? describeSignature(s) : "pass";
 }
 
-/** Step 1: what failed and how to replay it. */
-export function foundLines(f: Failure, where: string): string[] {
-  const v = f.result.violations[0]!;
+/** Step 1: what failed and how to replay it (`v`: the violation to show, by default the first). */
+export function foundLines(f: Failure, where: string, v: Violation = f.result.violations[0]!): string[] {
   const form = f.form === "scripted" ? " (scripted)" : "";
   const via = f.member ? ` [${f.member}]` : "";
   return [

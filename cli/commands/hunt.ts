@@ -5,16 +5,17 @@
 // Cells are judged by the scenario's claim: a red cell searches until the scenario's own symptom
 // shows (other bugs found on the way are listed, and do not make it red); a green cell must not
 // show it; and a violation that no scenario claims as an open bug on that profile fails its cell
-// (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. The
-// portfolio is the default strategy. The reported failure of each cell not as expected is shrunk
-// (`--shrink-all`: every cell's; `--no-shrink`: none), within the shrinker's budget of replays
-// and scheduling points; tapes and ledger entries (`--save`) are written only after the table, the
-// failures and the reports are out.
+// (on `fixed`, every violation). Exit 0 when every cell holds, 1 otherwise, 2 on bad input. A
+// failing cell reports the first universe that fails it under that rule, which need not be the
+// first with a violation (cli/reported-failure.ts). The portfolio is the default strategy. The
+// reported failure of each cell not as expected is shrunk (`--shrink-all`: every cell's;
+// `--no-shrink`: none), within the shrinker's budget of replays and scheduling points; tapes and
+// ledger entries (`--save`) are written only after the table, the failures and the reports are out.
 import { performance } from "node:perf_hooks";
 import { isProfileName, type ProfileName } from "../../engine/fixes.ts";
 import { bugLabel, isClaimed, type ScenarioClaim } from "../../scenarios/claims.ts";
 import { SCENARIOS } from "../../scenarios/registry.ts";
-import { cellHolds, knownOpenBug } from "../../scenarios/verify/checks.ts";
+import { knownOpenBug } from "../../scenarios/verify/checks.ts";
 import { defaultHuntProfiles, type Expectation, expectOn } from "../../scenarios/verify/hunt-cells.ts";
 import { formSpec, type Scenario } from "../../scenarios/types.ts";
 import type { StorageFaultKind } from "../../sim/faults/kinds.ts";
@@ -32,7 +33,8 @@ import type { ShardInfo } from "../parallel/merge.ts";
 import { defaultJobs, type SearchPool } from "../parallel/parallel-search.ts";
 import { shardSeeds } from "../parallel/shard.ts";
 import { parseSpread, poolFor, type Spread, type SpreadFlags, spreadSearch } from "../parallel/spread.ts";
-import type { UniverseResult } from "../../sim/universe.ts";
+import { runUniverse, type StrategyFactory, type UniverseResult, type UniverseSpec } from "../../sim/universe.ts";
+import { type Because, judgeCell, type Reported } from "../reported-failure.ts";
 import { signatureOf } from "../../sim/violations.ts";
 import { checkSeedRange, parseCount, parseProfile, parseSeed, parseTime, resolveProfile, UsageError } from "../args.ts";
 import { type Failure, foundLines, replayOf, saveArtefacts, type Shrunk, shrinkOrKeep, tapeFileOf } from "../failure.ts";
@@ -95,11 +97,19 @@ export interface HuntRow {
   claimedViolation: string | null;
   /** Other bugs found on the way: signature, first seed, count, and whether another scenario claims it as an open bug here. */
   others: { signature: string; seed: number; count: number; known: boolean }[];
-  /** The reported failure (the first claimed universe, else the first failing one): its seed and first violation's signature. */
+  /**
+   * The reported universe (cli/reported-failure.ts): a failing cell's first universe that fails
+   * it (a crash state of it when `failingCut` is set), else the first showing its own symptom,
+   * else the first violation; its seed and the signature of the violation that decided.
+   */
   firstFailingSeed: number | null;
+  failingCut: string | null;
   firstViolation: string | null;
   /** Whether the reported failure shows the scenario's own symptom. */
   symptom: boolean;
+  /** Why the cell is judged as it is, and one line on why it fails (null when as expected). */
+  because: Because;
+  why: string | null;
   elapsedMs: number;
   /** The work the cell's search did: scheduling points and the scenario's operations, begun and ended. */
   steps: number;
@@ -141,6 +151,8 @@ interface CellOutcome {
   readonly row: HuntRow;
   readonly failure: Failure | null;
   readonly shrunk: Shrunk | null;
+  /** Why the reported universe was not shrunk, when it should have been. */
+  readonly note: string | null;
   readonly coverage: CoverageData;
 }
 
@@ -301,18 +313,31 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   });
   await o.backend.finish(spec, profile.fixes);
   o.progress.advance(o.perCell - summary.universes);
-  // The failure reported: the scenario's own symptom if it showed, else the first violation.
-  const first = summary.firstClaimed ?? summary.firstFailure;
-  const elapsedMs = Math.round(performance.now() - started);
-  const rates = throughputOf({ universes: summary.universes, steps: summary.steps, operationsCompleted: summary.operationsCompleted }, elapsedMs);
-  const failure: Failure | null = first
-    ? { scenario: cell.scenario, ref: cell.ref, form: "searched", spec, profile, strategy: o.choice, member: member(first.seed), result: first, backend: o.backend.name }
-    : null;
-  const crashStates = o.crashSeeds > 0 && spec.crashes && o.backend.name === "virtual" ? await crashCell(cell, o, profile) : null;
-  const tapeFile = failure ? tapeFileOf(failure) : null;
   const fc = summary.firstClaimed;
   const claimedViolation = fc?.violations.find((v) => isClaimed(cell.scenario.claim, v, fc.violations)) ?? null;
   const others = summary.others.map((f) => ({ signature: f.signature, seed: f.seed, count: f.count, known: knownOpenBug(f.violation, f.universe, profile.fixes, cell.scenario) }));
+  const crashStates = o.crashSeeds > 0 && spec.crashes && o.backend.name === "virtual" ? await crashCell(cell, o, profile) : null;
+  // The cell's verdict, and the universe that decides it (cli/reported-failure.ts): a failing
+  // cell's first universe that fails it, which need not be the first with a violation.
+  const judged = judgeCell({
+    claim: cell.scenario.claim.kind,
+    expected: cell.expect,
+    universes: summary.universes,
+    violations: summary.violations,
+    claimed: summary.claimed,
+    claimedSeed: fc?.seed ?? null,
+    claimedViolation: claimedViolation ? signatureOf(claimedViolation) : null,
+    others,
+    crashStates,
+  });
+  const reported = judged.reported;
+  const shown = reported && reported.cut === null ? await universeAt(reported, summary, { spec, profile, strategyFor: seeded.forSeed, backend: o.backend }) : null;
+  const elapsedMs = Math.round(performance.now() - started);
+  const rates = throughputOf({ universes: summary.universes, steps: summary.steps, operationsCompleted: summary.operationsCompleted }, elapsedMs);
+  const failure: Failure | null = shown
+    ? { scenario: cell.scenario, ref: cell.ref, form: "searched", spec, profile, strategy: o.choice, member: member(shown.seed), result: shown, backend: o.backend.name }
+    : null;
+  const tapeFile = failure ? tapeFileOf(failure) : null;
   const row: HuntRow = {
     scenario: cell.scenario.name,
     bug: bugLabel(cell.scenario.claim),
@@ -326,9 +351,12 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     claimedSeed: fc?.seed ?? null,
     claimedViolation: claimedViolation ? signatureOf(claimedViolation) : null,
     others,
-    firstFailingSeed: first?.seed ?? null,
-    firstViolation: claimedViolation ? signatureOf(claimedViolation) : first ? signatureOf(first.violations[0]!) : null,
-    symptom: fc !== null,
+    firstFailingSeed: reported?.seed ?? null,
+    failingCut: reported?.cut ?? null,
+    firstViolation: reported?.violation ?? null,
+    symptom: reported?.ownSymptom ?? false,
+    because: judged.because,
+    why: judged.why,
     elapsedMs,
     steps: summary.steps,
     operationsAttempted: summary.operationsAttempted,
@@ -340,25 +368,46 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
     limited: summary.limited,
     firstLimited: summary.firstLimited,
     crashStates,
-    // A control must be green, whatever else is open on the profile; other cells tolerate another
-    // scenario's open bug but not an unknown one. Crash states count as more universes.
-    asExpected:
-      cell.scenario.claim.kind === "control"
-        ? summary.violations === 0 && (crashStates?.violations ?? 0) === 0
-        : cell.expect === "any"
-          ? [...others, ...(crashStates?.others ?? [])].every((x) => x.known)
-          : cellHolds(cell.expect === "red", summary.claimed + (crashStates?.claimed ?? 0), [...others, ...(crashStates?.others ?? [])]),
-    member: first ? member(first.seed) : null,
-    traceHash: first?.traceHash ?? null,
-    replay: failure ? replayOf(failure) : null,
+    asExpected: judged.asExpected,
+    member: shown ? member(shown.seed) : null,
+    traceHash: shown?.traceHash ?? null,
+    replay: failure ? replayOf(failure) : reported?.cut != null ? crashReplay(cell, o, profile, { seed: reported.seed, cut: reported.cut }) : null,
     replayTape: failure ? replayOf(failure, tapeFile!) : null,
-    tape: first ? { before: first.tape.length, after: first.tape.length, shrinkMs: null, file: tapeFile! } : null,
+    tape: shown ? { before: shown.tape.length, after: shown.tape.length, shrinkMs: null, file: tapeFile! } : null,
   };
   // A cell as expected is a known bug showing, or a green cell: its minimal schedule is one
   // `omnisim shrink` away. By default only the cells a user must look at pay for shrinking.
-  const shrunk = failure && (o.shrink === "all" || (o.shrink === "unexpected" && !row.asExpected)) ? await shrinkOrKeep(failure) : null;
+  // The shrinker keeps a tape's first violation: where the violation that decides the cell comes
+  // later in its universe, a shrunk tape could lose it, so that universe is left unshrunk.
+  const wanted = o.shrink === "all" || (o.shrink === "unexpected" && !row.asExpected);
+  const keepsDecider = shown !== null && signatureOf(shown.violations[0]!) === reported?.violation;
+  const shrunk = failure && wanted && keepsDecider ? await shrinkOrKeep(failure) : null;
   if (shrunk && row.tape) row.tape = { ...row.tape, after: shrunk.tape.length, shrinkMs: shrunk.ms };
-  return { row, failure, shrunk, coverage: summary.coverage };
+  const unshrunk = failure && wanted && !keepsDecider ? `not shrunk: ${row.firstViolation} is not this universe's first violation, and the shrinker keeps the first` : null;
+  return { row, failure, shrunk, note: unshrunk, coverage: summary.coverage };
+}
+
+/** The line that replays one crash state of a cell's universe. */
+function crashReplay(cell: Cell, o: CellOptions, profile: ProfileChoice, f: { seed: number; cut: string }): string {
+  return replayLine({ scenario: cell.ref, form: "searched", seed: f.seed, profile, strategy: o.choice, ...(o.faults.length ? { faults: o.faults } : {}), cut: f.cut });
+}
+
+/**
+ * The whole result of the universe a cell reports: the search's first failure or first claimed
+ * universe when it is one of them, else that seed run again on this thread (a later universe's
+ * result is not kept by the search). The run again must fail with the deciding violation.
+ */
+async function universeAt(
+  reported: Reported,
+  summary: { firstFailure: UniverseResult | null; firstClaimed: UniverseResult | null },
+  c: { spec: UniverseSpec; profile: ProfileChoice; strategyFor: (seed: number) => StrategyFactory; backend: RunBackend },
+): Promise<UniverseResult> {
+  for (const kept of [summary.firstClaimed, summary.firstFailure]) if (kept?.seed === reported.seed) return kept;
+  const result = await runUniverse({ spec: c.spec, seed: reported.seed, fixes: c.profile.fixes, strategy: c.strategyFor(reported.seed), backend: c.backend.factory });
+  if (!result.violations.some((v) => signatureOf(v) === reported.violation)) {
+    throw new Error(`seed ${reported.seed} showed ${reported.violation} in the search but not when run again: a determinism bug`);
+  }
+  return result;
 }
 
 /** A cell's crash-state enumeration (`--crash-seeds` seeds from `--seed`), judged by the cell's claim. */
@@ -385,8 +434,7 @@ async function crashCell(cell: Cell, o: CellOptions, profile: ProfileChoice): Pr
     }
   }
   const first = summary.failing.find((f) => f.claimed) ?? summary.failing[0] ?? null;
-  const replay = (f: { seed: number; cut: string }) =>
-    replayLine({ scenario: cell.ref, form: "searched", seed: f.seed, profile, strategy: o.choice, ...(o.faults.length ? { faults: o.faults } : {}), cut: f.cut });
+  const replay = (f: { seed: number; cut: string }) => crashReplay(cell, o, profile, f);
   o.progress.advance(0, 0, `${cell.scenario.name} on ${cell.profile}: ${summary.states} crash states`);
   return {
     seeds: summary.seeds,
@@ -405,7 +453,7 @@ function found(r: HuntRow): string {
   const unknown = r.others.filter((o) => !o.known).length;
   const tail = unknown ? ` (+${unknown} unknown)` : "";
   if (r.firstViolation === null) return r.expected === "red" ? `none in ${r.universes}` : "-";
-  return `${r.firstViolation}${r.symptom ? "" : "*"}${tail} @${r.firstFailingSeed}`;
+  return `${r.firstViolation}${r.symptom ? "" : "*"}${tail} @${r.firstFailingSeed}${r.failingCut === null ? "" : ` cut ${r.failingCut}`}`;
 }
 
 function table(header: readonly string[], body: readonly string[][]): string[] {
@@ -458,14 +506,26 @@ function detailTable(rows: readonly HuntRow[]): string[] {
   );
 }
 
-/** Every failure, with its trace hash and the line that replays it. */
+/**
+ * Every reported failure, with its trace hash and the line that replays it; and every cell not as
+ * expected, with why (a red cell whose own symptom never showed has no line to replay).
+ */
 function failureSection(outcomes: readonly CellOutcome[]): string[] {
-  const failed = outcomes.filter((o) => o.failure);
-  if (failed.length === 0) return [];
+  const shown = outcomes.filter((o) => o.failure || !o.row.asExpected);
+  if (shown.length === 0) return [];
   const lines = ["", "failures (each line replays its failure exactly; the trace hash must match):"];
-  for (const o of failed) {
-    const [head, violation, trace] = foundLines(o.failure!, o.row.asExpected ? "" : "  UNEXPECTED");
-    lines.push(head!, violation!, trace!, `  replay: ${o.row.replay}`);
+  for (const o of shown) {
+    const r = o.row;
+    const where = r.asExpected ? "" : "  UNEXPECTED";
+    if (o.failure) {
+      // The violation that decided the cell, which need not be the universe's first.
+      const decider = o.failure.result.violations.find((v) => signatureOf(v) === r.firstViolation);
+      const [head, violation, trace] = foundLines(o.failure, where, decider);
+      lines.push(head!, violation!, trace!);
+    } else lines.push(`FAIL ${r.scenario} on ${r.profile}${where}`);
+    if (r.why) lines.push(`  why: ${r.why}`);
+    if (o.note) lines.push(`  ${o.note}`);
+    if (r.replay) lines.push(`  replay: ${r.replay}`);
   }
   return lines;
 }
@@ -508,10 +568,7 @@ export function huntJunitCase(r: HuntRow) {
   const name = `${r.scenario} on ${r.profile}`;
   const seconds = r.elapsedMs / 1000;
   if (r.asExpected) return { name, className: r.scenario, seconds, failure: null, ...(r.replay ? { output: `found ${r.firstViolation} at seed ${r.firstFailingSeed}: ${r.replay}` } : {}) };
-  const message =
-    r.firstViolation !== null
-      ? `${r.firstViolation} at seed ${r.firstFailingSeed} (expected ${r.expected}): ${r.replay}`
-      : `no violation in ${r.universes} universes (expected red on ${r.profile})`;
+  const message = `${r.why ?? "not as expected"} (expected ${r.expected} on ${r.profile})${r.replay ? `: ${r.replay}` : ""}`;
   return {
     name,
     className: r.scenario,

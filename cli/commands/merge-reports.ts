@@ -41,6 +41,7 @@ export function mergeReportsCommand(files: readonly string[], flags: MergeFlags)
       const unknown = r.others.filter((o) => !o.known).length;
       const found = `${r.claimedSeed === null ? "its own symptom not shown" : `its own symptom first at seed ${r.claimedSeed}`}${unknown ? `, ${unknown} unknown bug(s)` : ""}`;
       out.line(`${r.asExpected ? "ok  " : "FAIL"} ${r.scenario} on ${r.profile} (expect ${r.expected}): ${r.universes} universe(s) over ${r.shards} shard(s), ${found}`);
+      if (typeof r.why === "string") out.line(`       why: ${r.why}`);
       if (typeof r.replay === "string") out.line(`       replay: ${r.replay}`);
     }
     out.line(merged.failed ? "merge-reports: a cell is not as expected" : "merge-reports: every cell as expected");

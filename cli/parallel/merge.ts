@@ -4,7 +4,7 @@
 // slices of the seeds (cli/parallel/shard.ts), so the first failure is the first failing shard's,
 // and without --keep-going an unsharded run would have counted every universe before it and
 // stopped there. Reports that are not the n shards of one search are refused.
-import { cellHolds } from "../../scenarios/verify/checks.ts";
+import { type CrashFound, judgeCell, type Reported } from "../reported-failure.ts";
 import { UsageError } from "../args.ts";
 
 /** What a sharded run report carries about its shard (the unsharded search it is part of). */
@@ -99,9 +99,13 @@ export interface HuntRow {
   readonly claim: "bug" | "control" | "workload";
   readonly universes: number;
   readonly violations: number;
-  /** Universes that showed the scenario's own symptom, and the first of them. */
+  /** Universes that showed the scenario's own symptom, the first of them and its signature. */
   readonly claimed: number;
   readonly claimedSeed: number | null;
+  readonly claimedViolation?: string | null;
+  /** The universe the row reports (cli/reported-failure.ts), and a crash state of it. */
+  readonly firstFailingSeed?: number | null;
+  readonly failingCut?: string | null;
   /** Other bugs, with whether another scenario claims each as an open bug on this profile. */
   readonly others: readonly { readonly signature: string; readonly seed: number; readonly count: number; readonly known: boolean }[];
   readonly elapsedMs: number;
@@ -119,8 +123,9 @@ export interface MergedHunt {
 /**
  * The shards of one hunt, cell by cell. A red cell stops at its own symptom, so its shards merge
  * as a run's do (the first shard that showed it decides, and later shards did not count); a
- * green cell spends its whole budget. A cell holds as `hunt` judges it (`cellHolds`). Every
- * shard must hold the same cells.
+ * green cell spends its whole budget. A cell is judged, and its failure chosen, as `hunt` does it
+ * (cli/reported-failure.ts), so the merged row reports the universe an unsharded hunt reports.
+ * Every shard must hold the same cells.
  */
 export function mergeHuntReports(reports: readonly { readonly rows: readonly HuntRow[] }[]): MergedHunt {
   if (reports.length === 0) throw new UsageError("merge-reports needs at least one report");
@@ -146,57 +151,60 @@ export function mergeHuntReports(reports: readonly { readonly rows: readonly Hun
     const byK = [...shards].sort((a, b) => (a.shard?.k ?? 0) - (b.shard?.k ?? 0));
     const decidingAt = red ? byK.findIndex((r) => r.claimedSeed !== null) : -1;
     const counted = decidingAt >= 0 ? byK.slice(0, decidingAt + 1) : byK;
+    // Each signature as one unsharded hunt meets it: first in the lowest shard that has it (shards
+    // are consecutive slices of the seeds), whose universe also decided whether it is known.
     const others = new Map<string, HuntRow["others"][number]>();
     for (const o of counted.flatMap((r) => r.others)) {
       const seen = others.get(o.signature);
-      others.set(o.signature, seen ? { ...seen, count: seen.count + o.count, known: seen.known && o.known } : o);
+      others.set(o.signature, seen ? { ...seen, count: seen.count + o.count } : o);
     }
     // Crash states are enumerated by shard 1 alone (a cell's first seeds): they count once.
-    const crash = byK[0]!.crashStates as { claimed: number; violations: number; others: HuntRow["others"] } | null | undefined;
-    for (const o of crash?.others ?? []) {
-      const seen = others.get(o.signature);
-      others.set(o.signature, seen ? { ...seen, count: seen.count + o.count, known: seen.known && o.known } : o);
-    }
-    const claimed = counted.reduce((t, r) => t + r.claimed, 0) + (crash?.claimed ?? 0);
-    const seeds = counted.map((r) => r.claimedSeed).filter((x): x is number => x !== null);
-    const claimedSeed = seeds.length ? Math.min(...seeds) : null;
+    const crash = (byK[0]!.crashStates ?? null) as CrashFound | null;
+    const claimed = counted.reduce((t, r) => t + r.claimed, 0);
+    const claiming = counted.find((r) => r.claimedSeed !== null) ?? null;
     const row = merged as unknown as HuntRow & { shards: number };
     const otherList = [...others.values()];
     const expected = shards[0]!.expected;
-    // The failure a green cell reports is the lowest seed's of any shard (a red cell's, its deciding shard's).
-    const reporting = red ? null : lowestFailure(counted);
+    const judged = judgeCell({
+      claim: shards[0]!.claim,
+      expected,
+      universes: merged.universes,
+      violations: merged.violations,
+      claimed,
+      claimedSeed: claiming?.claimedSeed ?? null,
+      claimedViolation: (claiming?.claimedViolation as string | null | undefined) ?? null,
+      others: otherList,
+      crashStates: crash,
+    });
     return {
       ...row,
-      ...(reporting ? pick(reporting, REPORTED_FAILURE) : {}),
+      ...reportedFields(judged.reported, counted),
       expected,
       claimed,
-      claimedSeed,
+      claimedSeed: claiming?.claimedSeed ?? null,
+      claimedViolation: claiming?.claimedViolation ?? null,
       others: otherList,
       shards: merged.shards,
-      crashStates: crash ?? null,
-      asExpected:
-        shards[0]!.claim === "control"
-          ? merged.violations === 0 && (crash?.violations ?? 0) === 0
-          : expected === "any"
-            ? otherList.every((o) => o.known)
-            : cellHolds(red, claimed, otherList),
+      crashStates: crash,
+      because: judged.because,
+      why: judged.why,
+      asExpected: judged.asExpected,
     };
   });
   return { rows, failed: rows.some((r) => !r.asExpected) };
 }
 
 /** The fields of a hunt row that describe its reported failure. */
-const REPORTED_FAILURE = ["firstFailingSeed", "firstViolation", "symptom", "member", "traceHash", "replay", "replayTape", "tape"] as const;
+const REPORTED_FAILURE = ["firstFailingSeed", "failingCut", "firstViolation", "symptom", "member", "traceHash", "replay", "replayTape", "tape"] as const;
 
-function lowestFailure(rows: readonly HuntRow[]): HuntRow | null {
-  let best: HuntRow | null = null;
-  for (const r of rows) {
-    const seed = r.firstFailingSeed;
-    if (typeof seed === "number" && (best === null || seed < (best.firstFailingSeed as number))) best = r;
-  }
-  return best;
-}
-
-function pick(row: HuntRow, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]));
+/**
+ * The reported failure's fields, from the shard that ran its universe: that shard, judged alone,
+ * reports the same universe (the lowest seed failing the cell overall is its lowest too). None
+ * when the cell has no universe to report.
+ */
+function reportedFields(reported: Reported | null, counted: readonly HuntRow[]): Record<string, unknown> {
+  if (reported === null) return { firstFailingSeed: null, failingCut: null, firstViolation: null, symptom: false, member: null, traceHash: null, replay: null, replayTape: null, tape: null };
+  const from = counted.find((r) => r.firstFailingSeed === reported.seed && (r.failingCut ?? null) === reported.cut);
+  if (!from) throw new UsageError(`the shard reports disagree: no shard reports seed ${reported.seed}, which fails ${counted[0]!.scenario} on ${counted[0]!.profile} (were they written by different versions?)`);
+  return Object.fromEntries(REPORTED_FAILURE.map((k) => [k, from[k] ?? null]));
 }
