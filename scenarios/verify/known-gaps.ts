@@ -24,11 +24,12 @@ export const KNOWN_GAPS: readonly Gap[] = [
   // B4's shape that Design A does not reach without the lease: the compaction is committed but
   // not yet published when the write checks, so HEAD is ahead of the pin.
   { scenario: "optimize-vs-write", check: "the fix holds alone on fixed-ownerLease", why: "a delete that stages while another process's optimize has committed but not yet published meets HEAD ahead of the pin (spurious-conflict, ExpectedVersionMismatch; seed 186 with the portfolio, 259 with the random strategy): without the lease nothing orders the two" },
-  // Found by the swarm knob (faults on actors of processes a scenario does not mark crashable):
-  // triaged, not fixed. F14's class (G2) on a BranchMerge sidecar on `upstream`, where
-  // upstream's merge sidecars carry an exact transaction chain by 62a9c3fe (RFC-022 v4) and the
-  // model's `upstream` still has the seed's stale-sidecar rule for them.
-  { scenario: "full-reload-merge", check: "no unknown bug on upstream", why: "a merge that failed (injected) after its sidecar, before any commit, and a load that then published the table past the sidecar's expected version: the final open audits the merge RolledForward by the stale-sidecar rule, though its writer never committed (audit-mismatch, seed 394); provenRollForward proves nothing for BranchMerge, and is off on upstream" },
+  // Found by the swarm knob (faults on actors of processes a scenario does not mark crashable).
+  // Its first entry here, F14's class on a BranchMerge sidecar (a merge that failed before any
+  // commit audited RolledForward by the stale-sidecar rule once a later write moved its pin,
+  // portfolio seed 769, 394 when found), is closed by #345's transaction chains (`mergeTxnChain`,
+  // test/engine/merge-txn-chain.test.ts). What remains is the model's missing write barrier.
+  { scenario: "full-reload-merge", check: "no unknown bug on upstream", why: "the loader's load on main meets the merger process's live merge with its Phase B committed and not yet published, Lance HEAD one past the pin: the drift guard fails it DriftAhead (wedged-write, portfolio seed 250). Upstream's write barrier (`heal_pending_recovery_sidecars_for_write`, #343 and #345) refuses such a load RecoveryRequired at its start, before any plan, while a merge intent on its branch is unresolved; the model has no write barrier (docs/fidelity.md, D8)" },
   // Found by the swarm knob in the claims suite (400 universes a check): each is a fault at a
   // failpoint in a process the scenario does not mark crashable (an error, never a crash), which
   // these checks never saw before the knob.
