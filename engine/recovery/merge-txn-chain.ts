@@ -17,7 +17,7 @@
 // else; `process_branch_merge_sidecar_v4` (recovery.rs:5481-5747) rolls forward only a confirmed
 // table whose full chain is at HEAD, and finalizes a sidecar whose publish already landed only
 // when the merge's own lineage commit is visible (`detect_visible_v4_outcome`,
-// recovery.rs:7334-7409): there is no stale-sidecar rule for these sidecars.
+// recovery.rs:7334-7411): there is no stale-sidecar rule for these sidecars.
 //
 // The model: a pin records its chain (`planned_transactions`: read version and op, the model's
 // stand-in for the identity's uuid, as `exactCommit`'s `planned_transaction` is), and recovery
