@@ -248,6 +248,15 @@ export interface Fixes {
    * false conflict.
    */
   readonly mergeLineageInPublish: boolean;
+  /**
+   * #345 (`e0e145aa`): branch merge enrolled in RFC-022's write path. A BranchMerge sidecar's pins
+   * carry the merge's planned transaction chain, and recovery owns only that chain: a table rolls
+   * forward only when the versions above its pin are exactly the chain, and an already published
+   * merge is recognised by its own effect, not by a pin past the expected version. At the seed
+   * (and at `f758ff0d`) the stale-sidecar rule audits RolledForward a merge that failed before
+   * any commit once another writer publishes its table past the pin.
+   */
+  readonly mergeTxnChain: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -292,6 +301,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "healMissingLineage",
   "optimizeMergeGate",
   "mergeLineageInPublish",
+  "mergeTxnChain",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -335,6 +345,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   healMissingLineage: "a branch whose create died between its manifest branch and its lineage branch gets its lineage at its fork point (#311's lineage in the manifest)",
   optimizeMergeGate: "optimize and a merge on one handle never overlap, so optimize never publishes through a coordinator the merge swapped (#343, #351: the root schema gate)",
   mergeLineageInPublish: "a merge publishes its merge commit with its tables, so an error after the publish never leaves merged rows without their merged parent (#299's lineage in the manifest)",
+  mergeTxnChain: "a merge sidecar's pins carry its planned transaction chain; recovery rolls it forward, or audits it so, only over that exact chain (#345)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -378,13 +389,14 @@ const SEED: Fixes = {
   healMissingLineage: false,
   optimizeMergeGate: false,
   mergeLineageInPublish: false,
+  mergeTxnChain: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, #299's merge lineage in the publish, the schema gate ordering optimize and merges); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, #299's merge lineage in the publish, the schema gate ordering optimize and merges, #345's merge transaction chains); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -411,6 +423,7 @@ const UPSTREAM: Fixes = {
   healMissingLineage: true,
   optimizeMergeGate: true,
   mergeLineageInPublish: true,
+  mergeTxnChain: true,
 };
 
 export const PROFILES = {
@@ -458,6 +471,7 @@ export const PROFILES = {
     healMissingLineage: true,
     optimizeMergeGate: true,
     mergeLineageInPublish: true,
+    mergeTxnChain: true,
   },
 } as const satisfies Record<string, Fixes>;
 

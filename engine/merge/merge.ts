@@ -24,7 +24,9 @@ import { Coordinator } from "../manifest/coordinator.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { Snapshot } from "../manifest/snapshot.ts";
 import { confirmSidecarPhaseB, newSidecar, type RecoverySidecar, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
-import type { Branch, TableKey, Version } from "../storage/types.ts";
+import type { Branch, LanceOp, TableKey, Version } from "../storage/types.ts";
+import { loggedOp } from "../storage/conflict-rule.ts";
+import { plannedMergeChain } from "../recovery/merge-txn-chain.ts";
 import { headCommitOf, mergeBase } from "./base.ts";
 import { type Candidate, planMerge } from "./candidates.ts";
 import { publishAdoptedDelta, publishAdoptedSourceState, publishRewrittenMergeTable, type TableUpdate } from "./publish-table.ts";
@@ -186,11 +188,28 @@ function mergeSidecar(
       expected_version: entry.version,
       post_commit_pin: (entry.version + 1) as Version,
       ...(ref === null ? {} : { table_branch: ref }),
+      ...plannedMergeChain(env, entry.version, dataCommitsOf(candidates.get(tableKey)!)),
     });
   }
   if (pins.length === 0) return null;
   const sidecar = newSidecar(env, { kind: "BranchMerge", branch: active, actorId: actor, tables: pins, ...sidecarOwner(env, section) });
   return { ...sidecar, merge_source_commit_id: sourceHeadId };
+}
+
+/**
+ * The data commits `publishCandidate` makes for a table, in order (publish-table.ts): a delta's
+ * append, upsert and delete, a rewrite's upsert and delete, each only when it has rows. A
+ * rewrite's index builds are derived state, outside the chain (upstream's index tail).
+ */
+function dataCommitsOf(c: Candidate): LanceOp[] {
+  switch (c.kind) {
+    case "AdoptSourceState":
+      return [];
+    case "AdoptWithDelta":
+      return [...(c.delta.appends.length > 0 ? ["Append" as const] : []), ...(c.delta.upserts.length > 0 ? [loggedOp("StagedMergeInsert")] : []), ...(c.delta.deletedIds.length > 0 ? ["Delete" as const] : [])];
+    case "RewriteMerged":
+      return [...(c.staged.delta.length > 0 ? [loggedOp("StagedMergeInsert")] : []), ...(c.staged.deletedIds.length > 0 ? ["Delete" as const] : [])];
+  }
 }
 
 /** The publish bumps the head token and, under `readSetToken`, expects the one the merge planned on. */

@@ -21,6 +21,7 @@ import { isStorageError } from "../storage/errors.ts";
 import { unpromotedSchemaApply } from "./fix346.ts";
 import { authorityChanged, rollForwardOptions } from "./captured-authority.ts";
 import { looseAdvanceOwned, provenRollForward, staleRollForwardProven } from "./proven-roll-forward.ts";
+import { mergeChainAtHead, mergeChainPublished } from "./merge-txn-chain.ts";
 
 /** The open sweep may restore; the in-process heal only rolls forward and defers the rest. */
 export type RecoveryMode = "Full" | "RollForwardOnly";
@@ -90,6 +91,8 @@ export async function processSidecar(
     // (a loose writer's) the versions above the pin (`provenRollForward`).
     if (classification === "RolledPastExpected" && !(await isPlannedCommit(env, pin, path))) classification = "ForeignAtP1";
     if (classification === "RolledPastExpected" && !(await looseAdvanceOwned(env, sidecar, { pin, path, pinned, head }))) classification = "ForeignAtP1";
+    // A merge's confirmed HEAD is its own only over its exact planned chain (`mergeTxnChain`).
+    if (classification === "RolledPastExpected" && !(await mergeChainAtHead(env, sidecar, { pin, path, pinned, head }))) classification = "UnexpectedMultistep";
     states.push({ pin, path, classification, pinned, head, ...((await compensatedAtHead(env, path, pin, pinned, head)) ? { compensated: true } : {}) });
   }
   // A previous recovery rolled this sidecar back and died before publishing its restores: finish
@@ -133,7 +136,9 @@ export async function processSidecar(
       // pins: no commit of the writer's among the versions they passed, so roll back.
       const stale = allNoMovement && anyPinAdvanced && unpromoted !== "roll-back";
       const rolledBack = stale ? await rolledBackBefore(env, states) : null;
-      if (stale && (rolledBack || (await staleRollForwardProven(env, sidecar, states)))) {
+      // (#345, `mergeTxnChain`) a merge's stale sidecar is audited forward only when its own
+      // chain is what the pins passed over.
+      if (stale && (rolledBack || ((await staleRollForwardProven(env, sidecar, states)) && (await mergeChainPublished(env, sidecar, states))))) {
         const outcomes = rolledBack ?? states.map((s) => outcome(s.pin.table_key, s.pin.expected_version, s.pinned));
         await recordAudit(env, sidecar, snapshot.version, rolledBack ? "RolledBack" : "RolledForward", outcomes);
         await env.storage.objects.delete(sidecarFileOf(env, sidecar));

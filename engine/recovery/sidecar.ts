@@ -33,6 +33,11 @@ export interface SidecarTablePin {
    * uuid is the transaction's Lance op. Absent at the seed.
    */
   readonly planned_transaction?: PlannedTransaction;
+  /**
+   * A BranchMerge's planned data commits on this table, in order (`mergeTxnChain`): upstream's
+   * v4 `MultiCommitHead { planned_transactions }`, each read at the version the previous made.
+   */
+  readonly planned_transactions?: readonly PlannedTransaction[];
 }
 
 export interface PlannedTransaction {
