@@ -202,6 +202,15 @@ export const MUTANTS: readonly Mutant[] = [
     category: "wrong-target",
     breaks: "a logical Update between a strict write's pin and HEAD is taken for maintenance and fast-forwarded over",
   },
+  {
+    id: "write-schema-revalidation-dropped",
+    file: `${W}schema-revalidation.ts`,
+    find: "  if (validated === null || now === null || validated !== now) {",
+    replace: "  if (false) {",
+    category: "dropped-check",
+    breaks: "a write no longer checks in its commit section that the schema contract is the one it validated at open, so it commits a property an apply published between its contract read and its head probe just dropped",
+    defaultHuntCell: { scenario: "random-workload", profile: "fixed" },
+  },
   // ---- the publisher and the coordinator ----
   {
     id: "publisher-no-retry",
@@ -413,6 +422,15 @@ export const MUTANTS: readonly Mutant[] = [
     await putSchemaFile(env, stagingName(SCHEMA_SOURCE_FILE), rendered.source);`,
     category: "reordered-write",
     breaks: "schema apply writes `_schema.pg.staging` last, so a crash mid-set leaves IR and state staging files that recovery promotes",
+  },
+  {
+    id: "merge-chain-unchecked",
+    file: `${R}process.ts`,
+    find: "if (stale && (rolledBack || ((await staleRollForwardProven(env, sidecar, states)) && (await mergeChainPublished(env, sidecar, states))))) {",
+    replace: "if (stale && (rolledBack || (await staleRollForwardProven(env, sidecar, states)))) {",
+    category: "dropped-check",
+    breaks: "recovery audits a branch merge's stale sidecar RolledForward without finding the merge's own planned commits under the published pins (#345), so a merge that failed before any commit is recorded as done once another writer moved its table",
+    defaultHuntCell: { scenario: "full-reload-merge", profile: "upstream" },
   },
   // ---- maintenance ----
   {
