@@ -40,6 +40,7 @@ import { sweepDiscardsLiveSidecar } from "./sweep-discards-live-sidecar.ts";
 import { lostSidecarWrite } from "./lost-sidecar-write.ts";
 import { misdirectedSidecar } from "./misdirected-sidecar.ts";
 import { uncommittedOptimizeAuditedForward } from "./uncommitted-optimize-audited-forward.ts";
+import { uncommittedMergeAuditedForward } from "./uncommitted-merge-audited-forward.ts";
 import { optimizeBesideDeadWriter } from "./optimize-beside-dead-writer.ts";
 import { edgeInsertVsEndpointDelete } from "./edge-insert-vs-endpoint-delete.ts";
 import { staleHandleEndpoint } from "./stale-handle-endpoint.ts";
@@ -84,6 +85,7 @@ export const SCENARIOS: readonly Scenario[] = [
   misdirectedSidecar,
   lostSidecarWrite,
   uncommittedOptimizeAuditedForward,
+  uncommittedMergeAuditedForward,
   optimizeBesideDeadWriter,
   edgeInsertVsEndpointDelete,
   staleHandleEndpoint,

@@ -223,8 +223,8 @@ function publishCandidate(h: Handle, source: Snapshot, target: Snapshot, tableKe
     case "AdoptSourceState":
       return publishAdoptedSourceState(h, source, target, tableKey, active, forkRef);
     case "AdoptWithDelta":
-      return publishAdoptedDelta(h, tableKey, c.delta, forkRef);
+      return publishAdoptedDelta(h, tableKey, c.delta, forkRef, target.entry(tableKey)?.version);
     case "RewriteMerged":
-      return publishRewrittenMergeTable(h, tableKey, c.staged, forkRef);
+      return publishRewrittenMergeTable(h, tableKey, c.staged, forkRef, target.entry(tableKey)?.version);
   }
 }

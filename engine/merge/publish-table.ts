@@ -16,6 +16,7 @@ import { ensureSchemaApplyNotLocked } from "../manifest/schema-apply-lock.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
 import type { Branch, DatasetPath, Row, TableKey, Version } from "../storage/types.ts";
 import { commitTable } from "../write/commit-table.ts";
+import { exactMergeCommits } from "../recovery/merge-txn-chain.ts";
 import { deleteWhere } from "../write/delete-where.ts";
 import { noWritePathIndexBuild } from "../write/no-write-path-index-build.ts";
 import { buildMissingIndices } from "../write/publish.ts";
@@ -42,26 +43,28 @@ export async function publishAdoptedSourceState(h: Handle, source: Snapshot, tar
 }
 
 /** `publish_adopted_delta`: appends, upserts and deletes onto the target's own lineage; no index builds. */
-export async function publishAdoptedDelta(h: Handle, tableKey: TableKey, delta: AdoptDelta, forkRef: string | undefined): Promise<TableUpdate> {
+export async function publishAdoptedDelta(h: Handle, tableKey: TableKey, delta: AdoptDelta, forkRef: string | undefined, expected: Version | undefined): Promise<TableUpdate> {
   const env = h.env;
   const opened = await openForMerge(h, tableKey, forkRef);
+  const exact = exactMergeCommits(env, tableKey, expected);
   let current = opened.head;
-  if (delta.appends.length > 0) current = (await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "Append", rows: delta.appends })).version;
+  if (delta.appends.length > 0) current = exact((await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "Append", rows: delta.appends })).version);
   await maybeFail(env, FP.BRANCH_MERGE_ADOPT_AFTER_APPEND_PRE_UPSERT);
-  if (delta.upserts.length > 0) current = (await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "StagedMergeInsert", rows: delta.upserts })).version;
+  if (delta.upserts.length > 0) current = exact((await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "StagedMergeInsert", rows: delta.upserts })).version);
   await maybeFail(env, FP.BRANCH_MERGE_ADOPT_AFTER_UPSERT_PRE_DELETE);
-  if (delta.deletedIds.length > 0) current = (await deleteIds(h, tableKey, opened, current, delta.deletedIds)).version;
+  if (delta.deletedIds.length > 0) current = exact((await deleteIds(h, tableKey, opened, current, delta.deletedIds)).version);
   return finalState(h, tableKey, opened, current);
 }
 
 /** `publish_rewritten_merge_table`: the changed rows upserted, the removed deleted, then the missing indices. */
-export async function publishRewrittenMergeTable(h: Handle, tableKey: TableKey, staged: StagedMerge, forkRef: string | undefined): Promise<TableUpdate> {
+export async function publishRewrittenMergeTable(h: Handle, tableKey: TableKey, staged: StagedMerge, forkRef: string | undefined, expected: Version | undefined): Promise<TableUpdate> {
   const env = h.env;
   const opened = await openForMerge(h, tableKey, forkRef);
+  const exact = exactMergeCommits(env, tableKey, expected);
   let current = opened.head;
-  if (staged.delta.length > 0) current = (await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "StagedMergeInsert", rows: staged.delta })).version;
+  if (staged.delta.length > 0) current = exact((await commitTable(env, tableKey, opened.path, opened.ref, current, { op: "StagedMergeInsert", rows: staged.delta })).version);
   await maybeFail(env, FP.BRANCH_MERGE_REWRITE_AFTER_MERGE_PRE_DELETE);
-  if (staged.deletedIds.length > 0) current = (await deleteIds(h, tableKey, opened, current, staged.deletedIds)).version;
+  if (staged.deletedIds.length > 0) current = exact((await deleteIds(h, tableKey, opened, current, staged.deletedIds)).version);
   await maybeFail(env, FP.BRANCH_MERGE_REWRITE_AFTER_DELETE_PRE_INDEX);
   const rows = (await env.storage.datasets.checkout(opened.path, opened.ref, current)).rows.length;
   // Index coverage is derived state; the fixed engines (RFC-022, `d9b87198`) defer it to

@@ -35,7 +35,8 @@
 // a pending merge pins at all; it deletes an effect-free merge's sidecar with no audit row.
 // Read by `merge/merge.ts` and `recovery/process.ts`.
 import type { Env } from "../env.ts";
-import type { DatasetPath, LanceOp, Version, VersionInfo } from "../storage/types.ts";
+import { OmniError } from "../errors.ts";
+import type { DatasetPath, LanceOp, TableKey, Version, VersionInfo } from "../storage/types.ts";
 import type { PlannedTransaction, RecoverySidecar, SidecarTablePin } from "./sidecar.ts";
 
 /** Whether `mergeTxnChain` is on for this engine. */
@@ -51,6 +52,28 @@ export function mergeTxnChain(env: Env): boolean {
 export function plannedMergeChain(env: Env, expected: Version, ops: readonly LanceOp[]): { planned_transactions?: readonly PlannedTransaction[] } {
   if (!mergeTxnChain(env)) return {};
   return { planned_transactions: ops.map((op, i) => ({ read_version: (expected + i) as Version, op })) };
+}
+
+/**
+ * #345's exact commits (`commit_exact_merge_stage`, `exec/merge.rs` at `62a9c3fe`): the merge's
+ * k-th data commit on a table must land at the pin's expected version + k, the output its
+ * pre-minted transaction was planned for. A commit Lance placed anywhere else was rebased over a
+ * commit the merge never planned on (another process's, committed and not yet published): the
+ * merge stops with upstream's `manifest_read_set_changed("branch_merge_lance_transaction")`, after
+ * its effect, so it is not retried and its sidecar stays for recovery, which owns only the
+ * chain. Returns a check for each commit in turn; without the flag (or a pin) it checks nothing.
+ */
+export function exactMergeCommits(env: Env, tableKey: TableKey, expected: Version | undefined): (committed: Version) => Version {
+  let step = 0;
+  return (committed) => {
+    step++;
+    if (!mergeTxnChain(env) || expected === undefined || committed === expected + step) return committed;
+    throw new OmniError(
+      "ReadSetChanged",
+      { attempts: 0, beforeEffect: false },
+      `branch merge: table '${tableKey}' commit ${step} landed at version ${committed}, planned ${expected + step} (a rebased Lance transaction)`,
+    );
+  };
 }
 
 /** One pinned table as recovery read it. */

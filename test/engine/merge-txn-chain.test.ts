@@ -121,3 +121,21 @@ test("mergeTxnChain: a merge's own chain still rolls forward: after its Phase-B 
     expect(publishedThenLeft).toBe("merge ok; left 1; audits RolledForward; Alice 31");
   }
 });
+
+test("mergeTxnChain: a merge whose commit Lance placed over another process's unpublished commit is not published (#345's exact commits); without it the other's rows are published with the merge's", async () => {
+  // uncommitted-merge-audited-forward on upstream (portfolio seed 175): a load's commit sat at
+  // HEAD unpublished when the merge committed; the merge published both, and the final open
+  // rolled the merge's sidecar back as not its chain (recovery-wrong-decision).
+  const run = (on: boolean) =>
+    observed(upstreamWith(on), async (w) => {
+      const g = await reloadBranch(w);
+      // Another process's load, committed and not yet published.
+      await appendRaw(w, PERSON, [{ id: "Carol", name: "Carol", age: null }]);
+      const merge = await settle(g.branchMerge("reload", "main"));
+      const left = (await sidecarKeys(w)).length;
+      await startProcess(w, "recoverer").open();
+      return `merge ${merge.ok ? "ok" : merge.error.kind}; left ${left}; published ${(await publishedIds(w, PERSON)).join(",")}; audits ${(await auditRows(w)).map((r) => r.recovery_kind).join(",")}; Alice ${await aliceAge(w)}`;
+    });
+  expect(await run(false)).toBe("merge ok; left 0; published Alice,Bob,Carol; audits ; Alice 31");
+  expect(await run(true)).toBe("merge ReadSetChanged; left 1; published Alice,Bob; audits RolledBack; Alice 30");
+});
