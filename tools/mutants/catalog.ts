@@ -430,7 +430,16 @@ export const MUTANTS: readonly Mutant[] = [
     replace: "if (stale && (rolledBack || (await staleRollForwardProven(env, sidecar, states)))) {",
     category: "dropped-check",
     breaks: "recovery audits a branch merge's stale sidecar RolledForward without finding the merge's own planned commits under the published pins (#345), so a merge that failed before any commit is recorded as done once another writer moved its table",
-    defaultHuntCell: { scenario: "full-reload-merge", profile: "upstream" },
+    defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "upstream" },
+  },
+  {
+    id: "merge-commit-not-exact",
+    file: `${R}merge-txn-chain.ts`,
+    find: "    if (!mergeTxnChain(env) || expected === undefined || committed === expected + step) return committed;",
+    replace: "    return committed;",
+    category: "dropped-check",
+    breaks: "a merge no longer checks that each of its commits landed at the version its chain planned, so it publishes over another process's unpublished commit, which recovery then refuses as not its chain",
+    defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "upstream" },
   },
   // ---- maintenance ----
   {
