@@ -6,17 +6,8 @@
 // the model closes it with #517's fix of the same adopt arm (the flag `fix517`, as #473).
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { openIn, setupGraph } from "./kit/setup.ts";
+import { PEOPLE, PERSON_SCHEMA as SCHEMA, RELOAD_BRANCH as BRANCH } from "./kit/reload.ts";
 import type { Scenario } from "./types.ts";
-
-const SCHEMA = `
-node Person { name: String @key  age: I32? }
-`;
-
-const BRANCH = "reload";
-const PEOPLE = [
-  { name: "Alice", age: 30 },
-  { name: "Bob", age: 40 },
-];
 
 export const fullReloadMerge: Scenario = {
   name: "full-reload-merge",

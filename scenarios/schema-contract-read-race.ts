@@ -12,15 +12,9 @@
 // the seed a write's heal promotes whatever an apply parked after staging has left (B10), so
 // no failpoint script can place the renames between a write's reads.
 import { PERSON_PROBE } from "./kit/probe.ts";
-import { CARD_SCHEMA } from "./kit/schemas.ts";
+import { CARD_SCHEMA, RENAMING_CHANGES } from "./kit/schemas.ts";
 import { openIn, person, setupGraph } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
-
-/** Schema changes the searched form chooses among: each renames three staging files. */
-const CHANGES: readonly (readonly [string, string])[] = [
-  ["add Person.email", CARD_SCHEMA.replace("age: I32? }", "age: I32?  email: String? }")],
-  ["add a Team node type", `${CARD_SCHEMA}\nnode Team { name: String @key }\n`],
-];
 
 export const schemaContractReadRace: Scenario = {
   name: "schema-contract-read-race",
@@ -43,7 +37,7 @@ export const schemaContractReadRace: Scenario = {
     const server = world.process("server");
     const a = await openIn(ctx, "applier", { proc: server });
     const w = await openIn(ctx, "writer", { proc: server });
-    const [label, schema] = CHANGES[world.choose("which schema change", CHANGES.length)]!;
+    const [label, schema] = RENAMING_CHANGES[world.choose("which schema change", RENAMING_CHANGES.length)]!;
     const apply = a.spawn("apply", (c) => c.applySchema(label, schema));
     await world.stagger("the writer starts after the apply's k-th step", apply, 60);
     await world.join(apply, w.spawn("writer", (c) => c.mutate("insert Bob", [person("Bob", 40)])));

@@ -13,15 +13,9 @@
 //
 // Searched only, as G5: no failpoint sits between the three reads, upstream has none either.
 import { PERSON_PROBE } from "./kit/probe.ts";
-import { CARD_SCHEMA } from "./kit/schemas.ts";
+import { CARD_SCHEMA, RENAMING_CHANGES } from "./kit/schemas.ts";
 import { openIn, person, setupGraph } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
-
-/** Schema changes the searched form chooses among: each renames three staging files. */
-const CHANGES: readonly (readonly [string, string])[] = [
-  ["add Person.email", CARD_SCHEMA.replace("age: I32? }", "age: I32?  email: String? }")],
-  ["add a Team node type", `${CARD_SCHEMA}\nnode Team { name: String @key }\n`],
-];
 
 export const schemaReadRaceAcrossProcesses: Scenario = {
   name: "schema-read-race-across-processes",
@@ -42,7 +36,7 @@ export const schemaReadRaceAcrossProcesses: Scenario = {
     // The apply's process and the writer's: no gate in memory is shared between them.
     const a = await openIn(ctx, "applier");
     const w = await openIn(ctx, "writer");
-    const [label, schema] = CHANGES[world.choose("which schema change", CHANGES.length)]!;
+    const [label, schema] = RENAMING_CHANGES[world.choose("which schema change", RENAMING_CHANGES.length)]!;
     const apply = a.spawn("apply", (c) => c.applySchema(label, schema));
     await world.stagger("the writer starts after the apply's k-th step", apply, 60);
     await world.join(apply, w.spawn("writer", (c) => c.mutate("insert Bob", [person("Bob", 40)])));

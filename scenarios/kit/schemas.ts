@@ -15,6 +15,15 @@ node Company { name: String @key }
 edge WorksAt: Person -> Company @card(0..1)
 `;
 
+/**
+ * Schema changes the schema-read races choose among (on CARD_SCHEMA): each renames three staging
+ * files over the contract, so a validation in between can read two contracts at once.
+ */
+export const RENAMING_CHANGES: readonly (readonly [string, string])[] = [
+  ["add Person.email", CARD_SCHEMA.replace("age: I32? }", "age: I32?  email: String? }")],
+  ["add a Team node type", `${CARD_SCHEMA}\nnode Team { name: String @key }\n`],
+];
+
 /** SERVER_SCHEMA after `age` is dropped. */
 export const SERVER_SCHEMA_WITHOUT_AGE = `
 node Person { name: String @key }
