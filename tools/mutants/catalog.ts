@@ -439,9 +439,9 @@ export const MUTANTS: readonly Mutant[] = [
     id: "merge-commit-not-exact",
     file: `${R}merge-txn-chain.ts`,
     find: "    if (!mergeTxnChain(env) || expected === undefined || committed === expected + step) return committed;",
-    replace: "    return committed;",
-    category: "dropped-check",
-    breaks: "a merge no longer checks that each of its commits landed at the version its chain planned, so it publishes over another process's unpublished commit, which recovery then refuses as not its chain",
+    replace: "    if (!mergeTxnChain(env) || expected === undefined || committed >= expected + step) return committed;",
+    category: "off-by-one",
+    breaks: "a merge checks only that each of its commits is not behind the version its chain planned, so a commit Lance placed past it, over another process's unpublished commit, is published, which recovery then refuses as not its chain",
     defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "upstream" },
   },
   // ---- maintenance ----
