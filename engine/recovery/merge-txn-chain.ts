@@ -33,7 +33,7 @@
 // `manifest_internal`, the heal defers) on a pin the manifest moved, or a foreign or unreadable
 // transaction, where the model rolls back; its write barrier keeps a write from moving a table
 // a pending merge pins at all; it deletes an effect-free merge's sidecar with no audit row.
-// Read by `merge/merge.ts` and `recovery/process.ts`.
+// Read by `merge/merge.ts`, `merge/publish-table.ts` (exact commits) and `recovery/process.ts`.
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
 import type { DatasetPath, LanceOp, TableKey, Version, VersionInfo } from "../storage/types.ts";

@@ -33,14 +33,13 @@ export async function validateSchemaState(env: Env): Promise<Catalog> {
   };
   const check = validateCached(texts);
   if (!check.ok) throw contractError(check.error.message);
-  acceptedHashes.set(check.catalog, check.state.schema_ir_hash);
   return check.catalog;
 }
 
 /**
  * The `schema_ir_hash` of the contract a catalog was validated from (null for a catalog that no
- * validation returned). Keyed by the catalog object, so the answer never depends on what the
- * validation memo below has kept or dropped.
+ * validation returned). Keyed by the catalog object and recorded when the memo below computes
+ * it, so the answer never depends on what the memo has kept or dropped.
  */
 const acceptedHashes = new WeakMap<Catalog, string>();
 
@@ -65,6 +64,7 @@ function validateCached(texts: SchemaContractTexts): SchemaContractCheck {
   let check = byState?.get(texts.stateJson);
   if (check === undefined) {
     check = validateSchemaContract(texts);
+    if (check.ok) acceptedHashes.set(check.catalog, check.state.schema_ir_hash);
     if (remembered >= REMEMBER_AT_MOST) {
       recent.clear();
       remembered = 0;

@@ -20,7 +20,7 @@ export async function revalidateWriteSchema(env: Env, txn: WriteTxn): Promise<vo
   const validated = acceptedIrHash(txn.catalog);
   const now = acceptedIrHash(current);
   // Fail closed: a catalog whose accepted hash is unknown is treated as changed.
-  if (validated === null || now === null || validated !== now) {
+  if (validated === null || validated !== now) {
     throw new OmniError("ReadSetChanged", { attempts: 0, beforeEffect: true }, `the schema contract changed since this write validated (schema_ir_hash ${validated ?? "?"} -> ${now ?? "?"})`);
   }
 }

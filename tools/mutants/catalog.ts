@@ -205,7 +205,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: "write-schema-revalidation-dropped",
     file: `${W}schema-revalidation.ts`,
-    find: "  if (validated === null || now === null || validated !== now) {",
+    find: "  if (validated === null || validated !== now) {",
     replace: "  if (false) {",
     category: "dropped-check",
     breaks: "a write no longer checks in its commit section that the schema contract is the one it validated at open, so it commits a property an apply published between its contract read and its head probe just dropped",
