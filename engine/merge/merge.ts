@@ -82,11 +82,21 @@ async function mergeOnce(h: Handle, from: Branch, into: Branch, actor: string | 
   const sourceSnapshot = await resolvedSnapshot(h, from);
   const releaseExclusive = await h.mergeExclusive.acquire(env);
   const previous = h.coordinator;
+  // On an error, upstream refreshes the restored coordinator best-effort, in case the durable
+  // publish landed but its acknowledgement was lost (`branch_merge` in `exec/merge.rs` at
+  // 62a9c3fe). Under `ownerLease` that refresh runs before the lease goes (see
+  // `mergeOnCurrentTarget`), so it is done once.
+  let refreshedOnError = false;
+  const refreshAfterError = async () => {
+    if (refreshedOnError) return;
+    refreshedOnError = true;
+    if (previous.branch === into) await previous.refresh().catch(() => undefined);
+  };
   try {
     h.coordinator = await Coordinator.open(env, into, h.id);
     let result: MergeOutcome;
     try {
-      await mergeOnCurrentTarget(h, baseSnapshot, sourceSnapshot, targetHead.id, sourceHead.id, actor);
+      await mergeOnCurrentTarget(h, baseSnapshot, sourceSnapshot, targetHead.id, sourceHead.id, actor, refreshAfterError);
       result = fastForward ? "FastForward" : "Merged";
     } finally {
       h.coordinator = previous;
@@ -95,7 +105,7 @@ async function mergeOnce(h: Handle, from: Branch, into: Branch, actor: string | 
     if (previous.branch === into) await previous.refresh();
     return result;
   } catch (e) {
-    if (previous.branch === into) await previous.refresh().catch(() => undefined);
+    await refreshAfterError();
     throw e;
   } finally {
     releaseExclusive();
@@ -110,7 +120,15 @@ async function resolvedSnapshot(h: Handle, branch: Branch): Promise<Snapshot> {
   return h.coordinator.snapshot;
 }
 
-async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot, targetHeadId: string, sourceHeadId: string, actor: string | null): Promise<void> {
+async function mergeOnCurrentTarget(
+  h: Handle,
+  base: Snapshot,
+  source: Snapshot,
+  targetHeadId: string,
+  sourceHeadId: string,
+  actor: string | null,
+  refreshAfterError: () => Promise<void>,
+): Promise<void> {
   const env = h.env;
   const active = h.coordinator.branch;
   const target = h.coordinator.snapshot;
@@ -154,6 +172,13 @@ async function mergeOnCurrentTarget(h: Handle, base: Snapshot, source: Snapshot,
     if (sidecar !== null) await confirmSidecarPhaseB(env, sidecar, new Map(updates.map((u) => [u.tableKey, u.version])));
     await maybeFail(env, FP.BRANCH_MERGE_POST_PHASE_B_PRE_MANIFEST_COMMIT);
     await publishMerge(h, updates, () => mergePublishOptions(h, section.lease, target), sidecar?.operation_id ?? null, targetHeadId, sourceHeadId, actor);
+  } catch (e) {
+    // Under `ownerLease`, releasing the lease hands a failed merge's sidecar to recovery: the
+    // next committer on the branch may roll it back at once. The merge's last work, its
+    // error-path refresh, runs first, so nothing of the operation runs once its sidecar is
+    // recovery's (uncommitted-merge-audited-forward on fixed, portfolio seed 566).
+    if (section.lease !== null) await refreshAfterError();
+    throw e;
   } finally {
     await section.exit();
   }

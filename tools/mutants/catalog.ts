@@ -444,6 +444,15 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: "a merge checks only that each of its commits is not behind the version its chain planned, so a commit Lance placed past it, over another process's unpublished commit, is published, which recovery then refuses as not its chain",
     defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "upstream" },
   },
+  {
+    id: "merge-refreshes-after-lease",
+    file: "engine/merge/merge.ts",
+    find: "    if (section.lease !== null) await refreshAfterError();",
+    replace: "    if (section.lease === null) await refreshAfterError();",
+    category: "reordered-write",
+    breaks: "under `ownerLease` a failed merge releases its lease before its error-path refresh, so the next committer rolls its sidecar back while the merge still runs (`live-sidecar-deleted`)",
+    defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "fixed" },
+  },
   // ---- maintenance ----
   {
     id: "optimize-pending-sidecars-ignored",
