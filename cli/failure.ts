@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import type { Scenario, ScenarioForm } from "../scenarios/types.ts";
 import type { BackendName } from "../sim/backends.ts";
 import { DEFAULT_SHRINK_REPLAYS, shrinkTape } from "../sim/shrink/shrink.ts";
-import { describeSignature, type FailureSignature, signatureOf } from "../sim/shrink/signature.ts";
+import { describeSignature, type FailureSignature, signatureOf, violationSignature } from "../sim/shrink/signature.ts";
 import type { UniverseResult, UniverseSpec } from "../sim/universe.ts";
 import type { Violation } from "../sim/violations.ts";
 import type { ProfileChoice } from "./args.ts";
@@ -90,6 +90,11 @@ export interface Shrunk {
 export interface ShrinkBudget {
   readonly maxReplays?: number;
   readonly maxSteps?: number;
+  /**
+   * The violation the shrunk tape must keep showing, first or not (default: the failure's first
+   * violation, kept first): a hunt's deciding violation.
+   */
+  readonly keep?: Violation;
 }
 
 export async function shrinkFailure(f: Failure, limits: ShrinkBudget = {}): Promise<Shrunk> {
@@ -105,6 +110,7 @@ export async function shrinkFailure(f: Failure, limits: ShrinkBudget = {}): Prom
       tape: f.result.tape,
       maxReplays: budget,
       ...(limits.maxSteps !== undefined ? { maxSteps: limits.maxSteps } : {}),
+      ...(limits.keep ? { signature: violationSignature(limits.keep), anywhere: true } : {}),
       onReplay: async () => {
         progress.advance(1);
         await yieldNow();
@@ -147,14 +153,15 @@ export function tapeFileOf(f: Failure, out?: string): string {
   );
 }
 
-export function ledgerEntryOf(f: Failure, tape: readonly number[]): LedgerEntry {
+/** The ledger entry of `tape`; `replayed` is the universe it replays to (default: the failure's own). */
+export function ledgerEntryOf(f: Failure, tape: readonly number[], replayed: UniverseResult = f.result): LedgerEntry {
   return {
     scenario: f.scenario.name,
     profile: f.profile.label,
     form: f.form,
     seed: f.result.seed,
     strategy: failureStrategyLabel(f),
-    violation: f.result.violations[0]!.kind,
+    violation: replayed.violations[0]!.kind,
     tape,
   };
 }
@@ -184,9 +191,10 @@ export interface Saved {
  * Step 4: write the tape file (`.omnisim/<scenario>.<form>.<profile>.<strategy>.seed<S>.tape.json`,
  * never overwriting another tape) and, with `--save`, the ledger entry. Errors are returned.
  */
-export function saveArtefacts(f: Failure, tape: readonly number[], options: { out?: string; save?: string | null }): Saved {
+export function saveArtefacts(f: Failure, tape: readonly number[], options: { out?: string; save?: string | null; replayed?: UniverseResult }): Saved {
   const errors: string[] = [];
-  const entry = ledgerEntryOf(f, tape);
+  // A shrunk tape that keeps a violation which is not its first may show another one first.
+  const entry = ledgerEntryOf(f, tape, options.replayed);
   let tapeFile: string | null = null;
   try {
     tapeFile = writeArtefact(tapeFileOf(f, options.out), "tape.json", `${JSON.stringify(entry)}\n`, options.out !== undefined);

@@ -151,8 +151,6 @@ interface CellOutcome {
   readonly row: HuntRow;
   readonly failure: Failure | null;
   readonly shrunk: Shrunk | null;
-  /** Why the reported universe was not shrunk, when it should have been. */
-  readonly note: string | null;
   readonly coverage: CoverageData;
 }
 
@@ -244,7 +242,7 @@ export async function huntCommand(flags: HuntFlags): Promise<number> {
   const errors = out.result(doc, () => ({ suite: "omnisim hunt", cases: rows.map(huntJunitCase) }));
   for (const o of outcomes) {
     if (!o.failure) continue;
-    const saved = saveArtefacts(o.failure, o.shrunk?.tape ?? o.failure.result.tape, { save });
+    const saved = saveArtefacts(o.failure, o.shrunk?.tape ?? o.failure.result.tape, { save, ...(o.shrunk ? { replayed: o.shrunk.final } : {}) });
     errors.push(...saved.errors);
   }
   reportErrors(errors);
@@ -377,14 +375,13 @@ async function huntCell(cell: Cell, o: CellOptions): Promise<CellOutcome> {
   };
   // A cell as expected is a known bug showing, or a green cell: its minimal schedule is one
   // `omnisim shrink` away. By default only the cells a user must look at pay for shrinking.
-  // The shrinker keeps a tape's first violation: where the violation that decides the cell comes
-  // later in its universe, a shrunk tape could lose it, so that universe is left unshrunk.
+  // The shrink keeps the violation that decided the cell, which may come after another (a known
+  // bug first, then the unknown one the cell is red for): the shrunk tape must still show it.
   const wanted = o.shrink === "all" || (o.shrink === "unexpected" && !row.asExpected);
-  const keepsDecider = shown !== null && signatureOf(shown.violations[0]!) === reported?.violation;
-  const shrunk = failure && wanted && keepsDecider ? await shrinkOrKeep(failure) : null;
+  const decider = shown?.violations.find((v) => signatureOf(v) === reported?.violation);
+  const shrunk = failure && wanted ? await shrinkOrKeep(failure, decider && decider !== shown!.violations[0] ? { keep: decider } : {}) : null;
   if (shrunk && row.tape) row.tape = { ...row.tape, after: shrunk.tape.length, shrinkMs: shrunk.ms };
-  const unshrunk = failure && wanted && !keepsDecider ? `not shrunk: ${row.firstViolation} is not this universe's first violation, and the shrinker keeps the first` : null;
-  return { row, failure, shrunk, note: unshrunk, coverage: summary.coverage };
+  return { row, failure, shrunk, coverage: summary.coverage };
 }
 
 /** The line that replays one crash state of a cell's universe. */
@@ -524,7 +521,6 @@ function failureSection(outcomes: readonly CellOutcome[]): string[] {
       lines.push(head!, violation!, trace!);
     } else lines.push(`FAIL ${r.scenario} on ${r.profile}${where}`);
     if (r.why) lines.push(`  why: ${r.why}`);
-    if (o.note) lines.push(`  ${o.note}`);
     if (r.replay) lines.push(`  replay: ${r.replay}`);
   }
   return lines;

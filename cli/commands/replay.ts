@@ -100,6 +100,7 @@ export async function replayCommand(ref: string, flags: ReplayFlags): Promise<nu
         seed,
         verdict: result.verdict,
         violation: v ? { kind: v.kind, message: v.message } : null,
+        violations: result.violations.map((x) => ({ kind: x.kind, message: x.message })),
         traceHash: result.traceHash,
         steps: result.steps,
         form,

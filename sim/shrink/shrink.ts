@@ -2,7 +2,8 @@
 // stays fixed (so ids and the clock stay the same) while fast-check's own shrinker for
 // `fc.array(fc.nat())`, started from the failing tape as an example, removes and lowers choices
 // as long as a replay of the candidate still fails first with the same signature (violation
-// kind, error kind, operation and actor role: `signature.ts`). Tapes
+// kind, error kind, operation and actor role: `signature.ts`), or, for a hunt's deciding
+// violation that followed another, still shows it anywhere (`anywhere`). Tapes
 // decode tolerantly, so every candidate means something: a shorter tape ends in default
 // choices (keep running the same actor, crash nothing, draw the first option), and scenario
 // knobs (operation counts, actors, armed faults) are choices too, so they shrink with it.
@@ -10,7 +11,7 @@ import fc from "fast-check";
 import type { Fixes } from "../../engine/fixes.ts";
 import { ReplayStrategy } from "../strategies/replay.ts";
 import type { Tape } from "../tape.ts";
-import { type FailureSignature, sameSignature, signatureOf } from "./signature.ts";
+import { type FailureSignature, sameSignature, showsSignature, signatureOf } from "./signature.ts";
 import { type BackendFactory, runUniverse, type UniverseResult, type UniverseSpec } from "../universe.ts";
 
 /** Replays a shrink may spend unless told otherwise. */
@@ -32,6 +33,12 @@ export interface ShrinkOptions {
   readonly tape: Tape;
   /** The failure that must still come first (default: the tape's own first violation's). */
   readonly signature?: FailureSignature;
+  /**
+   * Whether `signature` may show after another violation, not only first: a hunt's deciding
+   * violation (an unknown bug) can follow a known one in its universe, and must survive the
+   * shrink wherever it comes.
+   */
+  readonly anywhere?: boolean;
   /** Awaited after each replay (progress, and letting Ctrl-C through). */
   readonly onReplay?: (replays: number, budget: number) => Promise<void>;
   /** At most this many replays; candidates past it count as passing, which ends the shrink. */
@@ -202,13 +209,13 @@ export async function shrinkTape(options: ShrinkOptions): Promise<ShrinkResult> 
   const start = trimTape(options.tape);
   const first = await replay(start);
   const signature = options.signature ?? signatureOf(first);
-  if (signature === null || !sameSignature(signatureOf(first), signature)) {
+  const keeps = (result: UniverseResult) => signature !== null && (options.anywhere ? showsSignature(result, signature) : sameSignature(signatureOf(result), signature));
+  if (signature === null || !keeps(first)) {
     throw new ShrinkError(
       `the tape does not reproduce ${options.signature?.kind ?? "a violation"} on seed ${options.seed} (its replay ${firstKind(first) === null ? "passes" : `fails with ${firstKind(first)}`})`,
     );
   }
   const kind = signature.kind;
-  const keeps = (result: UniverseResult) => sameSignature(signatureOf(result), signature);
   let spent = false;
   const probe: Probe = {
     fails: async (candidate) => {

@@ -5,6 +5,7 @@
 // actor that ran it (the actor's name without its instance number: `open-1` and `open-2` are
 // one role, `open`).
 import type { UniverseResult } from "../universe.ts";
+import type { Violation } from "../violations.ts";
 
 export interface FailureSignature {
   readonly kind: string;
@@ -21,13 +22,22 @@ export function roleOf(actor: string): string {
   return actor.replace(/#\d+$/, "").replace(/[-_]?\d+$/, "") || actor;
 }
 
+/** The signature of a universe's first violation; null for a passing universe. */
 export function signatureOf(result: UniverseResult): FailureSignature | null {
   const v = result.violations[0];
-  if (!v) return null;
+  return v ? violationSignature(v) : null;
+}
+
+export function violationSignature(v: Violation): FailureSignature {
   const op = v.op ?? null;
   const role = op ? roleOf(op.actor) : null;
   const operation = op ? op.label.split(op.actor).join(role!).replace(/\d+/g, "#") : null;
   return { kind: v.kind, errorKind: v.errorKind ?? null, operation, role };
+}
+
+/** Whether any violation of the universe, first or not, has signature `s`. */
+export function showsSignature(result: UniverseResult, s: FailureSignature): boolean {
+  return result.violations.some((v) => sameSignature(violationSignature(v), s));
 }
 
 export function sameSignature(a: FailureSignature | null, b: FailureSignature | null): boolean {

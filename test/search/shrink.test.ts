@@ -106,3 +106,27 @@ test("a shrink stops at its budget of scheduling points and says so, the same wa
   expect(again).toMatchObject({ tape: tight.tape, replays: tight.replays, steps: tight.steps });
   expect(tight.result.traceHash).toBe(again.result.traceHash);
 });
+
+test("a hunt's deciding violation that follows another is kept wherever it shows; kept first it does not reproduce", async () => {
+  const { violationSignature } = await import("../../sim/shrink/signature.ts");
+  // A known bug always shows first; the unknown one only when the second choice draws 3.
+  const spec = {
+    name: "late-decider",
+    async direct(world: import("../../sim/world.ts").World) {
+      world.choose("noise", 4);
+      const decides = world.choose("decides", 4);
+      world.violation({ kind: "lost-update", message: "planted: a known bug, first" });
+      if (decides === 3) world.violation({ kind: "acked-delete-undone", message: "planted: the deciding bug, after it" });
+    },
+  };
+  const original = await replayTape({ spec, fixes: PROFILES.seed, seed: 1, tape: [2, 3] });
+  expect(original.violations.map((v) => v.kind)).toEqual(["lost-update", "acked-delete-undone"]);
+  const decider = violationSignature(original.violations[1]!);
+  const shrunk = await shrinkTape({ spec, fixes: PROFILES.seed, seed: 1, tape: original.tape, signature: decider, anywhere: true });
+  expect(shrunk.tape).toEqual([0, 3]);
+  expect(shrunk.result.violations.map((v) => v.kind)).toEqual(["lost-update", "acked-delete-undone"]);
+  // Kept first (the default), the deciding violation is not this tape's failure at all.
+  await expect(shrinkTape({ spec, fixes: PROFILES.seed, seed: 1, tape: original.tape, signature: decider })).rejects.toThrow(/does not reproduce/);
+  // And shrinking for the first violation alone loses it: what the hunt must not do.
+  expect((await shrinkTape({ spec, fixes: PROFILES.seed, seed: 1, tape: original.tape })).tape).toEqual([]);
+});
