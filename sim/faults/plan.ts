@@ -225,8 +225,11 @@ export class StorageFaultPlan implements StorageFaultLayer {
 }
 
 /**
- * Whether a stale read of a dataset's HEAD (`datasets.latestVersion`) saw an older version than
- * the durable one: a Lance commit hidden from its reader. Lance finds a dataset's HEAD by listing
+ * Whether a stale read of a dataset's HEAD (`datasets.latestVersion`, or the version listing
+ * `datasets.versions` a recovery walks) saw an older version than the durable one: a Lance
+ * commit hidden from its reader (`rollback-audited-forward` seed 1346 with `--faults all` on
+ * fixed: a listing three states back hid a writer's commit on edge:Knows, and the open's
+ * recovery rolled that committed writer back). Lance finds a dataset's HEAD by listing
  * its versions, and the engines (upstream's and the model's) assume that listing sees every
  * commit made before it (read-after-write, as S3, GCS, Azure and local files give). Past that,
  * nothing a recovery reads tells a writer that never committed from one whose commit the store
@@ -236,11 +239,14 @@ export class StorageFaultPlan implements StorageFaultLayer {
  * commit is a limit; a stale HEAD read that saw the current version is an ordinary fault.
  */
 function hidesLanceCommit<T>(call: StorageCall, seen: VirtualStore, now: VirtualStore, effect: (store: VirtualStore) => T): boolean {
-  if (call.op !== "datasets.latestVersion") return false;
+  if (call.op !== "datasets.latestVersion" && call.op !== "datasets.versions") return false;
   const head = (store: VirtualStore): number | null => {
     try {
       const v = effect(store);
-      return typeof v === "number" ? v : null;
+      if (typeof v === "number") return v;
+      // `datasets.versions`: the listing itself, oldest first.
+      const last = Array.isArray(v) ? (v[v.length - 1] as { version?: unknown } | undefined) : undefined;
+      return typeof last?.version === "number" ? last.version : null;
     } catch {
       return null;
     }

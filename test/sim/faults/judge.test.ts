@@ -239,3 +239,31 @@ test("a stale HEAD read that hid a Lance commit from a recovery is the documente
   expect(await run(true)).toBe("limit true; Person HEAD 2 pin 1");
   expect(await run(false)).toBe("limit false");
 });
+
+test("a stale version listing that hid a Lance commit from a recovery is the same limit; one that saw every version is an ordinary fault", async () => {
+  // rollback-audited-forward seed 1346 with --faults all on fixed: the open's recovery read
+  // edge:Knows's HEAD right, then walked a listing three states back that ended before the dead
+  // writer's commit, and rolled that committed writer back.
+  const personVersions = (call: StorageCall) => call.op === "datasets.versions" && call.subject === tablePathForTableKey(PERSON);
+  const run = (hidden: boolean) => {
+    let seen = "";
+    return inWorld(
+      async (w) => {
+        await startProcess(w, "setup").init();
+        const g = await startProcess(w, "writer").open();
+        let armed = false;
+        const plan = strike(w, "stale", (call) => armed && personVersions(call), { param: hidden ? 3 : 0 });
+        w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+        await g.mutate([person("Alice")]).catch(() => undefined);
+        // Unhidden: nothing durable moves between the failed write and the reopen's listing.
+        await w.sleep(2 * LEASE_TTL_MS);
+        armed = true;
+        await startProcess(w, "reopen").open();
+        seen = `limit ${plan.struck.map((f) => f.limit).join(",")}`;
+      },
+      { fixes: PROFILES.fixed },
+    ).then(() => seen);
+  };
+  expect(await run(true)).toBe("limit true");
+  expect(await run(false)).toBe("limit false");
+});
