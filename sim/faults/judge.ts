@@ -202,8 +202,11 @@ const INIT_TAKEOVER_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<Violation
  * What a dataset commit no lease fenced can do to its table: drift later operations and recovery
  * trip on, and, once a publish registers that drift (an index build publishes its table's HEAD),
  * rows checked against the snapshot before the pause (an edge past its @card, an endpoint gone).
+ * On a table another committer's sidecar pins, Lance's history does not say whose commit it is:
+ * recovery rolls that committer forward over the late commit and audits it as the committer's
+ * (`audit-mismatch`; lost-sidecar-write seed 304 with `--faults all` on fixed).
  */
-const DRIFT_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["drift-after-recovery", "wedged-write", "spurious-conflict", "maintenance-failed", "unexpected-error", "card-violated", "dangling-edge"]);
+const DRIFT_CONSEQUENCES: ReadonlySet<ViolationKind> = new Set<ViolationKind>(["drift-after-recovery", "wedged-write", "spurious-conflict", "maintenance-failed", "unexpected-error", "card-violated", "dangling-edge", "audit-mismatch"]);
 
 const SCHEMA_FILES: ReadonlySet<string> = new Set([...SCHEMA_CONTRACT_FILES, ...SCHEMA_CONTRACT_STAGING_FILES]);
 

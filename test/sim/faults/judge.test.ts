@@ -161,8 +161,17 @@ test("a pause past the lease excuses what its paused committer does by design, n
     world.trace.emit({ e: "io", actor: paused, op: "datasets.commit", args: { path: tablePathForTableKey("node:Person") }, ok: { version: 3 } });
     world.violations.push({ kind: "drift-after-recovery", message: "planted: its drift", table: "node:Person" });
     world.violations.push({ kind: "drift-after-recovery", message: "planted: other drift", table: "node:Company" });
+    // Recovery took its late commit for another committer's, whose sidecar pins the table (seed 304).
+    world.violations.push({ kind: "audit-mismatch", message: "planted: audited over its commit", table: "node:Person" });
+    world.violations.push({ kind: "audit-mismatch", message: "planted: audited elsewhere", table: "node:Company" });
   });
-  expect(drift).toEqual({ kept: ["planted: other drift"], excused: [["planted: its drift", "limit"]] });
+  expect(drift).toEqual({
+    kept: ["planted: other drift", "planted: audited elsewhere"],
+    excused: [
+      ["planted: its drift", "limit"],
+      ["planted: audited over its commit", "limit"],
+    ],
+  });
   // An init paused past its claim is taken over by design: what that leaves at the root is the limit; after another paused operation it stands.
   const bricked = (label: string) =>
     judged((world, history, paused, _other, at) => {
