@@ -9,7 +9,7 @@ import type { Snapshot } from "../manifest/snapshot.ts";
 import { listSidecars } from "./sidecar.ts";
 import { catalogTableKeys } from "../schema/catalog.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
-import { parseSchemaState, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE, stagingName } from "../schema/contract.ts";
+import { parseSchemaState, SCHEMA_IR_FILE, SCHEMA_SOURCE_FILE, SCHEMA_STATE_FILE, stagingName } from "../schema/contract.ts";
 import { SchemaParseError } from "../schema/errors.ts";
 import { schemaIrHash } from "../schema/ir.ts";
 import { deleteStaging, promoteStaging, stagingPresent } from "../schema-state/contract-files.ts";
@@ -52,7 +52,9 @@ export async function recoverSchemaStateFiles(env: Env, snapshot: Snapshot): Pro
       await deleteStaging(env, { sourceLast: true });
       return { kind: "CleanedStaging" };
     }
-    throw lockConflict(`schema staging files do not form a valid contract with the live files they would leave (manifest v${snapshot.version})`);
+    // Named, so an operator (and a reader of the error) knows which files to look at.
+    const names = [...(present.ir ? [stagingName(SCHEMA_IR_FILE)] : []), ...(present.state ? [stagingName(SCHEMA_STATE_FILE)] : [])];
+    throw lockConflict(`schema staging files (${names.join(", ")}) do not form a valid contract with the live files they would leave (manifest v${snapshot.version})`);
   }
   const sidecars = await listSidecars(env);
   if (sidecars.some((s) => s.writer_kind === "SchemaApply")) {

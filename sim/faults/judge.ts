@@ -55,7 +55,7 @@ export function excuseFaults(world: World, history: History): void {
   for (const v of world.violations) {
     const excuse = limit
       ? { as: "limit" as const, why: `after ${describe(limit)}, ${limitReason(limit)}` }
-      : (indeterminateInit(v, history, faults, physical) ?? detected(v, history, faults) ?? pausedCommitter(v, history, events, pauses, world.fixes.ownInitClaimRelease));
+      : (indeterminateInit(v, history, faults, physical) ?? detected(v, history, faults) ?? refusedLeftover(v, history, faults) ?? pausedCommitter(v, history, events, pauses, world.fixes.ownInitClaimRelease));
     if (!excuse) {
       kept.push(v);
       continue;
@@ -120,6 +120,26 @@ function detected(v: Violation, history: History, faults: readonly StruckFault[]
     if (excuse) return excuse;
   }
   return null;
+}
+
+/**
+ * Schema staging copies that outlived recovery because recovery would neither promote nor discard
+ * a copy a fault damaged (schema evolution locked down for an operator, by design) are detected
+ * when every copy left is one a fault damaged and an operation failed naming it: the engine kept
+ * the damaged file and refused loudly (schema-apply-pauses seed 747 with `--faults all` on fixed:
+ * a lost delete left a torn `__schema_state.json.staging` behind a failed apply).
+ */
+function refusedLeftover(v: Violation, history: History, faults: readonly StruckFault[]): Omit<Excused, "violation"> | null {
+  const staging = v.kind === "schema-files-disagree" ? v.details?.["staging"] : undefined;
+  if (!Array.isArray(staging) || staging.length === 0) return null;
+  const why: string[] = [];
+  for (const key of staging) {
+    const fault = typeof key === "string" ? faults.find((f) => f.damaged.includes(key)) : undefined;
+    const refused = typeof key === "string" ? history.ops.find((o) => o.status === "err" && o.errorMessage?.includes(key)) : undefined;
+    if (!fault || !refused) return null;
+    why.push(`${key}, damaged by ${describe(fault)}, refused by ${refused.label} (${refused.errorKind})`);
+  }
+  return { as: "detected", why: `kept and refused loudly: ${why.join("; ")}` };
 }
 
 function detectedIn(op: OpRecord, faults: readonly StruckFault[]): Omit<Excused, "violation"> | null {

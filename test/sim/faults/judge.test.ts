@@ -276,3 +276,29 @@ test("a stale version listing that hid a Lance commit from a recovery is the sam
   expect(await run(true)).toBe("limit true");
   expect(await run(false)).toBe("limit false");
 });
+
+test("schema staging copies a fault damaged, kept by a locked-down recovery and refused by name, are detected; a copy no fault damaged, or none refused, stands", async () => {
+  // schema-apply-pauses seed 747 with --faults all on fixed: a lost delete left a torn
+  // `__schema_state.json.staging` behind a failed apply; every later operation refused it by name.
+  const STATE = "__schema_state.json.staging";
+  const IR = "_schema.ir.json.staging";
+  const judged = async (staging: string[], refusedNames: string | null) => {
+    const world = await faultedWorld();
+    const history = new History(world);
+    const actor = world.sched.actors.find((a) => !a.director)!;
+    const at = world.trace.length;
+    world.storageFaults!.struck.push({ kind: "torn", op: "objects.put", subject: STATE, actor: actor.name, proc: actor.proc.name, at, damaged: [STATE], limit: false });
+    world.violations.length = 0;
+    if (refusedNames !== null) {
+      // Failed long after the fault, so only the file it names can tie it to the fault.
+      history.ops.push({ id: 4000, label: "final read-write open", kind: "open", actor, start: at + 10_000, end: at + 10_001, status: "err", errorKind: "SchemaContractInvalid", errorMessage: `schema staging files (${refusedNames}) do not form a valid contract`, errorTable: null } as unknown as OpRecord);
+    }
+    world.violations.push({ kind: "schema-files-disagree", message: `staging copies outlived recovery: ${staging.join(", ")}`, details: { staging } });
+    const before = world.excused.length;
+    excuseFaults(world, history);
+    return { kept: world.violations.length, excused: world.excused.slice(before).map((x) => x.as) };
+  };
+  expect(await judged([STATE], STATE)).toEqual({ kept: 0, excused: ["detected"] });
+  expect(await judged([STATE, IR], `${STATE}, ${IR}`)).toEqual({ kept: 1, excused: [] });
+  expect(await judged([STATE], null)).toEqual({ kept: 1, excused: [] });
+});
