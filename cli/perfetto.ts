@@ -122,6 +122,11 @@ export function perfettoEvents(events: readonly TraceEvent[], title: string): Tr
       case "escape":
         emit("i", { name: `escape of ${ev.actor}`, cat: ["violation"], ts: now(), s: "g", pid: 0, tid: 0, args: { lastStep: ev.lastStep } });
         break;
+      case "stall": {
+        const t = track(ev.actor);
+        emit("i", { name: `stall of ${ev.ms} ms before ${ev.step}`, cat: ["fault"], ts: now(), s: "t", pid: t.pid, tid: t.tid });
+        break;
+      }
       case "fault": {
         const t = track(ev.actor);
         emit("i", { name: `storage fault ${ev.kind} on ${ev.op}`, cat: ["fault"], ts: now(), s: "t", pid: t.pid, tid: t.tid, args: { subject: named(ev.subject), ...(ev.key ? { key: ev.key } : {}) } });

@@ -68,6 +68,9 @@ export function renderTimeline(events: readonly TraceEvent[], options: TimelineO
       case "fault":
         line(ev.actor, `** storage fault ${ev.kind} on ${ev.op}${ev.subject ? ` ${ev.subject}` : ""}${faultDetail(ev)}`);
         break;
+      case "stall":
+        line(ev.actor, `** stall: runnable, not granted for ${ev.ms.toLocaleString("en-US")} ms before ${ev.step} (past the lease)`);
+        break;
       case "excused":
         out.push(`  ..    excused ${ev.violation} (${ev.as}): ${named(ev.why)}`);
         break;

@@ -112,6 +112,8 @@ export class Actor implements ActorView {
   steps = 0;
   /** Offered a step at some decision of the strategy. */
   offered = false;
+  /** Virtual time from which its pending step could run: -1 while that waits on a condition (a lock, a park). */
+  runnableSince = 0;
   outcome: ActorOutcome | undefined;
 
   constructor(
@@ -172,6 +174,13 @@ export interface SchedulerOptions {
   /** Durable writes of a typical process: scales how rarely a planned fault strikes a hit. */
   readonly crashHorizon?: number;
   readonly maxSteps?: number;
+  /**
+   * Virtual time an actor may stay runnable without a grant before its grant notes a `stall`
+   * (null: never). A strategy may keep a runnable actor waiting while the others' steps move the
+   * clock (PCT's lowest priority, for thousands of steps): past a lease that is a pause like a
+   * latency fault's, which the fault judge reads as one (`sim/faults/judge.ts`).
+   */
+  readonly stallNoticeMs?: number | null;
 }
 
 export class Scheduler implements FailpointHost {
@@ -199,6 +208,7 @@ export class Scheduler implements FailpointHost {
   private readonly faultsEverywhere: boolean;
   private readonly faultChoices: number;
   private readonly maxSteps: number;
+  private readonly stallNoticeMs: number | null;
   private lastRun: Actor | null = null;
   private signal = false;
   private externalWait: Promise<unknown> | null = null;
@@ -220,6 +230,7 @@ export class Scheduler implements FailpointHost {
     this.faultsEverywhere = options.faultsEverywhere ?? false;
     this.faultChoices = faultChoices(options.crashHorizon ?? DEFAULT_CRASH_HORIZON);
     this.maxSteps = options.maxSteps ?? 200_000;
+    this.stallNoticeMs = options.stallNoticeMs ?? null;
   }
 
   newProcess(name: string, crashable = false, shielded = false): Process {
@@ -280,6 +291,7 @@ export class Scheduler implements FailpointHost {
     }
     if (!a.director) proc.liveActors++;
     a.pending = new Pending(a, START, () => this.start(a, fn), null, null);
+    a.runnableSince = this.clock.now();
     return a;
   }
 
@@ -299,6 +311,7 @@ export class Scheduler implements FailpointHost {
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<T>((resolve, reject) => {
       a.pending = new Pending(a, step, resolve as (value?: unknown) => void, null, null, effect, reject);
+      a.runnableSince = this.clock.now();
       a.status = "waiting";
       this.signal = true;
     });
@@ -541,6 +554,10 @@ export class Scheduler implements FailpointHost {
     this.current = a;
     this.lastRun = a;
     this.signal = false;
+    if (this.stallNoticeMs !== null && !a.director && a.runnableSince >= 0) {
+      const waited = this.clock.now() - a.runnableSince;
+      if (waited > this.stallNoticeMs) this.trace.emit({ e: "stall", actor: a.name, proc: a.proc.name, step: p.step.label, ms: waited });
+    }
     this.clock.advance(1);
     this.trace.emit({ e: "grant", n: this.stepCount, actor: a.name, step: p.step.label });
     p.resume();
@@ -585,6 +602,7 @@ export class Scheduler implements FailpointHost {
     if (a.pending) throw new Error(`actor ${a.name} made two scheduling points at once (${step.label})`);
     return new Promise<void>((resume) => {
       a.pending = new Pending(a, step, resume as (value?: unknown) => void, ready, wakeAt);
+      a.runnableSince = ready !== null ? -1 : (wakeAt ?? this.clock.now());
       a.status = "waiting";
       this.signal = true;
     });

@@ -27,6 +27,8 @@ export type TraceEvent =
   | { readonly e: "spawn"; readonly actor: string; readonly proc: string }
   /** Scheduler step `n` went to `actor`, to take the step labelled `step`. */
   | { readonly e: "grant"; readonly n: number; readonly actor: string; readonly step: string }
+  /** The grant after it found `actor` kept runnable but ungranted for `ms` of virtual time, past the stall notice (a lease). */
+  | { readonly e: "stall"; readonly actor: string; readonly proc: string; readonly step: string; readonly ms: number }
   /**
    * A storage call took effect: exactly one of `ok` (a summary of its result, which may be null)
    * and `err` (the error it failed with) is present.
@@ -83,6 +85,7 @@ export const TRACE_EVENT_NAMES: readonly TraceEventName[] = [
   "process",
   "spawn",
   "grant",
+  "stall",
   "io",
   "failpoint",
   "crash",

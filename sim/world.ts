@@ -3,6 +3,7 @@
 // can run interleaved in one process.
 import type { Env, WorldPort } from "../engine/env.ts";
 import type { Fixes } from "../engine/fixes.ts";
+import { LEASE_TTL_MS } from "../engine/lease/lease.ts";
 import type { Storage } from "../engine/storage/types.ts";
 import { FailpointRegistry } from "../failpoints/registry.ts";
 import { VirtualClock } from "./clock.ts";
@@ -113,6 +114,9 @@ export class World {
       faultsEverywhere: (options.faultBudget ?? 0) > 0 && faultsEverywhere(this.seeds),
       ...(options.crashHorizon !== undefined ? { crashHorizon: options.crashHorizon } : {}),
       ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+      // Under `ownerLease` a committer is assumed to finish within its lease: a strategy's
+      // starving it past one is noted, as a latency fault's pause is.
+      stallNoticeMs: options.fixes.ownerLease ? LEASE_TTL_MS : null,
     });
     this.failpoints = new FailpointRegistry(this.sched);
     this.backend = options.backend(this.seeds.child("backend"));

@@ -29,6 +29,7 @@ import { SCHEMA_CONTRACT_FILES, SCHEMA_CONTRACT_STAGING_FILES } from "../../engi
 import { GRAPH_COMMIT_RECOVERIES, SCHEMA_APPLY_LOCK_BRANCH } from "../../engine/manifest/layout.ts";
 import { leaseObjectId } from "../../engine/lease/lease.ts";
 import { resultAt } from "../oracles/took-effect.ts";
+import { operationAt } from "../oracles/sidecars.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import type { TraceEvent } from "../trace.ts";
 import type { World } from "../world.ts";
@@ -44,13 +45,14 @@ export interface Excused {
 
 export function excuseFaults(world: World, history: History): void {
   const faults = [...world.inheritedFaults, ...(world.storageFaults?.struck ?? [])];
-  const physical = physicalInitFailpointFaults(world.trace.events());
-  if ((faults.length === 0 && physical.length === 0) || world.violations.length === 0) return;
+  const events = world.trace.events();
+  const physical = physicalInitFailpointFaults(events);
+  const stalls = stallsOf(events);
+  if ((faults.length === 0 && physical.length === 0 && stalls.length === 0) || world.violations.length === 0) return;
   // A lost commit breaks the store's own contract: nothing after it can be judged. A pause past
   // the lease excuses only what its paused committer does by design (`pausedCommitter`).
   const limit = faults.find((f) => f.limit && f.kind !== "latency");
-  const pauses = faults.filter((f) => f.limit && f.kind === "latency");
-  const events = world.trace.events();
+  const pauses: Pause[] = [...faults.filter((f) => f.limit && f.kind === "latency"), ...stalls];
   const kept: Violation[] = [];
   for (const v of world.violations) {
     const excuse = limit
@@ -161,6 +163,22 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
 }
 
 /**
+ * A pause: a latency fault past the lease, or a stall (the scheduler kept a runnable actor
+ * ungranted past the lease while the others' steps moved the clock; noted only under
+ * `ownerLease`, whose committers are assumed to finish within their lease).
+ */
+type Pause = StruckFault & { readonly stalledMs?: number };
+
+/** Each `stall` the scheduler noted, as a pause struck just before the step it held up. */
+function stallsOf(events: readonly TraceEvent[]): Pause[] {
+  const out: Pause[] = [];
+  events.forEach((ev, at) => {
+    if (ev.e === "stall") out.push({ kind: "latency", op: ev.step, subject: "", actor: ev.actor, proc: ev.proc, at, damaged: [], limit: true, stalledMs: ev.ms });
+  });
+  return out;
+}
+
+/**
  * A pause past the lease (a latency fault longer than it) is beyond the fixed engine's stated
  * assumption that a committer finishes within its lease; but the lease still fences every
  * publish, and storage fences nothing else. So what its paused committer may do by design is
@@ -183,10 +201,10 @@ function failedOperations(history: History, v: Violation): OpRecord[] {
  * successor's init claim, unless the pause struck that delete itself (the fix's residual window):
  * then neither what the root is left with nor a violation naming the claim is excused.
  */
-function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly StruckFault[], ownRelease: boolean): Omit<Excused, "violation"> | null {
+function pausedCommitter(v: Violation, history: History, events: readonly TraceEvent[], pauses: readonly Pause[], ownRelease: boolean): Omit<Excused, "violation"> | null {
   for (const f of pauses) {
     const why = `after ${describe(f)}, ${limitReason(f)}`;
-    const running = pausedOperations(history, f).map((op) => ({ op, unfencedAt: publishAfterTakeover(events, op, f) }));
+    const running = pausedOperations(history, events, f).map((op) => ({ op, unfencedAt: publishAfterTakeover(events, op, f) }));
     const paused = running.filter((r) => r.unfencedAt === null).map((r) => r.op);
     const unfenced = running.flatMap((r) => (r.unfencedAt === null ? [] : [r.unfencedAt]));
     const about = paused.find((op) => concerns(v, op, f));
@@ -241,11 +259,17 @@ function lateCause(v: Violation, late: LateWrites): string | null {
   return null;
 }
 
-/** The operations a pause held up: the struck actor's own, or (a helper struck) its process's, running at the fault. */
-function pausedOperations(history: History, f: StruckFault): OpRecord[] {
-  const running = history.ops.filter((op) => op.start <= f.at && (op.end === null || f.at <= op.end));
-  const own = running.filter((op) => op.actor.name === f.actor);
-  return own.length > 0 ? own : running.filter((op) => op.actor.proc.name === f.proc);
+/**
+ * The operations a pause held up: the struck actor's own running at the fault, or, a helper
+ * struck (an optimize's table worker), the operation that spawned it; not every operation of its
+ * process (random-workload seed 1059: a worker stalled before its start held up no insert of
+ * another actor of its process).
+ */
+function pausedOperations(history: History, events: readonly TraceEvent[], f: StruckFault): OpRecord[] {
+  const own = history.ops.filter((op) => op.actor.name === f.actor && op.start <= f.at && (op.end === null || f.at <= op.end));
+  if (own.length > 0) return own;
+  const spawner = operationAt(history, events, f.actor, f.at);
+  return spawner ? [spawner] : [];
 }
 
 const DATASET_WRITES: ReadonlySet<string> = new Set(["datasets.commit", "datasets.restore", "datasets.create"]);
@@ -309,6 +333,7 @@ function limitReason(f: StruckFault): string {
   }
 }
 
-function describe(f: StruckFault): string {
+function describe(f: Pause): string {
+  if (f.stalledMs !== undefined) return `a stall of ${f.stalledMs.toLocaleString("en-US")} ms before ${f.op} (by ${f.actor}: runnable, not granted)`;
   return `${/^[aeiou]/.test(f.kind) ? "an" : "a"} ${f.kind} fault on ${f.op}${f.subject ? ` ${f.subject}` : ""} (by ${f.actor})`;
 }

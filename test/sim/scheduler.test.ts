@@ -241,3 +241,41 @@ test("the faults-everywhere knob is the universe seed's choice: the same for a s
   expect(count).toBeGreaterThan(400 / FAULTS_EVERYWHERE_ONE_IN / 2);
   expect(count).toBeLessThan((400 / FAULTS_EVERYWHERE_ONE_IN) * 2);
 });
+
+test("a grant notes a stall when its actor was kept runnable past the notice; never for the actor's own sleep or a wait on a condition", async () => {
+  const clock = new VirtualClock();
+  const trace = new Trace();
+  // An empty tape keeps the last runner running and otherwise takes the first in spawn order:
+  // the sleeper and the waiter start first, then `busy` runs all its steps while `starved` waits.
+  const sched = new Scheduler({ clock, trace, strategy: new ReplayStrategy([]), stallNoticeMs: 100 });
+  const p = sched.newProcess("p");
+  let open = false;
+  sched.spawn(p, "sleeper", async () => {
+    await sched.sleep(500);
+    await sched.point({ label: "sleeper.1" });
+  });
+  sched.spawn(p, "waiter", async () => {
+    await sched.waitUntil({ label: "waiter.gate" }, () => open);
+    await sched.point({ label: "waiter.1" });
+  });
+  sched.spawn(p, "busy", async () => {
+    for (let i = 0; i < 150; i++) await sched.point({ label: `busy.${i}` });
+    open = true;
+  });
+  sched.spawn(p, "starved", async () => {
+    await sched.point({ label: "starved.1" });
+  });
+  expect((await sched.run()).kind).toBe("quiescent");
+  expect(trace.events().flatMap((e) => (e.e === "grant" && e.step === "sleeper.1" ? [clock.now() >= 500] : []))).toEqual([true]);
+  const stalls = trace.events().flatMap((e) => (e.e === "stall" ? [`${e.actor} ${e.step} ${e.ms > 100}`] : []));
+  expect(stalls).toEqual(["starved start true"]);
+  // Without the notice, no stall is noted.
+  const quiet = schedulerWith();
+  const q = quiet.sched.newProcess("q");
+  quiet.sched.spawn(q, "busy", async () => {
+    for (let i = 0; i < 150; i++) await quiet.sched.point({ label: `busy.${i}` });
+  });
+  quiet.sched.spawn(q, "starved", async () => void (await quiet.sched.point({ label: "starved.1" })));
+  await quiet.sched.run();
+  expect(quiet.trace.events().some((e) => e.e === "stall")).toBe(false);
+});

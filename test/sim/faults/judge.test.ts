@@ -20,7 +20,6 @@ import { LEASE_TTL_MS } from "../../../engine/lease/lease.ts";
 import { tablePathForTableKey } from "../../../engine/schema/catalog.ts";
 import { FP } from "../../../failpoints/catalog.ts";
 import { strike } from "../../../sim/faults/scripted.ts";
-import type { StorageCall } from "../../../sim/storage-calls.ts";
 import { inWorld } from "../../engine/helpers.ts";
 import { head, PERSON, person, pin, startProcess } from "../../engine/support.ts";
 
@@ -214,67 +213,47 @@ test("with ownInitClaimRelease a paused init's late delete of its successor's in
   expect(await judged({ ...PROFILES.fixed, ownInitClaimRelease: false }, elsewhere)).toEqual({ kept: [], excused: ["root-bricked", "indeterminate-init-undone"] });
 });
 
+/**
+ * A writer commits Person and fails before its publish; a reopen's recovery then reads Person
+ * through `op` with a stale fault looking `param + 1` durable states back (3: before the commit;
+ * 0: one state back, where nothing had moved Person). What the fault plan called it, and Person
+ * after.
+ */
+async function staleReadAtReopen(op: "datasets.latestVersion" | "datasets.versions", param: number): Promise<string> {
+  let seen = "";
+  await inWorld(
+    async (w) => {
+      await startProcess(w, "setup").init();
+      const g = await startProcess(w, "writer").open();
+      // Placed before the write (a plan looks back over the states it saw), armed for the reopen.
+      let armed = false;
+      const plan = strike(w, "stale", (call) => armed && call.op === op && call.subject === tablePathForTableKey(PERSON), { param });
+      w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
+      await g.mutate([person("Alice")]).catch(() => undefined);
+      await w.sleep(2 * LEASE_TTL_MS);
+      armed = true;
+      await startProcess(w, "reopen").open();
+      seen = `limit ${plan.struck.map((f) => f.limit).join(",")}; Person HEAD ${await head(w, PERSON)} pin ${await pin(w, PERSON)}`;
+    },
+    { fixes: PROFILES.fixed },
+  );
+  return seen;
+}
+
 test("a stale HEAD read that hid a Lance commit from a recovery is the documented limit; a stale HEAD read that saw the current version is an ordinary fault", async () => {
   // lost-sidecar-write seed 195 with --faults all on fixed: a writer committed Person and died
   // before its publish; the recovery read Person's HEAD from before that commit, took the writer
   // for one that never committed, and deleted its sidecar: drift no later recovery explains.
-  const personHead = (call: StorageCall) => call.op === "datasets.latestVersion" && call.subject === tablePathForTableKey(PERSON);
-  const run = (hidden: boolean) => {
-    let seen = "";
-    return inWorld(
-      async (w) => {
-        await startProcess(w, "setup").init();
-        const g = await startProcess(w, "writer").open();
-        if (!hidden) {
-          // Nothing moved Person in the last durable state: the stale read sees its HEAD.
-          const plan = strike(w, "stale", personHead, { param: 0 });
-          await g.mutate([person("Alice")]);
-          seen = `limit ${plan.struck.map((f) => f.limit).join(",")}`;
-          return;
-        }
-        // Placed before the write (a plan looks back over the states it saw), armed for the reopen.
-        let armed = false;
-        const plan = strike(w, "stale", (call) => armed && personHead(call), { param: 3 });
-        w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
-        await g.mutate([person("Alice")]).catch(() => undefined);
-        await w.sleep(2 * LEASE_TTL_MS);
-        armed = true;
-        await startProcess(w, "reopen").open();
-        seen = `limit ${plan.struck.map((f) => f.limit).join(",")}; Person HEAD ${await head(w, PERSON)} pin ${await pin(w, PERSON)}`;
-      },
-      { fixes: PROFILES.fixed },
-    ).then(() => seen);
-  };
-  expect(await run(true)).toBe("limit true; Person HEAD 2 pin 1");
-  expect(await run(false)).toBe("limit false");
+  expect(await staleReadAtReopen("datasets.latestVersion", 3)).toBe("limit true; Person HEAD 2 pin 1");
+  expect(await staleReadAtReopen("datasets.latestVersion", 0)).toMatch(/^limit false;/);
 });
 
 test("a stale version listing that hid a Lance commit from a recovery is the same limit; one that saw every version is an ordinary fault", async () => {
   // rollback-audited-forward seed 1346 with --faults all on fixed: the open's recovery read
   // edge:Knows's HEAD right, then walked a listing three states back that ended before the dead
   // writer's commit, and rolled that committed writer back.
-  const personVersions = (call: StorageCall) => call.op === "datasets.versions" && call.subject === tablePathForTableKey(PERSON);
-  const run = (hidden: boolean) => {
-    let seen = "";
-    return inWorld(
-      async (w) => {
-        await startProcess(w, "setup").init();
-        const g = await startProcess(w, "writer").open();
-        let armed = false;
-        const plan = strike(w, "stale", (call) => armed && personVersions(call), { param: hidden ? 3 : 0 });
-        w.failpoints.set(FP.MUTATION_POST_FINALIZE_PRE_PUBLISHER, { kind: "error", times: 1 });
-        await g.mutate([person("Alice")]).catch(() => undefined);
-        // Unhidden: nothing durable moves between the failed write and the reopen's listing.
-        await w.sleep(2 * LEASE_TTL_MS);
-        armed = true;
-        await startProcess(w, "reopen").open();
-        seen = `limit ${plan.struck.map((f) => f.limit).join(",")}`;
-      },
-      { fixes: PROFILES.fixed },
-    ).then(() => seen);
-  };
-  expect(await run(true)).toBe("limit true");
-  expect(await run(false)).toBe("limit false");
+  expect(await staleReadAtReopen("datasets.versions", 3)).toMatch(/^limit true;/);
+  expect(await staleReadAtReopen("datasets.versions", 0)).toMatch(/^limit false;/);
 });
 
 test("schema staging copies a fault damaged, kept by a locked-down recovery and refused by name, are detected; a copy no fault damaged, or none refused, stands", async () => {
@@ -301,4 +280,25 @@ test("schema staging copies a fault damaged, kept by a locked-down recovery and 
   expect(await judged([STATE], STATE)).toEqual({ kept: 0, excused: ["detected"] });
   expect(await judged([STATE, IR], `${STATE}, ${IR}`)).toEqual({ kept: 1, excused: [] });
   expect(await judged([STATE], null)).toEqual({ kept: 1, excused: [] });
+});
+
+test("a stall past the lease is a pause: what befalls the stalled actor's own operation is the limit; a stall of another actor of its process excuses nothing about it", async () => {
+  // random-workload seed 1059 with --faults all on fixed: PCT kept a11 runnable for 30,585 ms of
+  // other actors' steps after its publish; a load took the lease and recovered its sidecar.
+  const judged = async (stalled: (paused: string) => string) => {
+    const world = await faultedWorld();
+    const history = new History(world);
+    const paused = world.sched.actors.find((a) => !a.director)!;
+    const at = world.trace.length;
+    world.trace.emit({ e: "stall", actor: stalled(paused.name), proc: paused.proc.name, step: "datasets.commit _graph_commits.lance", ms: 30_585 });
+    history.ops.push({ id: 5000, label: "late insert", kind: "mutate", actor: paused, start: at - 1, end: at + 1, status: "ok", errorKind: null, errorMessage: null, errorTable: null } as unknown as OpRecord);
+    world.violations.length = 0;
+    world.violations.push({ kind: "live-sidecar-deleted", message: "planted: its sidecar", details: { owner: "late insert", writer: paused.name } });
+    const before = world.excused.length;
+    excuseFaults(world, history);
+    return { kept: world.violations.length, excused: world.excused.slice(before).map((x) => `${x.as}: ${x.why.slice(0, x.why.indexOf(" ms"))}`) };
+  };
+  expect(await judged((paused) => paused)).toEqual({ kept: 0, excused: ["limit: after a stall of 30,585"] });
+  // A worker of the same process stalled before its start (no operation of its own, no spawner found).
+  expect(await judged(() => "optimize table 4#3")).toEqual({ kept: 1, excused: [] });
 });
