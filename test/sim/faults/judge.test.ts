@@ -171,6 +171,15 @@ test("a pause past the lease excuses what its paused committer does by design, n
       ["planted: audited over its commit", "limit"],
     ],
   });
+  // Its late promotion of schema files, racing its successor's discard, leaves a contract every
+  // recovery refuses (seed 1212): the limit; a RecoveryRequired about anything else stands.
+  const promotion = await judged((world, _history, paused) => {
+    world.trace.emit({ e: "io", actor: paused, op: "objects.copy", args: { from: "_schema.pg.staging", key: "_schema.pg" }, ok: null });
+    world.violations.push({ kind: "unexpected-error", errorKind: "RecoveryRequired", message: "planted: SchemaApply sidecar 'x' confirms manifest publish, but the live schema identity does not match its target" });
+    world.violations.push({ kind: "unexpected-error", errorKind: "RecoveryRequired", message: "planted: pending Mutation recovery operation blocks the write" });
+  });
+  expect(promotion.kept).toEqual(["planted: pending Mutation recovery operation blocks the write"]);
+  expect(promotion.excused.map(([m, as]) => [String(m).slice(0, 30), as])).toEqual([["planted: SchemaApply sidecar '", "limit"]]);
   // An init paused past its claim is taken over by design: what that leaves at the root is the limit; after another paused operation it stands.
   const bricked = (label: string) =>
     judged((world, history, paused, _other, at) => {
