@@ -172,14 +172,23 @@ test("a pause past the lease excuses what its paused committer does by design, n
     ],
   });
   // Its late promotion of schema files, racing its successor's discard, leaves a contract every
-  // recovery refuses (seed 1212): the limit; a RecoveryRequired about anything else stands.
-  const promotion = await judged((world, _history, paused) => {
-    world.trace.emit({ e: "io", actor: paused, op: "objects.copy", args: { from: "_schema.pg.staging", key: "_schema.pg" }, ok: null });
-    world.violations.push({ kind: "unexpected-error", errorKind: "RecoveryRequired", message: "planted: SchemaApply sidecar 'x' confirms manifest publish, but the live schema identity does not match its target" });
-    world.violations.push({ kind: "unexpected-error", errorKind: "RecoveryRequired", message: "planted: pending Mutation recovery operation blocks the write" });
+  // recovery refuses (seed 1212): the limit when the end state's schema files are broken; a
+  // RecoveryRequired with the files whole, or with no late schema write, stands.
+  const promotion = (lateWrite: boolean, broken: boolean) =>
+    judged((world, _history, paused) => {
+      if (lateWrite) world.trace.emit({ e: "io", actor: paused, op: "objects.copy", args: { from: "_schema.pg.staging", key: "_schema.pg" }, ok: null });
+      if (broken) world.violations.push({ kind: "schema-files-disagree", message: "planted: the three schema files disagree" });
+      world.violations.push({ kind: "unexpected-error", errorKind: "RecoveryRequired", message: "planted: a refusal" });
+    });
+  expect(await promotion(true, true)).toEqual({
+    kept: [],
+    excused: [
+      ["planted: the three schema files disagree", "limit"],
+      ["planted: a refusal", "limit"],
+    ],
   });
-  expect(promotion.kept).toEqual(["planted: pending Mutation recovery operation blocks the write"]);
-  expect(promotion.excused.map(([m, as]) => [String(m).slice(0, 30), as])).toEqual([["planted: SchemaApply sidecar '", "limit"]]);
+  expect(await promotion(true, false)).toEqual({ kept: ["planted: a refusal"], excused: [] });
+  expect(await promotion(false, true)).toEqual({ kept: ["planted: the three schema files disagree", "planted: a refusal"], excused: [] });
   // An init paused past its claim is taken over by design: what that leaves at the root is the limit; after another paused operation it stands.
   const bricked = (label: string) =>
     judged((world, history, paused, _other, at) => {
