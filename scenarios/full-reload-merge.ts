@@ -6,7 +6,7 @@
 // the model closes it with #517's fix of the same adopt arm (the flag `fix517`, as #473).
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { openIn, setupGraph } from "./kit/setup.ts";
-import { PEOPLE, PERSON_SCHEMA as SCHEMA, RELOAD_BRANCH as BRANCH } from "./kit/reload.ts";
+import { PEOPLE, peopleWithReloadBranch, PERSON_SCHEMA as SCHEMA, RELOAD_BRANCH as BRANCH } from "./kit/reload.ts";
 import type { Scenario } from "./types.ts";
 
 export const fullReloadMerge: Scenario = {
@@ -33,11 +33,7 @@ export const fullReloadMerge: Scenario = {
     // The seed decides whether the reload changes anything (a person's age, or one more person)
     // and whether main takes a write first, while another process merges when the seed lets it.
     const { world } = ctx;
-    await setupGraph(ctx, SCHEMA);
-    const loader = await openIn(ctx, "loader");
-    const merger = await openIn(ctx, "merger");
-    await loader.load("load the people", { mode: "Merge", nodes: { Person: PEOPLE } });
-    await loader.branchCreate(BRANCH, "main");
+    const { loader, merger } = await peopleWithReloadBranch(ctx);
     const reload = PEOPLE.map((p) => ({ ...p }));
     const change = world.choose("what the reload changes", 3);
     if (change === 1) reload[0] = { name: "Alice", age: 31 };

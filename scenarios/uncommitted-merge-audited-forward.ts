@@ -11,8 +11,7 @@
 // itself: the seeded fault plan fails the merge where the seed says.
 import { FP } from "../failpoints/catalog.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
-import { openIn, setupGraph } from "./kit/setup.ts";
-import { PEOPLE, PERSON_SCHEMA as SCHEMA, RELOAD_BRANCH as BRANCH } from "./kit/reload.ts";
+import { peopleWithReloadBranch, RELOAD_BRANCH as BRANCH } from "./kit/reload.ts";
 import type { Scenario } from "./types.ts";
 
 export const uncommittedMergeAuditedForward: Scenario = {
@@ -37,11 +36,7 @@ export const uncommittedMergeAuditedForward: Scenario = {
   probe: PERSON_PROBE,
   async scripted(ctx) {
     const { world } = ctx;
-    await setupGraph(ctx, SCHEMA);
-    const loader = await openIn(ctx, "loader");
-    const merger = await openIn(ctx, "merger");
-    await loader.load("load the people", { mode: "Merge", nodes: { Person: PEOPLE } });
-    await loader.branchCreate(BRANCH, "main");
+    const { loader, merger } = await peopleWithReloadBranch(ctx);
     await loader.loadOn(BRANCH, "Alice turns 31 on reload", { mode: "Merge", nodes: { Person: [{ name: "Alice", age: 31 }] } });
     world.failpoints.set(FP.BRANCH_MERGE_ADOPT_AFTER_APPEND_PRE_UPSERT, { kind: "error", times: 1 });
     await merger.branchMerge(BRANCH, "main", { allow: ["InjectedFailure"] });
@@ -49,12 +44,8 @@ export const uncommittedMergeAuditedForward: Scenario = {
   },
   async searched(ctx) {
     const { world } = ctx;
-    await setupGraph(ctx, SCHEMA);
-    const loader = await openIn(ctx, "loader");
     // Only the merger's process is crashable, so the seeded plan's faults strike its steps.
-    const merger = await openIn(ctx, "merger", { crashable: true });
-    await loader.load("load the people", { mode: "Merge", nodes: { Person: PEOPLE } });
-    await loader.branchCreate(BRANCH, "main");
+    const { loader, merger } = await peopleWithReloadBranch(ctx, { crashableMerger: true });
     const change = world.choose("what the branch changes", 2);
     const rows = change === 0 ? [{ name: "Alice", age: 31 }] : [{ name: "Carol", age: 50 }];
     await loader.loadOn(BRANCH, "the branch's load", { mode: "Merge", nodes: { Person: rows } });
