@@ -257,6 +257,14 @@ export interface Fixes {
    * any commit once another writer publishes its table past the pin.
    */
   readonly mergeTxnChain: boolean;
+  /**
+   * RFC-022's synchronous write recovery barrier (`62a9c3fe`, `heal_pending_recovery_sidecars_for_write`):
+   * a mutation, load, merge or EnsureIndices heals first, then refuses RecoveryRequired while an
+   * intent the heal deferred is on a branch it writes or reads, or is a SchemaApply's. At the seed
+   * the write goes ahead past a deferred intent and can move a table that intent pins. Off in
+   * `fixed`, whose owner lease waits for a live owner's intent instead of refusing it (B7).
+   */
+  readonly writeBarrier: boolean;
 }
 
 export type FixName = keyof Fixes;
@@ -302,6 +310,7 @@ export const FIX_NAMES: readonly FixName[] = [
   "optimizeMergeGate",
   "mergeLineageInPublish",
   "mergeTxnChain",
+  "writeBarrier",
 ];
 
 /** One line per flag: what it fixes (for `omnisim fixes` and the README's generated table). */
@@ -346,6 +355,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   optimizeMergeGate: "optimize and a merge on one handle never overlap, so optimize never publishes through a coordinator the merge swapped (#343, #351: the root schema gate)",
   mergeLineageInPublish: "a merge publishes its merge commit with its tables, so an error after the publish never leaves merged rows without their merged parent (#299's lineage in the manifest)",
   mergeTxnChain: "a merge sidecar's pins carry its planned transaction chain; recovery rolls it forward, or audits it so, only over that exact chain (#345)",
+  writeBarrier: "RFC-022: a write refuses RecoveryRequired while its heal leaves an intent pending on its branch (off in `fixed`: the owner lease waits instead)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
@@ -390,13 +400,14 @@ const SEED: Fixes = {
   optimizeMergeGate: false,
   mergeLineageInPublish: false,
   mergeTxnChain: false,
+  writeBarrier: false,
 };
 
 /**
  * What upstream has landed by its newest commit (`62a9c3fe`), as far as the model renders it:
  * #296, #297, #298, #308, #346, #361, #311, #487, #502, #514, #517 and the RFC-022 write protocol's parts (root-shared queues, the
  * `graph_head` token revalidated before effects, the transaction's own catalog, no detached
- * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create recovery barrier, #311's lineage read from the manifest, #299's merge lineage in the publish, the schema gate ordering optimize and merges, #345's merge transaction chains); none of omnisim's own designs.
+ * ensureIndices, staged deletes, no index builds on the write path, the fresh capture probe, the branch-create and write recovery barriers, #311's lineage read from the manifest, #299's merge lineage in the publish, the schema gate ordering optimize and merges, #345's merge transaction chains); none of omnisim's own designs.
  * docs/fixes.md says, flag by flag, where the model's rendering differs from upstream's code.
  */
 const UPSTREAM: Fixes = {
@@ -424,6 +435,7 @@ const UPSTREAM: Fixes = {
   optimizeMergeGate: true,
   mergeLineageInPublish: true,
   mergeTxnChain: true,
+  writeBarrier: true,
 };
 
 export const PROFILES = {
@@ -472,6 +484,9 @@ export const PROFILES = {
     optimizeMergeGate: true,
     mergeLineageInPublish: true,
     mergeTxnChain: true,
+    // The owner lease replaces the barrier: a write waits for a live owner's intent instead of
+    // refusing it (B7's wedge), and recovers a dead owner's inside its commit section.
+    writeBarrier: false,
   },
 } as const satisfies Record<string, Fixes>;
 

@@ -1,6 +1,6 @@
 // F14 (found by omnisim; G2 in its triage): an optimize writes its sidecar and fails before it
 // compacts (its sidecar stays, as upstream's does: nothing deletes it on the error path); a
-// writer on another handle then inserts and publishes. The next read-write open finds the
+// writer on another handle, whose heal ran before that sidecar existed, then publishes. The next read-write open finds the
 // optimize's table at its pin (`NoMovement`) with the pin past the sidecar's expected version,
 // which `process_sidecar`'s stale-sidecar rule reads as "a previous roll-forward published", and
 // audits the optimize RolledForward although it never committed (upstream `manifest/recovery.rs`,
@@ -42,9 +42,17 @@ export const uncommittedOptimizeAuditedForward: Scenario = {
     await setupGraph(ctx, CARD_SCHEMA, SEED);
     const o = await openIn(ctx, "optimizer");
     const w = await openIn(ctx, "writer");
+    // The insert heals and stages first: at `62a9c3fe` a write whose heal finds the optimize's
+    // sidecar already pending refuses RecoveryRequired (`writeBarrier`), and upstream's mutation
+    // over a table at its pin lists `__recovery/` only at that heal: the window is a sidecar
+    // armed after it.
+    world.failpoints.set(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE, { kind: "park" });
+    const insert = w.spawn("writer", (c) => c.mutate("insert Eve", [person("Eve")]));
+    await world.until("the insert healed, staged and parked", () => world.failpoints.reached(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE));
     world.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "error", times: 1 });
     await o.optimize();
-    await w.mutate("insert Eve", [person("Eve")]);
+    world.failpoints.release(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
+    await world.join(insert);
   },
   async searched(ctx) {
     const { world } = ctx;

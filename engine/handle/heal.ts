@@ -2,6 +2,7 @@
 // the catalog when a heal changed the schema. A read-only handle (upstream `OpenMode::ReadOnly`)
 // differs only in skipping the open's recovery sweep: its writes run, and heal, like any other.
 import { leaseGuardsCommits } from "../lease/owner-lease.ts";
+import type { RecoverySidecar } from "../recovery/sidecar.ts";
 import { healPendingSidecars } from "../recovery/sweep.ts";
 import { bumpingPublishOptions } from "./commit-section.ts";
 import { compileSchema } from "../schema/catalog-builder.ts";
@@ -10,11 +11,16 @@ import type { Catalog } from "../schema/catalog.ts";
 import { validateSchemaState } from "../schema-state/contract-files.ts";
 import type { Handle } from "./handle.ts";
 
-/** `heal_pending_recovery_sidecars`: one LIST when nothing is pending. */
-export async function healHandle(h: Handle): Promise<void> {
+/**
+ * `heal_pending_recovery_sidecars`: one LIST when nothing is pending. Returns the intents it left
+ * pending (deferred), which a write's recovery barrier may refuse on (`write-barrier.ts`).
+ */
+export async function healHandle(h: Handle): Promise<readonly RecoverySidecar[]> {
   // Under a lease, committers recover inside their commit section instead.
-  if (leaseGuardsCommits(h.env)) return;
-  if (await healPendingSidecars(h.env, h.coordinator, h.queues, bumpingPublishOptions(h.env, null))) await reloadSchemaIfSourceChanged(h);
+  if (leaseGuardsCommits(h.env)) return [];
+  const unresolved: RecoverySidecar[] = [];
+  if (await healPendingSidecars(h.env, h.coordinator, h.queues, bumpingPublishOptions(h.env, null), unresolved)) await reloadSchemaIfSourceChanged(h);
+  return unresolved;
 }
 
 /**

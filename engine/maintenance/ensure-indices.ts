@@ -3,6 +3,7 @@
 // index commits land, then one publish with NO expected map, then the sidecar goes. In the
 // server flake this ran detached after a schema apply and raced a fresh handle's open (B1).
 import { ensureSchemaState } from "../handle/schema-guard.ts";
+import { ensureIndicesBarrier } from "../handle/write-barrier.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../handle/handle.ts";
@@ -29,6 +30,7 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   // a merge on the same handle swaps `h.coordinator` to its target meanwhile, and planning on
   // one branch's snapshot while publishing through another's registers versions the manifest
   // already holds. (Upstream resolves the current branch once, `table_ops.rs` `ensure_indices`.)
+  await ensureIndicesBarrier(h, null);
   const coordinator = h.coordinator.branch === null ? h.coordinator : await Coordinator.open(env, null, h.id);
   await ensureSchemaState(env, coordinator, h.id);
   await ensureSchemaApplyIdle(h, "ensure_indices");

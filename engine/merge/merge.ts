@@ -15,6 +15,7 @@ import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import { bumpingPublishOptions, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
 import { healHandle } from "../handle/heal.ts";
+import { writeBarrier } from "../handle/write-barrier.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
 import type { Handle } from "../handle/handle.ts";
 import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
@@ -39,13 +40,14 @@ export async function branchMerge(h: Handle, source: string, target: string, act
   await ensureSchemaApplyIdle(h, "branch_merge");
   // Converge pending sidecars first: the merge's publish would otherwise make a drifted commit
   // visible unaudited.
-  await healHandle(h);
+  const unresolved = await healHandle(h);
   if (isInternalSystemBranch(source.trim()) || isInternalSystemBranch(target.trim())) {
     throw new OmniError("MergeRefused", { reason: "system-ref" }, `branch_merge does not allow internal system refs ('${source}' -> '${target}')`);
   }
   const from = normalizeBranchName(source);
   const into = normalizeBranchName(target);
   if (from === into) throw new OmniError("MergeRefused", { reason: "same-branch" }, "branch_merge requires distinct source and target branches");
+  writeBarrier(h.env, unresolved, [from, into], "branch_merge");
   for (let attempt = 1; ; attempt++) {
     try {
       return await mergeOnce(h, from, into, actor);

@@ -70,6 +70,8 @@ export async function healPendingSidecars(
   coordinator: Coordinator,
   queues: WriteQueueManager,
   publishOptions: PublishOptions = {},
+  /** Collects the intents the heal left pending (upstream's `outcome.unresolved`): each it deferred. */
+  unresolved?: RecoverySidecar[],
 ): Promise<boolean> {
   const sidecars = await listSidecars(env);
   if (sidecars.length === 0) return false;
@@ -93,6 +95,7 @@ export async function healPendingSidecars(
       }
       const outcome = await processSidecar(env, snapshot, sidecar, "RollForwardOnly", promoted, publishOptions);
       if (outcome !== "Deferred") processed = true;
+      else unresolved?.push(sidecar);
     } finally {
       release();
     }

@@ -5,6 +5,7 @@ import { snapshotForBranch } from "../handle/branch-snapshot.ts";
 import { OmniError } from "../errors.ts";
 import type { Handle } from "../handle/handle.ts";
 import { healHandle } from "../handle/heal.ts";
+import { writeBarrier } from "../handle/write-barrier.ts";
 import { tableKeyFor } from "../schema/catalog.ts";
 import { isDefaultCardinality } from "../schema/property-types.ts";
 import type { Row, Scalar } from "../storage/types.ts";
@@ -35,8 +36,9 @@ const OP_KIND: Record<LoadMode, OpKind> = { Append: "Insert", Merge: "Merge", Ov
 
 export async function load(h: Handle, spec: LoadSpec, actor: string | null = null, options: WriteOptions = {}): Promise<LoadResult> {
   const observed = h.coordinator.snapshot;
-  await healHandle(h);
+  const unresolved = await healHandle(h);
   const branch = requestedBranch(h, options.branch, "load");
+  writeBarrier(h.env, unresolved, [branch], "load");
   const touched = [...sorted(spec.nodes).map(([t]) => tableKeyFor("node", t)), ...sorted(spec.edges).map(([t]) => tableKeyFor("edge", t))].sort();
   return withReadSetRetry(h, branch, touched, observed, async (txn, staging) => ({ result: await prepareLoad(h, txn, staging, spec), kind: "Load" as const, actor }));
 }

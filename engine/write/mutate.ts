@@ -5,6 +5,7 @@ import { isOmniError, OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../handle/handle.ts";
 import { healHandle } from "../handle/heal.ts";
+import { writeBarrier } from "../handle/write-barrier.ts";
 import { deleteSidecarBestEffort, type SidecarKind } from "../recovery/sidecar.ts";
 import { commitAll } from "./commit-all.ts";
 import { logicalPublishOptions } from "../handle/commit-section.ts";
@@ -28,8 +29,9 @@ export interface WriteOptions {
 
 export async function mutate(h: Handle, ops: readonly MutationOp[], actor: string | null = null, options: WriteOptions = {}): Promise<MutationResult> {
   const observed = h.coordinator.snapshot;
-  await healHandle(h);
+  const unresolved = await healHandle(h);
   const branch = requestedBranch(h, options.branch, "mutate");
+  writeBarrier(h.env, unresolved, [branch], "mutate");
   enforceNoMixedDestructiveConstructive(ops);
   return withReadSetRetry(h, branch, touchedByOps(h.catalog, ops), observed, async (txn, staging) => {
     let affectedNodes = 0;
