@@ -43,9 +43,10 @@ export const uncommittedOptimizeAuditedForward: Scenario = {
     const o = await openIn(ctx, "optimizer");
     const w = await openIn(ctx, "writer");
     // The insert heals and stages first: at `62a9c3fe` a write whose heal finds the optimize's
-    // sidecar already pending refuses RecoveryRequired (`writeBarrier`), and upstream's mutation
-    // over a table at its pin lists `__recovery/` only at that heal: the window is a sidecar
-    // armed after it.
+    // sidecar already pending refuses RecoveryRequired (`writeBarrier`). Upstream lists
+    // `__recovery/` once more under the write's gates (commit_all's pending-sidecar refusal,
+    // not modelled: docs/fidelity.md), so there the optimize must arm its sidecar after that
+    // listing; the model's window is any time after the heal.
     world.failpoints.set(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE, { kind: "park" });
     const insert = w.spawn("writer", (c) => c.mutate("insert Eve", [person("Eve")]));
     await world.until("the insert healed, staged and parked", () => world.failpoints.reached(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE));

@@ -9,8 +9,10 @@
 // later recovery meets a moved pin.
 //
 // The model renders the entry barrier, which reuses the heal's own LIST and adds no storage call.
-// Upstream's second check under the gates (`ensure_no_pending_recovery_sidecars_under_gates`, a
-// LIST after the branch and table gates are taken) is not modelled (docs/fidelity.md).
+// Upstream's second listing under the gates (`commit_all`'s pending-sidecar refusal for a
+// mutation or load, `ensure_no_pending_recovery_sidecars_under_gates` for a merge and
+// EnsureIndices: a LIST after the branch and table gates are taken) is not modelled: it would add
+// a scheduling point to every write (docs/fidelity.md).
 // Under `ownerLease` a write does not heal at its head (its commit section recovers instead), so
 // there is nothing here to refuse on: the lease waits for a live owner's intent instead of
 // refusing it, which is why `fixed` leaves this flag off.

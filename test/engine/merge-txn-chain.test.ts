@@ -17,9 +17,8 @@ function upstreamWith(on: boolean): Fixes {
 
 /**
  * The same without upstream's write barrier: a write goes ahead past the intent its heal
- * deferred, as at the seed. (With the barrier the moved pin needs a write whose heal ran before
- * the merge armed its sidecar, a window upstream's mutation leaves open: it lists `__recovery/`
- * only at that heal.)
+ * deferred, as at the seed. (With the barrier the moved pin needs a write that listed
+ * `__recovery/` before the merge armed its sidecar.)
  */
 function pastDeferredIntent(on: boolean): Fixes {
   return { ...upstreamWith(on), writeBarrier: false };
