@@ -17,7 +17,9 @@ export const misdirectedSidecar: Scenario = {
     kind: "bug",
     bug: "F7",
     redProfile: "upstream",
-    symptoms: [{ kind: "sidecar-after-recovery" }],
+    // Under upstream's write barrier the leftover sidecar also refuses every later write of its
+    // branch (`commit_all`'s listing under the gates): the write after recovery is wedged.
+    symptoms: [{ kind: "sidecar-after-recovery" }, { kind: "wedged-write", errorKind: "RecoveryRequired", actor: "director", alongside: ["sidecar-after-recovery"] }],
     closedBy: ["deleteListedSidecar"],
   },
   crashBudget: 0,

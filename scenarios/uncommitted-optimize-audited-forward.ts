@@ -8,11 +8,18 @@
 // The same trust in the loose classifier rolls an optimize's sidecar forward over another
 // writer's unpublished commit. The searched form places no fault itself: the seeded fault plan
 // fails the optimize where the seed says.
+import { RECOVERY_DIR } from "../engine/manifest/layout.ts";
 import { FP } from "../failpoints/catalog.ts";
+import type { World } from "../sim/world.ts";
 import { PERSON_PROBE } from "./kit/probe.ts";
 import { CARD_SCHEMA } from "./kit/schemas.ts";
 import { openIn, person, setupGraph } from "./kit/setup.ts";
 import type { Scenario } from "./types.ts";
+
+/** How many times `actor` has listed the recovery sidecars. */
+function sidecarListings(world: World, actor: string): number {
+  return world.trace.events().filter((e) => e.e === "io" && e.op === "objects.list" && "ok" in e && e.actor === actor && String((e.args as { prefix?: unknown }).prefix).startsWith(RECOVERY_DIR)).length;
+}
 
 /** Four separate inserts: four fragments, so compaction has work (and writes a sidecar). */
 const SEED = [[person("A1")], [person("A2")], [person("A3")], [person("A4")]];
@@ -42,17 +49,23 @@ export const uncommittedOptimizeAuditedForward: Scenario = {
     await setupGraph(ctx, CARD_SCHEMA, SEED);
     const o = await openIn(ctx, "optimizer");
     const w = await openIn(ctx, "writer");
-    // The insert heals and stages first: at `62a9c3fe` a write whose heal finds the optimize's
-    // sidecar already pending refuses RecoveryRequired (`writeBarrier`). Upstream lists
-    // `__recovery/` once more under the write's gates (commit_all's pending-sidecar refusal,
-    // not modelled: docs/fidelity.md), so there the optimize must arm its sidecar after that
-    // listing; the model's window is any time after the heal.
-    world.failpoints.set(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE, { kind: "park" });
+    // The insert lists `__recovery/` first: at `62a9c3fe` a write refuses RecoveryRequired
+    // while a sidecar of its branch is pending, at its heal and again under its gates
+    // (`writeBarrier`), so the optimize (another process, none of the writer's gates) arms its
+    // sidecar after the writer's second listing, while the writer waits at its own sidecar
+    // write. On `fixed` the writer lists once, under its lease (its section's recovery), and
+    // finishes first: the optimize then fails beside nothing.
     const insert = w.spawn("writer", (c) => c.mutate("insert Eve", [person("Eve")]));
-    await world.until("the insert healed, staged and parked", () => world.failpoints.reached(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE));
+    await world.until("the insert listed __recovery/ under its gates", () => insert.ended || sidecarListings(world, "writer") >= 2);
+    if (!insert.ended) {
+      world.failpoints.set(FP.RECOVERY_SIDECAR_WRITE, { kind: "park" });
+      await world.until("the insert reached its sidecar write", () => insert.ended || world.failpoints.reached(FP.RECOVERY_SIDECAR_WRITE));
+      // The writer stays parked; the optimize's own sidecar write passes.
+      world.failpoints.clear(FP.RECOVERY_SIDECAR_WRITE);
+    }
     world.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "error", times: 1 });
     await o.optimize();
-    world.failpoints.release(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
+    world.failpoints.release(FP.RECOVERY_SIDECAR_WRITE);
     await world.join(insert);
   },
   async searched(ctx) {

@@ -8,17 +8,21 @@
 // goes ahead past what it deferred: it can move a table a pending intent pins, which is how a
 // later recovery meets a moved pin.
 //
-// The model renders the entry barrier, which reuses the heal's own LIST and adds no storage call.
-// Upstream's second listing under the gates (`commit_all`'s pending-sidecar refusal for a
-// mutation or load, `ensure_no_pending_recovery_sidecars_under_gates` for a merge and
-// EnsureIndices: a LIST after the branch and table gates are taken) is not modelled: it would add
-// a scheduling point to every write (docs/fidelity.md).
-// Under `ownerLease` a write does not heal at its head (its commit section recovers instead), so
-// there is nothing here to refuse on: the lease waits for a live owner's intent instead of
-// refusing it, which is why `fixed` leaves this flag off.
+// Then, under its gates, each lists `__recovery/` again and refuses while any sidecar of those
+// branches (or a SchemaApply's) is pending (`commit_all`'s pending-sidecar refusal,
+// `exec/staging.rs` lines 1056-1091, for a mutation or load;
+// `ensure_no_pending_recovery_sidecars_under_gates`, `db/omnigraph.rs` lines 1907-1932, for a
+// merge, `exec/merge.rs` lines 3569 and 4041, and EnsureIndices, `table_ops.rs` line 262): a
+// sidecar armed since the heal by a writer in another process (in-process writers of the branch
+// wait on the same gates). The entry check reuses the heal's own listing; the second is one more
+// LIST per write.
+// Under `ownerLease` a write does not heal at its head (its commit section recovers instead) and
+// the lease waits for a live owner's intent instead of refusing it, which is why `fixed` leaves
+// this flag off.
 import type { Env } from "../env.ts";
 import { OmniError } from "../errors.ts";
-import type { RecoverySidecar } from "../recovery/sidecar.ts";
+import { listSidecars, type RecoverySidecar } from "../recovery/sidecar.ts";
+import { SCHEMA_APPLY_SERIAL_KEY } from "../sync/write-queue.ts";
 import type { Branch } from "../storage/types.ts";
 import type { Handle } from "./handle.ts";
 import { healHandle } from "./heal.ts";
@@ -43,4 +47,29 @@ export function writeBarrier(env: Env, unresolved: readonly RecoverySidecar[], b
 export async function ensureIndicesBarrier(h: Handle, branch: Branch): Promise<void> {
   if (!h.env.fixes.writeBarrier) return;
   writeBarrier(h.env, await healHandle(h), [branch], "ensure_indices");
+}
+
+/**
+ * Upstream takes the root schema gate first of a write's gates (schema, branch, tables). The
+ * model waits for it before the commit section instead of holding it (its sections take their
+ * keys in one sorted order, and a merge or a fork's queues are held before it), so a live
+ * in-process schema apply, whose sidecar the second listing would refuse on, is waited out as
+ * upstream's gate waits it out.
+ */
+export async function waitSchemaGate(h: Handle): Promise<void> {
+  if (!h.env.fixes.writeBarrier) return;
+  const release = await h.queues.acquireMany(h.env, [SCHEMA_APPLY_SERIAL_KEY]);
+  release();
+}
+
+/** The second listing, under the gates of an operation on `branches`. */
+export async function refuseUnderGates(env: Env, branches: readonly Branch[], operation: string): Promise<void> {
+  if (!env.fixes.writeBarrier) return;
+  const owner = (await listSidecars(env)).find((s) => s.writer_kind === "SchemaApply" || branches.includes(s.branch));
+  if (!owner) return;
+  throw new OmniError(
+    "RecoveryRequired",
+    { sidecars: 1, operationId: owner.operation_id },
+    `pending ${owner.writer_kind} recovery operation on branch '${owner.branch ?? "main"}' blocks ${operation}`,
+  );
 }

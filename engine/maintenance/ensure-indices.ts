@@ -3,7 +3,7 @@
 // index commits land, then one publish with NO expected map, then the sidecar goes. In the
 // server flake this ran detached after a schema apply and raced a fresh handle's open (B1).
 import { ensureSchemaState } from "../handle/schema-guard.ts";
-import { ensureIndicesBarrier } from "../handle/write-barrier.ts";
+import { ensureIndicesBarrier, refuseUnderGates, waitSchemaGate } from "../handle/write-barrier.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { maybeFail } from "../failpoint.ts";
 import type { Handle } from "../handle/handle.ts";
@@ -36,8 +36,10 @@ export async function ensureIndices(h: Handle): Promise<EnsureIndicesResult> {
   await ensureSchemaApplyIdle(h, "ensure_indices");
   await ensureSchemaState(env, coordinator, h.id);
   const planned = await planIndexWork(h, coordinator.snapshot);
+  await waitSchemaGate(h);
   const section = await enterCommitSection(h, null, planned.pins.map((p) => ({ key: p.table_key, branch: null })));
   try {
+    await refuseUnderGates(env, [null], "ensure_indices");
     // Under a lease the plan is made again inside the section: a publish with no expected map
     // is only safe against the state no one else can move.
     const { tables, pins } = section.lease ? await planIndexWork(h, await coordinator.refresh()) : planned;

@@ -15,7 +15,7 @@ import { OmniError } from "../errors.ts";
 import { maybeFail } from "../failpoint.ts";
 import { bumpingPublishOptions, enterCommitSection, sidecarOwner } from "../handle/commit-section.ts";
 import { healHandle } from "../handle/heal.ts";
-import { writeBarrier } from "../handle/write-barrier.ts";
+import { refuseUnderGates, waitSchemaGate, writeBarrier } from "../handle/write-barrier.ts";
 import { readSetToken } from "../handle/read-set-token.ts";
 import type { Handle } from "../handle/handle.ts";
 import { ensureSchemaApplyIdle } from "../handle/schema-apply-idle.ts";
@@ -138,6 +138,7 @@ async function mergeOnCurrentTarget(
   if (plan.conflicts.length > 0) throw mergeConflicts(plan.conflicts);
   await validateMergeCandidates(env, h.catalog, source, target, plan.candidates);
   const ordered = plan.tableKeys.filter((t) => plan.candidates.has(t));
+  await waitSchemaGate(h);
   const section = await enterCommitSection(
     h,
     active,
@@ -145,6 +146,7 @@ async function mergeOnCurrentTarget(
   );
   try {
     if (section.recovered) throw new PlanVoidedByRecovery();
+    await refuseUnderGates(env, [source.branch, active], "branch_merge");
     // The snapshot the target's queues now guard must still be the one the plan was made on.
     const current = h.coordinator.snapshot;
     for (const tableKey of ordered) {

@@ -12,6 +12,7 @@ import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, write
 import type { QueueKey } from "../sync/write-queue.ts";
 import { commitTable } from "./commit-table.ts";
 import { type CommitSection, enterCommitSection, type HeldQueues, sidecarOwner } from "../handle/commit-section.ts";
+import { refuseUnderGates, waitSchemaGate } from "../handle/write-barrier.ts";
 import type { Branch, DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
@@ -106,8 +107,15 @@ export async function commitAll(
     throw e;
   }
   const keys: QueueKey[] = [...staged.map((s) => s.tableKey), ...staging.inline.keys()].map((key) => ({ key, branch: txn.branch }));
+  try {
+    await waitSchemaGate(h);
+  } catch (e) {
+    held?.release();
+    throw e;
+  }
   const section = await enterCommitSection(h, txn.branch, keys, held);
   try {
+    await refuseUnderGates(env, [txn.branch], "writes on its branch");
     // A schema apply's staged contract promoted by that recovery voids this write's validation:
     // it planned on the contract it read before (under `ownerLease` the heal that upstream runs
     // before a write captures its catalog runs here, inside the section), so it prepares again,

@@ -32,7 +32,8 @@ const ALLOWED: Record<OpKind, readonly OmniErrorKind[]> = {
   // `manifest_read_set_changed`, schema_apply.rs at 62a9c3fe).
   schemaApply: ["SchemaApplyLocked", "SchemaApplyLeaseLost", "ReadSetChanged", "InjectedFailure", "ExpectedVersionMismatch", "LanceCommitConflict"],
   optimize: ["RecoveryRequired", "SchemaApplyLocked", "InjectedFailure"],
-  ensureIndices: ["SchemaApplyLocked", "InjectedFailure"],
+  // RFC-022's write barrier (`writeBarrier`): a pending intent on main refuses it, typed.
+  ensureIndices: ["SchemaApplyLocked", "InjectedFailure", "RecoveryRequired"],
   refresh: ["InjectedFailure"],
   read: ["InjectedFailure"],
   // A name another actor took or freed first, a branch still forked from, a bound branch; and

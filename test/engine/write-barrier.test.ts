@@ -6,8 +6,9 @@ import { expect, test } from "vitest";
 import { type Fixes, PROFILES } from "../../engine/fixes.ts";
 import type { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import type { World } from "../../sim/world.ts";
+import { FP } from "../../failpoints/catalog.ts";
 import { inWorld } from "./helpers.ts";
-import { head, person, PERSON, pin, plantSidecar, publishedIds, settle, sidecarKeys, startProcess } from "./support.ts";
+import { head, outcomeOf, person, PERSON, pin, plantSidecar, publishedIds, settle, sidecarKeys, startProcess } from "./support.ts";
 
 const DEAD_WRITE = "01JXT21X3D5ZBMH7B318K6VE72";
 
@@ -70,6 +71,27 @@ test("ensureIndices heals and refuses only with the barrier (at the seed it neve
     });
   expect(await run(false)).toBe("ok");
   expect(await run(true)).toBe("RecoveryRequired");
+});
+
+test("an intent armed after the write's heal: the second listing, under the write's gates, refuses it with the barrier; without it the write publishes past it", async () => {
+  const run = (on: boolean) =>
+    outcome(upstreamWith(on), async (w) => {
+      const p = startProcess(w, "app");
+      const g = await p.init();
+      await g.mutate([person("Alice", 30)]);
+      const at = await pin(w, PERSON);
+      w.failpoints.set(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE, { kind: "park" });
+      const writing = p.spawn("write", () => g.mutate([person("Bob", 40)]));
+      await w.until("the write healed, staged and parked before its gates", () => w.failpoints.reached(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE));
+      // Another process's writer arms its intent now, and dies before its commit.
+      await plantSidecar(w, { operationId: DEAD_WRITE, kind: "Mutation", tableKey: PERSON, expected: at, post: at + 1 });
+      w.failpoints.release(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE);
+      await w.join(writing);
+      const r = outcomeOf(writing);
+      return `${kindOf(r)}; pin moved ${(await pin(w, PERSON)) > at}`;
+    });
+  expect(await run(false)).toBe("ok; pin moved true");
+  expect(await run(true)).toBe("RecoveryRequired; pin moved false");
 });
 
 test("fixed leaves the barrier off: its owner lease recovers the dead intent inside the write's commit section", async () => {
