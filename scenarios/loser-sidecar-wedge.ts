@@ -16,7 +16,7 @@ export const loserSidecarWedge: Scenario = {
     redProfile: "seed",
     // A load commits through the same `commit_all` and drift guard, and meets another
     // process's commit ahead of the manifest the same way (`full-reload-merge` on `upstream`,
-    // portfolio seed 390: a load beside a merge of another process).
+    // the ledger's seed 390: a load beside a merge of another process, its pin read stale).
     symptoms: [
       { kind: "wedged-write", errorKind: "DriftAhead", opKind: "mutate" },
       { kind: "wedged-write", errorKind: "DriftAhead", opKind: "load" },

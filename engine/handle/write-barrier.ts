@@ -73,3 +73,19 @@ export async function refuseUnderGates(env: Env, branches: readonly Branch[], op
     `pending ${owner.writer_kind} recovery operation on branch '${owner.branch ?? "main"}' blocks ${operation}`,
   );
 }
+
+/**
+ * The pre-arm ownership check (`ensure_existing_effect_baseline`, `db/omnigraph.rs` lines
+ * 1945-2011 at `62a9c3fe`): a table whose Lance HEAD is ahead of its pin, with a pending sidecar
+ * pinning it, is that operation's drift, and the write refuses `RecoveryRequired` naming it. At
+ * the seed the drift guard says `DriftAhead` either way; uncovered drift and a failed listing
+ * stay `DriftAhead` (upstream's `manifest_conflict` with the same advice).
+ */
+export function ownedDriftRefused(env: Env, owner: RecoverySidecar, tableKey: string, head: number, pinned: number): void {
+  if (!env.fixes.writeBarrier) return;
+  throw new OmniError(
+    "RecoveryRequired",
+    { sidecars: 1, operationId: owner.operation_id },
+    `table '${tableKey}' is at Lance HEAD version ${head}, ahead of published dataset version ${pinned}; the pending recovery operation owns this drift`,
+  );
+}

@@ -8,11 +8,11 @@ import type { Handle } from "../handle/handle.ts";
 import { datasetUri } from "../manifest/layout.ts";
 import { readSnapshot } from "../manifest/coordinator.ts";
 import type { Snapshot } from "../manifest/snapshot.ts";
-import { listSidecars, newSidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
+import { listSidecars, newSidecar, type RecoverySidecar, type SidecarKind, type SidecarTablePin, writeSidecar } from "../recovery/sidecar.ts";
 import type { QueueKey } from "../sync/write-queue.ts";
 import { commitTable } from "./commit-table.ts";
 import { type CommitSection, enterCommitSection, type HeldQueues, sidecarOwner } from "../handle/commit-section.ts";
-import { refuseUnderGates, waitSchemaGate } from "../handle/write-barrier.ts";
+import { ownedDriftRefused, refuseUnderGates, waitSchemaGate } from "../handle/write-barrier.ts";
 import type { Branch, DatasetPath, Row, TableKey, TxnDelta, Version } from "../storage/types.ts";
 import { isStrict } from "./ops.ts";
 import type { MutationStaging, PendingTable } from "./staging.ts";
@@ -218,15 +218,18 @@ async function driftGuard(h: Handle, tableKey: TableKey, path: DatasetPath, ref:
     // A listing failure must not mask the conflict, nor pick a drift class confidently: the
     // advice then names both recovery paths and the cause (`sidecarRequiresRollback: null`).
     let covered: boolean | null;
+    let owner: RecoverySidecar | undefined;
     let cause = "";
     try {
       const sidecars = await listSidecars(env);
-      covered = sidecars.some((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === ref));
+      owner = sidecars.find((s) => s.tables.some((p) => p.table_key === tableKey && (p.table_branch ?? null) === ref));
+      covered = owner !== undefined;
     } catch (e) {
       if (!(e instanceof OmniError) && !isStorageError(e)) throw e;
       covered = null;
       cause = (e as Error).message;
     }
+    if (owner) ownedDriftRefused(env, owner, tableKey, head, current);
     const advice =
       covered === null
         ? `could not classify the drift (sidecar listing failed: ${cause}); run \`omnigraph repair\`, or reopen the graph read-write if repair reports a pending recovery sidecar`
