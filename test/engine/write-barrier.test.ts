@@ -8,7 +8,8 @@ import type { Omnigraph } from "../../engine/graph/omnigraph.ts";
 import type { World } from "../../sim/world.ts";
 import { FP } from "../../failpoints/catalog.ts";
 import { inWorld } from "./helpers.ts";
-import { head, outcomeOf, person, PERSON, pin, plantSidecar, publishedIds, settle, sidecarKeys, startProcess } from "./support.ts";
+import { RECOVERY_DIR } from "../../engine/manifest/layout.ts";
+import { driftHead, head, outcomeOf, person, PERSON, pin, plantSidecar, publishedIds, settle, sidecarKeys, startProcess } from "./support.ts";
 
 const DEAD_WRITE = "01JXT21X3D5ZBMH7B318K6VE72";
 
@@ -92,6 +93,28 @@ test("an intent armed after the write's heal: the second listing, under the writ
     });
   expect(await run(false)).toBe("ok; pin moved true");
   expect(await run(true)).toBe("RecoveryRequired; pin moved false");
+});
+
+test("a drift whose sidecar was armed after the write's last listing: DriftAhead without the barrier, RecoveryRequired naming its operation with it (the pre-arm ownership check)", async () => {
+  const run = (on: boolean) =>
+    outcome(upstreamWith(on), async (w) => {
+      const p = startProcess(w, "app");
+      const g = await p.init();
+      await g.mutate([person("Alice", 30)]);
+      const at = await pin(w, PERSON);
+      const listings = () => w.trace.events().filter((e) => e.e === "io" && e.op === "objects.list" && "ok" in e && e.actor === "write" && String((e.args as { prefix?: unknown }).prefix).startsWith(RECOVERY_DIR)).length;
+      const writing = p.spawn("write", () => g.mutate([person("Bob", 40)]));
+      // The heal's listing, and with the barrier the one under the write's gates.
+      await w.until("the write listed __recovery/ for the last time before its drift guard", () => writing.ended || listings() >= (on ? 2 : 1));
+      // Another process's writer arms its intent and commits, unpublished.
+      await plantSidecar(w, { operationId: DEAD_WRITE, kind: "Mutation", tableKey: PERSON, expected: at, post: at + 1 });
+      await driftHead(w, PERSON);
+      await w.join(writing);
+      const r = outcomeOf(writing);
+      return r.ok ? "ok" : `${r.error.kind} ${JSON.stringify(r.error.details)}`;
+    });
+  expect(await run(false)).toBe(`DriftAhead {"tableKey":"node:Person","head":3,"pinned":2,"sidecarRequiresRollback":true}`);
+  expect(await run(true)).toBe(`RecoveryRequired {"sidecars":1,"operationId":"${DEAD_WRITE}"}`);
 });
 
 test("fixed leaves the barrier off: its owner lease recovers the dead intent inside the write's commit section", async () => {
