@@ -260,9 +260,12 @@ export interface Fixes {
   /**
    * RFC-022's synchronous write recovery barrier (`62a9c3fe`, `heal_pending_recovery_sidecars_for_write`):
    * a mutation, load, merge or EnsureIndices heals first, then refuses RecoveryRequired while an
-   * intent the heal deferred is on a branch it writes or reads, or is a SchemaApply's. At the seed
-   * the write goes ahead past a deferred intent and can move a table that intent pins. Off in
-   * `fixed`, whose owner lease waits for a live owner's intent instead of refusing it (B7).
+   * intent the heal deferred is on a branch it writes or reads, or is a SchemaApply's; it lists
+   * the sidecars again under its gates and refuses the same way (`commit_all`'s pending-sidecar
+   * refusal), and refuses a table drift a pending sidecar owns (`ensure_existing_effect_baseline`).
+   * At the seed the write goes ahead past a deferred intent and can move a table that intent
+   * pins. Off in `fixed`, whose owner lease waits for a live owner's intent instead of refusing
+   * it (B7).
    */
   readonly writeBarrier: boolean;
 }
@@ -355,7 +358,7 @@ export const FIX_SUMMARIES: Readonly<Record<FixName, string>> = {
   optimizeMergeGate: "optimize and a merge on one handle never overlap, so optimize never publishes through a coordinator the merge swapped (#343, #351: the root schema gate)",
   mergeLineageInPublish: "a merge publishes its merge commit with its tables, so an error after the publish never leaves merged rows without their merged parent (#299's lineage in the manifest)",
   mergeTxnChain: "a merge sidecar's pins carry its planned transaction chain; recovery rolls it forward, or audits it so, only over that exact chain (#345)",
-  writeBarrier: "RFC-022: a write refuses RecoveryRequired while its heal leaves an intent pending on its branch (off in `fixed`: the owner lease waits instead)",
+  writeBarrier: "RFC-022: a write refuses RecoveryRequired while a recovery intent on its branch is pending: after its heal, under its gates, over drift the intent owns (off in `fixed`: the owner lease waits instead)",
 };
 
 /** The engine at the seed commits: #297 and #298 fixed, #296 and everything later not. */
