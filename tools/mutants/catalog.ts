@@ -443,6 +443,8 @@ export const MUTANTS: readonly Mutant[] = [
     category: "off-by-one",
     breaks: "a merge checks only that each of its commits is not behind the version its chain planned, so a commit Lance placed past it, over another process's unpublished commit, is published, which recovery then refuses as not its chain",
     defaultHuntCell: { scenario: "uncommitted-merge-audited-forward", profile: "upstream" },
+    blindSpot:
+      "a blind spot (diagnosed): the check bears load only on `upstream` (on `fixed` the merge commits under the branch lease, so no other committer lands between its plan and its commit), and there only when another process's load arms its sidecar and commits after the merge's listing under its gates and before the merge's own commit. Until `upstream` had its write barrier (`writeBarrier`) a merge went ahead beside a load whose sidecar was already pending, and this cell killed the mutant at portfolio seed 175; with the barrier that merge refuses `RecoveryRequired`, and the narrower window was not reached in 1,500 universes of the cell (nor in 100 of every cell). The check is upstream's (`commit_exact_merge_stage`) and still guards that window; `test/engine/merge-txn-chain.test.ts` holds the exact-commit arm",
   },
   {
     id: "merge-refreshes-after-lease",
