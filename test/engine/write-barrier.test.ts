@@ -28,6 +28,14 @@ async function withDeadIntent(w: World, branch: string | null): Promise<Omnigrap
   return g;
 }
 
+/** A graph with Alice, its process (to spawn a concurrent write in) and Person's pin. */
+async function aliceInOneProcess(w: World) {
+  const p = startProcess(w, "app");
+  const g = await p.init();
+  await g.mutate([person("Alice", 30)]);
+  return { p, g, at: await pin(w, PERSON) };
+}
+
 async function outcome(fixes: Fixes, body: (w: World) => Promise<string>): Promise<string> {
   let seen = "";
   await inWorld(async (w) => void (seen = await body(w)), { fixes });
@@ -77,10 +85,7 @@ test("ensureIndices heals and refuses only with the barrier (at the seed it neve
 test("an intent armed after the write's heal: the second listing, under the write's gates, refuses it with the barrier; without it the write publishes past it", async () => {
   const run = (on: boolean) =>
     outcome(upstreamWith(on), async (w) => {
-      const p = startProcess(w, "app");
-      const g = await p.init();
-      await g.mutate([person("Alice", 30)]);
-      const at = await pin(w, PERSON);
+      const { p, g, at } = await aliceInOneProcess(w);
       w.failpoints.set(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE, { kind: "park" });
       const writing = p.spawn("write", () => g.mutate([person("Bob", 40)]));
       await w.until("the write healed, staged and parked before its gates", () => w.failpoints.reached(FP.MUTATION_POST_STAGE_PRE_EFFECT_GATE));
@@ -98,10 +103,7 @@ test("an intent armed after the write's heal: the second listing, under the writ
 test("a drift whose sidecar was armed after the write's last listing: DriftAhead without the barrier, RecoveryRequired naming its operation with it (the pre-arm ownership check)", async () => {
   const run = (on: boolean) =>
     outcome(upstreamWith(on), async (w) => {
-      const p = startProcess(w, "app");
-      const g = await p.init();
-      await g.mutate([person("Alice", 30)]);
-      const at = await pin(w, PERSON);
+      const { p, g, at } = await aliceInOneProcess(w);
       const listings = () => w.trace.events().filter((e) => e.e === "io" && e.op === "objects.list" && "ok" in e && e.actor === "write" && String((e.args as { prefix?: unknown }).prefix).startsWith(RECOVERY_DIR)).length;
       const writing = p.spawn("write", () => g.mutate([person("Bob", 40)]));
       // The heal's listing, and with the barrier the one under the write's gates.
