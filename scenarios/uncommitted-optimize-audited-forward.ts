@@ -57,7 +57,8 @@ export const uncommittedOptimizeAuditedForward: Scenario = {
     // finishes first: the optimize then fails beside nothing.
     const insert = w.spawn("writer", (c) => c.mutate("insert Eve", [person("Eve")]));
     await world.until("the insert listed __recovery/ under its gates", () => insert.ended || sidecarListings(world, "writer") >= 2);
-    if (!insert.ended) {
+    const parked = !insert.ended;
+    if (parked) {
       world.failpoints.set(FP.RECOVERY_SIDECAR_WRITE, { kind: "park" });
       await world.until("the insert reached its sidecar write", () => insert.ended || world.failpoints.reached(FP.RECOVERY_SIDECAR_WRITE));
       // The writer stays parked; the optimize's own sidecar write passes.
@@ -65,7 +66,7 @@ export const uncommittedOptimizeAuditedForward: Scenario = {
     }
     world.failpoints.set(FP.OPTIMIZE_BEFORE_COMPACT, { kind: "error", times: 1 });
     await o.optimize();
-    world.failpoints.release(FP.RECOVERY_SIDECAR_WRITE);
+    if (parked) world.failpoints.release(FP.RECOVERY_SIDECAR_WRITE);
     await world.join(insert);
   },
   async searched(ctx) {

@@ -27,10 +27,15 @@ import type { Branch } from "../storage/types.ts";
 import type { Handle } from "./handle.ts";
 import { healHandle } from "./heal.ts";
 
-/** Refuses, under the flag, when one of the heal's `unresolved` intents is a SchemaApply's or on one of `branches`. */
+/** The first of `sidecars` that blocks an operation on `branches`: a SchemaApply's (graph-global) or one of theirs. */
+function blockingOf(sidecars: readonly RecoverySidecar[], branches: readonly Branch[]): RecoverySidecar | undefined {
+  return sidecars.find((s) => s.writer_kind === "SchemaApply" || branches.includes(s.branch));
+}
+
+/** Refuses, under the flag, when one of the heal's `unresolved` intents blocks an operation on `branches`. */
 export function writeBarrier(env: Env, unresolved: readonly RecoverySidecar[], branches: readonly Branch[], operation: string): void {
   if (!env.fixes.writeBarrier) return;
-  const blocking = unresolved.find((s) => s.writer_kind === "SchemaApply" || branches.includes(s.branch));
+  const blocking = blockingOf(unresolved, branches);
   if (!blocking) return;
   const pins = blocking.tables.length === 0 ? "no dataset pins" : `datasets ${blocking.tables.map((p) => p.table_key).join(", ")}`;
   throw new OmniError(
@@ -65,7 +70,7 @@ export async function waitSchemaGate(h: Handle): Promise<void> {
 /** The second listing, under the gates of an operation on `branches`. */
 export async function refuseUnderGates(env: Env, branches: readonly Branch[], operation: string): Promise<void> {
   if (!env.fixes.writeBarrier) return;
-  const owner = (await listSidecars(env)).find((s) => s.writer_kind === "SchemaApply" || branches.includes(s.branch));
+  const owner = blockingOf(await listSidecars(env), branches);
   if (!owner) return;
   throw new OmniError(
     "RecoveryRequired",
